@@ -1,0 +1,7 @@
+"""Entry point for `python -m contractbook`."""
+
+import sys
+
+from contractbook.cli import main
+
+sys.exit(main())

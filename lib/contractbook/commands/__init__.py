@@ -1,0 +1,1 @@
+"""CLI subcommands: thin wrappers that parse options and call the library."""

@@ -1,0 +1,188 @@
+"""Load an ODCS contract: YAML -> ODCS schema and model -> contractbook model -> semantic checks."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ContractError, Problem
+from .model import Column, Contract, Relationship, SqlRule, Table
+from .semantics import check
+from .source import Key, Source
+from .types import TypeProblem, resolve
+
+SUPPORTED_API_VERSIONS = ("v3.1.0", "v3.2.0")
+
+
+@lru_cache(maxsize=1)
+def _odcs_validator():
+    import jsonschema
+    from open_data_contract_standard.model import OpenDataContractStandard
+
+    return jsonschema.Draft202012Validator(json.loads(OpenDataContractStandard.json_schema()))
+
+
+def _schema_problems(src: Source) -> list[Problem]:
+    """ODCS JSON Schema violations, the most specific error of each branch."""
+    from jsonschema.exceptions import best_match
+
+    problems = []
+    for err in sorted(_odcs_validator().iter_errors(src.data), key=lambda e: list(e.absolute_path)):
+        err = best_match([err]) if not err.context else best_match(err.context)
+        keys = list(err.absolute_path)
+        problems.append(src.problem(keys, f"not valid ODCS: {err.message}",
+                                    "see the ODCS v3.1 reference for this field"))
+    return problems
+
+
+def _model_problems(src: Source) -> list[Problem]:
+    """What the open-data-contract-standard package's pydantic model refuses."""
+    import pydantic
+    from open_data_contract_standard.model import OpenDataContractStandard
+
+    try:
+        OpenDataContractStandard(**src.data)
+    except pydantic.ValidationError as e:
+        return [src.problem([k for k in err["loc"] if k != "schema_"],
+                            f"not valid ODCS: {err['msg']}", "see the ODCS v3.1 reference")
+                for err in e.errors()]
+    return []
+
+
+def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | None, str | None, list]:
+    """Allowed values from ODCS 3.1 invalidValues/validValues or ODCS 3.2 enum."""
+    found, problems = [], []
+    if prop.get("enum") is not None:
+        found.append(("enum", tuple(e.get("value") for e in prop["enum"]), keys + ["enum"]))
+    for i, q in enumerate(prop.get("quality") or []):
+        valid = (q.get("arguments") or {}).get("validValues")
+        if q.get("metric") == "invalidValues" and valid is not None:
+            found.append(("validValues", tuple(valid), keys + ["quality", i, "arguments", "validValues"]))
+    for form, values, where in found:
+        if not values:
+            problems.append(src.problem(where, f"the {form} list is empty",
+                                        "list at least one allowed value, or remove the rule"))
+    if len({v for _, v, _ in found}) > 1:
+        problems.append(src.problem(keys, "`enum` and `validValues` disagree",
+                                    "keep one list of allowed values"))
+    if not found:
+        return None, None, problems
+    form, values, _ = found[0]
+    return values, form, problems
+
+
+def _column(src: Source, keys: list[Key], prop: dict) -> tuple[Column | None, list[Problem]]:
+    opts = prop.get("logicalTypeOptions") or {}
+    try:
+        ctype = resolve(prop.get("logicalType"), prop.get("physicalType"), opts)
+    except TypeProblem as e:
+        return None, [src.problem(keys + ["physicalType" if prop.get("physicalType") else "logicalType"],
+                                  f"column {prop.get('name')!r}: {e}",
+                                  "give the column a supported logicalType and physicalType")]
+    values, form, problems = _allowed_values(src, keys, prop)
+    pk = prop.get("primaryKey")
+    position = prop.get("primaryKeyPosition") if pk else None
+    col = Column(
+        name=prop.get("name"), type=ctype, logical_type=prop.get("logicalType"),
+        physical_type=prop.get("physicalType"), required=bool(prop.get("required")),
+        description=(prop.get("description") or "").strip(), unique=bool(prop.get("unique")),
+        primary_key_position=(position if position not in (None, -1) else (1 if pk else None)),
+        classification=prop.get("classification"), tags=tuple(prop.get("tags") or ()),
+        pattern=opts.get("pattern"), minimum=opts.get("minimum"), maximum=opts.get("maximum"),
+        exclusive_minimum=opts.get("exclusiveMinimum"), exclusive_maximum=opts.get("exclusiveMaximum"),
+        min_length=opts.get("minLength"), max_length=opts.get("maxLength"),
+        allowed_values=values, allowed_values_form=form, format=opts.get("format"),
+        path=src.path(keys))
+    return col, problems
+
+
+def _split_ref(ref: str, default_table: str | None) -> tuple[str | None, str]:
+    """`table.column` (or `column` inside its own table) -> (table, column)."""
+    parts = ref.split(".")
+    return (parts[-2], parts[-1]) if len(parts) >= 2 else (default_table, parts[0])
+
+
+def _as_list(x) -> list:
+    return x if isinstance(x, list) else [x]
+
+
+def _relationship(src: Source, keys: list[Key], rel: dict, table: str, column: str | None) -> Relationship:
+    frm = [_split_ref(r, table)[1] for r in _as_list(rel.get("from") or column)]
+    targets = [_split_ref(r, None) for r in _as_list(rel.get("to") or [])]
+    props = {p.get("property"): p.get("value") for p in rel.get("customProperties") or []}
+    to_table = targets[0][0] if targets else None
+    rid = rel.get("id") or f"{table}_{'_'.join(frm)}__{to_table}"
+    return Relationship(id=rid, table=table, columns=tuple(frm), to_table=to_table,
+                        to_columns=tuple(c for _, c in targets),
+                        on_violation=str(props.get("onViolation", "reject")), path=src.path(keys))
+
+
+def _sql_rule(src: Source, keys: list[Key], q: dict, table: str) -> SqlRule:
+    from .sqlrules import rows_query
+
+    return SqlRule(id=q.get("id") or q.get("name") or f"sql_{keys[-1]}", table=table,
+                   name=q.get("name") or "", description=(q.get("description") or "").strip(),
+                   query=q.get("query") or "", rows_query=rows_query(q.get("query") or ""),
+                   must_be=q.get("mustBe", 0), severity=q.get("severity") or "error",
+                   path=src.path(keys))
+
+
+def _table(src: Source, i: int, obj: dict) -> tuple[Table, list[Problem]]:
+    problems: list[Problem] = []
+    name, tkeys = obj.get("name"), ["schema", i]
+    columns, rels, sql = [], [], []
+    for j, prop in enumerate(obj.get("properties") or []):
+        pkeys = tkeys + ["properties", j]
+        col, found = _column(src, pkeys, prop)
+        problems += found
+        if col:
+            columns.append(col)
+        for k, rel in enumerate(prop.get("relationships") or []):
+            rels.append(_relationship(src, pkeys + ["relationships", k], rel, name, prop.get("name")))
+    for k, rel in enumerate(obj.get("relationships") or []):
+        rels.append(_relationship(src, tkeys + ["relationships", k], rel, name, None))
+    for k, q in enumerate(obj.get("quality") or []):
+        if q.get("type") == "sql":
+            sql.append(_sql_rule(src, tkeys + ["quality", k], q, name))
+    table = Table(name=name, columns=tuple(columns), description=(obj.get("description") or "").strip(),
+                  relationships=tuple(rels), sql_rules=tuple(sql), path=src.path(tkeys))
+    return table, problems
+
+
+def parse(path: str | Path) -> tuple[Contract | None, list[Problem]]:
+    """Load and check a contract; returns the model (None on errors) and every problem found."""
+    src, problems = Source.read(path)
+    if src is None:
+        return None, problems
+    api = src.data.get("apiVersion")
+    if api not in SUPPORTED_API_VERSIONS:
+        return None, [src.problem(["apiVersion"], f"apiVersion {api!r} is not supported",
+                                  f"set apiVersion to one of {', '.join(SUPPORTED_API_VERSIONS)}")]
+    problems = _schema_problems(src) or _model_problems(src)
+    if problems:
+        return None, problems
+    tables = []
+    for i, obj in enumerate(src.data.get("schema") or []):
+        table, found = _table(src, i, obj)
+        tables.append(table)
+        problems += found
+    contract = Contract(id=src.data["id"], name=src.data.get("name") or src.data["id"],
+                        version=str(src.data["version"]), api_version=api, tables=tuple(tables),
+                        path=str(path), description=((src.data.get("description") or {}).get("purpose") or "").strip(),
+                        raw=src.data)
+    problems += check(src, contract)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = tuple(p for p in problems if p.severity != "error")
+    if errors:
+        return None, problems
+    return replace(contract, warnings=warnings), problems
+
+
+def load(path: str | Path) -> Contract:
+    """Load a contract or raise ContractError listing every problem."""
+    contract, problems = parse(path)
+    if contract is None:
+        raise ContractError(problems)
+    return contract

@@ -1,0 +1,201 @@
+"""Semantic checks beyond the ODCS schema: keys, references, identifiers, regexes, SQL rules."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .errors import Problem
+from .model import Contract, Table
+from .source import Source
+
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# Type kinds that may reference each other through a foreign key.
+_FAMILY = {"string": "text", "integer": "int", "bigint": "int", "decimal": "num", "double": "num",
+           "boolean": "bool", "date": "date", "timestamp": "ts", "timestamptz": "ts", "time": "time"}
+# Library metrics the pipeline enforces; anything else is reported as not enforced.
+_ENFORCED_METRICS = {"invalidValues"}
+# Property-level fields the pipeline reads; present-but-unused ones are listed as warnings.
+_UNENFORCED_OPTIONS = ("multipleOf",)
+
+
+def _keys(src: Source, table: Table, path_suffix: list) -> list:
+    i = next(i for i, o in enumerate(src.data["schema"]) if o.get("name") == table.name)
+    return ["schema", i, *path_suffix]
+
+
+def _prop_index(src: Source, table: Table, column: str) -> int:
+    tkeys = _keys(src, table, [])
+    props = src.data["schema"][tkeys[1]].get("properties") or []
+    return next(j for j, p in enumerate(props) if p.get("name") == column)
+
+
+def _identifiers(src: Source, contract: Contract) -> list[Problem]:
+    out = []
+    for name, n in Counter(contract.table_names).items():
+        if n > 1:
+            i = [k for k, t in enumerate(contract.table_names) if t == name][1]
+            out.append(src.problem(["schema", i, "name"], f"table {name!r} is declared {n} times",
+                                   "give every schema object a distinct name"))
+    for i, obj in enumerate(src.data["schema"]):
+        name = obj.get("name")
+        if not isinstance(name, str) or not IDENTIFIER.match(name):
+            out.append(src.problem(["schema", i, "name"], f"table name {name!r} is not a safe SQL identifier",
+                                   "use lower-case letters, digits and underscores, starting with a letter (max 63)"))
+        names = [p.get("name") for p in obj.get("properties") or []]
+        for j, col in enumerate(names):
+            if not isinstance(col, str) or not IDENTIFIER.match(col):
+                out.append(src.problem(["schema", i, "properties", j, "name"],
+                                       f"column name {col!r} is not a safe SQL identifier",
+                                       "use lower-case letters, digits and underscores, starting with a letter (max 63)"))
+            elif names.index(col) != j:
+                out.append(src.problem(["schema", i, "properties", j, "name"],
+                                       f"column {col!r} is declared twice in table {name!r}",
+                                       "remove or rename the duplicate column"))
+    return out
+
+
+def _primary_keys(src: Source, contract: Contract) -> list[Problem]:
+    out = []
+    for t in contract.tables:
+        keyed = [c for c in t.columns if c.primary_key_position is not None]
+        positions = sorted(c.primary_key_position for c in keyed)
+        if keyed and positions != list(range(1, len(keyed) + 1)):
+            out.append(src.problem(_keys(src, t, ["properties"]),
+                                   f"primary key positions of {t.name!r} are {positions}",
+                                   f"number the key columns 1..{len(keyed)} with primaryKeyPosition"))
+        for c in keyed:
+            if not c.required:
+                out.append(src.problem(_keys(src, t, ["properties", _prop_index(src, t, c.name), "required"]),
+                                       f"primary-key column {t.name}.{c.name} is not required",
+                                       "set `required: true` on every primary-key column"))
+    return out
+
+
+def _relationships(src: Source, contract: Contract) -> list[Problem]:
+    out, names = [], set(contract.table_names)
+    for t in contract.tables:
+        for r in t.relationships:
+            keys = _rel_keys(src, t, r)
+            if r.to_table not in names:
+                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} points to table {r.to_table!r}, which the contract does not declare",
+                                       f"point `to` at one of: {', '.join(sorted(names))}"))
+                continue
+            target = contract.table(r.to_table)
+            if len(r.columns) != len(r.to_columns):
+                out.append(src.problem(keys, f"relationship {r.id!r} maps {len(r.columns)} column(s) to {len(r.to_columns)}",
+                                       "list as many `to` columns as `from` columns"))
+                continue
+            for frm, to in zip(r.columns, r.to_columns, strict=True):
+                if frm not in t.column_names:
+                    out.append(src.problem(keys + ["from"], f"relationship {r.id!r}: table {t.name!r} has no column {frm!r}",
+                                           f"use one of: {', '.join(t.column_names)}"))
+                elif to not in target.column_names:
+                    out.append(src.problem(keys + ["to"], f"relationship {r.id!r}: table {r.to_table!r} has no column {to!r}",
+                                           f"use one of: {', '.join(target.column_names)}"))
+                elif _FAMILY[t.column(frm).type.kind] != _FAMILY[target.column(to).type.kind]:
+                    out.append(src.problem(keys + ["to"], f"relationship {r.id!r}: {t.name}.{frm} ({t.column(frm).type}) "
+                                           f"cannot reference {r.to_table}.{to} ({target.column(to).type})",
+                                           "give both columns the same logical type"))
+            if r.on_violation not in ("reject", "warn"):
+                out.append(src.problem(keys + ["customProperties"], f"onViolation {r.on_violation!r} is not known",
+                                       "use `reject` or `warn`"))
+            referenced = set(r.to_columns)
+            unique = {c.name for c in target.columns if c.unique}
+            if referenced != set(target.primary_key) and not referenced <= unique and all(c in target.column_names for c in referenced):
+                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} references {r.to_table}({', '.join(r.to_columns)}), which is neither its primary key nor unique",
+                                       "reference the target's primary key, or declare the target column unique", severity="warning"))
+    return out
+
+
+def _rel_keys(src: Source, t: Table, r) -> list:
+    for j, p in enumerate(src.data["schema"][_keys(src, t, [])[1]].get("properties") or []):
+        for k, rel in enumerate(p.get("relationships") or []):
+            if (rel.get("id") or "") == r.id or (not rel.get("id") and p.get("name") == r.columns[0]):
+                return _keys(src, t, ["properties", j, "relationships", k])
+    obj = src.data["schema"][_keys(src, t, [])[1]]
+    for k, rel in enumerate(obj.get("relationships") or []):
+        if rel.get("id") in (None, r.id):
+            return _keys(src, t, ["relationships", k])
+    return _keys(src, t, [])
+
+
+def _regexes(src: Source, contract: Contract) -> list[Problem]:
+    out = []
+    for t in contract.tables:
+        for c in t.columns:
+            if c.pattern is None:
+                continue
+            try:
+                re.compile(c.pattern)
+            except re.error as e:
+                out.append(src.problem(_keys(src, t, ["properties", _prop_index(src, t, c.name), "logicalTypeOptions", "pattern"]),
+                                       f"pattern {c.pattern!r} of {t.name}.{c.name} does not compile: {e}",
+                                       "write a valid regular expression (escape special characters)"))
+    return out
+
+
+def _sql(src: Source, contract: Contract) -> list[Problem]:
+    import sqlglot
+
+    from .sqlrules import tables
+
+    out, names = [], set(contract.table_names)
+    for t in contract.tables:
+        obj = src.data["schema"][_keys(src, t, [])[1]]
+        for k, q in enumerate(obj.get("quality") or []):
+            keys = _keys(src, t, ["quality", k, "query"])
+            if q.get("type") != "sql":
+                continue
+            try:
+                missing = tables(q.get("query") or "") - names
+            except sqlglot.errors.ParseError as e:
+                first = str(e).splitlines()[0]
+                out.append(src.problem(keys, f"SQL rule {q.get('id') or k} does not parse: {first}",
+                                       "write the query in DuckDB/ANSI SQL returning one number"))
+                continue
+            if missing:
+                out.append(src.problem(keys, f"SQL rule {q.get('id') or k} reads unknown table(s) {sorted(missing)}",
+                                       f"use the contract's table names: {', '.join(sorted(names))}"))
+        for s in t.sql_rules:
+            if s.rows_query is None:
+                out.append(src.problem(_keys(src, t, ["quality"]),
+                                       f"SQL rule {s.id!r} is not of the form SELECT COUNT(*) FROM (<failing rows>)",
+                                       "wrap the query that returns failing rows so that checks can show them",
+                                       severity="warning"))
+    return out
+
+
+def _unenforced(src: Source, contract: Contract) -> list[Problem]:
+    """Everything declared that the pipeline does not enforce, as warnings."""
+    out = []
+    for i, obj in enumerate(src.data["schema"]):
+        for j, p in enumerate(obj.get("properties") or []):
+            for k, q in enumerate(p.get("quality") or []):
+                if q.get("type", "library") in ("text", "custom") or (
+                        q.get("metric") and q["metric"] not in _ENFORCED_METRICS):
+                    out.append(src.problem(["schema", i, "properties", j, "quality", k],
+                                           f"quality rule {q.get('id') or q.get('metric') or q.get('type')!r} is declared but not enforced by contractbook",
+                                           "express it as logicalTypeOptions, required/unique, or a `type: sql` rule", severity="warning"))
+            for opt in _UNENFORCED_OPTIONS:
+                if opt in (p.get("logicalTypeOptions") or {}):
+                    out.append(src.problem(["schema", i, "properties", j, "logicalTypeOptions", opt],
+                                           f"{opt} is declared but not enforced by contractbook", "", severity="warning"))
+        for k, q in enumerate(obj.get("quality") or []):
+            if q.get("type") in ("text", "custom", "library", None):
+                out.append(src.problem(["schema", i, "quality", k],
+                                       f"table-level quality rule {q.get('id') or k!r} is declared but not enforced by contractbook",
+                                       "write it as a `type: sql` rule", severity="warning"))
+    for key in ("slaProperties", "price", "roles"):
+        if src.data.get(key):
+            out.append(src.problem([key], f"`{key}` is documentation only; contractbook does not enforce it",
+                                   "", severity="warning"))
+    return out
+
+
+CHECKS = (_identifiers, _primary_keys, _relationships, _regexes, _sql, _unenforced)
+
+
+def check(src: Source, contract: Contract) -> list[Problem]:
+    """Run every semantic check; returns all problems (errors and warnings)."""
+    return [p for fn in CHECKS for p in fn(src, contract)]
