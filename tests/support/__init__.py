@@ -1,0 +1,1 @@
+"""Test support: throwaway servers and shared helpers for the test suite."""
