@@ -18,10 +18,12 @@ SUPPORTED_API_VERSIONS = ("v3.1.0", "v3.2.0")
 
 @lru_cache(maxsize=1)
 def _odcs_validator():
-    import jsonschema
-    from open_data_contract_standard.model import OpenDataContractStandard
+    from importlib.resources import files
 
-    return jsonschema.Draft202012Validator(json.loads(OpenDataContractStandard.json_schema()))
+    import jsonschema
+
+    text = files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
 
 
 def _schema_problems(src: Source) -> list[Problem]:
@@ -172,7 +174,7 @@ def parse(path: str | Path) -> tuple[Contract | None, list[Problem]]:
                         version=str(src.data["version"]), api_version=api, tables=tuple(tables),
                         path=str(path), description=((src.data.get("description") or {}).get("purpose") or "").strip(),
                         raw=src.data)
-    problems += check(src, contract)
+    problems = sorted(problems + check(src, contract), key=lambda p: p.line or 0)
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity != "error")
     if errors:

@@ -61,8 +61,10 @@ def _primary_keys(src: Source, contract: Contract) -> list[Problem]:
         keyed = [c for c in t.columns if c.primary_key_position is not None]
         positions = sorted(c.primary_key_position for c in keyed)
         if keyed and positions != list(range(1, len(keyed) + 1)):
+            missing = sorted(set(range(1, len(keyed) + 1)) - set(positions))
             out.append(src.problem(_keys(src, t, ["properties"]),
-                                   f"primary key positions of {t.name!r} are {positions}",
+                                   f"primary key of {t.name!r} has no column at position(s) {missing} "
+                                   f"(positions declared: {positions})",
                                    f"number the key columns 1..{len(keyed)} with primaryKeyPosition"))
         for c in keyed:
             if not c.required:
