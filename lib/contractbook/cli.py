@@ -10,6 +10,13 @@ import sys
 COMMANDS = {
     "validate": ("contractbook.commands.validate", "check a contract against ODCS and the semantic rules"),
     "jsonschema": ("contractbook.commands.jsonschema", "write one JSON Schema per table"),
+    "ddl": ("contractbook.commands.ddl", "print or write CREATE/DROP DDL per SQL dialect"),
+    "diff": ("contractbook.commands.diff", "compare two contract versions: changes, bump, migrations"),
+    "ingest": ("contractbook.commands.ingest", "check, split and load CSVs with dlt; rejects kept as data"),
+    "dlt-pipeline": ("contractbook.commands.dlt_pipeline", "write a standalone dlt pipeline for a contract"),
+    "bench-ingest": ("contractbook.commands.bench_ingest", "benchmark ingest against DuckDB alone (issue 5)"),
+    "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
+    "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
 }
 
 

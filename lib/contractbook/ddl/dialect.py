@@ -1,0 +1,63 @@
+"""A dialect as data: quoting, literals, types, statement templates and constraint support."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .types import TYPES, Fit, sql_type
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Everything that differs between engines, as templates and flags (no per-engine code)."""
+
+    name: str
+    title: str                       # engine name used in comments, e.g. "PostgreSQL"
+    sqlglot: str                     # sqlglot dialect name for parsing checks
+    quote: str = '"'                 # identifier quote: '"' or '`'
+    upper: bool = False              # fold identifiers to upper case (Snowflake: "ORDERS" == orders)
+    escapes: tuple[tuple[str, str], ...] = (("'", "''"),)   # string-literal escapes, in order
+    default_catalog: str | None = None
+    preamble: tuple[str, ...] = ("CREATE SCHEMA IF NOT EXISTS {schema};",)
+    create_table: str = "CREATE TABLE IF NOT EXISTS {table} ("
+    table_suffix: str = ")"          # closes the column list: options, USING, COMMENT
+    column_comment: str = ""         # inline column comment clause, e.g. " COMMENT {text}"
+    comment_statements: bool = False  # COMMENT ON TABLE/COLUMN statements after CREATE TABLE
+    primary_key: str = "CONSTRAINT {name} PRIMARY KEY ({columns})"
+    unique: str | None = "CONSTRAINT {name} UNIQUE ({columns})"
+    foreign_key: str = "CONSTRAINT {name} FOREIGN KEY ({columns}) REFERENCES {ref} ({ref_columns})"
+    index: str | None = None         # CREATE INDEX template where the engine has indexes
+    enforces_keys: bool = True       # PK/UNIQUE/FK reject bad rows (else informational)
+    key_note: str = ""               # why keys are (not) enforced, written next to each constraint
+    unique_note: str = ""            # why UNIQUE is missing where unique is None
+    drop_table: str = "DROP TABLE IF EXISTS {table};"
+    alters: dict[str, str] = field(default_factory=dict)   # migration op -> template
+    rebuild_dependents: bool = False  # rebuilding a table means rebuilding its FK children too
+
+    def ident(self, name: str) -> str:
+        """A quoted identifier."""
+        name = name.upper() if self.upper else name
+        return f"{self.quote}{name.replace(self.quote, self.quote * 2)}{self.quote}"
+
+    def idents(self, names) -> str:
+        """Comma-separated quoted identifiers."""
+        return ", ".join(self.ident(n) for n in names)
+
+    def literal(self, text: str) -> str:
+        """A string literal."""
+        for old, new in self.escapes:
+            text = text.replace(old, new)
+        return f"'{text}'"
+
+    def qualify(self, *parts: str | None) -> str:
+        """catalog.schema.table, skipping parts that are None."""
+        return ".".join(self.ident(p) for p in parts if p)
+
+    def type_of(self, ctype, where: str) -> Fit:
+        """The Fit for a ColumnType; DdlError naming `where` when it has no mapping."""
+        return sql_type(TYPES[self.name], self.name, ctype, where)
+
+    def render_type(self, ctype, where: str) -> str:
+        """The SQL type text of a ColumnType."""
+        return self.type_of(ctype, where).template.format(
+            precision=ctype.precision, scale=ctype.scale, length=ctype.length)

@@ -1,0 +1,1 @@
+"""One module per SQL dialect, each defining DIALECT (a contractbook.ddl.dialect.Dialect)."""

@@ -1,0 +1,20 @@
+"""The dialect registry: name -> module defining DIALECT, imported on first use."""
+
+from __future__ import annotations
+
+import importlib
+
+from .dialect import Dialect
+from .types import DdlError
+
+DIALECTS = {name: f"contractbook.ddl.dialects.{name}"
+            for name in ("duckdb", "postgres", "bigquery", "snowflake", "databricks")}
+
+
+def get(name: str | Dialect) -> Dialect:
+    """The Dialect called name; DdlError listing the known dialects otherwise."""
+    if isinstance(name, Dialect):
+        return name
+    if name not in DIALECTS:
+        raise DdlError(f"unknown SQL dialect {name!r}; choose one of {', '.join(DIALECTS)}")
+    return importlib.import_module(DIALECTS[name]).DIALECT
