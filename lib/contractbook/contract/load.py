@@ -20,8 +20,9 @@ SUPPORTED_API_VERSIONS = ("v3.1.0", "v3.2.0")
 def _odcs_validator():
     from importlib.resources import files
 
-    import jsonschema
+    from contractbook.fastimport import jsonschema as _jsonschema
 
+    jsonschema = _jsonschema()
     text = files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
     return jsonschema.Draft202012Validator(json.loads(text))
 

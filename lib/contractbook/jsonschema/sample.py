@@ -44,8 +44,9 @@ def _rows(path: Path, kinds: dict[str, str], n: int):
 
 def check_sample(contract: Contract, data_dir: str | Path, n: int = 200) -> list[Violation]:
     """Violations in the first n records of every <table>.csv under data_dir (missing files skipped)."""
-    import jsonschema
+    from contractbook.fastimport import jsonschema as _jsonschema
 
+    jsonschema = _jsonschema()
     out = []
     for name, schema in generate(contract).items():
         path = Path(data_dir) / f"{name}.csv"

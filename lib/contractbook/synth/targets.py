@@ -1,0 +1,173 @@
+"""Where each defect kind can be planted so that it breaks only the rule it names (isolation).
+
+Pure functions of the contract. The principles, applied to every kind:
+- value defects (required, type, allowed_values, pattern, range) go to rows no foreign key points
+  at (leaf tables), so rejecting the row orphans nothing;
+- never in a column a cross-table SQL rule reads (a changed price would also break the payment
+  total), nor in a foreign-key column (the changed value would also be an orphan);
+- new records (duplicates, malformed rows) get keys that collide only where the defect says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from contractbook.contract.sqlrules import parse as parse_sql
+from contractbook.contract.sqlrules import tables as sql_tables
+
+HEX32 = "^[0-9a-f]{32}$"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One rule a defect kind can break: its id, table and column (None for whole-record kinds)."""
+
+    kind: str
+    rule_id: str
+    table: str
+    column: str | None = None
+
+
+class Facts:
+    """What the isolation principles need to know about the contract, computed once."""
+
+    def __init__(self, contract):
+        self.contract = contract
+        rels = contract.relationships
+        self.referenced = {r.to_table for r in rels}
+        self.fk_source = {(r.table, c) for r in rels for c in r.columns}
+        self.fk_target = {(r.to_table, c) for r in rels for c in r.to_columns}
+        self.sql_cols = set()
+        for s in contract.sql_rules:
+            names = {c.name for c in parse_sql(s.query).find_all(exp.Column)}
+            for t in sql_tables(s.query):
+                if t in contract.table_names:
+                    self.sql_cols |= {(t, c) for c in contract.table(t).column_names if c in names}
+
+    def summed(self, table: str) -> bool:
+        """A SQL rule adds up amounts of this table and its key ends in a sequence number.
+
+        Value defects there are planted as extra zero-amount records (next sequence number), so
+        that rejecting them leaves every total, and so every SQL rule, as it was.
+        """
+        t = self.contract.table(table)
+        amounts = any((table, c.name) in self.sql_cols and c.name not in t.primary_key
+                      and c.type.kind in ("decimal", "double", "integer", "bigint") for c in t.columns)
+        return (amounts and len(t.primary_key) > 1
+                and t.column(t.primary_key[-1]).type.kind in ("integer", "bigint"))
+
+    def leaf(self, table: str) -> bool:
+        """No foreign key points at this table."""
+        return table not in self.referenced
+
+    def plain(self, table: str, column: str) -> bool:
+        """Not a key, not a foreign key either way, not read by a SQL rule, not unique."""
+        t = self.contract.table(table)
+        return (column not in t.primary_key and (table, column) not in self.fk_source
+                and (table, column) not in self.fk_target and (table, column) not in self.sql_cols
+                and not t.column(column).unique)
+
+    def free_text(self, table: str, column: str) -> bool:
+        """A plain string column without pattern or allowed values (a city, a comment)."""
+        c = self.contract.table(table).column(column)
+        return (c.type.kind == "string" and not c.pattern and c.allowed_values is None
+                and self.plain(table, column))
+
+
+def _spread(targets: list[Target]) -> list[Target]:
+    """Interleave by table (contract order) so small counts touch as many tables as possible."""
+    by_table: dict[str, list[Target]] = {}
+    for t in targets:
+        by_table.setdefault(t.table, []).append(t)
+    out, queues = [], list(by_table.values())
+    while any(queues):
+        out += [q.pop(0) for q in queues if q]
+    return out
+
+
+def _column_kind(f: Facts, kind: str, ok) -> list[Target]:
+    return _spread([Target(kind, r.id, r.table, r.columns[0]) for r in f.contract.rules
+                    if r.kind == kind and f.leaf(r.table) and ok(r)])
+
+
+def _required(f: Facts) -> list[Target]:
+    return _column_kind(f, "required", lambda r: f.plain(r.table, r.columns[0]))
+
+
+def _type(f: Facts) -> list[Target]:
+    def ok(r):
+        c = f.contract.table(r.table).column(r.columns[0])
+        return c.type.kind != "string" and f.plain(r.table, c.name)
+    return _column_kind(f, "type", ok)
+
+
+def _value(kind: str):
+    def targets(f: Facts) -> list[Target]:
+        def ok(r):
+            t, c = r.table, r.columns[0]
+            return ((t, c) not in f.fk_source and (t, c) not in f.fk_target
+                    and (t, c) not in f.sql_cols
+                    and (kind == "pattern" or c not in f.contract.table(t).primary_key))
+        return _column_kind(f, kind, ok)
+    return targets
+
+
+def _primary_key(f: Facts) -> list[Target]:
+    keyed = [t for t in f.contract.tables if t.primary_key
+             and not any(c.unique and c.name not in t.primary_key for c in t.columns)]
+    single = [Target("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) == 1]
+    multi = [Target("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) > 1]
+    out = []
+    for i in range(max(len(single), len(multi))):
+        out += [x[i] for x in (single, multi) if i < len(x)]
+    return out
+
+
+def _unique(f: Facts) -> list[Target]:
+    return _spread([Target("unique", r.id, r.table, r.columns[0]) for r in f.contract.rules
+                    if r.kind == "unique" and f.contract.table(r.table).primary_key])
+
+
+def _foreign_key(f: Facts) -> list[Target]:
+    return _spread([Target("foreign_key", r.id, r.table, r.columns[0]) for r in f.contract.rules
+                    if r.kind == "foreign_key" and len(r.columns) == 1
+                    and (f.leaf(r.table) or r.policy == "warn")
+                    and (r.table, r.columns[0]) not in f.sql_cols])
+
+
+def _sql(f: Facts) -> list[Target]:
+    from .plant import SQL_PLANTERS
+
+    return [Target("sql", r.id, r.table) for r in f.contract.rules
+            if r.kind == "sql" and r.id in SQL_PLANTERS]
+
+
+def _malformed(kind: str, suffix: str, need_text: bool = False):
+    def targets(f: Facts) -> list[Target]:
+        out = []
+        for t in f.contract.tables:
+            first_key_free = not t.primary_key or (t.name, t.primary_key[0]) not in f.fk_source
+            has_text = any(f.free_text(t.name, c) for c in t.column_names)
+            if first_key_free and (has_text or not need_text):
+                out.append(Target(kind, f"{t.name}.csv.{suffix}", t.name))
+        return out
+    return targets
+
+
+# Defect kind -> the targets it may use, best first.
+TARGETS = {
+    "required": _required, "type": _type, "primary_key": _primary_key, "unique": _unique,
+    "allowed_values": _value("allowed_values"), "pattern": _value("pattern"),
+    "range": _value("range"), "foreign_key": _foreign_key, "sql": _sql,
+    "csv_column_count": _malformed("csv_column_count", "column_count"),
+    "csv_quoting": _malformed("csv_quoting", "quoting"),
+    "csv_encoding": _malformed("csv_encoding", "encoding", need_text=True),
+}
+
+
+def targets(contract) -> dict[str, list[Target]]:
+    """Every defect kind -> the rules it can break in this contract, in planting order."""
+    f = Facts(contract)
+    return {kind: fn(f) for kind, fn in TARGETS.items()}
