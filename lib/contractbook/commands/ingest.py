@@ -1,0 +1,59 @@
+"""`ingest CONTRACT --data DIR`: check, split and load every table; exit 1 when accounting fails."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def add_arguments(p) -> None:
+    """Options of `ingest`."""
+    from contractbook.ingest.destinations import DESTINATIONS
+
+    p.add_argument("contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml")
+    p.add_argument("--data", required=True, help="directory holding one <table>.csv per contract table")
+    p.add_argument("--destination", default=os.environ.get("CONTRACTBOOK_DESTINATION", "duckdb"),
+                   help=f"one of {', '.join(DESTINATIONS)} (default: $CONTRACTBOOK_DESTINATION or "
+                        "duckdb); credentials come only from the environment or .dlt/secrets.toml")
+    p.add_argument("--warehouse", default=None,
+                   help="duckdb file (default data/warehouse.duckdb) or filesystem folder "
+                        "(default data/delta); not used by server destinations")
+    p.add_argument("--rejects", default="data/rejects",
+                   help="folder of the Parquet rejects, partitioned reason=/date= (default data/rejects)")
+    p.add_argument("--state", default=".state/dlt", help="dlt pipelines folder (default .state/dlt)")
+    p.add_argument("--memory-limit", default=None, metavar="SIZE",
+                   help="DuckDB memory limit for the checks, e.g. 2GB; beyond it DuckDB spills to "
+                        ".state/duckdb (default: DuckDB's own, 80%% of RAM)")
+    p.add_argument("--warn", action="append", default=[], metavar="RULE",
+                   help="set a foreign-key rule's policy to warn (rule id or relationship id); repeatable")
+    p.add_argument("--reject", action="append", default=[], metavar="RULE",
+                   help="set a foreign-key rule's policy to reject; repeatable")
+
+
+def duckdb_config(memory_limit: str | None) -> dict:
+    """DuckDB settings of the work database: a memory limit spills to .state/duckdb."""
+    if not memory_limit:
+        return {}
+    Path(".state/duckdb").mkdir(parents=True, exist_ok=True)
+    return {"memory_limit": memory_limit, "temp_directory": ".state/duckdb"}
+
+
+def run(args) -> int:
+    """Ingest, print one line per table, exit 0 only when read = loaded + rejected everywhere."""
+    from contractbook.contract import load
+    from contractbook.ingest.read import IngestError
+    from contractbook.ingest.run import ingest
+
+    policy = {**{r: "warn" for r in args.warn}, **{r: "reject" for r in args.reject}}
+    try:
+        result = ingest(load(args.contract), args.data, args.destination, args.warehouse,
+                        rejects_dir=args.rejects, state_dir=args.state, fk_policy=policy,
+                        duckdb_config=duckdb_config(args.memory_limit))
+    except (IngestError, ValueError) as e:
+        print(f"ingest: {e}", file=sys.stderr)
+        return 2
+    totals = [sum(a[k] for a in result.accounting()) for k in ("read", "loaded", "rejected")]
+    verdict = "accounting OK" if result.ok else "ACCOUNTING FAILED"
+    print(f"read {totals[0]:,} = loaded {totals[1]:,} + rejected {totals[2]:,}: {verdict}")
+    return 0 if result.ok else 1

@@ -1,0 +1,89 @@
+"""The typed casting map: contract column type -> DuckDB type and a strict cast of the raw string."""
+
+from __future__ import annotations
+
+from contractbook.contract import Column
+
+# Java-style (ODCS `format`) tokens -> strptime tokens, longest first.
+_FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
+                  ("ss", "%S"), ("SSSSSS", "%f"), ("XXX", "%z"), ("Z", "%z"))
+_DEFAULT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S",
+                    "timestamptz": "%Y-%m-%d %H:%M:%S%z"}
+_INT = r"^[+-]?[0-9]+$"
+_DOUBLE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+_TIME = r"^[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?$"
+
+
+def _q(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def strptime_format(col: Column) -> str:
+    """The strptime format of a date/timestamp column: the contract's `format`, else ISO."""
+    if not col.format:
+        return _DEFAULT_FORMATS[col.type.kind]
+    out = col.format
+    for java, c in _FORMAT_TOKENS:
+        out = out.replace(java, c)
+    return out
+
+
+def _decimal(col: Column, raw: str) -> str:
+    p, s = col.type.precision, col.type.scale
+    frac = rf"([.][0-9]{{1,{s}}})?" if s else ""
+    regex = rf"^[+-]?[0-9]{{1,{max(p - s, 1)}}}{frac}$"
+    return f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) THEN TRY_CAST({raw} AS {sql_type(col)}) END"
+
+
+def _regex_cast(regex: str):
+    return lambda col, raw: (f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) "
+                             f"THEN TRY_CAST({raw} AS {sql_type(col)}) END")
+
+
+def _strptime(col: Column, raw: str) -> str:
+    return f"TRY_CAST(try_strptime({raw}, {_q(strptime_format(col))}) AS {sql_type(col)})"
+
+
+def _string(col: Column, raw: str) -> str:
+    n = col.type.length
+    return f"CASE WHEN length({raw}) <= {n} THEN {raw} END" if n else raw
+
+
+def _boolean(col: Column, raw: str) -> str:
+    return (f"CASE lower({raw}) WHEN 'true' THEN true WHEN 't' THEN true WHEN '1' THEN true "
+            f"WHEN 'false' THEN false WHEN 'f' THEN false WHEN '0' THEN false END")
+
+
+# kind -> (DuckDB type, strict cast of the raw VARCHAR that is NULL when the value does not fit).
+# Strict on purpose: DuckDB's own casts round '1.5' to 2 and '12.345' to 12.35; nothing is guessed.
+CASTS = {
+    "string": (lambda c: "VARCHAR", _string),
+    "integer": (lambda c: "INTEGER", _regex_cast(_INT)),
+    "bigint": (lambda c: "BIGINT", _regex_cast(_INT)),
+    "decimal": (lambda c: f"DECIMAL({c.type.precision},{c.type.scale})", _decimal),
+    "double": (lambda c: "DOUBLE", _regex_cast(_DOUBLE)),
+    "boolean": (lambda c: "BOOLEAN", _boolean),
+    "date": (lambda c: "DATE", _strptime),
+    "timestamp": (lambda c: "TIMESTAMP", _strptime),
+    "timestamptz": (lambda c: "TIMESTAMPTZ", _strptime),
+    "time": (lambda c: "TIME", _regex_cast(_TIME)),
+}
+
+
+def _entry(col: Column, table: str = ""):
+    if col.type.kind not in CASTS:
+        where = f"{table}.{col.name}" if table else col.name
+        raise ValueError(f"column {where}: type {col.type} has no DuckDB cast; "
+                         f"known kinds: {', '.join(CASTS)}")
+    return CASTS[col.type.kind]
+
+
+def sql_type(col: Column, table: str = "") -> str:
+    """The DuckDB type of a contract column, e.g. DECIMAL(10,2)."""
+    return _entry(col, table)[0](col)
+
+
+def cast_expr(col: Column, raw: str, table: str = "") -> str:
+    """SQL casting the raw VARCHAR expression raw to the column type; NULL when it does not fit."""
+    return _entry(col, table)[1](col, raw)

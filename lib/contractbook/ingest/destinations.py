@@ -1,0 +1,101 @@
+"""Destinations as data: how to build each dlt destination, where it writes, what it needs.
+
+Credentials never pass through here: dlt reads them from the environment (or .dlt/secrets.toml),
+e.g. DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:5432/db.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Destination:
+    """One dlt destination: factory, default location, table format and what it requires."""
+
+    name: str
+    summary: str
+    default_warehouse: str | None = None  # a path under the project; None for servers
+    table_format: str | None = None
+    merge_strategy: str | None = None  # dlt merge strategy when the default does not apply
+    env: tuple[str, ...] = ()  # environment variables dlt reads (credentials)
+    permissions: str = ""
+    tested: bool = False  # exercised for real by this project's tests
+    settings: str = ""  # .dlt/config.toml fragment (no secrets)
+    extras: tuple[str, ...] = field(default=())
+
+    def build(self, warehouse: str | Path | None = None):
+        """The dlt destination object; warehouse is the file or folder for local destinations."""
+        import dlt
+
+        factory = getattr(dlt.destinations, self.name)
+        if self.name == "duckdb":
+            path = Path(warehouse or self.default_warehouse)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return factory(credentials=str(path))
+        if self.name == "filesystem":
+            path = Path(warehouse or self.default_warehouse).resolve()
+            path.mkdir(parents=True, exist_ok=True)
+            return factory(bucket_url=path.as_uri())
+        if warehouse:
+            raise ValueError(f"destination {self.name!r} takes no --warehouse path; its location "
+                             f"and credentials come from the environment: {', '.join(self.env)}")
+        return factory()
+
+
+_WAREHOUSE_SETTINGS = """[destination.{name}]
+# credentials: set {env} in the environment or in .dlt/secrets.toml (never commit it)
+"""
+
+DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
+    Destination("duckdb", "embedded DuckDB file (default)", default_warehouse="data/warehouse.duckdb",
+                tested=True),
+    Destination("postgres", "PostgreSQL server (loads via COPY)",
+                env=("DESTINATION__POSTGRES__CREDENTIALS",),
+                permissions="CONNECT and CREATE on the database (dlt creates the schema `olist` and "
+                            "its staging schema), or USAGE+CREATE on an existing schema `olist`.",
+                tested=True),
+    Destination("filesystem", "Delta tables in a folder (deltalake)", default_warehouse="data/delta",
+                table_format="delta", merge_strategy="upsert", tested=True,
+                permissions="write access to the folder (or bucket: list, read, write, delete)."),
+    Destination("bigquery", "Google BigQuery (settings only, not run here)",
+                env=("DESTINATION__BIGQUERY__CREDENTIALS__PROJECT_ID",
+                     "DESTINATION__BIGQUERY__CREDENTIALS__CLIENT_EMAIL",
+                     "DESTINATION__BIGQUERY__CREDENTIALS__PRIVATE_KEY",
+                     "DESTINATION__BIGQUERY__LOCATION"),
+                permissions="roles BigQuery Data Editor and BigQuery Job User on the project "
+                            "(dataset create, table create/update/delete, jobs.create).",
+                extras=("dlt[bigquery]",),
+                settings='[destination.bigquery]\nlocation = "EU"\n'),
+    Destination("snowflake", "Snowflake (settings only, not run here)",
+                env=("DESTINATION__SNOWFLAKE__CREDENTIALS__DATABASE",
+                     "DESTINATION__SNOWFLAKE__CREDENTIALS__USERNAME",
+                     "DESTINATION__SNOWFLAKE__CREDENTIALS__PASSWORD",
+                     "DESTINATION__SNOWFLAKE__CREDENTIALS__HOST",
+                     "DESTINATION__SNOWFLAKE__CREDENTIALS__WAREHOUSE",
+                     "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE"),
+                permissions="a role with USAGE on the warehouse and database, CREATE SCHEMA on the "
+                            "database, and ownership (or CREATE TABLE/STAGE) in schema `olist`.",
+                extras=("dlt[snowflake]",),
+                settings='[destination.snowflake]\n# stage_name = "..."  # optional named stage\n'),
+    Destination("databricks", "Databricks SQL warehouse / Unity Catalog (settings only, not run here)",
+                env=("DESTINATION__DATABRICKS__CREDENTIALS__SERVER_HOSTNAME",
+                     "DESTINATION__DATABRICKS__CREDENTIALS__HTTP_PATH",
+                     "DESTINATION__DATABRICKS__CREDENTIALS__ACCESS_TOKEN",
+                     "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG"),
+                permissions="CAN USE on the SQL warehouse; USE CATALOG, CREATE SCHEMA on the "
+                            "catalog; USE SCHEMA, CREATE TABLE, MODIFY, SELECT on schema `olist`; "
+                            "READ VOLUME/WRITE VOLUME if loading through a volume.",
+                extras=("dlt[databricks]",),
+                settings='[destination.databricks]\n# staging volume etc. go here\n'),
+)}
+
+
+def get(name: str) -> Destination:
+    """The destination called name; a clear error listing the known ones otherwise."""
+    try:
+        return DESTINATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown destination {name!r}; choose one of "
+                         f"{', '.join(DESTINATIONS)}") from None

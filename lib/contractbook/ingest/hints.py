@@ -1,0 +1,79 @@
+"""dlt hints from the contract (pure): column types, primary keys, write disposition per table.
+
+The ingest runner and the generated standalone pipeline (contractbook.dltgen) both take their
+hints from `table_hints`, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from contractbook.contract import Column, Contract, Table
+
+# portable kind -> dlt column hint fragment
+DLT_TYPES: dict[str, dict] = {
+    "string": {"data_type": "text"},
+    "integer": {"data_type": "bigint", "precision": 32},
+    "bigint": {"data_type": "bigint"},
+    "decimal": {"data_type": "decimal"},
+    "double": {"data_type": "double"},
+    "boolean": {"data_type": "bool"},
+    "date": {"data_type": "date"},
+    "timestamp": {"data_type": "timestamp", "timezone": False},
+    "timestamptz": {"data_type": "timestamp", "timezone": True},
+    "time": {"data_type": "time"},
+}
+
+# Tables without a primary key hold a full snapshot per file: reloaded with replace.
+NO_KEY_DISPOSITION = "replace"
+
+
+def column_hint(table: Table, col: Column) -> dict:
+    """The dlt column schema of one contract column."""
+    if col.type.kind not in DLT_TYPES:
+        raise ValueError(f"column {table.name}.{col.name}: type {col.type} has no dlt mapping")
+    hint = {"name": col.name, **DLT_TYPES[col.type.kind], "nullable": not col.required}
+    if col.type.kind == "decimal":
+        hint.update(precision=col.type.precision, scale=col.type.scale)
+    if col.name in table.primary_key:
+        hint["primary_key"] = True
+    if col.description:
+        hint["description"] = col.description
+    return hint
+
+
+def table_hints(contract: Contract, table: str) -> dict:
+    """Keyword arguments for dlt.resource / apply_hints of one contract table."""
+    t = contract.table(table)
+    return {
+        "name": t.name,
+        "primary_key": list(t.primary_key),
+        "write_disposition": "merge" if t.primary_key else NO_KEY_DISPOSITION,
+        "columns": {c.name: column_hint(t, c) for c in t.columns},
+    }
+
+
+REJECT_COLUMNS = {
+    "reject_reasons": {"data_type": "text", "nullable": False,
+                       "description": "JSON array of every rule id the record broke"},
+    "reject_detail": {"data_type": "text", "description": "parser message for malformed records"},
+    "raw_line": {"data_type": "text", "description": "raw text of a malformed record"},
+    "source_file": {"data_type": "text", "nullable": False, "primary_key": True},
+    "source_line": {"data_type": "bigint", "nullable": False, "primary_key": True,
+                    "description": "physical line where the record starts (header = 1)"},
+    "contract_id": {"data_type": "text", "nullable": False},
+    "contract_version": {"data_type": "text", "nullable": False},
+    "run_id": {"data_type": "text", "nullable": False},
+    "ingested_at": {"data_type": "timestamp", "timezone": True, "nullable": False},
+}
+
+
+def rejects_hints(contract: Contract, table: str) -> dict:
+    """Hints of <table>__rejects: raw values as text plus provenance, merged on (file, line)."""
+    t = contract.table(table)
+    raw = {c.name: {"name": c.name, "data_type": "text", "nullable": True} for c in t.columns}
+    return {"name": f"{table}__rejects", "primary_key": ["source_file", "source_line"],
+            "write_disposition": "merge",
+            "columns": {**raw, **{k: {"name": k, **v} for k, v in REJECT_COLUMNS.items()}}}
+
+
+METRICS_HINTS = {"name": "_run_metrics", "write_disposition": "append", "primary_key": [],
+                 "columns": {}}

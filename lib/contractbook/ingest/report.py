@@ -1,0 +1,79 @@
+"""Notebook views of an ingest run: accounting, metrics, reasons, samples and a chart."""
+
+from __future__ import annotations
+
+import html
+import json
+
+
+def _table(rows: list[dict]) -> str:
+    if not rows:
+        return "<p><em>none</em></p>"
+    head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def accounting_rows(result) -> list[dict]:
+    """read = loaded + rejected per table, with the verdict."""
+    return [{**a, "ok": "yes" if a["ok"] else "NO"} for a in result.accounting()]
+
+
+def reason_rows(result) -> list[dict]:
+    """Rejected and warned rows per rule id (a row with several reasons counts under each)."""
+    rows = []
+    for m in result.metrics():
+        for rule, n in json.loads(m["rejected_by_reason"]).items():
+            rows.append({"table": m["table_name"], "rule": rule, "policy": "reject", "rows": n})
+        for rule, n in json.loads(m["warnings_by_rule"]).items():
+            rows.append({"table": m["table_name"], "rule": rule, "policy": "warn", "rows": n})
+    return rows
+
+
+def render(result) -> str:
+    """HTML summary of a run."""
+    verdict = "accounting holds for every table" if result.ok else "ACCOUNTING FAILED"
+    metric_cols = ("table_name", "rows_read", "rows_loaded", "rows_rejected", "rows_malformed",
+                   "duration_seconds", "rows_per_second")
+    metrics = [{k: m[k] for k in metric_cols} for m in result.metrics()]
+    return (f"<p>run <code>{result.run_id}</code> → <b>{result.destination}</b>: {verdict}</p>"
+            f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}")
+
+
+def metrics_chart(metrics: list[dict]):
+    """A matplotlib figure: rows loaded and rejected per table, and rows per second."""
+    import matplotlib.pyplot as plt
+
+    names = [m["table_name"] for m in metrics]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4))
+    a.barh(names, [m["rows_loaded"] for m in metrics], label="loaded")
+    a.barh(names, [m["rows_rejected"] for m in metrics], left=[m["rows_loaded"] for m in metrics],
+           label="rejected")
+    a.set_xlabel("rows")
+    a.legend()
+    b.barh(names, [m["rows_per_second"] or 0 for m in metrics])
+    b.set_xlabel("rows per second (check + share of load)")
+    fig.tight_layout()
+    return fig
+
+
+def samples(rejects_dir, run_id: str, per_reason: int = 3) -> dict:
+    """{table: DataFrame} with up to per_reason rejected rows of this run per reason (from Parquet)."""
+    from pathlib import Path
+
+    import duckdb
+
+    by_table: dict[str, list[str]] = {}
+    for p in sorted(Path(rejects_dir).glob(f"reason=*/date=*/*-{run_id}-*.parquet")):
+        by_table.setdefault(p.name.split(f"-{run_id}-")[0], []).append(p.as_posix())
+    con = duckdb.connect()
+    out = {}
+    for table, files in by_table.items():
+        out[table] = con.sql(
+            f"SELECT reason, source_line, * EXCLUDE (reason, date, source_file, source_line, "
+            f"contract_id, contract_version, run_id, ingested_at) "
+            f"FROM read_parquet({files!r}, hive_partitioning=true) "
+            f"QUALIFY row_number() OVER (PARTITION BY reason ORDER BY source_line) <= {int(per_reason)} "
+            f"ORDER BY reason, source_line").df()
+    return out

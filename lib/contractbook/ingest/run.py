@@ -1,0 +1,145 @@
+"""Runner: ingest every contract table (parents first), load with dlt, check the accounting."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from contractbook.contract import Contract
+
+from . import destinations, load
+from .check import TableCheck, check_table, setup
+from .rejects import write_parquet
+
+
+@dataclass
+class IngestResult:
+    """What one ingest run did: per-table checks, dlt row counts, accounting and metrics."""
+
+    run_id: str
+    contract: Contract = field(repr=False)
+    destination: str = "duckdb"
+    checks: dict[str, TableCheck] = field(default_factory=dict, repr=False)
+    loaded: dict[str, int] = field(default_factory=dict)
+    rejected_loaded: dict[str, int] = field(default_factory=dict)
+    load_seconds: float = 0.0
+    rejects_dir: Path | None = None
+
+    def accounting(self) -> list[dict]:
+        """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected."""
+        out = []
+        for name, c in self.checks.items():
+            loaded, rejected = self.loaded.get(name, 0), self.rejected_loaded.get(name, 0)
+            out.append({"table": name, "read": c.read, "loaded": loaded, "rejected": rejected,
+                        "ok": c.read == loaded + rejected == c.accepted + c.rejected})
+        return out
+
+    @property
+    def ok(self) -> bool:
+        """True when the accounting equation holds for every table."""
+        return all(a["ok"] for a in self.accounting())
+
+    def metrics(self) -> list[dict]:
+        """One metrics row per table (the content of _run_metrics)."""
+        acc = {a["table"]: a for a in self.accounting()}
+        total = sum(c.read for c in self.checks.values()) or 1
+        rows = []
+        for name, c in self.checks.items():
+            share = self.load_seconds * c.read / total  # load time apportioned by rows
+            seconds = c.seconds + share
+            rows.append({
+                "run_id": self.run_id, "contract_id": self.contract.id,
+                "contract_version": self.contract.version, "destination": self.destination,
+                "table_name": name, "rows_read": c.read, "rows_loaded": acc[name]["loaded"],
+                "rows_rejected": acc[name]["rejected"], "rows_malformed": c.malformed,
+                "rejected_by_reason": json.dumps(dict(sorted(c.reasons.items()))),
+                "warnings_by_rule": json.dumps(dict(sorted(c.warnings.items()))),
+                "check_seconds": round(c.seconds, 4), "load_seconds": round(share, 4),
+                "duration_seconds": round(seconds, 4),
+                "rows_per_second": round(c.read / seconds, 1) if seconds else None,
+                "accounting_ok": acc[name]["ok"], "notes": "; ".join(c.notes)})
+        return rows
+
+    def _repr_html_(self) -> str:
+        from .report import render
+
+        return render(self)
+
+
+def new_run() -> dict:
+    """Run id and ingest timestamp (UTC)."""
+    now = datetime.now(UTC)
+    return {"run_id": now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8],
+            "ingested_at": now.isoformat()}
+
+
+def check_all(con, contract: Contract, data_dir, run: dict, fk_policy=None, progress=print,
+              on_table=None):
+    """Check every table parents first; returns {table: TableCheck} in that order.
+
+    on_table(name) is called as soon as a table's accepted rows and rejects are ready.
+    """
+    setup(con)
+    checks = {}
+    for name in contract.dependency_order:
+        c = checks[name] = check_table(con, contract, name, Path(data_dir), run, fk_policy)
+        if on_table:
+            on_table(name)
+        reasons = ", ".join(f"{k} {v}" for k, v in c.reasons.most_common(3))
+        progress(f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
+                 f"{c.rejected:>7,}  {c.seconds:6.2f}s" + (f"  ({reasons})" if reasons else "")
+                 + (f"  warned {sum(c.warnings.values()):,}" if c.warnings else ""))
+        for note in c.notes:
+            progress(f"    note: {note}")
+    return checks
+
+
+def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=None,
+           rejects_dir="data/rejects", state_dir=".state/dlt", fk_policy: dict | None = None,
+           progress=print, duckdb_config: dict | None = None, overlap: bool = False) -> IngestResult:
+    """Read, check, split and load every table; rejects also go to Parquet under rejects_dir."""
+    import duckdb
+
+    dest = destinations.get(destination)
+    run = new_run()
+    con = duckdb.connect(config=duckdb_config or {})
+    result = IngestResult(run["run_id"], contract, dest.name, {}, rejects_dir=Path(rejects_dir))
+
+    done = {}
+
+    def metrics(streamed: dict) -> list[dict]:  # called by dlt after the last table streamed
+        result.load_seconds = time.perf_counter() - done.get("checks", time.perf_counter())
+        result.loaded = {n: streamed.get(n, 0) for n in result.checks}
+        result.rejected_loaded = {n: streamed.get(f"{n}__rejects", 0) for n in result.checks}
+        return result.metrics()
+
+    try:
+        progress(f"ingest {contract.id} v{contract.version} run {run['run_id']} -> {dest.name}")
+        setup(con)
+        loader = load.Loader(load.pipeline(contract, dest, warehouse, state_dir), con, contract,
+                             contract.dependency_order, dest, metrics, overlap)
+        try:
+            result.checks = check_all(con, contract, data_dir, run, fk_policy, progress,
+                                      on_table=loader.table_ready)
+        except BaseException:
+            loader.abort()
+            raise
+        started = done["checks"] = time.perf_counter()
+        write_parquet(con, list(result.checks.values()), Path(rejects_dir), run["run_id"])
+        counts = loader.finish()
+        result.load_seconds = time.perf_counter() - started
+        # the equation is checked again on what dlt itself normalized
+        result.loaded = {n: counts.get(n, 0) for n in result.checks}
+        result.rejected_loaded = {n: counts.get(f"{n}__rejects", 0) for n in result.checks}
+        progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
+        for a in result.accounting():
+            if not a["ok"]:
+                progress(f"  ACCOUNTING FAILED {a['table']}: read {a['read']} != loaded "
+                         f"{a['loaded']} + rejected {a['rejected']}")
+        return result
+    finally:
+        con.close()
