@@ -17,6 +17,7 @@ COMMANDS = {
     "bench-ingest": ("contractbook.commands.bench_ingest", "benchmark ingest against DuckDB alone (issue 5)"),
     "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
+    "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),
 }
 
 

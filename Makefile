@@ -1,0 +1,102 @@
+# contractbook: `make build`, then `make test`. `make help` lists every target.
+#
+# Needs only python3 (3.11+) and make. Everything else comes from the committed lock
+# requirements/lock.txt into .venv/, installed once: the stamp .venv/.installed is newer than
+# the lock and pyproject.toml until one of them changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
+STAMP := $(VENV)/.installed
+# uv is pinned in the lock itself; read the pin from there so it is written once.
+UV_VERSION = $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' $(LOCK))
+# the Python version the lock is resolved for (environment.yml names the same one)
+LOCK_PYTHON := 3.11
+BUILD_ARGS ?=
+PYTEST_ARGS ?=
+# Jupyter refuses to run as root without --allow-root (containers, CI machines)
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Tool state stays inside the project (git-ignored .state/), never in ~; no telemetry.
+STATE := $(CURDIR)/.state
+export PLOOMBER_STATS_ENABLED := false
+export PLOOMBER_HOME_DIR := $(STATE)/ploomber
+export IPYTHONDIR := $(STATE)/ipython
+export MPLCONFIGDIR := $(STATE)/matplotlib
+export JUPYTER_CONFIG_DIR := $(CURDIR)/.jupyter
+export JUPYTER_PREFER_ENV_PATH := 0
+export JUPYTER_DATA_DIR := $(STATE)/jupyter/data
+export JUPYTER_RUNTIME_DIR := $(STATE)/jupyter/runtime
+export JUPYTERLAB_SETTINGS_DIR := $(STATE)/jupyter/lab/user-settings
+export JUPYTERLAB_WORKSPACES_DIR := $(STATE)/jupyter/lab/workspaces
+export DLT_DATA_DIR := $(STATE)/dlt
+export RUNTIME__DLTHUB_TELEMETRY := false
+export GX_ANALYTICS_ENABLED := false
+STATE_VARS := PLOOMBER_STATS_ENABLED PLOOMBER_HOME_DIR IPYTHONDIR MPLCONFIGDIR JUPYTER_CONFIG_DIR \
+	JUPYTER_PREFER_ENV_PATH JUPYTER_DATA_DIR JUPYTER_RUNTIME_DIR JUPYTERLAB_SETTINGS_DIR \
+	JUPYTERLAB_WORKSPACES_DIR DLT_DATA_DIR RUNTIME__DLTHUB_TELEMETRY GX_ANALYTICS_ENABLED
+# The venv's tools (ploomber, jupyter, ruff) come first on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help setup build test lab lint lock clean distclean env
+
+help: ## list the targets
+	@echo "contractbook: make build, then make test"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12 | sed 's/^/  make /'
+
+setup: $(STAMP) ## create .venv from the lock (only when the lock or pyproject.toml changed)
+
+# a venv holding the pinned uv: all `lock` needs
+$(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "contractbook needs Python 3.11+ as $(PYTHON) (got $$($(PYTHON) -V))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "python3 -m venv failed: on Debian/Ubuntu, apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install -q --disable-pip-version-check 'uv==$(UV_VERSION)'
+
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/uv
+	$(BIN)/uv --version | grep -qx 'uv $(UV_VERSION)' || \
+		$(BIN)/python -m pip install -q --disable-pip-version-check 'uv==$(UV_VERSION)'
+	# bytecode precompiled: with PYTHONDONTWRITEBYTECODE=1 every kernel would recompile its imports
+	$(BIN)/uv pip sync -q --python $(BIN)/python --compile-bytecode $(LOCK)
+	# sync removes the editable package: install it again after every sync
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $@
+
+build: setup ## set up, then run the whole Ploomber DAG (reports/ has the HTML; BUILD_ARGS="--env--n_orders 300")
+	ploomber build $(BUILD_ARGS)
+
+test: setup ## set up, then run the whole test suite (PYTEST_ARGS="-m 'not slow'")
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: setup ## set up, then start JupyterLab with the project's Jupyter config (.jupyter/)
+	jupyter lab $(LAB_ARGS)
+
+lint: setup ## ruff over lib, tests and notebooks
+	ruff check lib tests notebooks
+
+# Re-resolve requirements/requirements.in into the lock (needs PyPI). uv keeps the current pins
+# where it can (the old lock is its preference), so only what must move moves.
+lock: | $(BIN)/uv ## re-resolve requirements/requirements.in into requirements/lock.txt
+	$(BIN)/uv pip compile -q --no-header --python-version $(LOCK_PYTHON) requirements/requirements.in -o $(LOCK)
+	{ cat requirements/lock-header.txt; cat $(LOCK); } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
+
+env: ## print the tool-state variables, for a shell: eval "$(make -s env)"
+	@$(foreach v,$(STATE_VARS),echo "export $(v)='$($(v))'";)
+
+# --- bench: reserved. The performance work adds its `bench` target here. ---
+
+clean: ## remove generated data, reports and tool state (keeps .venv)
+	find data reports -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
+	rm -rf $(STATE) .ruff_cache .pytest_cache
+	find lib tests notebooks -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean ## clean, and remove .venv too
+	rm -rf $(VENV)

@@ -1,0 +1,75 @@
+"""The whole Ploomber DAG, built twice in a temporary copy of the project with small data and a fake HOME."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from support.project import BIN, built_project, files_under, run, tasks
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return built_project(tmp_path_factory)
+
+
+def _report(project, task) -> str:
+    return (project / "reports" / f"{task['name']}.html").read_text(encoding="utf-8")
+
+
+def _title(project, task) -> str:
+    """The first markdown heading of the task's notebook, without markdown markup."""
+    text = (project / task["source"]).read_text(encoding="utf-8")
+    m = re.search(r"^# #+ (.+)$", text, re.M)
+    assert m, f"{task['source']}: a notebook starts with a markdown heading (`# # Title`)"
+    return re.sub(r"[`*_]", "", m.group(1)).strip()
+
+
+def _text(html: str) -> str:
+    """The visible text of an HTML page."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_every_task_renders_its_report_with_outputs(built):
+    for task in tasks(built.path):
+        assert task["product"]["nb"] == f"reports/{task['name']}.html", task["name"]
+        html = _report(built.path, task)
+        assert "jp-OutputArea-output" in html, f"{task['name']}: report has no outputs"
+        assert _title(built.path, task) in _text(html), f"{task['name']}: report is not its notebook"
+
+
+def test_validate_contract_report_shows_verdict_tables_and_chart(built):
+    html = _report(built.path, {"name": "validate-contract"})
+    assert "valid: urn:contractbook:olist_mini" in html
+    assert "order_items.primary_key" in html  # the rule catalogue
+    assert re.search(r"<img[^>]+data:image/png;base64", html), "no chart in the report"
+
+
+def test_index_links_every_report(built):
+    index = (built.path / "reports" / "index.html").read_text(encoding="utf-8")
+    for task in tasks(built.path):
+        assert f"href='{task['name']}.html'" in index, task["name"]
+    assert "succeeded" in index
+    assert "FAILED" not in index
+
+
+def test_nothing_written_to_home_and_state_kept_in_project(built):
+    assert files_under(built.home) == []
+    assert (built.path / ".state").is_dir()
+
+
+def test_second_build_is_a_no_op(built):
+    def snapshot():
+        return {p: (built.path / p).stat().st_mtime_ns for p in files_under(built.path)
+                if p != "reports/index.html"}
+
+    before = snapshot()
+    run([str(BIN / "ploomber"), "build"], built.path, built.env)
+    assert snapshot() == before
+    index = (built.path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert index.count("up to date") == len(tasks(built.path))
+    assert files_under(built.home) == []
