@@ -1,0 +1,210 @@
+"""Check results as data: per table, per expectation, with failing keys and sample rows."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+SAMPLE = 5
+
+
+@dataclass
+class Check:
+    """One expectation's outcome."""
+
+    table: str
+    expectation: str
+    column: str | None
+    rule_id: str | None
+    kind: str
+    policy: str
+    success: bool
+    unexpected_count: int | None
+    element_count: int | None
+    mostly: float
+    failing: list = field(default_factory=list)  # lines (pre-load), key dicts or row dicts
+    sample: list = field(default_factory=list)  # up to SAMPLE failing rows as dicts
+    error: str | None = None
+    later: list | None = None  # duplicate checks: failing rows minus each key's first occurrence
+    observed: object = None  # GX's observed value (types, row counts)
+
+
+def _failing(result: dict) -> list:
+    rows = (result.get("details") or {}).get("unexpected_rows")
+    if rows is not None:
+        return [dict(r) for r in rows]
+    if result.get("unexpected_index_list") is not None:
+        return list(result["unexpected_index_list"])
+    return list(result.get("unexpected_list") or [])
+
+
+def _error(r) -> str | None:
+    info = r.exception_info or {}
+    msgs = [v.get("exception_message") for v in info.values() if isinstance(v, dict)] \
+        if "raised_exception" not in info else [info.get("exception_message")]
+    msgs = [m for m in msgs if m]
+    return msgs[0].splitlines()[0][:300] if msgs else None
+
+
+def _later(failing: list, kw: dict, frame) -> list:
+    """Duplicates past the first occurrence of each key (the manifest's defect rows)."""
+    cols = kw.get("column_list") or [kw["column"]]
+    if frame is not None:
+        dup = frame.loc[frame.index.isin(failing), cols].duplicated(keep="first")
+        return sorted(dup[dup].index)
+    seen: set = set()
+    out = []
+    for row in failing:
+        key = tuple(sorted(row.items())) if isinstance(row, dict) else row
+        (out.append(row) if key in seen else seen.add(key))
+    return out
+
+
+def _check(table: str, r, frame) -> Check:
+    cfg = r.expectation_config
+    kw, meta, res = cfg.kwargs, cfg.meta or {}, r.result or {}
+    failing = _failing(res)
+    if frame is not None and cfg.type != "unexpected_rows_expectation":
+        index = frame.index.name
+        failing = [x[index] if isinstance(x, dict) and index in x else x for x in failing]
+    if frame is not None and failing and not isinstance(failing[0], dict):
+        sample = frame.loc[[x for x in failing[:SAMPLE] if x in frame.index]] \
+            .reset_index().to_dict("records")
+    else:
+        sample = [x if isinstance(x, dict) else {"value": x} for x in failing[:SAMPLE]]
+    count = res.get("unexpected_count")
+    if count is None and "observed_value" in res and cfg.type == "unexpected_rows_expectation":
+        count = res["observed_value"]
+    return Check(table, cfg.type, kw.get("column") or (",".join(kw["column_list"])
+                 if kw.get("column_list") else None), meta.get("rule_id"),
+                 meta.get("kind", "table"), meta.get("policy", "reject"), bool(r.success), count,
+                 res.get("element_count"), kw.get("mostly", 1.0), failing, sample, _error(r),
+                 _later(failing, kw, frame) if meta.get("kind") in ("unique", "primary_key")
+                 else None, res.get("observed_value"))
+
+
+@dataclass
+class TableResult:
+    """One table's checkpoint result."""
+
+    table: str
+    suite: str
+    checks: list[Check]
+    not_mapped: list[dict]
+    malformed: object = None  # pre-load: DataFrame of malformed CSV records
+    seconds: float = 0.0
+
+    @classmethod
+    def from_gx(cls, table, suite: dict, validation, frame=None, malformed=None, seconds=0.0):
+        """From a GX ExpectationSuiteValidationResult."""
+        checks = [_check(table, r, frame) for r in validation.results]
+        return cls(table, suite["name"], checks, suite["meta"]["contractbook"]["not_mapped"],
+                   malformed, seconds)
+
+    @property
+    def failed(self) -> list[Check]:
+        """Checks that did not pass."""
+        return [c for c in self.checks if not c.success]
+
+    @property
+    def verdict(self) -> str:
+        """One line: pass/fail counts and malformed records."""
+        bad = 0 if self.malformed is None else len(self.malformed)
+        return (f"{len(self.checks) - len(self.failed)}/{len(self.checks)} checks pass"
+                + (f", {bad} malformed CSV record(s)" if bad else "")
+                + f" ({self.seconds:.2f} s)")
+
+
+@dataclass
+class CheckRun:
+    """A run of every table's checkpoint for one target."""
+
+    target: str
+    source: str
+    tolerances: dict
+    tables: list[TableResult] = field(default_factory=list)
+    seconds: float = 0.0
+    docs: str | None = None
+
+    @property
+    def checks(self) -> list[Check]:
+        """Every check of every table."""
+        return [c for t in self.tables for c in t.checks]
+
+    @property
+    def success(self) -> bool:
+        """True when every check passed and no CSV record was malformed."""
+        return not any(t.failed for t in self.tables) and not any(
+            t.malformed is not None and len(t.malformed) for t in self.tables)
+
+    @property
+    def errors(self) -> list[Check]:
+        """Failed checks of reject-policy rules (warn-policy failures are reported, not errors)."""
+        return [c for c in self.checks if not c.success and c.policy != "warn"]
+
+    @property
+    def verdict(self) -> str:
+        """'all checks pass' or the counts of failing reject / warn checks and malformed records."""
+        if self.success:
+            return "all checks pass"
+        failed = [c for c in self.checks if not c.success]
+        warn = sum(c.policy == "warn" for c in failed)
+        bad = sum(0 if t.malformed is None else len(t.malformed) for t in self.tables)
+        return (f"{len(failed) - warn} failing check(s) of reject rules, {warn} of warn rules, "
+                f"{bad} malformed CSV record(s)")
+
+    def __repr__(self) -> str:
+        failed = sum(len(t.failed) for t in self.tables)
+        return (f"CheckRun({self.target} on {self.source}: {len(self.checks)} checks, "
+                f"{failed} failed, tolerances={self.tolerances}, {self.seconds:.2f} s)")
+
+    def table(self, name: str) -> TableResult:
+        """The result of one table."""
+        return next(t for t in self.tables if t.table == name)
+
+    def to_frame(self):
+        """One row per check (pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame([{k: getattr(c, k) for k in (
+            "table", "rule_id", "kind", "expectation", "column", "policy", "success",
+            "unexpected_count", "element_count", "mostly", "observed", "error")}
+            for c in self.checks])
+
+    def summary(self):
+        """One row per table: checks, passed, failed, malformed records, seconds."""
+        import pandas as pd
+
+        return pd.DataFrame([{"table": t.table, "checks": len(t.checks),
+                              "passed": len(t.checks) - len(t.failed), "failed": len(t.failed),
+                              "malformed_records": 0 if t.malformed is None else len(t.malformed),
+                              "not_mapped": len(t.not_mapped), "seconds": round(t.seconds, 3)}
+                             for t in self.tables])
+
+    def samples(self, limit: int = 10) -> dict[str, object]:
+        """'table · rule' -> DataFrame of up to SAMPLE failing rows, for the first limit failures."""
+        import pandas as pd
+
+        failed = [c for c in self.checks if not c.success and c.sample][:limit]
+        return {f"{c.table} · {c.rule_id or c.expectation}": pd.DataFrame(c.sample)
+                for c in failed}
+
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>GX {html.escape(self.target)}</b> on <code>{html.escape(self.source)}"
+                f"</code>: {html.escape(self.verdict)}; tolerances "
+                f"(mostly) <code>{html.escape(str(self.tolerances or 'none: every row must pass'))}"
+                f"</code>; {self.seconds:.2f} s"
+                + (f"; <a href='{html.escape(self.docs)}'>Data Docs</a>" if self.docs else "")
+                + "</p>")
+        parts = [head, self.summary().to_html(index=False)]
+        failed = [c for c in self.checks if not c.success]
+        if failed:
+            rows = "".join(
+                f"<tr><td>{html.escape(c.table)}</td><td>{html.escape(str(c.rule_id))}</td>"
+                f"<td>{html.escape(c.expectation)}</td><td>{c.unexpected_count}</td>"
+                f"<td>{html.escape(c.policy)}</td>"
+                f"<td><code>{html.escape(str(c.error or c.sample)[:400])}</code></td></tr>"
+                for c in failed)
+            parts.append("<table><tr><th>table</th><th>rule</th><th>expectation</th>"
+                         f"<th>failing</th><th>policy</th><th>sample</th></tr>{rows}</table>")
+        return "\n".join(parts)

@@ -1,0 +1,101 @@
+"""Where a suite runs: raw CSV text (pandas) or a typed SQL warehouse; per-target type knowledge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Raw CSV text -> what a value of each kind must look like, as written (CSV conventions).
+TEXT_PATTERNS: dict[str, str] = {
+    "integer": r"^[+-]?[0-9]+$",
+    "bigint": r"^[+-]?[0-9]+$",
+    "double": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$",
+    "boolean": r"^(true|false|TRUE|FALSE|True|False|1|0)$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "time": r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$",
+}
+
+# Kinds whose text is parsed with a strftime format (the column's `format`, else this default).
+DATETIME_FORMATS: dict[str, str] = {
+    "timestamp": "%Y-%m-%d %H:%M:%S",
+    "timestamptz": "%Y-%m-%d %H:%M:%S%z",
+    "date": "%Y-%m-%d",
+}
+
+# ODCS/Java date-format tokens -> strftime, longest first.
+JAVA_FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
+                      ("ss", "%S"), ("XXX", "%z"), ("Z", "%z"))
+
+# SQL warehouses -> the column type texts GX accepts per kind ({…} filled per column). GX compares
+# them case-insensitively with the reflected type compiled by the dialect (DuckDB: via the shim).
+# dlt may store naive timestamps WITH TIME ZONE: both spellings are accepted for `timestamp`.
+# duckdb-engine reflects DOUBLE as FLOAT and TIMESTAMPTZ as TIMESTAMP, so DuckDB cannot tell those.
+SQL_TYPE_NAMES: dict[str, dict[str, list[str]]] = {
+    "duckdb": {
+        "string": ["VARCHAR"], "integer": ["INTEGER", "BIGINT", "SMALLINT"], "bigint": ["BIGINT"],
+        "decimal": ["NUMERIC({precision}, {scale})"], "double": ["FLOAT"], "boolean": ["BOOLEAN"],
+        "date": ["DATE"], "timestamp": ["TIMESTAMP WITHOUT TIME ZONE"],
+        "timestamptz": ["TIMESTAMP WITHOUT TIME ZONE"], "time": ["TIME WITHOUT TIME ZONE"],
+    },
+    "postgres": {
+        "string": ["TEXT", "VARCHAR", "VARCHAR({length})", "CHAR({length})"],
+        "integer": ["INTEGER", "BIGINT", "SMALLINT"], "bigint": ["BIGINT"],
+        "decimal": ["NUMERIC({precision}, {scale})"], "double": ["DOUBLE PRECISION", "REAL"],
+        "boolean": ["BOOLEAN"], "date": ["DATE"],
+        "timestamp": ["TIMESTAMP WITHOUT TIME ZONE", "TIMESTAMP WITH TIME ZONE"],
+        "timestamptz": ["TIMESTAMP WITH TIME ZONE"], "time": ["TIME WITHOUT TIME ZONE"],
+    },
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One place suites run: its engine, SQL dialect (sqlglot name) and capabilities."""
+
+    name: str
+    engine: str  # "pandas" | "sql"
+    sqlglot_dialect: str | None = None
+    description: str = ""
+    type_names: dict[str, list[str]] = field(default_factory=dict)
+
+
+TARGETS: dict[str, Target] = {
+    "csv": Target("csv", "pandas", description="pre-load: raw CSV text read with pandas"),
+    "duckdb": Target("duckdb", "sql", "duckdb", "post-load: DuckDB warehouse (via the shim)",
+                     SQL_TYPE_NAMES["duckdb"]),
+    "postgres": Target("postgres", "sql", "postgres", "post-load: PostgreSQL warehouse",
+                       SQL_TYPE_NAMES["postgres"]),
+}
+
+
+def target(name: str) -> Target:
+    """The target called name; a clear error listing the known ones otherwise."""
+    if name not in TARGETS:
+        raise ValueError(f"unknown GX target {name!r}; known: {', '.join(TARGETS)}")
+    return TARGETS[name]
+
+
+def type_names(tgt: Target, kind: str, precision=None, scale=None, length=None) -> list[str]:
+    """The accepted type names of one column on a SQL target, templates filled, unfillable dropped."""
+    if kind not in tgt.type_names:
+        raise ValueError(f"type kind {kind!r} has no {tgt.name} type mapping")
+    values = {"precision": precision, "scale": scale, "length": length}
+    out = []
+    for name in tgt.type_names[kind]:
+        fields = [f for f in values if "{" + f + "}" in name]
+        if all(values[f] is not None for f in fields):
+            out.append(name.format(**values))
+    return list(dict.fromkeys(out))
+
+
+def strftime_format(java_format: str | None, kind: str, column: str) -> str:
+    """The strftime format of a date/time column (from its ODCS format, else the CSV default)."""
+    if not java_format:
+        return DATETIME_FORMATS[kind]
+    out = java_format
+    for token, directive in JAVA_FORMAT_TOKENS:
+        out = out.replace(token, directive)
+    leftover = [ch for ch in out.replace("%", "") if ch.isalpha() and f"%{ch}" not in out]
+    if leftover:
+        raise ValueError(f"column {column!r}: date format {java_format!r} has tokens "
+                         f"contractbook cannot translate ({''.join(leftover)}); use yyyy MM dd HH mm ss")
+    return out
