@@ -38,4 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     """Parse argv, run the chosen command, return its exit code."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv[0] if argv else None).parse_args(argv)
-    return importlib.import_module(args._module).run(args)
+    from contractbook.contract import ContractError
+
+    try:
+        return importlib.import_module(args._module).run(args)
+    except ContractError as e:  # every command: a broken contract is a report and exit 1
+        print(e.report(), file=sys.stderr)
+        return 1

@@ -20,7 +20,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     """Print or write DDL; exit 2 on a usage error, 1 when the contract cannot be rendered."""
-    from contractbook.contract import ContractError, load
+    from contractbook.contract import load
     from contractbook.ddl import DdlError, render
     from contractbook.ddl.files import write
 
@@ -36,9 +36,6 @@ def run(args) -> int:
             write(contract, args.out, None if args.all else [args.dialect], args.catalog, args.schema)
         else:
             sys.stdout.write(render(contract, args.dialect, args.drop, args.catalog, args.schema))
-    except ContractError as e:
-        print(e.report(), file=sys.stderr)
-        return 1
     except DdlError as e:
         print(f"{args.contract}: {e}", file=sys.stderr)
         return 1

@@ -25,16 +25,13 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     """Generate; exit 1 with a readable message on a bad contract or defect spec."""
-    from contractbook.contract import ContractError, load
+    from contractbook.contract import load
     from contractbook.synth import generate
 
     try:
         contract = load(args.contract)
         generate(contract, args.n_orders, args.seed, args.out, defects=args.defects,
                  progress=None if args.quiet else print)
-    except ContractError as e:
-        print(e.report(), file=sys.stderr)
-        return 1
     except ValueError as e:
         print(f"synth: {e}", file=sys.stderr)
         return 1

@@ -1,0 +1,32 @@
+"""Every command that reads a contract reports a broken one the same way: the report, exit 1."""
+
+from pathlib import Path
+
+import pytest
+
+from contractbook.cli import COMMANDS, main
+
+BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "broken" / "fk_missing_table.yaml"
+ARGS = {
+    "validate": [str(BROKEN)],
+    "jsonschema": [str(BROKEN)],
+    "ddl": ["--dialect", "duckdb", str(BROKEN)],
+    "diff": [str(BROKEN), str(BROKEN)],
+    "synth": ["--n-orders", "10", "--contract", str(BROKEN), "--out", "{tmp}"],
+    "ingest": [str(BROKEN), "--data", "{tmp}"],
+    "dlt-pipeline": [str(BROKEN), "--out", "{tmp}"],
+    "gx": ["suites", "--out", "{tmp}", str(BROKEN)],
+}
+
+
+@pytest.mark.parametrize("command", sorted(ARGS))
+def test_broken_contract_gives_report_and_exit_1(command, tmp_path, capsys):
+    argv = [command, *(a.replace("{tmp}", str(tmp_path)) for a in ARGS[command])]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "fk_missing_table.yaml:31: error:" in err and "fix: point `to` at one of" in err
+
+
+def test_every_contract_command_is_covered():
+    assert set(ARGS) <= set(COMMANDS)
+    assert {"bench", "bench-ingest"} | set(ARGS) >= set(COMMANDS)
