@@ -33,6 +33,8 @@
 upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
+raw_dir = "data/raw"
+sample_rows = 500
 
 # %%
 from IPython.display import display
@@ -84,3 +86,18 @@ view.plot_rules(model)
 
 # %%
 view.rules_table(model).style.hide(axis="index")
+
+# %% [markdown]
+# ## A first look at the data: JSON Schema sample check
+# The contract also yields one JSON Schema (draft 2020-12) per table, committed under
+# `contracts/olist_mini/generated/jsonschema/` for tools that speak JSON Schema (APIs, forms,
+# message validators). Validating the first rows of each CSV against them is a cheap early
+# warning that the data and the contract speak the same language; the full, row-by-row checks
+# happen at ingest. Planted defects further down the files need not show up here.
+
+# %%
+from contractbook.jsonschema import check_sample
+
+violations = check_sample(model, raw_dir, n=sample_rows)
+print(f"{len(violations)} violation(s) in the first {sample_rows} records of each table")
+view.violations_table(violations)

@@ -66,3 +66,11 @@ def plot_rules(contract):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def violations_table(violations):
+    """JSON Schema sample violations as a DataFrame (table, record, path, message)."""
+    import pandas as pd
+
+    columns = ["table", "record", "path", "message"]
+    return pd.DataFrame([[getattr(v, c) for c in columns] for v in violations], columns=columns)
