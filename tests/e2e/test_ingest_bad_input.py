@@ -125,3 +125,23 @@ def test_sql_rule_rejects_the_rows_it_returns(contract, data):
     _write(data / "orders.csv", orders)
     checks, rejects, _ = _checks(contract, data)
     assert rejects["orders"] == [(3, '["orders.sql.order_timestamps_ordered"]', None)]
+
+
+def test_rejects_keep_raw_values_as_written(contract, data):
+    """A row rejected by a key rule keeps its values exactly as written, even where the typed value
+    prints differently ('+2' for 2, '10.5' for 10.50), and a row with a failed cast keeps the bad text."""
+    items = _rows(data / "order_items.csv")
+    dup = items[2].split(",")
+    dup[1], dup[5] = "+2", "10.5"  # same key as line 3 once typed: a later duplicate
+    bad = items[1].split(",")
+    bad[1], bad[4] = "9", "2017-13-45 99:00:00"  # unique key, broken timestamp
+    _write(data / "order_items.csv", [*items, ",".join(dup), ",".join(bad)])
+    con = duckdb.connect()
+    got = check_all(con, contract, data, new_run(), progress=lambda *_: None)["order_items"]
+    rows = con.execute('SELECT order_item_id, shipping_limit_date, price, reject_reasons, '
+                       'source_line FROM work."rej_order_items" ORDER BY source_line').fetchall()
+    n = len(items)
+    assert rows == [("+2", dup[4], "10.5", '["order_items.primary_key"]', n + 1),
+                    ("9", "2017-13-45 99:00:00", bad[5], '["order_items.shipping_limit_date.type"]',
+                     n + 2)]
+    assert got.rejected == 2 and got.read == got.accepted + got.rejected

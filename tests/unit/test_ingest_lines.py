@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 
 from contractbook.ingest import lines, read
+from contractbook.ingest.plan import newline_count, qi
 
 
 def _stage(tmp_path, text: bytes):
     p = tmp_path / "t.csv"
     p.write_bytes(text)
     con = duckdb.connect()
-    s = read.stage(con, "t", ["a", "b", "c"], p)
+    s = read.source(con, "t", ["a", "b", "c"], p)
+    con.execute(f"CREATE TEMP TABLE raw_t AS SELECT * FROM {s.raw}")
+    s.raw = "raw_t"
     bad = read.malformed(con, s)
-    nl_rows, nl_counts = lines.embedded_newlines(con, s.raw, s.present)
+    nl = con.sql(f"SELECT rowid AS r, n FROM (SELECT rowid, {newline_count([qi(c) for c in s.present])}"
+                 f" AS n FROM raw_t) WHERE n IS NOT NULL ORDER BY rowid").fetchnumpy()
+    nl_rows, nl_counts = np.asarray(nl["r"], np.int64), np.asarray(nl["n"], np.int64)
     lm = lines.LineMap(bad["line"], bad["csv_line"], nl_rows, nl_counts)
     rows = con.execute(f"SELECT rowid, a FROM {s.raw} ORDER BY rowid").fetchall()
     good = dict(zip([a for _, a in rows], lm.rows([r for r, _ in rows]).tolist(), strict=True))

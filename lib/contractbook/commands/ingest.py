@@ -24,7 +24,7 @@ def add_arguments(p) -> None:
     p.add_argument("--state", default=".state/dlt", help="dlt pipelines folder (default .state/dlt)")
     p.add_argument("--memory-limit", default=None, metavar="SIZE",
                    help="DuckDB memory limit for the checks, e.g. 2GB; beyond it DuckDB spills to "
-                        ".state/duckdb (default: DuckDB's own, 80%% of RAM)")
+                        ".state/duckdb (default 1GB, contractbook.ingest.run.MEMORY_LIMIT)")
     p.add_argument("--warn", action="append", default=[], metavar="RULE",
                    help="set a foreign-key rule's policy to warn (rule id or relationship id); repeatable")
     p.add_argument("--reject", action="append", default=[], metavar="RULE",

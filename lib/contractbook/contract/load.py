@@ -29,10 +29,11 @@ def _odcs_validator():
 
 def _schema_problems(src: Source) -> list[Problem]:
     """ODCS JSON Schema violations, the most specific error of each branch."""
+    validator = _odcs_validator()  # first: it imports jsonschema the fast way
     from jsonschema.exceptions import best_match
 
     problems = []
-    for err in sorted(_odcs_validator().iter_errors(src.data), key=lambda e: list(e.absolute_path)):
+    for err in sorted(validator.iter_errors(src.data), key=lambda e: list(e.absolute_path)):
         err = best_match([err]) if not err.context else best_match(err.context)
         keys = list(err.absolute_path)
         problems.append(src.problem(keys, f"not valid ODCS: {err.message}",

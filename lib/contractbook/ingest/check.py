@@ -1,4 +1,4 @@
-"""Runner: stage one table, run its check query and SQL rules, build its rejects (DuckDB, vectorized)."""
+"""Runner: read, type and check one table in one pass, then its SQL rules and rejects (DuckDB)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-
 from contractbook.contract import Contract
 
 from . import lines, read
-from .plan import check_query, qi
+from .plan import pair_queries, qi, raw_value, typed_query, verdict_query, x_field
 
 
 @dataclass
@@ -40,20 +38,28 @@ class TableCheck:
 
 
 def setup(con) -> None:
-    """Schemas of the work database: staging, checked rows, accepted rows, SQL-rule candidates."""
+    """Schemas of the work database: typed rows and verdicts, accepted rows, SQL-rule candidates."""
     for s in ("work", "ok", "cand"):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {s}")
 
 
-def _sql_rules(con, contract: Contract, table: str, chk: str) -> None:
-    """Mark candidate rows that a cross-table SQL rule returns (joined on shared column names)."""
+def _names(table: str) -> dict[str, str]:
+    return {k: f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej")}
+
+
+def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
+    """Add (row, rule) pairs for candidate rows a cross-table SQL rule returns (joined on shared
+    column names); candidates are the rows no other rule rejected."""
     t = contract.table(table)
     rules = [r for r in contract.rules_for(table) if r.kind == "sql" and r.params.get("rows_query")]
     if not rules:
         return
-    cols = ", ".join(qi(c) for c in t.column_names)
-    con.execute(f"CREATE OR REPLACE VIEW cand.{qi(table)} AS SELECT {cols} FROM {chk} "
-                "WHERE _reasons IS NULL")
+    cols = ", ".join(f"c.{qi(c)}" for c in t.column_names)
+    rejected = f"(SELECT DISTINCT _row FROM {n['pairs']} WHERE policy = 'reject')"
+    rows = f"work.{qi('cand_' + table)}"
+    con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT c.rowid AS _row, {cols} "
+                f"FROM {n['chk']} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row")
+    con.execute(f"CREATE OR REPLACE VIEW cand.{qi(table)} AS SELECT * EXCLUDE (_row) FROM {rows}")
     con.execute("SET search_path = 'cand,ok'")
     marks = []
     try:
@@ -69,86 +75,99 @@ def _sql_rules(con, contract: Contract, table: str, chk: str) -> None:
             marks.append((r, keys, name))
     finally:
         con.execute("RESET search_path")
-    sql_ids = ", ".join(f"'{r.id}'" for r in rules)
+    found = []
     for r, keys, name in marks:  # only rows that were candidates when the rules ran
-        target = "_reasons" if r.policy == "reject" else "_warnings"
         on = " AND ".join(f"c.{qi(k)} IS NOT DISTINCT FROM f.{qi(k)}" for k in keys)
-        con.execute(f"UPDATE {chk} AS c SET {target} = list_append(coalesce({target}, []), '{r.id}') "
-                    f"FROM {name} AS f WHERE {on} AND (c._reasons IS NULL OR "
-                    f"len(list_filter(c._reasons, lambda x: x NOT IN ({sql_ids}))) = 0)")
+        found.append(f"SELECT DISTINCT c._row, '{r.id}' AS rule, '{r.policy}' AS policy "
+                     f"FROM {rows} AS c JOIN {name} AS f ON {on}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE sqlpairs AS {' UNION ALL '.join(found)}")
+    con.execute(f"INSERT INTO {n['pairs']} SELECT * FROM sqlpairs")
 
 
 def check_table(con, contract: Contract, table: str, data_dir: Path, run: dict,
                 fk_policy: dict | None = None) -> TableCheck:
-    """Stage, check and split one table; its accepted rows become view ok.<table>."""
+    """Read, type and check one table in one pass; its accepted rows become view ok.<table>.
+
+    work.chk_<table> holds the typed rows (rowid = record order in the file); work.bad_<table>
+    only the rows that broke a rule, with their reasons and warnings.
+    """
     started = time.perf_counter()
     t = contract.table(table)
     res = TableCheck(table, Path(data_dir) / f"{table}.csv")
-    staged = read.stage(con, table, t.column_names, res.path)
-    res.notes += staged.warnings
-    chk = f"work.{qi('chk_' + table)}"
-    con.execute(f"CREATE OR REPLACE TABLE {chk} AS "
-                + check_query(contract, table, staged.present, raw=staged.raw, fk_policy=fk_policy))
-    _sql_rules(con, contract, table, chk)
-    cols = ", ".join(qi(c) for c in t.column_names)
-    con.execute(f"CREATE OR REPLACE VIEW ok.{qi(table)} AS SELECT {cols} FROM {chk} "
-                "WHERE _reasons IS NULL")
-    _rejects(con, contract, table, staged, chk, run)
-    _count(con, res, chk)
+    src = read.source(con, table, t.column_names, res.path)
+    res.notes += src.warnings
+    n = _names(table)
+    con.execute(f"CREATE OR REPLACE TABLE {n['chk']} AS "
+                + typed_query(contract, table, src.present, src.raw, fk_policy))
+    pairs = " UNION ALL ".join(pair_queries(contract, table, n["chk"], fk_policy=fk_policy))
+    con.execute(f"CREATE OR REPLACE TABLE {n['pairs']} AS {pairs}")
+    _sql_rules(con, contract, table, n)
+    con.execute(f"CREATE OR REPLACE TABLE {n['bad']} AS "
+                + verdict_query(contract, table, f"SELECT * FROM {n['pairs']}"))
+    cols = ", ".join(f"c.{qi(c)}" for c in t.column_names)
+    con.execute(f"CREATE OR REPLACE VIEW ok.{qi(table)} AS SELECT {cols} FROM {n['chk']} AS c "
+                f"ANTI JOIN (SELECT _row FROM {n['bad']} WHERE _reasons IS NOT NULL) AS b "
+                "ON c.rowid = b._row")
+    _rejects(con, contract, table, src, n, run)
+    _count(con, res, n)
     res.seconds = time.perf_counter() - started
     return res
 
 
-def _rejects(con, contract: Contract, table: str, staged, chk: str, run: dict) -> None:
+def _rejects(con, contract: Contract, table: str, src, n: dict, run: dict) -> None:
     """work.rej_<table>: rule rejects (raw values) and malformed records, with file line numbers."""
     t = contract.table(table)
-    bad = read.malformed(con, staged)
-    rowids = con.sql(f"SELECT _row FROM {chk} WHERE _reasons IS NOT NULL ORDER BY _row").fetchnumpy()["_row"]
-    needs_lines = len(rowids) or len(bad["line"])
-    if needs_lines:
-        n_rows = con.execute(f"SELECT count(*) FROM {staged.raw}").fetchall()[0][0]
-        nl_rows, nl_counts = lines.embedded_newlines(con, staged.raw, staged.present, staged.path,
-                                                     1 + n_rows + len(bad["line"]))
+    bad = read.malformed(con, src)
+    rowids = con.sql(f"SELECT _row FROM {n['bad']} WHERE _reasons IS NOT NULL ORDER BY _row"
+                     ).fetchnumpy()["_row"]
+    if len(rowids) or len(bad["line"]):
+        nl = con.sql(f"SELECT r, n FROM (SELECT rowid AS r, {x_field('n', 'BIGINT')} AS n "
+                     f"FROM {n['chk']} WHERE _x IS NOT NULL) WHERE n IS NOT NULL ORDER BY r"
+                     ).fetchnumpy()
+        nl_rows, nl_counts = nl["r"], nl["n"]
     else:
         nl_rows, nl_counts = [], []
     lm = lines.LineMap(bad["line"], list(bad["csv_line"]), nl_rows, nl_counts)
-    row_lines = pa.table({"rid": pa.array(rowids, pa.int64()), "line": pa.array(lm.rows(rowids), pa.int64())})
     kinds = [[read.csv_rule_id(table, e) for e in errs] for errs in bad["error_types"]]
-    bad_tbl = pa.table({"line": pa.array(lm.malformed(), pa.int64()),
-                        "raw_line": pa.array(list(bad["csv_line"]), pa.string()),
-                        "detail": pa.array(list(bad["detail"]), pa.string()),
-                        "kinds": pa.array(kinds, pa.list_(pa.string()))})
-    con.register("_row_lines", row_lines)
-    con.register("_bad", bad_tbl)
-    prov = (f"'{staged.path.name}' AS source_file, '{contract.id}' AS contract_id, "
+    # small tables, built by DuckDB straight from the Python lists
+    con.execute("CREATE OR REPLACE TEMP TABLE _row_lines AS SELECT unnest($1::BIGINT[]) AS rid, "
+                "unnest($2::BIGINT[]) AS line", [rowids.tolist(), lm.rows(rowids).tolist()])
+    con.execute("CREATE OR REPLACE TEMP TABLE _bad AS SELECT unnest($1::BIGINT[]) AS line, "
+                "unnest($2::VARCHAR[]) AS raw_line, unnest($3::VARCHAR[]) AS detail, "
+                "unnest($4::VARCHAR[][]) AS kinds",
+                [lm.malformed().tolist(), list(bad["csv_line"]), list(bad["detail"]), kinds])
+    prov = (f"'{src.path.name}' AS source_file, '{contract.id}' AS contract_id, "
             f"'{contract.version}' AS contract_version, '{run['run_id']}' AS run_id, "
             f"CAST('{run['ingested_at']}' AS TIMESTAMPTZ) AS ingested_at")
-    raw_cols = ", ".join(f"r.{qi(c)} AS {qi(c)}" if c in staged.present
-                         else f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in t.column_names)
+    raw_cols = ", ".join(f"{raw_value(c, typed='c.' + qi(c))} AS {qi(c)}" for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in t.column_names)
     con.execute(f"""
-        CREATE OR REPLACE TABLE work.{qi('rej_' + table)} AS
-        SELECT {raw_cols}, CAST(to_json(c._reasons) AS VARCHAR) AS reject_reasons,
+        CREATE OR REPLACE TABLE {n['rej']} AS
+        SELECT {raw_cols}, CAST(to_json(b._reasons) AS VARCHAR) AS reject_reasons,
                CAST(NULL AS VARCHAR) AS reject_detail, CAST(NULL AS VARCHAR) AS raw_line,
-               {prov}, l.line AS source_line, c._reasons AS _reason_list
-        FROM {chk} AS c JOIN _row_lines AS l ON l.rid = c._row AND c._reasons IS NOT NULL
-             JOIN {staged.raw} AS r ON r.rowid = c._row
+               {prov}, l.line AS source_line, b._reasons AS _reason_list
+        FROM (SELECT * FROM {n['bad']} WHERE _reasons IS NOT NULL) AS b
+             JOIN _row_lines AS l ON l.rid = b._row
+             JOIN {n['chk']} AS c ON c.rowid = b._row
         UNION ALL BY NAME
         SELECT {null_cols}, CAST(to_json(kinds) AS VARCHAR) AS reject_reasons,
                detail AS reject_detail, raw_line, {prov}, line AS source_line, kinds AS _reason_list
         FROM _bad""")
-    con.unregister("_row_lines")
-    con.unregister("_bad")
+    con.execute("DROP TABLE _row_lines")
+    con.execute("DROP TABLE _bad")
 
 
-def _count(con, res: TableCheck, chk: str) -> None:
-    rej = f"work.{qi('rej_' + res.table)}"
-    res.accepted, n_rows = con.execute(f"SELECT count(*) FILTER (WHERE _reasons IS NULL), count(*) "
-                                   f"FROM {chk}").fetchall()[0]
-    res.malformed = con.execute(f"SELECT count(*) FROM {rej} WHERE raw_line IS NOT NULL").fetchall()[0][0]
+def _count(con, res: TableCheck, n: dict) -> None:
+    n_rows, n_bad, warned = con.execute(
+        f"SELECT (SELECT count(*) FROM {n['chk']}), "
+        f"(SELECT count(*) FROM {n['bad']} WHERE _reasons IS NOT NULL), "
+        f"(SELECT count(*) FROM {n['bad']} WHERE _warnings IS NOT NULL)").fetchall()[0]
+    res.accepted = n_rows - n_bad
+    res.malformed, res.rejected = con.execute(
+        f"SELECT count(*) FILTER (WHERE raw_line IS NOT NULL), count(*) FROM {n['rej']}").fetchall()[0]
     res.read = n_rows + res.malformed
-    res.rejected = con.execute(f"SELECT count(*) FROM {rej}").fetchall()[0][0]
     res.reasons = Counter(dict(con.execute(f"SELECT reason, count(*) FROM (SELECT unnest(_reason_list) "
-                                       f"AS reason FROM {rej}) GROUP BY reason").fetchall()))
-    res.warnings = Counter(dict(con.execute(f"SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w "
-                                        f"FROM {chk}) GROUP BY w").fetchall()))
+                                           f"AS reason FROM {n['rej']}) GROUP BY reason").fetchall()))
+    res.warnings = Counter(dict(con.execute(
+        f"SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w FROM {n['bad']}) GROUP BY w"
+    ).fetchall())) if warned else Counter()

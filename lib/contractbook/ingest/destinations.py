@@ -25,15 +25,21 @@ class Destination:
     settings: str = ""  # .dlt/config.toml fragment (no secrets)
     extras: tuple[str, ...] = field(default=())
 
-    def build(self, warehouse: str | Path | None = None):
-        """The dlt destination object; warehouse is the file or folder for local destinations."""
+    def build(self, warehouse: str | Path | None = None, memory_limit: str | None = None):
+        """The dlt destination object; warehouse is the file or folder for local destinations.
+
+        memory_limit bounds an embedded DuckDB destination (it spills beyond it).
+        """
         import dlt
 
         factory = getattr(dlt.destinations, self.name)
         if self.name == "duckdb":
+            from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
             path = Path(warehouse or self.default_warehouse)
             path.parent.mkdir(parents=True, exist_ok=True)
-            return factory(credentials=str(path))
+            config = {"memory_limit": memory_limit} if memory_limit else None
+            return factory(credentials=DuckDbCredentials(str(path), global_config=config))
         if self.name == "filesystem":
             path = Path(warehouse or self.default_warehouse).resolve()
             path.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Physical line numbers (where a record starts) for staged rows and malformed records, vectorized.
+"""Physical line numbers (where a record starts) for accepted rows and malformed records, vectorized.
 
 DuckDB numbers records by unquoted line breaks and keeps accepted rows in file order (`rowid`).
 A record's physical line is therefore its record ordinal plus the line breaks quoted inside all
@@ -8,34 +8,6 @@ records before it. Blank lines between records are not counted (DuckDB skips the
 from __future__ import annotations
 
 import numpy as np
-
-from .plan import qi
-
-
-def count_newlines(path, chunk: int = 1 << 24) -> int:
-    """Line feeds in a file (vectorized, bounded memory)."""
-    total = 0
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            total += int(np.count_nonzero(np.frombuffer(block, np.uint8) == 10))
-    return total
-
-
-def embedded_newlines(con, raw: str, columns: list[str], path=None, records: int | None = None):
-    """(rowids, counts) of staged rows whose values contain line breaks, in rowid order.
-
-    With path and records (header + rows + malformed records) the scan is skipped when the file
-    has no more line feeds than records, i.e. no value holds a line break.
-    """
-    if path is not None and records is not None and count_newlines(path) <= records:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    if not columns:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    any_nl = " OR ".join(f"contains({qi(c)}, chr(10))" for c in columns)
-    count = " + ".join(f"coalesce(length({qi(c)}) - length(replace({qi(c)}, chr(10), '')), 0)"
-                       for c in columns)
-    res = con.sql(f"SELECT rowid AS r, {count} AS n FROM {raw} WHERE {any_nl} ORDER BY rowid").fetchnumpy()
-    return np.asarray(res["r"], np.int64), np.asarray(res["n"], np.int64)
 
 
 def _text_newlines(text: str | None) -> int:

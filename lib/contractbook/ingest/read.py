@@ -1,4 +1,4 @@
-"""Read one CSV into an all-VARCHAR DuckDB staging table; malformed records go to a rejects table."""
+"""Read one CSV as all-VARCHAR columns (DuckDB read_csv); malformed records go to a rejects table."""
 
 from __future__ import annotations
 
@@ -50,21 +50,24 @@ def csv_rule_id(table: str, error_type: str) -> str:
     return f"{table}.csv.{CSV_ERRORS.get(error_type, error_type.lower().replace(' ', '_'))}"
 
 
-def stage(con, table: str, columns: list[str], path: Path) -> Staged:
-    """Read path into temp table raw_<table> (VARCHAR columns named as in its header)."""
+def source(con, table: str, columns: list[str], path: Path) -> Staged:
+    """The CSV as an all-VARCHAR SQL source (columns named as in its header), not yet read.
+
+    Staged.raw is a `read_csv(...)` expression: the query that reads it parses the file once and
+    fills Staged.rejects with the malformed records as it goes.
+    """
     path = Path(path)
-    s = Staged(table, path, f"raw_{table}", f"csvrej_{table}")
+    s = Staged(table, path, "", f"csvrej_{table}")
     if not path.is_file():
         raise IngestError(f"{path}: file not found; expected one CSV per contract table "
                           f"named {table}.csv in the data directory")
     header = read_header(path)
     if header is None:
         s.warnings.append(f"{path}: empty file (no header); read as 0 rows")
-        header = list(columns)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {s.raw} AS SELECT "
-                    + ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns) + " LIMIT 0")
+        s.raw = ("(SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns)
+                 + " LIMIT 0)")
         _empty_rejects(con, s.rejects)
-        s.header, s.present = header, list(columns)
+        s.header, s.present = list(columns), list(columns)
         return s
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes or any(h == "" for h in header):
@@ -83,11 +86,9 @@ def stage(con, table: str, columns: list[str], path: Path) -> Staged:
     spec = "{" + ", ".join(f"{_lit(h)}: 'VARCHAR'" for h in header) + "}"
     con.execute(f"DROP TABLE IF EXISTS {s.rejects}")
     con.execute(f"DROP TABLE IF EXISTS csvscan_{table}")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {s.raw} AS SELECT * FROM read_csv({_lit(str(path))}, "
-        f"columns={spec}, header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
-        f"strict_mode=true, store_rejects=true, rejects_table='{s.rejects}', "
-        f"rejects_scan='csvscan_{table}', encoding='utf-8')")
+    s.raw = (f"read_csv({_lit(str(path))}, columns={spec}, header=true, auto_detect=false, "
+             f"delim=',', quote='\"', escape='\"', strict_mode=true, store_rejects=true, "
+             f"rejects_table='{s.rejects}', rejects_scan='csvscan_{table}', encoding='utf-8')")
     return s
 
 
