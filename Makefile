@@ -92,6 +92,11 @@ env: ## print the tool-state variables, for a shell: eval "$(make -s env)"
 	@$(foreach v,$(STATE_VARS),echo "export $(v)='$($(v))'";)
 
 # --- bench: reserved. The performance work adds its `bench` target here. ---
+N ?= 1000000
+BENCH_ARGS ?=
+.PHONY: bench
+bench: setup ## time every step vs DuckDB alone at 10k, 100k, N orders -> reports/bench.md (N=1000000)
+	$(BIN)/python -m contractbook bench --n-orders $(N) $(BENCH_ARGS)
 
 clean: ## remove generated data, reports and tool state (keeps .venv)
 	find data reports -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true

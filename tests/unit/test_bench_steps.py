@@ -1,0 +1,70 @@
+"""Measured steps run in their own process and return real figures on a tiny dataset."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contractbook.bench import build, steps
+from contractbook.synth import generate
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory, contract):
+    out = tmp_path_factory.mktemp("bench") / "raw"
+    generate(contract, 300, 7, out, defects="all=1", progress=None)
+    return out
+
+
+def test_anchor_a_loads_every_well_formed_record_in_a_child_process(contract_path, tiny, tmp_path):
+    r = steps.child("duckdb_alone", contract=str(contract_path), data_dir=str(tiny),
+                    db_path=str(tmp_path / "a.duckdb"), repeats=2)
+    manifest = json.loads((tiny / "manifest.json").read_text())
+    malformed = sum(v for k, v in manifest["defects"]["by_kind"].items() if k.startswith("csv_"))
+    assert r["csv_rows"] == manifest["total_rows"]
+    # a bad record costs only itself (DuckDB's ignore_errors would skip the rest of the file)
+    assert manifest["total_rows"] - malformed - 2 <= r["rows"] <= manifest["total_rows"]
+    assert len(r["seconds"]) == 2 and r["peak_rss_mb"] > 0 and r["process_seconds"] > 0
+
+
+@pytest.mark.slow
+def test_anchor_b_dlt_loads_the_same_rows_as_anchor_a(contract_path, tiny, tmp_path):
+    a = steps.child("duckdb_alone", contract=str(contract_path), data_dir=str(tiny),
+                    db_path=str(tmp_path / "a.duckdb"), repeats=1)
+    b = steps.child("dlt_arrow", contract=str(contract_path), data_dir=str(tiny),
+                    work_dir=str(tmp_path / "dlt"), disposition="replace", repeats=1)
+    assert b["rows"] == a["rows"] and b["disposition"] == "replace"
+
+
+def test_a_failing_step_raises_with_its_error(tmp_path):
+    with pytest.raises(RuntimeError, match="bench step validate failed"):
+        steps.child("validate", contract=str(tmp_path / "missing.yaml"), repeats=1)
+
+
+def test_largest_table_from_the_manifest(tiny):
+    rows = json.loads((tiny / "manifest.json").read_text())["rows"]
+    assert steps.largest_table(tiny) == max(rows, key=rows.get)
+
+
+def test_build_copy_holds_the_dag_and_keeps_tool_state_inside(tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    project = build.copy_project(root, tmp_path / "p")
+    assert (project / "pipeline.yaml").exists() and (project / "notebooks").is_dir()
+    env = build.state_env(project, tmp_path / "bin")
+    for key in ("PLOOMBER_HOME_DIR", "IPYTHONDIR", "MPLCONFIGDIR", "DLT_DATA_DIR", "JUPYTER_DATA_DIR"):
+        assert env[key].startswith(str(project))
+    assert env["PLOOMBER_STATS_ENABLED"] == "false"
+    assert env["PATH"].startswith(str(tmp_path / "bin"))
+
+
+def test_task_times_parse_ploomber_summary():
+    out = """name               Ran?      Elapsed (s)    Percentage
+-----------------  ------  -------------  ------------
+generate-data      True          3.51        12.5
+gx-checks          True         20.25        72.1
+emit-ddl           False         0            0
+"""
+    assert build.task_times(out) == {"generate-data": 3.51, "gx-checks": 20.25}
