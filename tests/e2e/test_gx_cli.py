@@ -29,3 +29,12 @@ def test_check_command_exit_codes(contract, contract_path, tmp_path, capsys):
     assert "FAIL orders orders.order_status.allowed_values: 1 failing" in out
     assert (tmp_path / "docs" / "index.html").is_file()
     assert main([*args[:2], "--warn-only", *args[2:]]) == 0
+
+
+def test_missing_csv_is_a_message_not_a_traceback(contract_path, tmp_path, capsys):
+    from contractbook.cli import main
+
+    code = main(["gx", "check", "--csv", str(tmp_path / "none"), "--state", str(tmp_path / "s"),
+                 "--docs", str(tmp_path / "d"), str(contract_path)])
+    err = capsys.readouterr().err
+    assert code == 1 and "customers.csv: no such file" in err and "Traceback" not in err

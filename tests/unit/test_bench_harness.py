@@ -69,7 +69,7 @@ def test_run_size_measures_every_step_in_plan_order_with_ratios_to_anchor_a(tmp_
 def test_run_size_skips_a_step_above_its_limit_and_says_why(tmp_path):
     child, calls = _fake_child({"duckdb_alone": [1.0], "gx": [9.0]})
     out = pipeline.run_size("c.yaml", 200_000, tmp_path, only=("duckdb_alone", "gx"),
-                            progress=lambda *_: None, child=child)
+                            progress=lambda *_: None, child=child, limits={"gx": 100_000})
     assert [s["step"] for s in out["steps"]] == ["duckdb_alone"]
     assert out["skipped"][0]["step"] == "gx" and "100,000" in out["skipped"][0]["reason"]
     out = pipeline.run_size("c.yaml", 200_000, tmp_path, only=("duckdb_alone", "gx"),

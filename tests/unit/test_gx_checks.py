@@ -179,3 +179,19 @@ def test_duckdb_type_checks_see_decimal_precision(gx_ctx, contract, datasets, tm
                        prefix="precision")
     assert [(c.rule_id, c.observed) for c in run.checks if not c.success] == \
         [("order_payments.payment_value.type", "NUMERIC(12, 3)")]
+
+
+def test_parent_flags_are_vectorized_membership_with_nulls_left_out(contract):
+    import pandas as pd
+
+    from contractbook.gx.runner import with_parent_flags
+
+    frames = {"product_category_name_translation": pd.DataFrame({"product_category_name": ["a", "b"]}),
+              "products": pd.DataFrame({"product_category_name": ["a", "z", None, "b"]})}
+    out = with_parent_flags(contract, frames, "products", frames["products"])
+    assert out["product_category_name__in__product_category_name_translation"].tolist() == \
+        [True, False, pd.NA, True]
+    frames.pop("product_category_name_translation")  # parent file missing: every value is an orphan
+    out = with_parent_flags(contract, frames, "products", frames["products"])
+    assert out["product_category_name__in__product_category_name_translation"].tolist() == \
+        [False, False, pd.NA, False]

@@ -68,7 +68,7 @@ def test_csv_suite_reads_text_and_typed_helpers(contract):
     assert items["order_items.shipping_limit_date.type"][0]["kwargs"]["strftime_format"] == \
         "%Y-%m-%d %H:%M:%S"
     fk = items["order_items.foreign_key.order_items_order"][0]
-    assert fk["kwargs"]["value_set"] == {"$PARAMETER": "keys__orders__order_id"}
+    assert fk["kwargs"] == {"column": "order_id__in__orders", "value_set": [True]}
 
 
 def test_warn_policy_is_a_warning(contract):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -66,4 +67,10 @@ def _check(args) -> int:
 
 def run(args) -> int:
     """Dispatch to the chosen gx subcommand."""
-    return {"suites": _suites, "check": _check}[args.gx_command](args)
+    from contractbook.gx.rawcsv import CsvError
+
+    try:
+        return {"suites": _suites, "check": _check}[args.gx_command](args)
+    except CsvError as e:  # a missing or unreadable CSV: the message names the file and the fix
+        print(f"gx: {e}", file=sys.stderr)
+        return 1

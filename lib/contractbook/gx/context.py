@@ -23,6 +23,9 @@ def open_context(state_dir: str | Path = DEFAULT_STATE, docs_dir: str | Path = D
     # would change DuckDB's connection config); the schema is what we mean, so this one is silenced.
     warnings.filterwarnings("ignore", message="`schema_name` is deprecated",
                             category=DeprecationWarning)
+    from contractbook.fastimport import jsonschema
+
+    jsonschema()  # before GX imports it: skips a 1-2 s optional format module
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -67,15 +67,21 @@ def _formats(contract: Contract, table: str) -> dict[str, str]:
             if c.type.kind in ("timestamp", "timestamptz", "date")}
 
 
-def _parent_keys(contract: Contract, frames: dict, tables: list[str]) -> dict[str, list]:
-    """Suite parameters: the key values of every parent table a pre-load FK check reads."""
-    params = {}
-    for rel in contract.relationships:
-        if rel.table in tables and len(rel.columns) == 1 and rel.to_table in frames:
-            col = frames[rel.to_table][rel.to_columns[0]]
-            params[gen.parent_keys_parameter(rel.to_table, rel.to_columns[0])] = \
-                col.dropna().unique().tolist()
-    return params
+def with_parent_flags(contract: Contract, frames: dict, table: str, frame):
+    """frame plus one boolean helper per single-column FK: value found among the parent's keys."""
+    import pandas as pd
+
+    out = frame
+    for rel in contract.table(table).relationships:
+        if len(rel.columns) > 1:
+            continue
+        child = frame[rel.columns[0]]
+        parent = frames.get(rel.to_table)
+        keys = parent[rel.to_columns[0]].dropna() if parent is not None else pd.Series([], dtype=object)
+        found = pd.array(child.isin(keys), dtype="boolean")
+        found[child.isna().to_numpy()] = pd.NA
+        out = out.assign(**{gen.parent_check_column(rel): found})
+    return out
 
 
 @_known_warnings()
@@ -88,7 +94,6 @@ def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict 
     raws = {t: read_text(Path(data_dir) / f"{t}.csv", contract.table(t))
             for t in contract.table_names if (Path(data_dir) / f"{t}.csv").exists() or t in tables}
     frames = {t: r.frame for t, r in raws.items()}
-    params = _parent_keys(contract, frames, tables)
     ds = ctx.data_sources.add_or_update_pandas(f"{prefix}_csv")
     run = CheckRun(target="csv", source=str(data_dir), tolerances=dict(tolerances))
     for name in tables:
@@ -98,7 +103,8 @@ def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict 
         cp = _checkpoint(ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, suite),
                          {"result_format": "COMPLETE"})
         frame = with_typed(raws[name].frame, contract.table(name), _formats(contract, name))
-        result = cp.run(batch_parameters={"dataframe": frame}, expectation_parameters=params)
+        frame = with_parent_flags(contract, frames, name, frame)
+        result = cp.run(batch_parameters={"dataframe": frame})
         run.tables.append(TableResult.from_gx(name, suite, _validation(result), frame=frame,
                                               malformed=raws[name].malformed,
                                               seconds=time.perf_counter() - t0))

@@ -112,9 +112,13 @@ def _length(rule: Rule, table: Table, tgt: Target) -> Mapped:
                  min_value=rule.params.get("min_length"), max_value=rule.params.get("max_length"))]
 
 
-def parent_keys_parameter(to_table: str, to_column: str) -> str:
-    """Name of the suite parameter holding a parent table's key values (pre-load FK check)."""
-    return f"keys__{to_table}__{to_column}"
+def parent_check_column(rel) -> str:
+    """Pre-load helper column: True where the FK value exists in the parent, NULL where empty.
+
+    Computed vectorized by the runner (pandas `isin`); GX then checks it is in {True}. Passing
+    the parent's keys as a `value_set` instead costs rows x keys (GX rebuilds the set per read).
+    """
+    return f"{rel.columns[0]}__in__{rel.to_table}"
 
 
 def _foreign_key(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
@@ -126,9 +130,8 @@ def _foreign_key(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
                      description=rule.description)]
     if len(rel.columns) > 1:
         return "composite foreign key: pandas has no multi-column in-set check; checked post-load"
-    param = parent_keys_parameter(rel.to_table, rel.to_columns[0])
-    return [_exp("expect_column_values_to_be_in_set", rule, column=rel.columns[0],
-                 value_set={"$PARAMETER": param})]
+    return [_exp("expect_column_values_to_be_in_set", rule, column=parent_check_column(rel),
+                 value_set=[True])]
 
 
 def _sql(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
