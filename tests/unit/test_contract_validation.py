@@ -166,3 +166,26 @@ def test_unenforced_declarations_are_warnings(tmp_path):
 def test_contract_renders_as_html(contract):
     html = contract._repr_html_()
     assert "<table" in html and "product_name_lenght" in html and "&rarr; customers.customer_id" in html
+
+
+def test_error_points_at_the_broken_one_of_two_unnamed_relationships(tmp_path):
+    text = (FIXTURES / "minimal.yaml").read_text().replace(
+        "          - id: orders_customer\n            to: customers.customer_id\n",
+        "          - to: customers.customer_id\n          - to: customers.missing_column\n")
+    (tmp_path / "c.yaml").write_text(text)
+    _, problems = parse(tmp_path / "c.yaml")
+    errors = [p for p in problems if p.severity == "error"]
+    assert [p.path for p in errors] == ["schema[orders].properties[customer_id].relationships[1].to"]
+    assert errors[0].line == 31
+
+
+def test_relationship_ids_must_be_unique(tmp_path):
+    text = (FIXTURES / "minimal.yaml").read_text().replace(
+        "          - id: orders_customer\n            to: customers.customer_id\n",
+        "          - to: customers.customer_id\n          - to: customers.customer_id\n")
+    (tmp_path / "c.yaml").write_text(text)
+    contract, problems = parse(tmp_path / "c.yaml")
+    assert contract is None
+    assert [(p.path, p.message) for p in problems if p.severity == "error"] == [
+        ("schema[orders].properties[customer_id].relationships[1]",
+         "relationship id 'orders_customer_id__customers_customer_id' is used twice")]

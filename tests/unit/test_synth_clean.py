@@ -9,12 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from contractbook.checks.duckdb_sql import typed_select, violation_query
 from contractbook.contract import load
 from contractbook.synth import generate
 from contractbook.synth.columns import COLUMNS
-from contractbook.synth.readback import load as read_back
 from contractbook.synth.run import MANIFEST_COLUMNS
+from support.readback import load as read_back
+from support.rule_sql import typed_select, violation_query
 
 RULE_IDS = [r.id for r in load(Path(__file__).parents[2] / "contracts/olist_mini/contract.yaml").rules]
 

@@ -9,9 +9,9 @@ import duckdb
 import pytest
 import sqlglot
 
-from contractbook.checks.duckdb_sql import typed_select, violation_query
 from contractbook.synth import KINDS, generate
-from contractbook.synth.readback import load as read_back
+from support.readback import load as read_back
+from support.rule_sql import typed_select, violation_query
 
 
 def _build(contract, out, n, seed, spec):

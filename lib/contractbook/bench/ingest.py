@@ -47,6 +47,21 @@ def _size(out: Path) -> dict:
     return {"csv_bytes": sum(p.stat().st_size for p in files), "files": len(files)}
 
 
+def typed_select(table, data_dir: Path) -> str:
+    """Anchor (a): a table's CSV read by DuckDB alone with the contract types, bad records skipped.
+
+    `store_rejects` rather than `ignore_errors`: on a record with an unterminated quote, DuckDB 2.0
+    with ignore_errors skips the rest of the file (measured: 90% of geolocation at 10k orders),
+    with store_rejects it skips only the bad record, like the real ingest.
+    """
+    from contractbook.ingest.castmap import sql_type
+
+    cols = "{" + ", ".join(f"'{c.name}': '{sql_type(c)}'" for c in table.columns) + "}"
+    return (f"SELECT * FROM read_csv('{data_dir / (table.name + '.csv')}', columns={cols}, "
+            f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
+            f"timestampformat='%Y-%m-%d %H:%M:%S', strict_mode=true, store_rejects=true)")
+
+
 def duckdb_alone(contract_path, data_dir, db_path) -> dict:
     """DuckDB loading the same CSVs into typed tables of a file, timed.
 
@@ -56,7 +71,6 @@ def duckdb_alone(contract_path, data_dir, db_path) -> dict:
     import duckdb
 
     from contractbook.contract import load
-    from contractbook.ingest.castmap import sql_type
 
     contract = load(contract_path)
     Path(db_path).unlink(missing_ok=True)
@@ -64,11 +78,7 @@ def duckdb_alone(contract_path, data_dir, db_path) -> dict:
     con = duckdb.connect(str(db_path))
     rows = 0
     for t in contract.dependency_order:
-        cols = "{" + ", ".join(f"'{c.name}': '{sql_type(c)}'" for c in contract.table(t).columns) + "}"
-        con.execute(f"CREATE TABLE \"{t}\" AS SELECT * FROM read_csv('{Path(data_dir) / (t + '.csv')}', "
-                    f"columns={cols}, header=true, auto_detect=false, delim=',', quote='\"', "
-                    f"escape='\"', timestampformat='%Y-%m-%d %H:%M:%S', strict_mode=true, "
-                    f"store_rejects=true)")
+        con.execute(f'CREATE TABLE "{t}" AS {typed_select(contract.table(t), Path(data_dir))}')
         rows += con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]
     con.close()
     return {"step": "duckdb_alone", "seconds": time.perf_counter() - started,

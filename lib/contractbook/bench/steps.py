@@ -134,7 +134,7 @@ def _duckdb_load(model, data_dir: Path, db_path: Path) -> int:
     rows = 0
     with duckdb.connect(str(db_path)) as con:
         for name in model.dependency_order:
-            con.execute(f'CREATE TABLE "{name}" AS {typed_select(model.table(name), data_dir)}')
+            con.execute(f'CREATE TABLE "{name}" AS {ingest_bench.typed_select(model.table(name), data_dir)}')
             rows += con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
     return rows
 
@@ -172,21 +172,6 @@ def dlt_arrow(contract: str, data_dir: str, work_dir: str, disposition: str = "m
             "disposition": disposition, "peak_rss_mb": peak_mb()}
 
 
-def typed_select(table, data_dir: Path) -> str:
-    """SELECT of a table's CSV read by DuckDB with the contract types, bad records skipped.
-
-    `store_rejects` rather than `ignore_errors`: on a record with an unterminated quote, DuckDB 2.0
-    with ignore_errors skips the rest of the file (measured: 90% of geolocation at 10k orders),
-    with store_rejects it skips only the bad record, like the real ingest.
-    """
-    from contractbook.ingest.castmap import sql_type
-
-    cols = "{" + ", ".join(f"'{c.name}': '{sql_type(c)}'" for c in table.columns) + "}"
-    return (f"SELECT * FROM read_csv('{data_dir / (table.name + '.csv')}', columns={cols}, "
-            f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
-            f"timestampformat='%Y-%m-%d %H:%M:%S', store_rejects=true)")
-
-
 def _dlt_load(model, data_dir: Path, work: Path, disposition: str) -> dict:
     """One dlt run of every table into a fresh DuckDB file; dlt's normalized row counts."""
     import dlt
@@ -211,7 +196,7 @@ def _dlt_load(model, data_dir: Path, work: Path, disposition: str) -> dict:
         kwargs = {"name": name, "write_disposition": wd, "columns": columns}
         if hints["primary_key"]:
             kwargs["primary_key"] = hints["primary_key"]
-        sql = typed_select(model.table(name), data_dir)
+        sql = ingest_bench.typed_select(model.table(name), data_dir)
         resources.append(dlt.resource(arrow_batches(con, sql), **kwargs))
     pipe.extract(resources)
     info = pipe.normalize()

@@ -117,10 +117,11 @@ def _relationship(src: Source, keys: list[Key], rel: dict, table: str, column: s
     targets = [_split_ref(r, None) for r in _as_list(rel.get("to") or [])]
     props = {p.get("property"): p.get("value") for p in rel.get("customProperties") or []}
     to_table = targets[0][0] if targets else None
-    rid = rel.get("id") or f"{table}_{'_'.join(frm)}__{to_table}"
+    rid = rel.get("id") or f"{table}_{'_'.join(frm)}__{to_table}_{'_'.join(c for _, c in targets)}"
     return Relationship(id=rid, table=table, columns=tuple(frm), to_table=to_table,
                         to_columns=tuple(c for _, c in targets),
-                        on_violation=str(props.get("onViolation", "reject")), path=src.path(keys))
+                        on_violation=str(props.get("onViolation", "reject")), path=src.path(keys),
+                        keys=tuple(keys))
 
 
 def _sql_rule(src: Source, keys: list[Key], q: dict, table: str) -> SqlRule:

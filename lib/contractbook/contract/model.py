@@ -51,6 +51,7 @@ class Relationship:
     to_columns: tuple[str, ...]
     on_violation: str = "reject"  # or "warn"
     path: str = ""
+    keys: tuple = field(default=(), repr=False, compare=False)  # where it sits in the YAML
 
 
 @dataclass(frozen=True)

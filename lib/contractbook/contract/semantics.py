@@ -76,9 +76,15 @@ def _primary_keys(src: Source, contract: Contract) -> list[Problem]:
 
 def _relationships(src: Source, contract: Contract) -> list[Problem]:
     out, names = [], set(contract.table_names)
+    seen: set[str] = set()
+    for r in contract.relationships:
+        if r.id in seen:
+            out.append(src.problem(list(r.keys), f"relationship id {r.id!r} is used twice",
+                                   "give each relationship its own `id`"))
+        seen.add(r.id)
     for t in contract.tables:
         for r in t.relationships:
-            keys = _rel_keys(src, t, r)
+            keys = list(r.keys)
             if r.to_table not in names:
                 out.append(src.problem(keys + ["to"], f"relationship {r.id!r} points to table {r.to_table!r}, which the contract does not declare",
                                        f"point `to` at one of: {', '.join(sorted(names))}"))
@@ -108,18 +114,6 @@ def _relationships(src: Source, contract: Contract) -> list[Problem]:
                 out.append(src.problem(keys + ["to"], f"relationship {r.id!r} references {r.to_table}({', '.join(r.to_columns)}), which is neither its primary key nor unique",
                                        "reference the target's primary key, or declare the target column unique", severity="warning"))
     return out
-
-
-def _rel_keys(src: Source, t: Table, r) -> list:
-    for j, p in enumerate(src.data["schema"][_keys(src, t, [])[1]].get("properties") or []):
-        for k, rel in enumerate(p.get("relationships") or []):
-            if (rel.get("id") or "") == r.id or (not rel.get("id") and p.get("name") == r.columns[0]):
-                return _keys(src, t, ["properties", j, "relationships", k])
-    obj = src.data["schema"][_keys(src, t, [])[1]]
-    for k, rel in enumerate(obj.get("relationships") or []):
-        if rel.get("id") in (None, r.id):
-            return _keys(src, t, ["relationships", k])
-    return _keys(src, t, [])
 
 
 def _regexes(src: Source, contract: Contract) -> list[Problem]:

@@ -18,3 +18,8 @@ def get(name: str | Dialect) -> Dialect:
     if name not in DIALECTS:
         raise DdlError(f"unknown SQL dialect {name!r}; choose one of {', '.join(DIALECTS)}")
     return importlib.import_module(DIALECTS[name]).DIALECT
+
+
+def column_type(dialect: str, column, table: str = "") -> str:
+    """SQL type text of a contract column in dialect, e.g. DECIMAL(10,2); DdlError naming it."""
+    return get(dialect).render_type(column.type, f"{table}.{column.name}" if table else column.name)

@@ -55,35 +55,34 @@ def _boolean(col: Column, raw: str) -> str:
             f"WHEN 'false' THEN false WHEN 'f' THEN false WHEN '0' THEN false END")
 
 
-# kind -> (DuckDB type, strict cast of the raw VARCHAR that is NULL when the value does not fit).
-# Strict on purpose: DuckDB's own casts round '1.5' to 2 and '12.345' to 12.35; nothing is guessed.
+# kind -> strict cast of the raw VARCHAR to the column's DuckDB type, NULL when the value does
+# not fit. Strict on purpose: DuckDB's own casts round '1.5' to 2 and '12.345' to 12.35; nothing
+# is guessed. The type names come from the DDL registry (one map for DDL, checks and ingest).
 CASTS = {
-    "string": (lambda c: "VARCHAR", _string),
-    "integer": (lambda c: "INTEGER", _regex_cast(_INT)),
-    "bigint": (lambda c: "BIGINT", _regex_cast(_INT)),
-    "decimal": (lambda c: f"DECIMAL({c.type.precision},{c.type.scale})", _decimal),
-    "double": (lambda c: "DOUBLE", _regex_cast(_DOUBLE)),
-    "boolean": (lambda c: "BOOLEAN", _boolean),
-    "date": (lambda c: "DATE", _strptime),
-    "timestamp": (lambda c: "TIMESTAMP", _strptime),
-    "timestamptz": (lambda c: "TIMESTAMPTZ", _strptime),
-    "time": (lambda c: "TIME", _regex_cast(_TIME)),
+    "string": _string,
+    "integer": _regex_cast(_INT),
+    "bigint": _regex_cast(_INT),
+    "decimal": _decimal,
+    "double": _regex_cast(_DOUBLE),
+    "boolean": _boolean,
+    "date": _strptime,
+    "timestamp": _strptime,
+    "timestamptz": _strptime,
+    "time": _regex_cast(_TIME),
 }
-
-
-def _entry(col: Column, table: str = ""):
-    if col.type.kind not in CASTS:
-        where = f"{table}.{col.name}" if table else col.name
-        raise ValueError(f"column {where}: type {col.type} has no DuckDB cast; "
-                         f"known kinds: {', '.join(CASTS)}")
-    return CASTS[col.type.kind]
 
 
 def sql_type(col: Column, table: str = "") -> str:
     """The DuckDB type of a contract column, e.g. DECIMAL(10,2)."""
-    return _entry(col, table)[0](col)
+    from contractbook.ddl.registry import column_type
+
+    return column_type("duckdb", col, table)
 
 
 def cast_expr(col: Column, raw: str, table: str = "") -> str:
     """SQL casting the raw VARCHAR expression raw to the column type; NULL when it does not fit."""
-    return _entry(col, table)[1](col, raw)
+    if col.type.kind not in CASTS:
+        where = f"{table}.{col.name}" if table else col.name
+        raise ValueError(f"column {where}: type {col.type} has no DuckDB cast; "
+                         f"known kinds: {', '.join(CASTS)}")
+    return CASTS[col.type.kind](col, raw)

@@ -1,4 +1,7 @@
-"""Contract rule -> DuckDB query selecting the rows that break it (one function per rule kind).
+"""Test oracle: contract rule -> DuckDB query selecting the rows that break it, one per rule kind.
+
+Written independently of the ingest's one-pass checks (`contractbook.ingest.plan`), so the
+synthetic-data tests check the defect manifest against a second implementation of every rule.
 
 Pure text generators. Column rules read a table whose columns may be raw text (VARCHAR, as read
 from CSV) or already typed: every cast is a TRY_CAST, so the same query serves both. SQL rules
@@ -15,13 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-# Column kind -> DuckDB type (decimal gets precision and scale).
-DUCKDB_TYPES = {
-    "string": "VARCHAR", "integer": "INTEGER", "bigint": "BIGINT", "decimal": "DECIMAL({p},{s})",
-    "double": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP",
-    "timestamptz": "TIMESTAMPTZ", "time": "TIME",
-}
-
 
 def q(name: str) -> str:
     """A quoted SQL identifier."""
@@ -36,11 +32,10 @@ def lit(value) -> str:
 
 
 def duckdb_type(column) -> str:
-    """The DuckDB type of a contract column; a clear error for kinds it cannot hold."""
-    t = column.type
-    if t.kind not in DUCKDB_TYPES:
-        raise ValueError(f"column {column.name!r}: no DuckDB type for {t}")
-    return DUCKDB_TYPES[t.kind].format(p=t.precision, s=t.scale)
+    """The DuckDB type of a contract column (the DDL registry's map); DdlError for unmappable kinds."""
+    from contractbook.ddl.registry import column_type
+
+    return column_type("duckdb", column)
 
 
 def _select(rel: str, where: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from contractbook.checks.duckdb_sql import QUERIES, typed_select, violation_query
 from contractbook.contract.rules import KINDS
+from support.rule_sql import QUERIES, typed_select, violation_query
 
 
 def test_every_rule_kind_has_a_query():
