@@ -84,7 +84,7 @@ lint: setup ## ruff over lib, tests and notebooks
 # Re-resolve requirements/requirements.in into the lock (needs PyPI). uv keeps the current pins
 # where it can (the old lock is its preference), so only what must move moves.
 lock: | $(BIN)/uv ## re-resolve requirements/requirements.in into requirements/lock.txt
-	$(BIN)/uv pip compile -q --no-header --python-version $(LOCK_PYTHON) requirements/requirements.in -o $(LOCK)
+	$(BIN)/uv pip compile -q --no-header --python-version $(LOCK_PYTHON) --override requirements/overrides.txt requirements/requirements.in -o $(LOCK)
 	{ cat requirements/lock-header.txt; cat $(LOCK); } > $(LOCK).tmp
 	mv $(LOCK).tmp $(LOCK)
 
