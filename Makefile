@@ -21,7 +21,8 @@ LOCK_PYTHON := 3.11
 BUILD_ARGS ?=
 PYTEST_ARGS ?=
 # Jupyter refuses to run as root without --allow-root (containers, CI machines)
-LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
 
 # Tool state stays inside the project (git-ignored .state/), never in ~; no telemetry.
 STATE := $(CURDIR)/.state
@@ -76,7 +77,7 @@ test: setup ## set up, then run the whole test suite (PYTEST_ARGS="-m 'not slow'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: setup ## set up, then start JupyterLab with the project's Jupyter config (.jupyter/)
-	jupyter lab $(LAB_ARGS)
+	jupyter lab $(LAB_ROOT) $(LAB_ARGS)
 
 lint: setup ## ruff over lib, tests and notebooks
 	ruff check lib tests notebooks

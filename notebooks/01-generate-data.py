@@ -34,6 +34,8 @@
 # `defects = "all=2"` plants two records of every kind, enough for every later report to show a
 # reject of each kind and both a single and a composite duplicate key, while 99.9 % of the rows
 # stay clean. `defects = ""` writes clean data.
+#
+# **Before this step** validate-contract checked the contract; a broken one stops the build there.
 
 # %% tags=["parameters"]
 upstream = None
@@ -42,16 +44,20 @@ contract = "contracts/olist_mini/contract.yaml"
 n_orders = 10000
 seed = 42
 defects = "all=2"
+sample_rows = 500
 
 # %%
-from IPython.display import display
-
 from contractbook.contract import load
+from contractbook.jsonschema import check_sample
+from contractbook.paths import resolve, task_io
+from contractbook.reporting.checkpoint import checkpoint
+from contractbook.reporting.tables import table
 from contractbook.synth import generate, profile
 
-out_dir = product["data"] if product else "data/raw"
-result = generate(load(contract), int(n_orders), int(seed), out_dir, defects=defects or "")
-display(result)
+upstream, product = task_io("generate-data", upstream, product)
+model = load(resolve(contract))
+out_dir = product["data"]
+result = generate(model, int(n_orders), int(seed), out_dir, defects=defects or "", progress=None)
 
 # %% [markdown]
 # ## Rows per table
@@ -59,7 +65,7 @@ display(result)
 # scale with orders; geolocation holds several points per zip prefix.
 
 # %%
-profile.row_counts(result).style.hide(axis="index")
+table(profile.row_counts(result))
 
 # %% [markdown]
 # ## Orders over time and the status mix
@@ -68,7 +74,9 @@ profile.row_counts(result).style.hide(axis="index")
 
 # %%
 mix = profile.status_mix(out_dir)
-display(mix.style.hide(axis="index"))
+table(mix)
+
+# %%
 fig = profile.plot(profile.orders_per_month(out_dir), mix)
 
 # %% [markdown]
@@ -77,4 +85,26 @@ fig = profile.plot(profile.orders_per_month(out_dir), mix)
 # (line 1 is the header). The ingest and Great Expectations steps must flag exactly these.
 
 # %%
-profile.defect_summary(out_dir).style.hide(axis="index")
+table(profile.defect_summary(out_dir))
+
+# %% [markdown]
+# ## A first look at the data: JSON Schema sample check
+# The contract also yields one JSON Schema (draft 2020-12) per table, committed under
+# `contracts/olist_mini/generated/jsonschema/` for tools that speak JSON Schema (APIs, forms,
+# message validators). Validating the first rows of each CSV against them is a cheap early
+# warning that the data and the contract speak the same language; the full, row-by-row checks
+# happen at ingest. Planted defects further down the files need not show up here.
+
+# %%
+violations = check_sample(model, out_dir, n=sample_rows)
+table([vars(v) for v in violations], caption=f"violations in the first {sample_rows} records")
+
+# %% [markdown]
+# ## What to check
+
+# %%
+checkpoint(product, {
+    "every contract table was written": set(result.rows) == set(model.table_names),
+    "planted defects as asked": bool(result.defects) == bool(defects),
+}, {"rows written": result.total_rows, "planted defect records": len(result.defects)},
+    next_="[ingest](ingest.html) loads these files and must reject exactly the planted rows.")

@@ -26,24 +26,26 @@
 # Every problem names the file, the place inside the contract and the fix. Anything the contract
 # declares that the pipeline does not enforce is a **warning**: reported here, never ignored.
 #
-# **What to check.** The verdict line; the problem table (empty is good); then the rule
-# catalogue: every rule listed there is checked by a later step.
+# **First.** This is the DAG's first task: nothing is generated, loaded or checked from a contract
+# that fails here.
 
 # %% tags=["parameters"]
 upstream = None
 product = None
+resources_ = None  # pipeline.yaml: {"contract": path}, tracked by content
 contract = "contracts/olist_mini/contract.yaml"
-raw_dir = "data/raw"
-sample_rows = 500
 
 # %%
-from IPython.display import display
-
 from contractbook.contract import parse
+from contractbook.paths import resolve, task_io
 from contractbook.reporting import contract_view as view
+from contractbook.reporting.checkpoint import checkpoint
+from contractbook.reporting.tables import table
 
-model, problems = parse(contract)
-print(f"{contract}: {view.verdict(model, problems)}")
+upstream, product = task_io("validate-contract", upstream, product)
+contract = (resources_ or {}).get("contract", contract)
+model, problems = parse(resolve(contract))
+view.verdict_html(contract, model, problems)
 
 # %% [markdown]
 # ## Errors and warnings
@@ -51,7 +53,7 @@ print(f"{contract}: {view.verdict(model, problems)}")
 # `schema[orders].properties[customer_id].relationships[0].to`.
 
 # %%
-view.problems_table(problems)
+table(view.problems_table(problems))
 
 # %% [markdown]
 # Errors stop here: the task fails, and no later task runs on a broken contract.
@@ -66,7 +68,7 @@ view.raise_on_errors(problems)
 # `PK1, PK2` mark the positions in a composite primary key; `→` marks a foreign key.
 
 # %%
-display(model)
+model
 
 # %% [markdown]
 # ## The rule catalogue
@@ -75,7 +77,7 @@ display(model)
 # the synthetic data, the rejects of the ingest and the check results all name the rule broken.
 
 # %%
-view.rules_by_kind(model)
+table(view.rules_by_kind(model))
 
 # %%
 view.plot_rules(model)
@@ -85,19 +87,15 @@ view.plot_rules(model)
 # or only `warn` (a relationship can be declared warn-only in the contract).
 
 # %%
-view.rules_table(model).style.hide(axis="index")
+table(view.rules_table(model))
 
 # %% [markdown]
-# ## A first look at the data: JSON Schema sample check
-# The contract also yields one JSON Schema (draft 2020-12) per table, committed under
-# `contracts/olist_mini/generated/jsonschema/` for tools that speak JSON Schema (APIs, forms,
-# message validators). Validating the first rows of each CSV against them is a cheap early
-# warning that the data and the contract speak the same language; the full, row-by-row checks
-# happen at ingest. Planted defects further down the files need not show up here.
+# ## What to check
 
 # %%
-from contractbook.jsonschema import check_sample
-
-violations = check_sample(model, raw_dir, n=sample_rows)
-print(f"{len(violations)} violation(s) in the first {sample_rows} records of each table")
-view.violations_table(violations)
+checkpoint(product, {"no errors in the contract": not any(p.severity == "error" for p in problems),
+                     "every rule has a stable id": len({r.id for r in model.rules}) == len(model.rules)},
+           {"contract version": model.version, "tables": len(model.tables),
+            "rules": len(model.rules), "warnings": len(problems)},
+           next_="[generate-data](generate-data.html) writes data shaped by this contract; "
+                 "[emit-ddl](emit-ddl.html) writes its tables' DDL.")

@@ -30,17 +30,17 @@
 # An enforcing engine would reject them, so there the FK is written as a comment with the reason;
 # where keys are informational it is declared like the others.
 #
-# **What to check.** The summary table; the DuckDB run (every key really exists); the diagram.
+# **Upstream.** validate-contract: DDL is written from a valid contract only.
 
 # %% tags=["parameters"]
-upstream = ["validate-contract"]
+upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
 catalog = None
 schema = None
 
 # %%
-from IPython.display import HTML, display
+from IPython.display import HTML
 
 from contractbook.contract import load
 from contractbook.ddl import create, target
@@ -48,9 +48,13 @@ from contractbook.ddl.erd import draw
 from contractbook.ddl.files import write
 from contractbook.ddl.inspect import try_duckdb
 from contractbook.ddl.report import details_html, summary
+from contractbook.paths import resolve, task_io
+from contractbook.reporting.checkpoint import checkpoint
+from contractbook.reporting.tables import table
 
-model = load(contract)
-written = write(model, product["ddl"], catalog=catalog, schema=schema)
+upstream, product = task_io("emit-ddl", upstream, product)
+model = load(resolve(contract))
+written = write(model, product["ddl"], catalog=catalog, schema=schema, progress=None)
 
 # %% [markdown]
 # ## The dialects side by side
@@ -58,9 +62,7 @@ written = write(model, product["ddl"], catalog=catalog, schema=schema)
 # whether it has `UNIQUE` and indexes at all.
 
 # %%
-import pandas as pd
-
-pd.DataFrame(summary(model, catalog, schema)).set_index("dialect")
+table(summary(model, catalog, schema))
 
 # %% [markdown]
 # ## Proof: the DuckDB DDL runs
@@ -69,8 +71,10 @@ pd.DataFrame(summary(model, catalog, schema)).set_index("dialect")
 # declares shows up in DuckDB's own catalog.
 
 # %%
-pd.DataFrame(try_duckdb(create(model, "duckdb", catalog, schema), target(model, "duckdb", catalog, schema).schema),
-             columns=["table", "constraint", "columns", "references"])
+sql, duck = create(model, "duckdb", catalog, schema), target(model, "duckdb", catalog, schema)
+found = [dict(zip(["table", "constraint", "columns", "references"], r, strict=True))
+         for r in try_duckdb(sql, duck.schema)]
+table(found)
 
 # %% [markdown]
 # ## The scripts
@@ -79,8 +83,8 @@ pd.DataFrame(try_duckdb(create(model, "duckdb", catalog, schema), target(model, 
 # this run wrote the same files under the data directory.
 
 # %%
-for path in written:
-    display(HTML(details_html(path.name, path.read_text(encoding="utf-8"), open_=path.name == "duckdb.sql")))
+HTML("".join(details_html(p.name, p.read_text(encoding="utf-8"), open_=p.name == "duckdb.sql")
+             for p in written))
 
 # %% [markdown]
 # ## Entity-relationship diagram
@@ -91,5 +95,14 @@ for path in written:
 fig = draw(model)
 
 # %% [markdown]
-# **Next.** When the contract changes, `python -m contractbook diff OLD NEW --dialect duckdb`
-# classifies each change, proposes the version bump and prints the migration.
+# ## What to check
+
+# %%
+checkpoint(product, {"one script per dialect written": len(written) >= 5,
+                     "every primary key is a constraint in DuckDB":
+                         {t.name for t in model.tables if t.primary_key}
+                         <= {r["table"] for r in found}},
+           {"scripts": len(written), "constraints in DuckDB": len(found)},
+           next_="[ingest](ingest.html) loads the data into these tables. When the contract "
+                 "changes, `python -m contractbook diff OLD NEW --dialect duckdb` classifies each "
+                 "change, proposes the version bump and prints the migration.")

@@ -27,29 +27,29 @@
 # The accepted rows stream to dlt as Arrow batches (merge on the contract's key), next to
 # `<table>__rejects` and `_run_metrics`; rejects also go to Parquet by reason and date.
 #
-# **What to check.** The accounting table (all `yes`), the reasons, a sample of rejected rows per
-# reason, and the load metrics.
+# **Upstream.** generate-data (the CSVs, through `upstream["generate-data"]["data"]`) and
+# emit-ddl (the contract is valid and its DDL runs).
 
 # %% tags=["parameters"]
-upstream = ["generate-data", "emit-ddl"]
+upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
-raw_dir = "data/raw"
-rejects_dir = "data/rejects"
 destination = "duckdb"
 
 # %%
-import pandas as pd
-from IPython.display import display
-
 from contractbook.contract import load
 from contractbook.ingest import report
 from contractbook.ingest.run import ingest
+from contractbook.paths import resolve, task_io
+from contractbook.reporting.checkpoint import checkpoint
+from contractbook.reporting.tables import table, tables
 
-model = load(contract)
+upstream, product = task_io("ingest", upstream, product)
+model = load(resolve(contract))
 warehouse = product["data"] if destination == "duckdb" else None
-result = ingest(model, raw_dir, destination, warehouse, rejects_dir=rejects_dir)
-display(result)
+result = ingest(model, upstream["generate-data"]["data"], destination, warehouse,
+                rejects_dir=product["rejects"], state_dir=resolve(".state/dlt"),
+                progress=lambda _: None)
 
 # %% [markdown]
 # ## Accounting: rows read = rows loaded + rows rejected
@@ -57,8 +57,7 @@ display(result)
 # record with several reasons counts once; malformed lines count as read and rejected.
 
 # %%
-display(pd.DataFrame(report.accounting_rows(result)))
-assert result.ok, "the accounting equation failed: see the table above"
+table(report.accounting_rows(result), caption=f"run {result.run_id} -> {result.destination}")
 
 # %% [markdown]
 # ## Why rows were rejected (or only warned)
@@ -66,15 +65,14 @@ assert result.ok, "the accounting equation failed: see the table above"
 # counts a warning.
 
 # %%
-pd.DataFrame(report.reason_rows(result))
+table(report.reason_rows(result))
 
 # %% [markdown]
 # ## A sample of rejected rows per reason
 # Raw values exactly as written; malformed records keep their raw text in `raw_line`.
 
 # %%
-for table, rows in report.samples(rejects_dir, result.run_id).items():
-    display(pd.DataFrame(rows).style.set_caption(table))
+tables(report.samples(product["rejects"], result.run_id))
 
 # %% [markdown]
 # ## Load metrics (also stored in `_run_metrics`)
@@ -82,5 +80,18 @@ for table, rows in report.samples(rejects_dir, result.run_id).items():
 
 # %%
 metrics = result.metrics()
-display(pd.DataFrame(metrics).drop(columns=["run_id", "contract_id", "notes"]))
+table(metrics, drop=["run_id", "contract_id", "notes", "rejected_by_reason", "warnings_by_rule"])
+
+# %%
 _ = report.metrics_chart(metrics)
+
+# %% [markdown]
+# ## What to check
+
+# %%
+acc = result.accounting()
+checkpoint(product, {"read = loaded + rejected for every table": result.ok},
+           {"rows read": sum(a["read"] for a in acc), "rows loaded": sum(a["loaded"] for a in acc),
+            "rows rejected": sum(a["rejected"] for a in acc), "run id": result.run_id},
+           next_="[gx-checks](gx-checks.html) checks the raw files and the warehouse again, "
+                 "with Great Expectations.")

@@ -38,74 +38,54 @@
 # the teaching build, so the report is always written).
 
 # %% tags=["parameters"]
-upstream = ["ingest", "generate-data"]
+upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
-raw_dir = "data/raw"
-warehouse = "data/warehouse.duckdb"
 target = "duckdb"
 schema = "olist"
 mostly = ""
 fail_on_error = False
-state_dir = ".state"
 
 # %%
-from pathlib import Path
-
-import pandas as pd
-from IPython.display import HTML, display
-
 from contractbook.contract import load
-from contractbook.gx import coverage, generate
-from contractbook.gx.context import build_docs, open_context
-from contractbook.gx.proof import compare
-from contractbook.gx.runner import run_postload, run_preload
-from contractbook.gx.tolerances import ENV, from_env
+from contractbook.gx import step
+from contractbook.paths import resolve, task_io
+from contractbook.reporting.checkpoint import checkpoint
+from contractbook.reporting.tables import table, tables
 
-model = load(contract)
-fail_on_error = str(fail_on_error).strip().lower() in ("1", "true", "yes")  # env.yaml gives text
-tolerances = from_env(mostly)
-ctx = open_context(state_dir, product["docs"])
-print(f"tolerances (mostly) from parameter or ${ENV}: {tolerances or 'none: every row must pass'}")
+upstream, product = task_io("gx-checks", upstream, product)
+gx = step.run(load(resolve(contract)), upstream["generate-data"]["data"],
+              upstream["ingest"]["data"], target, schema, mostly, resolve(".state"), product["docs"])
+gx
 
 # %% [markdown]
 # ## Every rule is covered
 # Rules per target that are *not* expectations, with the reason. On SQL targets the list is empty.
 
 # %%
-pd.DataFrame([{"target": t, "rule_id": r, "reason": why}
-              for t in ("csv", target) for r, why in coverage(generate(model, t)).items()
-              if why != "mapped"])
+table(gx.coverage)
 
 # %% [markdown]
 # ## Pre-load: the raw CSVs (pandas)
 
 # %%
-pre = run_preload(ctx, model, raw_dir, tolerances)
-display(pre)
+gx.pre
 
 # %% [markdown]
 # ### Proof on planted defects
 # The generator's manifest (`defects.csv`) lists each planted record, its line and its rule.
-# Each row below compares planted with flagged lines for one rule (`ok` must be true everywhere).
+# Each row below compares planted with flagged lines for one rule (`ok` must be yes everywhere).
 # Cross-table SQL rules are checked post-load.
 
 # %%
-manifest_path = Path(raw_dir) / "defects.csv"
-manifest = pd.read_csv(manifest_path, dtype=str, keep_default_na=False) \
-    if manifest_path.exists() else pd.DataFrame(columns=["table", "line", "key", "kind", "rule_id"])
-proof = pd.DataFrame(compare(pre, model, manifest[manifest.kind != "sql"]),
-                     columns=["rule_id", "planted", "flagged", "ok", "missed", "extra"])
-print(f"{len(manifest)} planted defect row(s); every rule matches: {bool(proof.ok.all())}")
-display(proof)
+table(gx.proof, columns=step.PROOF_COLUMNS)
 
 # %% [markdown]
 # ### Samples of failing rows (pre-load)
 # `line` is the record's first physical line in the CSV.
 
 # %%
-for name, rows in pre.samples().items():
-    display(rows.style.set_caption(name))
+tables(gx.pre.samples(), page=5)
 
 # %% [markdown]
 # ## Post-load: the warehouse, as SQL
@@ -114,29 +94,25 @@ for name, rows in pre.samples().items():
 # at run time, so no password is a parameter, printed, or saved in the GX context.
 
 # %%
-urls = {"duckdb": lambda: f"duckdb:///{Path(warehouse).resolve()}",
-        "postgres": lambda: "${DESTINATION__POSTGRES__CREDENTIALS}"}
-post = run_postload(ctx, model, urls[target](), target, schema, tolerances) if target in urls \
-    else print(f"destination {target!r} is not a SQL warehouse: no post-load checks")
-display(post)
+gx.post or gx.note
 
 # %%
-for name, rows in (post.samples() if post else {}).items():
-    display(rows.style.set_caption(name))
+tables(gx.post.samples() if gx.post else {}, page=5)
 
 # %% [markdown]
 # ## Data Docs
-# GX's own HTML report of every run, built offline into `reports/data_docs/` (its pages reference
-# a CDN for styling, so offline they look plain but are complete).
+# Every validation of this run on one page, [data_docs/index.html](data_docs/index.html):
+# self-contained (GX's own Data Docs pages load their styles and scripts from a CDN, so offline
+# they show no validation at all).
+
+# %% [markdown]
+# ## What to check
 
 # %%
-index = build_docs(ctx)
-link = Path("data_docs") / index.relative_to(Path(product["docs"]).resolve())
-display(HTML(f"<p><a href='{link.as_posix()}'>Open the Data Docs</a> ({index})</p>"))
-
-# %%
-errors = post.errors if post else []
-print(f"post-load: {len(errors)} failing reject-policy check(s); fail_on_error={fail_on_error}")
-if fail_on_error and errors:
-    raise SystemExit(f"{len(errors)} post-load check(s) failed: "
-                     + ", ".join(c.rule_id or c.expectation for c in errors))
+step.fail_if(gx, fail_on_error)
+checkpoint(product, {"pre-load flags exactly the planted rows": gx.proof_ok,
+                     "the Data Docs page was written": gx.docs.is_file()},
+           {"checks passed": sum(c.success for r in gx.runs for c in r.checks),
+            "checks failed": sum(not c.success for r in gx.runs for c in r.checks),
+            "failing reject-policy checks post-load": len(gx.errors)},
+           next_="[the Data Docs](data_docs/index.html), or back to [all reports](index.html).")

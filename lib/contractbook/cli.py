@@ -23,8 +23,11 @@ COMMANDS = {
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The top-level parser; only the chosen subcommand's module is imported."""
+    from contractbook import __version__
+
     parser = argparse.ArgumentParser(prog="python -m contractbook",
                                      description="Contract-driven data pipeline tools.")
+    parser.add_argument("--version", action="version", version=f"contractbook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, help_) in COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)

@@ -71,5 +71,33 @@ def test_second_build_is_a_no_op(built):
     run([str(BIN / "ploomber"), "build"], built.path, built.env)
     assert snapshot() == before
     index = (built.path / "reports" / "index.html").read_text(encoding="utf-8")
-    assert index.count("up to date") == len(tasks(built.path))
+    assert index.count(">up to date</td>") == len(tasks(built.path))
     assert files_under(built.home) == []
+
+
+def test_build_prints_no_warnings_and_no_progress_bars(built):
+    out = built.output
+    assert "parameters are not used" not in out
+    assert "without encryption" not in out
+    assert "Executing:" not in out and "Building task" not in out and "\r" not in out
+
+
+def test_reports_hide_code_parameters_and_machine_paths(built):
+    for task in tasks(built.path):
+        html = _report(built.path, task)
+        assert f"<title>{task['name']}</title>" in html
+        assert 'href="index.html"' in html
+        assert "injected-parameters" not in html and "tags=[\"parameters\"]" not in html
+        assert str(built.path) not in html, f"{task['name']}: build-machine path in the report"
+        assert "<details class=\"cb-code\">" in html
+        assert "What to check" in html and "Next." in html, task["name"]
+
+
+def test_index_shows_headline_dag_status_and_time(built):
+    index = (built.path / "reports" / "index.html").read_text(encoding="utf-8")
+    text = _text(index)
+    for name in ("rows read", "rows loaded", "rows rejected", "checks passed", "checks failed",
+                 "contract version", "run id", "build duration"):
+        assert name in text, name
+    assert "<svg" in index and index.count("<rect") == len(tasks(built.path))
+    assert len(re.findall(r"<td class='num'>\d+\.\d s</td>", index)) == len(tasks(built.path))

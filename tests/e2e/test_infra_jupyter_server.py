@@ -96,3 +96,57 @@ def test_server_writes_nothing_to_home_or_the_config_dir(lab):
         get(path)  # /lsp/status: jupyter_lsp would probe npm, which writes ~/.npm/_logs
     assert files_under(home) == []
     assert files_under(project / ".jupyter") == config_before
+
+
+def test_notebook_7_is_installed_and_nbclassic_is_not():
+    from importlib.metadata import PackageNotFoundError, version
+
+    assert int(version("notebook").split(".")[0]) >= 7
+    with pytest.raises(PackageNotFoundError):
+        version("nbclassic")
+
+
+def test_make_lab_serves_jupyterlab_and_notebook_7(tmp_path):
+    """`make lab` itself (the Makefile's variables and config), on a copy of the project."""
+    from support.project import ROOT
+
+    project = copy_project(tmp_path / "project")
+    port, token = _free_port(), secrets.token_hex(16)
+    args = (f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token} "
+            f"--ServerApp.root_dir={project}")  # as root, make lab adds --allow-root itself
+    env = state_env(project, tmp_path / "home")
+    log = (tmp_path / "make-lab.log").open("w")
+    proc = subprocess.Popen(["make", "-s", "-C", str(ROOT), "lab", f"LAB_ARGS={args}"], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def page(path: str) -> tuple[int, str]:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                     headers={"Authorization": f"token {token}"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, r.read().decode(errors="replace")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(errors="replace")
+
+    try:
+        for _ in range(240):
+            assert proc.poll() is None, (tmp_path / "make-lab.log").read_text()
+            try:
+                if page("/api/status")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.25)
+        else:
+            pytest.fail((tmp_path / "make-lab.log").read_text())
+        status, body = page("/lab")
+        assert status == 200 and "JupyterLab" in body
+        status, body = page("/tree")  # Notebook 7's file browser (nbclassic would serve 6.x)
+        assert status == 200 and "notebook" in body.lower()
+        status, body = page("/api/contents/notebooks/04-ingest.py")
+        assert status == 200 and json.loads(body)["type"] == "notebook"
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+        log.close()
+    assert "nbclassic" not in (tmp_path / "make-lab.log").read_text().lower()

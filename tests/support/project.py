@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # What a DAG run needs besides the installed contractbook package.
 PROJECT_FILES = ("pipeline.yaml", "env.yaml", "notebooks", "contracts", ".jupyter")
+# A secret in the DAG build's environment (the browser test proves no page shows it).
+SECRET_ENV = {"DESTINATION__POSTGRES__CREDENTIALS": "postgresql://u:cb-secret-7f3a9e@127.0.0.1:9/x"}
 # env.yaml keys shrunk for tests; keys absent from env.yaml are ignored.
 SMALL = {"n_orders": 300}
 
@@ -96,7 +98,7 @@ def built_project(tmp_path_factory) -> Built:
     if "dag" not in _BUILT:
         base = tmp_path_factory.mktemp("dag")
         project = copy_project(base / "project")
-        env = state_env(project, base / "home")
+        env = {**state_env(project, base / "home"), **SECRET_ENV}
         try:
             proc = run([str(BIN / "ploomber"), "build"], project, env)
             _BUILT["dag"] = Built(project, base / "home", env, proc.stdout + proc.stderr)

@@ -30,3 +30,13 @@ def test_broken_contract_gives_report_and_exit_1(command, tmp_path, capsys):
 def test_every_contract_command_is_covered():
     assert set(ARGS) <= set(COMMANDS)
     assert {"bench", "bench-ingest"} | set(ARGS) >= set(COMMANDS)
+
+
+def test_version(capsys):
+    from contractbook import __version__
+    from contractbook.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.strip() == f"contractbook {__version__}"

@@ -35,3 +35,33 @@ def test_task_follows_the_conventions(task):
         for placeholder in re.findall(r"\{\{\s*(\w+)\s*\}\}", str(value)):
             assert placeholder in ENV or placeholder in {"root", "cwd", "here", "user", "now"}, \
                 f"{{{{{placeholder}}}}} is not in env.yaml"
+
+
+def test_executor_is_quiet_off_a_terminal():
+    assert SPEC["executor"] == {"dotted_path": "contractbook.reporting.executor.Serial"}
+
+
+@pytest.mark.parametrize("task", TASKS, ids=[t["name"] for t in TASKS])
+def test_task_reports_and_reads_like_the_others(task):
+    """`<<: *report`, inputs through upstream only, and the notebook's task_io + checkpoint."""
+    assert task["nbconvert_exporter_name"] == "contractbook.reporting.exporter.ReportExporter"
+    assert task["executor_params"]["kernel_manager_class"] == \
+        "contractbook.reporting.kernel.IPCKernelManager"
+    products = {str(v) for t in TASKS for v in t["product"].values()}
+    assert not products & {str(v) for v in (task.get("params") or {}).values()}, \
+        "a product of a task is passed again as a param: read it through upstream"
+    source = (ROOT / task["source"]).read_text(encoding="utf-8")
+    assert f'task_io("{task["name"]}", upstream, product)' in source
+    assert "checkpoint(product," in source and "## What to check" in source
+
+
+def test_notebooks_are_thin():
+    """About 15 lines of code per notebook, imports and the parameters cell not counted."""
+    for task in TASKS:
+        source = (ROOT / task["source"]).read_text(encoding="utf-8")
+        cells = re.split(r"^(# %%.*)$", source, flags=re.M)
+        code = [body for head, body in zip(cells[1::2], cells[2::2], strict=True)
+                if "[markdown]" not in head and "parameters" not in head]
+        lines = [ln for body in code for ln in body.splitlines()
+                 if ln.strip() and not ln.startswith(("from ", "import ", "#"))]
+        assert len(lines) <= 20, f"{task['source']}: {len(lines)} lines of code (move logic to lib)"

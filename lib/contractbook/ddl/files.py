@@ -21,14 +21,15 @@ def scripts(contract: Contract, dialects=None, catalog: str | None = None,
 
 
 def write(contract: Contract, out_dir: str | Path, dialects=None, catalog: str | None = None,
-          schema: str | None = None) -> list[Path]:
-    """Write every script under out_dir; returns the paths written (one line printed per file)."""
+          schema: str | None = None, progress=print) -> list[Path]:
+    """Write every script under out_dir; returns the paths written (progress: a line per file)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in scripts(contract, dialects, catalog, schema).items():
         path = out / name
         path.write_text(text, encoding="utf-8")
-        print(f"wrote {path} ({text.count(chr(10))} lines)")
+        if progress:
+            progress(f"wrote {path} ({text.count(chr(10))} lines)")
         written.append(path)
     return written

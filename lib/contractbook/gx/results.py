@@ -8,6 +8,16 @@ from dataclasses import dataclass, field
 SAMPLE = 5
 
 
+def short_source(source: str) -> str:
+    """A source as reports show it: a folder or file URL by its last name (no machine paths)."""
+    from pathlib import PurePosixPath
+
+    scheme, sep, rest = source.partition(":///")
+    if sep:
+        return f"{scheme}:///{PurePosixPath(rest).name}"
+    return PurePosixPath(source).name if source.startswith("/") else source
+
+
 @dataclass
 class Check:
     """One expectation's outcome."""
@@ -190,21 +200,19 @@ class CheckRun:
                 for c in failed}
 
     def _repr_html_(self) -> str:
-        head = (f"<p><b>GX {html.escape(self.target)}</b> on <code>{html.escape(self.source)}"
-                f"</code>: {html.escape(self.verdict)}; tolerances "
+        source = html.escape(short_source(self.source))
+        head = (f"<p><b>GX {html.escape(self.target)}</b> on <code>{source}</code>: "
+                f"{html.escape(self.verdict)}; tolerances "
                 f"(mostly) <code>{html.escape(str(self.tolerances or 'none: every row must pass'))}"
                 f"</code>; {self.seconds:.2f} s"
                 + (f"; <a href='{html.escape(self.docs)}'>Data Docs</a>" if self.docs else "")
                 + "</p>")
-        parts = [head, self.summary().to_html(index=False)]
-        failed = [c for c in self.checks if not c.success]
+        from contractbook.reporting.tables import table
+
+        parts = [head, table(self.summary())._repr_html_()]
+        failed = [{"table": c.table, "rule": c.rule_id, "expectation": c.expectation,
+                   "failing": c.unexpected_count, "policy": c.policy, "error": c.error}
+                  for c in self.checks if not c.success]
         if failed:
-            rows = "".join(
-                f"<tr><td>{html.escape(c.table)}</td><td>{html.escape(str(c.rule_id))}</td>"
-                f"<td>{html.escape(c.expectation)}</td><td>{c.unexpected_count}</td>"
-                f"<td>{html.escape(c.policy)}</td>"
-                f"<td><code>{html.escape(str(c.error or c.sample)[:400])}</code></td></tr>"
-                for c in failed)
-            parts.append("<table><tr><th>table</th><th>rule</th><th>expectation</th>"
-                         f"<th>failing</th><th>policy</th><th>sample</th></tr>{rows}</table>")
+            parts.append(table(failed, caption="failing checks")._repr_html_())
         return "\n".join(parts)

@@ -12,7 +12,22 @@ def problems_table(problems):
 
     rows = [{c: getattr(p, c) for c in PROBLEM_COLUMNS} for p in problems]
     df = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    df["file"] = df["file"].map(_shown_path)
     return df.sort_values("severity", kind="stable", key=lambda s: s != "error", ignore_index=True)
+
+
+def _shown_path(path) -> str:
+    """A problem's file relative to the project root (reports name no build-machine path)."""
+    from pathlib import Path
+
+    from contractbook.paths import project_root
+
+    if not path or not Path(str(path)).is_absolute():
+        return path
+    try:
+        return str(Path(str(path)).relative_to(project_root()))
+    except (ValueError, FileNotFoundError):
+        return Path(str(path)).name
 
 
 def verdict(contract, problems) -> str:
@@ -74,3 +89,20 @@ def violations_table(violations):
 
     columns = ["table", "record", "path", "message"]
     return pd.DataFrame([[getattr(v, c) for c in columns] for v in violations], columns=columns)
+
+
+class Verdict(str):
+    """The verdict line, shown as a coloured banner in a notebook."""
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        bad = self.startswith("INVALID") or ": INVALID" in self
+        colour = "#b3261e" if bad else "#2a7d3f"
+        return (f"<p style='border-left:4px solid {colour};padding:4px 10px'>"
+                f"<b>{escape(str(self))}</b></p>")
+
+
+def verdict_html(path, contract, problems) -> Verdict:
+    """`<contract path>: <verdict>`, rendered as a banner (the path relative to the project)."""
+    return Verdict(f"{_shown_path(str(path))}: {verdict(contract, problems)}")

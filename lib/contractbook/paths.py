@@ -1,0 +1,82 @@
+"""Where things are: the project root, and a task's inputs and outputs read from pipeline.yaml.
+
+A notebook runs in three ways: under `ploomber build` (cwd = project root, `upstream` and
+`product` injected), in JupyterLab after `ploomber nb --inject` (cwd = notebooks/, injected), and
+in JupyterLab as it is (cwd = notebooks/, `upstream = product = None`). `task_io` gives the same
+absolute paths in all three: injected values when there are some, else pipeline.yaml's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = "pipeline.yaml"
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The nearest folder at or above start (default: cwd) that holds pipeline.yaml."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    raise FileNotFoundError(f"no {MARKER} in {here} or any folder above it")
+
+
+def resolve(path: str | Path, root: Path | None = None) -> str:
+    """path itself when absolute, else path below the project root (as a string)."""
+    p = Path(path)
+    return str(p if p.is_absolute() else (root or project_root()) / p)
+
+
+def _render(value, env: dict):
+    """value with every {{key}} replaced by env[key] (strings, lists and dicts, recursively)."""
+    if isinstance(value, dict):
+        return {k: _render(v, env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render(v, env) for v in value]
+    if isinstance(value, str):
+        return _PLACEHOLDER.sub(lambda m: str(env[m.group(1)]), value)
+    return value
+
+
+def _products(task: dict, env: dict, root: Path) -> dict:
+    product = _render(task["product"], env)
+    if isinstance(product, str):
+        return {"nb": resolve(product, root)}
+    return {k: resolve(v, root) for k, v in product.items()}
+
+
+@dataclass(frozen=True)
+class TaskIO:
+    """A task's upstream products ({task: {key: path}}) and its own products ({key: path})."""
+
+    upstream: dict
+    product: dict
+
+    def __iter__(self):
+        return iter((self.upstream, self.product))
+
+
+def pipeline_tasks(root: Path | None = None) -> dict[str, dict]:
+    """Task name -> its block of pipeline.yaml, placeholders from env.yaml rendered."""
+    import yaml
+
+    root = root or project_root()
+    env = yaml.safe_load((root / "env.yaml").read_text(encoding="utf-8")) or {}
+    env = {"root": str(root), "here": str(root), **env}
+    spec = yaml.safe_load((root / MARKER).read_text(encoding="utf-8"))
+    return {t["name"]: {**t, "product": _products(t, env, root)} for t in spec["tasks"]}
+
+
+def task_io(task: str, upstream=None, product=None) -> TaskIO:
+    """Injected upstream/product when given, else the ones pipeline.yaml declares for task."""
+    if product is not None:
+        return TaskIO(dict(upstream or {}), dict(product) if isinstance(product, dict)
+                      else {"nb": str(product)})
+    tasks = pipeline_tasks()
+    block = tasks[task]
+    ups = {name: tasks[name]["product"] for name in block.get("upstream") or []}
+    return TaskIO(ups, block["product"])
