@@ -9,17 +9,15 @@ translation table, b4 has none; seller e3 has no reviews, e4 no sales.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from contractbook.ddl import create
 from contractbook.metrics import engines
 from contractbook.metrics.check import check
 from contractbook.metrics.curated import load_fresh
 from contractbook.metrics.run import run
+from support.metrics_fixture import load_duckdb, load_postgres
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "metrics" / "olist.sql"
 D = Decimal
 
 
@@ -31,41 +29,13 @@ def e(n: int) -> str:
     return f"e{n:031d}"
 
 
-def _load_duckdb(path: Path, contract) -> str:
-    import duckdb
-
-    with duckdb.connect(str(path)) as con:
-        con.execute(create(contract, "duckdb", schema="olist"))
-        con.execute(FIXTURE.read_text())
-    return str(path)
-
-
-def _load_postgres(dsn: str, contract) -> str:
-    import psycopg2
-
-    admin = psycopg2.connect(dsn)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("DROP DATABASE IF EXISTS metrics_fixture")
-        cur.execute("CREATE DATABASE metrics_fixture")
-    admin.close()
-    url = dsn.rsplit("/", 1)[0] + "/metrics_fixture"
-    con = psycopg2.connect(url)
-    con.autocommit = True
-    with con.cursor() as cur:
-        cur.execute(create(contract, "postgres", schema="olist"))
-        cur.execute(FIXTURE.read_text())
-    con.close()
-    return url
-
-
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def warehouse(request, contract, tmp_path_factory):
     """(engine, url, MetricsRun) after loading the fixture and running every model once."""
     if request.param == "duckdb":
-        url = _load_duckdb(tmp_path_factory.mktemp("metrics") / "wh.duckdb", contract)
+        url = load_duckdb(tmp_path_factory.mktemp("metrics") / "wh.duckdb", contract)
     else:
-        url = _load_postgres(request.getfixturevalue("postgres_dsn"), contract)
+        url = load_postgres(request.getfixturevalue("postgres_dsn"), contract)
     s = engines.get(request.param).connect(url)
     try:
         result = run(s, contract, progress=None)
@@ -209,7 +179,7 @@ def test_duckdb_and_postgres_give_the_same_tables(warehouse, request):
 
 @pytest.fixture(scope="module")
 def duck_copy(contract, tmp_path_factory):
-    url = _load_duckdb(tmp_path_factory.mktemp("metrics-dup") / "wh.duckdb", contract)
+    url = load_duckdb(tmp_path_factory.mktemp("metrics-dup") / "wh.duckdb", contract)
     s = engines.get("duckdb").connect(url)
     try:
         run(s, contract, progress=None)
@@ -232,7 +202,7 @@ def _norm(row: tuple) -> tuple:
 
 def test_curated_check_flags_a_broken_row(contract, tmp_path):
     """The check can fail: a share above 1 breaks review_scores.share.range."""
-    s = engines.get("duckdb").connect(_load_duckdb(tmp_path / "wh.duckdb", contract))
+    s = engines.get("duckdb").connect(load_duckdb(tmp_path / "wh.duckdb", contract))
     try:
         run(s, contract, progress=None)
         s.execute("UPDATE curated.review_scores SET share = 2 WHERE review_score = 5")
