@@ -65,3 +65,19 @@ def test_one_copy_transpiled_per_engine(contract):
 def test_unknown_engine_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown engine 'oracle'; choose one of duckdb, postgres"):
         get("oracle")
+
+
+def test_column_lineage_is_schema_qualified(contract):
+    by = {m.name: m for m in models(contract)}
+    assert ("olist.orders.order_id", "curated.order_totals.order_id") in by["order_totals"].lineage()
+    assert ("curated.order_deliveries.is_on_time", "curated.seller_scorecard.on_time_rate") \
+        in by["seller_scorecard"].lineage()
+
+
+def test_a_source_outside_the_declared_inputs_is_refused(contract):
+    from contractbook.metrics.declare import resolve
+
+    text = HEADER.format(name="a", inputs="olist.orders").replace(
+        "physicalType: bigint", "physicalType: bigint, from: [customers.customer_id]")
+    with pytest.raises(ModelError, match="not among the declared inputs"):
+        resolve((parse(text, "a.sql"),), contract)

@@ -90,6 +90,12 @@ class Model:
         """The output column called name."""
         return next(c for c in self.columns if c.name == name)
 
+    def lineage(self) -> list[tuple[str, str]]:
+        """Column lineage as (source, target) pairs of `schema.table.column` names."""
+        schema = {i.name: i.schema for i in self.inputs}
+        return [(f"{schema[s.partition('.')[0]]}.{s}", f"{CURATED}.{self.name}.{c.name}")
+                for c in self.columns for s in c.sources]
+
     def _repr_html_(self) -> str:
         from .report import model_html
 
@@ -189,6 +195,12 @@ def resolve(models: tuple[Model, ...], contract: Contract) -> tuple[Model, ...]:
         for i in m.inputs:
             if not i.is_model and i.name not in contract.table_names:
                 raise ModelError(f"{m.path}: input {i} is not a table of {contract.id}")
+        inputs = {i.name for i in m.inputs}
+        for c in m.columns:
+            stray = [s for s in c.sources if s.partition(".")[0] not in inputs]
+            if stray:
+                raise ModelError(f"{m.path}: column {c.name!r} comes from {stray}, which are not "
+                                 f"among the declared inputs {sorted(inputs)}")
         cols = tuple(_inherit(c, contract, resolved, m.path) for c in m.columns)
         missing = set(m.primary_key) - {c.name for c in cols}
         if missing:
