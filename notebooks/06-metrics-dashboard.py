@@ -37,12 +37,10 @@ end_date = ""
 states = ""
 
 # %%
-from IPython.display import display
-
 from contractbook.metrics.notebook import dashboard_for
 
 dash = dashboard_for(contract, upstream, product, destination, start_date, end_date, states)
-display(dash.warehouse_run)
+dash.warehouse_run
 
 # %% [markdown]
 # The table above is the run in the warehouse: one row per model in dependency order
@@ -128,8 +126,7 @@ dash.plot("seller_map")
 # exported as Parquet (this task's `data` product, `data/curated/`).
 
 # %%
-for name in ("delivery_sla", "review_scores", "review_delay", "category_reviews", "seller_scorecard"):
-    display(dash.table(name))
+dash.tables("delivery_sla", "review_scores", "review_delay", "category_reviews", "seller_scorecard")
 
 # %% [markdown]
 # ## What to check
@@ -141,12 +138,12 @@ for name in ("delivery_sla", "review_scores", "review_delay", "category_reviews"
 # 5. On-time rates lie between 0 and 1.
 # 6. Every curated row passes the generated contract (types, keys, ranges).
 #
-# The cell below verifies each and fails the task if one does not hold.
+# The cell below verifies each, fails the task if one does not hold, and shows the list.
 
 # %%
 checks = dash.checkpoint()
-display(checks)
 assert checks.ok, f"checkpoint failed: {checks.failed()}"
+checks
 
 # %% [markdown]
 # **Next.** Open a model file in `lib/contractbook/metrics/models/`, change a CTE, and run

@@ -80,3 +80,11 @@ def test_paths_resolve_from_the_notebooks_folder_as_from_the_root():
     assert project_root(ROOT / "notebooks") == ROOT == project_root(ROOT)
     assert at_root("data/x", ROOT / "notebooks") == ROOT / "data" / "x"
     assert at_root("/abs/x") == at_root("/abs/x", ROOT)
+
+
+def test_tables_are_sorted_and_formatted(contract, warehouse):
+    html = compute(contract, warehouse[0], Filters()).tables("seller_scorecard", "review_scores")
+    html = html._repr_html_()
+    assert "seller_scorecard: 4 of 4 rows" in html and "review_scores: 5 of 5 rows" in html
+    assert html.index("R$ 300.00") < html.index("R$ 90.00")  # highest revenue first
+    assert "33.3%" in html and "25.0%" in html

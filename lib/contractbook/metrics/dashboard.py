@@ -115,6 +115,12 @@ class Dashboard:
 
         return styled(name, self.frames[name])
 
+    def tables(self, *names: str):
+        """Several formatted tables, one after the other (renders in a notebook)."""
+        from .figures import Tables, styled
+
+        return Tables(tuple(styled(n, self.frames[n]) for n in names))
+
     def checkpoint(self):
         """The 'What to check' list, each verified on these numbers."""
         from .figures import checkpoint

@@ -35,6 +35,16 @@ def styled(name: str, frame, rows: int = 15):
 
 
 @dataclass(frozen=True)
+class Tables:
+    """Formatted tables shown one after the other."""
+
+    styles: tuple
+
+    def _repr_html_(self) -> str:
+        return "".join(f"<div style='margin-bottom:1em'>{s.to_html()}</div>" for s in self.styles)
+
+
+@dataclass(frozen=True)
 class Headline:
     """The numbers on top of the dashboard."""
 
