@@ -212,3 +212,19 @@ def test_curated_check_flags_a_broken_row(contract, tmp_path):
     assert not result.ok
     assert dict(result.tables["review_scores"].reasons) == {"review_scores.share.range": 1}
     assert all(c.rejected == 0 for n, c in result.tables.items() if n != "review_scores")
+
+
+def test_cli_runs_the_models_and_checks_them(warehouse, capsys, contract_path):
+    from contractbook.cli import main
+
+    engine, url, _ = warehouse
+    assert main(["metrics", str(contract_path), "--engine", engine, "--warehouse", url]) == 0
+    out = capsys.readouterr().out
+    assert "order_totals" in out and "every row passes its contract" in out
+
+
+def test_cli_without_a_warehouse_says_so(tmp_path, capsys, contract_path):
+    from contractbook.cli import main
+
+    assert main(["metrics", str(contract_path), "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "no DuckDB warehouse there; run the ingest first" in capsys.readouterr().out
