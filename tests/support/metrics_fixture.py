@@ -19,17 +19,17 @@ def load_duckdb(path: Path, contract) -> str:
     return str(path)
 
 
-def load_postgres(dsn: str, contract) -> str:
-    """A fresh database metrics_fixture on the server of dsn, loaded likewise; its URL."""
+def load_postgres(dsn: str, contract, database: str = "metrics_fixture") -> str:
+    """A fresh database on the server of dsn, loaded likewise; its URL."""
     import psycopg2
 
     admin = psycopg2.connect(dsn)
     admin.autocommit = True
     with admin.cursor() as cur:
-        cur.execute("DROP DATABASE IF EXISTS metrics_fixture")
-        cur.execute("CREATE DATABASE metrics_fixture")
+        cur.execute(f"DROP DATABASE IF EXISTS {database}")
+        cur.execute(f"CREATE DATABASE {database}")
     admin.close()
-    url = dsn.rsplit("/", 1)[0] + "/metrics_fixture"
+    url = dsn.rsplit("/", 1)[0] + "/" + database
     con = psycopg2.connect(url)
     con.autocommit = True
     with con.cursor() as cur:

@@ -164,28 +164,26 @@ def test_curated_tables_pass_their_generated_contract(warehouse):
         m.model: m.rows for m in result.models}
 
 
-def test_duckdb_and_postgres_give_the_same_tables(warehouse, request):
+@pytest.mark.postgres
+def test_duckdb_and_postgres_give_the_same_tables(contract, postgres_dsn, tmp_path):
     """Every curated table, both engines, compared row by row (floats to 1e-9)."""
-    if warehouse[0] != "postgres":
-        pytest.skip("compared once, from the PostgreSQL parameter")
-    duck = request.getfixturevalue("duck_copy")
-    for m in warehouse[2].models:
-        sql = f"SELECT * FROM curated.{m.model}"
-        a, b = sorted(map(_norm, rows(duck, sql))), sorted(map(_norm, rows(warehouse, sql)))
-        assert len(a) == len(b) == m.rows
+    urls = {"duckdb": load_duckdb(tmp_path / "wh.duckdb", contract),
+            "postgres": load_postgres(postgres_dsn, contract, "metrics_compare")}
+    tables = {}
+    for engine, url in urls.items():
+        s = engines.get(engine).connect(url)
+        try:
+            result = run(s, contract, progress=None)
+            tables[engine] = {m.model: sorted(map(_norm, s.rows(f"SELECT * FROM curated.{m.model}")))
+                              for m in result.models}
+        finally:
+            s.close()
+    assert list(tables["duckdb"]) == list(tables["postgres"])
+    for model, a in tables["duckdb"].items():
+        b = tables["postgres"][model]
+        assert len(a) == len(b) > 0, model
         for x, y in zip(a, b, strict=True):
-            assert x == pytest.approx(y), (m.model, x, y)
-
-
-@pytest.fixture(scope="module")
-def duck_copy(contract, tmp_path_factory):
-    url = load_duckdb(tmp_path_factory.mktemp("metrics-dup") / "wh.duckdb", contract)
-    s = engines.get("duckdb").connect(url)
-    try:
-        run(s, contract, progress=None)
-    finally:
-        s.close()
-    return "duckdb", url, None
+            assert x == pytest.approx(y), (model, x, y)
 
 
 def _norm(row: tuple) -> tuple:
