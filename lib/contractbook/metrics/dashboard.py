@@ -146,6 +146,7 @@ def compute(contract: Contract, warehouse: str | Path, filters: Filters = Filter
         raise FileNotFoundError(f"{path}: no DuckDB warehouse; run the ingest first")
     s = engines.Session(engines.get("duckdb"), duckdb.connect())
     try:
+        s.execute("SET TimeZone = 'UTC'")  # as engines.py: dates of timestamptz in UTC
         s.execute(f"ATTACH {engines.dialect('duckdb').literal(str(path))} AS wh (READ_ONLY)")
         _filtered_inputs(s, contract, spec, filters)
         run(s, contract, raw_schema=SCHEMAS[RAW], curated_schema=SCHEMAS[CURATED], progress=None)

@@ -57,7 +57,9 @@ def _duckdb_connect(url: str | None):
     path = Path(url or "data/warehouse.duckdb")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no DuckDB warehouse there; run the ingest first")
-    return duckdb.connect(str(path))
+    con = duckdb.connect(str(path))
+    con.execute("SET TimeZone = 'UTC'")  # dates of timestamptz columns read as UTC, as dlt wrote
+    return con
 
 
 def _postgres_connect(url: str | None):
@@ -67,7 +69,7 @@ def _postgres_connect(url: str | None):
     if not dsn:
         raise ValueError("postgres: give a postgresql:// URL or set "
                          "DESTINATION__POSTGRES__CREDENTIALS (the variable the ingest uses)")
-    con = psycopg2.connect(dsn)
+    con = psycopg2.connect(dsn, options="-c TimeZone=UTC")  # as in DuckDB: dates in UTC
     con.autocommit = True
     return con
 
