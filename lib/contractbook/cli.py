@@ -18,6 +18,7 @@ COMMANDS = {
     "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),
+    "metrics": ("contractbook.commands.metrics", "run the SQL models into schema curated and check them"),
 }
 
 

@@ -67,6 +67,12 @@ def _details(size: dict) -> list[str]:
                    f"load {ing['load_seconds'][-1]:.2f} s; {ing['rows_loaded']:,} rows loaded, "
                    f"{ing['rows_rejected']:,} rejected, accounting "
                    f"{'OK' if ing['accounting_ok'] else 'FAILED'}.")
+    m = raw.get("metrics")
+    if m:
+        out.append(f"- metrics: {len(m['curated_rows'])} models {m['models_seconds']:.2f} s, "
+                   f"curated check {m['check_seconds']:.2f} s (last run); "
+                   f"{sum(m['curated_rows'].values()):,} curated rows, check "
+                   f"{'OK' if m['check_ok'] else 'FAILED'}.")
     g = raw.get("gx")
     if g and g.get("parts"):
         p = g["parts"][-1]
