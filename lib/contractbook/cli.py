@@ -18,6 +18,7 @@ COMMANDS = {
     "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),
+    "catalog": ("contractbook.commands.catalog", "OpenMetadata payloads, workflow YAMLs, push, HTML catalog page"),
 }
 
 

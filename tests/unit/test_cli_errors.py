@@ -16,6 +16,7 @@ ARGS = {
     "ingest": [str(BROKEN), "--data", "{tmp}"],
     "dlt-pipeline": [str(BROKEN), "--out", "{tmp}"],
     "gx": ["suites", "--out", "{tmp}", str(BROKEN)],
+    "catalog": [str(BROKEN), "--out", "{tmp}", "--page", "{tmp}/catalog.html", "--dry-run"],
 }
 
 
