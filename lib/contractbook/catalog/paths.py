@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-MARKERS = ("pipeline.yaml", "pyproject.toml")
+MARKERS = ("pipeline.yaml",)  # the DAG file marks the root (copies of the project have no pyproject)
 
 
 def project_root(start: str | Path | None = None) -> Path:
-    """The nearest folder at or above start (default: cwd) holding pipeline.yaml and pyproject.toml."""
+    """The nearest folder at or above start (default: cwd) holding pipeline.yaml."""
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if all((folder / m).is_file() for m in MARKERS):
