@@ -7,10 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from support.openlineage_check import validate
-from support.project import built_project, tasks
 
 from contractbook.contract import load
+from support.openlineage_check import validate
+from support.project import built_project, tasks
 
 pytestmark = pytest.mark.slow
 

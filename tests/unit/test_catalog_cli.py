@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import http_standin
 
 from contractbook.catalog.paths import project_root, resolve
 from contractbook.cli import main
+from support import http_standin
 
 ROOT = Path(__file__).resolve().parents[2]
 
