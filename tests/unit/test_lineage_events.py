@@ -149,3 +149,13 @@ def _dict(ev) -> dict:
     from openlineage.client.serde import Serde
 
     return Serde.to_dict(ev)
+
+
+def test_lineage_and_the_package_never_import_the_openmetadata_sdk():
+    import subprocess
+    import sys
+
+    code = ("import sys, contractbook, contractbook.catalog, contractbook.catalog.step, "
+            "contractbook.lineage.executor, contractbook.lineage.events; "
+            "sys.exit('metadata' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -37,6 +37,7 @@ from contractbook.contract import Contract, Rule, Table
 
 from . import targets
 from .results import RuleResult
+from .sources import sources
 
 # portable type kind -> OpenMetadata DataType (strings: CHAR for char(n), else VARCHAR/TEXT)
 DATA_TYPES = {"string": DataType.VARCHAR, "integer": DataType.INT, "bigint": DataType.BIGINT,
@@ -192,16 +193,6 @@ def test_result(result: RuleResult, when: datetime) -> TestCaseResult:
                f"({result.source} run {result.run_id})",
         failedRows=result.failing_rows,
         passedRows=max(result.rows_checked - result.failing_rows, 0))
-
-
-def sources(contract: Contract) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(table, column) -> the `table.column` sources its ODCS `transformSourceObjects` name."""
-    out = {}
-    for obj in (contract.raw or {}).get("schema") or []:
-        for prop in obj.get("properties") or []:
-            if prop.get("transformSourceObjects"):
-                out[(obj["name"], prop["name"])] = tuple(prop["transformSourceObjects"])
-    return out
 
 
 def _raw_edges(contract: Contract, raw_schema: str, schema_fqn: str) -> list[Edge]:

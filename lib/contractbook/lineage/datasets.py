@@ -28,6 +28,7 @@ from openlineage.client.generated import (
 )
 
 from contractbook.catalog.results import RuleResult, TableRun
+from contractbook.catalog.sources import sources
 from contractbook.contract import Contract, Table
 
 FILE_NAMESPACE = "file"
@@ -91,8 +92,6 @@ def table_input(table: Table, warehouse, schema_name: str,
 def column_lineage(table: Table, contract: Contract, namespace: str,
                    source_schema: str) -> cl.ColumnLineageDatasetFacet | None:
     """Column lineage of a curated table from its columns' `transformSourceObjects`."""
-    from contractbook.catalog.payloads import sources
-
     fields = {}
     for (tbl, col), srcs in sources(contract).items():
         if tbl != table.name:
