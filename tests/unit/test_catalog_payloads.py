@@ -204,3 +204,8 @@ def test_files_are_written_without_secrets(sdk, built, contract, tmp_path, monke
     names = sorted(p.relative_to(tmp_path).as_posix() for p in paths)
     assert "tables.json" in names and "workflows/unitycatalog.yaml" in names
     assert not any("eyJsecret" in p.read_text() for p in paths)
+
+
+def test_contracts_sharing_a_schema_request_it_once(sdk, contract):
+    built = sdk[0].build([contract, contract])
+    assert [s.name.root for s in built.schemas] == ["raw", "olist"]

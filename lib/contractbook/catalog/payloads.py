@@ -252,10 +252,12 @@ def build(contracts: Sequence[Contract], destination: str = "duckdb",
                                  description=f"Columns the contract classifies `{lv}`.")
                 for lv in levels]
     where: dict[str, str] = {}
+    seen: set[str] = set()  # schema FQNs already requested (contracts may share a schema)
     for i, contract in enumerate(contracts):
         schema = targets.schema_of(contract)
         schema_fqn = fqn(service, target.database, schema)
-        if schema_fqn not in {fqn(db_fqn, s.name.root) for s in out.schemas[1:]}:
+        if schema_fqn not in seen:
+            seen.add(schema_fqn)
             out.schemas.append(CreateDatabaseSchemaRequest(
                 name=schema, database=db_fqn, description=f"tables of contract {contract.id}"))
         for t in contract.tables:
