@@ -34,7 +34,9 @@ def _warn(message: str) -> None:
 class Serial(_Serial):
     """ploomber's serial executor, plus lineage events around every task it builds."""
 
-    def __init__(self, build_in_subprocess=True, catch_exceptions=True, catch_warnings=True,
+    # build_in_subprocess defaults to False: ploomber pickles a Python-function task to run it in
+    # a subprocess, and the traced build cannot be pickled (notebook tasks run in-process anyway).
+    def __init__(self, build_in_subprocess=False, catch_exceptions=True, catch_warnings=True,
                  lineage_dir: str = LINEAGE_DIR):
         super().__init__(build_in_subprocess, catch_exceptions, catch_warnings)
         self.lineage_dir = lineage_dir
