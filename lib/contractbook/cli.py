@@ -19,6 +19,7 @@ COMMANDS = {
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),
     "metrics": ("contractbook.commands.metrics", "run the SQL models into schema curated and check them"),
+    "catalog": ("contractbook.commands.catalog", "OpenMetadata payloads, workflow YAMLs, push, HTML catalog page"),
 }
 
 

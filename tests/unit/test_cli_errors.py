@@ -17,6 +17,7 @@ ARGS = {
     "dlt-pipeline": [str(BROKEN), "--out", "{tmp}"],
     "gx": ["suites", "--out", "{tmp}", str(BROKEN)],
     "metrics": [str(BROKEN)],
+    "catalog": [str(BROKEN), "--out", "{tmp}", "--page", "{tmp}/catalog.html", "--dry-run"],
 }
 
 

@@ -1,0 +1,67 @@
+"""The catalog step: payloads + workflow YAMLs to data/catalog/, push or dry run, graph, HTML page."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from contractbook.contract import Contract, load
+
+from . import graph, page, results
+from .paths import resolve
+
+
+@dataclass
+class CatalogRun:
+    """What the step wrote and registered (or would register)."""
+
+    contracts: list[Contract]
+    payloads: object = field(repr=False)
+    results: dict = field(repr=False)
+    files: list[Path] = field(repr=False)
+    push: object
+    graph_png: Path
+    page: Path
+
+    def summary(self):
+        """One row per kind of request: how many were (or would be) registered."""
+        import pandas as pd
+
+        return pd.DataFrame([{"kind": k, "requests": n} for k, n in self.payloads.counts().items()])
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>{html.escape(self.push.verdict)}</b></p>"
+                + self.summary().to_html(index=False)
+                + f"<p>{len(self.files)} file(s) under <code>{html.escape(str(self.files[0].parent))}"
+                  "</code></p>")
+
+
+def run(contract_paths: Sequence[str | Path], destination: str = "duckdb",
+        warehouse: str | Path = "data/warehouse.duckdb", out_dir: str | Path = "data/catalog",
+        page_path: str | Path = "reports/catalog.html", push: bool = True) -> CatalogRun:
+    """Build, write, push (when configured) and render the catalog of the contracts.
+
+    Relative paths resolve against the project root, so it runs from `ploomber build` and
+    from a JupyterLab kernel started in notebooks/.
+    """
+    from . import files, payloads
+    from . import push as pusher
+
+    contracts = [load(resolve(p)) for p in contract_paths if p]
+    metrics = results.read_metrics(resolve(warehouse)) if destination == "duckdb" else []
+    found = {}
+    for c in contracts:
+        found.update(results.rule_results(c, metrics))
+    built = payloads.build(contracts, destination, found)
+    written = files.write(built, contracts[0], resolve(out_dir))
+    report = pusher.push(built) if push else pusher.PushReport(True, reason="push not requested")
+    page_file = resolve(page_path)
+    png = graph.draw(graph.build(built.lineage), page_file.with_suffix(".png"),
+                     " + ".join(c.name for c in contracts))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    page_file.write_text(page.render(contracts, found, built.lineage, png.read_bytes(),
+                                     report.verdict, stamp), encoding="utf-8")
+    return CatalogRun(contracts, built, found, written, report, png, page_file)

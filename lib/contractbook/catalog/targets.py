@@ -1,0 +1,53 @@
+"""Where tables are registered, as data: ingest destination -> OpenMetadata service, database, schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contractbook.contract import Contract
+
+
+@dataclass(frozen=True)
+class Target:
+    """An OpenMetadata database service type and its database name for one ingest destination."""
+
+    destination: str
+    service_type: str  # metadata...databaseService.DatabaseServiceType value
+    database: str
+    note: str = ""
+
+
+# OpenMetadata has no DuckDB connector: the embedded warehouse is a CustomDatabase service.
+TARGETS: dict[str, Target] = {t.destination: t for t in (
+    Target("duckdb", "CustomDatabase", "warehouse", "no DuckDB connector: a custom database service"),
+    Target("postgres", "Postgres", "olist"),
+    Target("filesystem", "Datalake", "delta", "Delta tables in a folder"),
+    Target("databricks", "UnityCatalog", "main"),
+    Target("bigquery", "BigQuery", "olist"),
+    Target("snowflake", "Snowflake", "OLIST"),
+)}
+
+# The raw CSV files the pipeline reads: one Datalake service, so files are entities lineage can use.
+RAW = Target("raw", "Datalake", "files", "the CSV files under data/raw")
+RAW_SCHEMA = "raw"
+PREFIX = "contractbook"
+
+
+def get(destination: str) -> Target:
+    """The target of a destination; a clear error listing the known ones otherwise."""
+    try:
+        return TARGETS[destination]
+    except KeyError:
+        raise ValueError(f"no OpenMetadata service for destination {destination!r}; known: "
+                         f"{', '.join(TARGETS)}") from None
+
+
+def service_name(target: Target) -> str:
+    """The service's name in OpenMetadata, e.g. contractbook_duckdb."""
+    return f"{PREFIX}_{target.destination}"
+
+
+def schema_of(contract: Contract, default: str = "olist") -> str:
+    """The schema a contract's tables live in: its first server's `schema`, else default."""
+    servers = (contract.raw or {}).get("servers") or []
+    return next((s["schema"] for s in servers if s.get("schema")), default)
