@@ -18,6 +18,8 @@ COMMANDS = {
     "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),
+    "config": ("contractbook.commands.config", "check the run configuration (env.yaml + overrides)"),
+    "watch": ("contractbook.commands.watch", "watch a drop folder; one ingest per file that lands complete"),
 }
 
 
