@@ -45,7 +45,7 @@ STATE_VARS := PLOOMBER_STATS_ENABLED PLOOMBER_HOME_DIR IPYTHONDIR MPLCONFIGDIR J
 # The venv's tools (ploomber, jupyter, ruff) come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup build test lab lint lock clean distclean env
+.PHONY: help setup build test lab lint lock clean distclean env watch
 
 help: ## list the targets
 	@echo "contractbook: make build, then make test"
@@ -71,6 +71,7 @@ $(STAMP): $(LOCK) pyproject.toml | $(BIN)/uv
 	touch $@
 
 build: setup ## set up, then run the whole Ploomber DAG (reports/ has the HTML; BUILD_ARGS="--env--n_orders 300")
+	$(BIN)/python -m contractbook config -- $(BUILD_ARGS)
 	ploomber build $(BUILD_ARGS)
 
 test: setup ## set up, then run the whole test suite (PYTEST_ARGS="-m 'not slow'")
@@ -88,6 +89,11 @@ lock: | $(BIN)/uv ## re-resolve requirements/requirements.in into requirements/l
 	$(BIN)/uv pip compile -q --no-header --python-version $(LOCK_PYTHON) --override requirements/overrides.txt requirements/requirements.in -o $(LOCK)
 	{ cat requirements/lock-header.txt; cat $(LOCK); } > $(LOCK).tmp
 	mv $(LOCK).tmp $(LOCK)
+
+DROP ?= data/drop
+WATCH_ARGS ?=
+watch: setup ## watch DROP (data/drop) and ingest each file that lands complete; Ctrl-C stops
+	$(BIN)/python -m contractbook watch $(DROP) $(WATCH_ARGS)
 
 env: ## print the tool-state variables, for a shell: eval "$(make -s env)"
 	@$(foreach v,$(STATE_VARS),echo "export $(v)='$($(v))'";)

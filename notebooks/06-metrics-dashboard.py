@@ -28,7 +28,7 @@
 # `env.yaml` (`metrics_start`, `metrics_end`, `metrics_states`) or in the cell below.
 
 # %% tags=["parameters"]
-upstream = ["ingest", "gx-checks"]
+upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
 destination = "duckdb"
@@ -38,7 +38,10 @@ states = ""
 
 # %%
 from contractbook.metrics.notebook import dashboard_for
+from contractbook.paths import task_io
+from contractbook.reporting.checkpoint import checkpoint
 
+upstream, product = task_io("metrics-dashboard", upstream, product)
 dash = dashboard_for(contract, upstream, product, destination, start_date, end_date, states)
 dash.warehouse_run
 
@@ -142,8 +145,9 @@ dash.tables("delivery_sla", "review_scores", "review_delay", "category_reviews",
 
 # %%
 checks = dash.checkpoint()
-assert checks.ok, f"checkpoint failed: {checks.failed()}"
-checks
+checkpoint(product, {c.what: c.ok for c in checks.checks},
+           {c.what: c.detail for c in checks.checks if c.detail}, next_="[the catalog and "
+           "lineage](register-catalog.html), or back to [all reports](index.html).")
 
 # %% [markdown]
 # **Next.** Open a model file in `lib/contractbook/metrics/models/`, change a CTE, and run

@@ -29,21 +29,23 @@
 # catalog page.
 
 # %% tags=["parameters"]
-upstream = ["gx-checks"]
+upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
 curated_contracts = ""  # comma-separated output contracts of the metrics step
 destination = "duckdb"
-warehouse = "data/warehouse.duckdb"
 
 # %%
 from IPython.display import HTML, Image, display
 
 from contractbook.catalog.step import run
+from contractbook.paths import task_io
+from contractbook.reporting.checkpoint import checkpoint
 
-out = product or {"catalog": "data/catalog", "page": "reports/catalog.html"}  # JupyterLab: no product
+upstream, product = task_io("register-catalog", upstream, product)
 contracts = [contract, *filter(None, curated_contracts.split(","))]
-result = run(contracts, destination, warehouse, out["catalog"], out["page"])
+result = run(contracts, destination, upstream["ingest"]["data"], product["catalog"],
+             product["page"])
 result
 
 # %% [markdown]
@@ -61,3 +63,14 @@ Image(filename=str(result.graph_png))
 # %%
 display(HTML(f"<p><a href='{result.page.name}'>Open the catalog page</a> ({result.page})</p>"))
 result.payloads.tables[0].model_dump(exclude_none=True, mode="json")
+
+# %% [markdown]
+# ## What to check
+# Every contract table has a table request, every rule a test case, and the catalog page exists.
+
+# %%
+checkpoint(product, {"one table request per contract table": len(result.payloads.tables)
+                     == sum(len(c.tables) for c in result.contracts),
+                     "the catalog page was written": result.page.is_file()},
+           {"tables": len(result.payloads.tables), "verdict": result.push.verdict},
+           next_="[the catalog page](catalog.html), or back to [all reports](index.html).")

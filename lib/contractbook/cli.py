@@ -20,6 +20,8 @@ COMMANDS = {
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),
     "metrics": ("contractbook.commands.metrics", "run the SQL models into schema curated and check them"),
     "catalog": ("contractbook.commands.catalog", "OpenMetadata payloads, workflow YAMLs, push, HTML catalog page"),
+    "config": ("contractbook.commands.config", "check the run configuration (env.yaml + overrides)"),
+    "watch": ("contractbook.commands.watch", "watch a drop folder; one ingest per file that lands complete"),
 }
 
 

@@ -62,14 +62,42 @@ def test_nothing_written_to_home_and_state_kept_in_project(built):
     assert (built.path / ".state").is_dir()
 
 
+# Written by the DAG hooks after every build, no-op builds included: the index and the `_runs`
+# history (a table of the DuckDB warehouse, checked below table by table).
+REWRITTEN = {"reports/index.html", "data/warehouse.duckdb"}
+
+
+def _warehouse_tables(project) -> dict[str, list]:
+    """Every table of the warehouse but `_runs`, with all its rows, sorted."""
+    import duckdb
+
+    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as con:
+        names = con.execute("SELECT table_schema, table_name FROM information_schema.tables "
+                            "WHERE table_name <> '_runs' ORDER BY 1, 2").fetchall()
+        return {f"{s}.{t}": sorted(map(repr, con.execute(f'SELECT * FROM "{s}"."{t}"').fetchall()))
+                for s, t in names}
+
+
+def _runs(project) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("SELECT run_id, task, status FROM _runs ORDER BY run_id").fetchall()
+
+
 def test_second_build_is_a_no_op(built):
     def snapshot():
         return {p: (built.path / p).stat().st_mtime_ns for p in files_under(built.path)
-                if p != "reports/index.html"}
+                if p not in REWRITTEN}
 
-    before = snapshot()
+    before, tables, history = snapshot(), _warehouse_tables(built.path), _runs(built.path)
+    assert {t for _, t, s in history if s == "completed"} >= {t["name"] for t in tasks(built.path)}
     run([str(BIN / "ploomber"), "build"], built.path, built.env)
     assert snapshot() == before
+    assert _warehouse_tables(built.path) == tables
+    added = _runs(built.path)[len(history):]
+    assert sorted((t, s) for _, t, s in added) == sorted((t["name"], "skipped")
+                                                         for t in tasks(built.path))
     index = (built.path / "reports" / "index.html").read_text(encoding="utf-8")
     assert index.count(">up to date</td>") == len(tasks(built.path))
     assert files_under(built.home) == []

@@ -14,9 +14,10 @@ ENV = yaml.safe_load((ROOT / "env.yaml").read_text())
 TASKS = SPEC["tasks"]
 
 
-def test_hooks_write_the_reports_index():
-    assert SPEC["on_finish"] == "contractbook.reporting.index.on_finish"
-    assert SPEC["on_failure"] == "contractbook.reporting.index.on_failure"
+def test_hooks_write_the_history_and_the_reports_index():
+    # contractbook.orchestrate.hooks records `_runs`, then calls reporting.index (tests/e2e)
+    assert SPEC["on_finish"] == "contractbook.orchestrate.hooks.on_finish"
+    assert SPEC["on_failure"] == "contractbook.orchestrate.hooks.on_failure"
 
 
 @pytest.mark.parametrize("task", TASKS, ids=[t["name"] for t in TASKS])

@@ -1,0 +1,1 @@
+"""Orchestration without a server: run configuration, input tracking, run history, file sensor."""

@@ -1,0 +1,102 @@
+"""Ploomber DAG-level hooks: check the run configuration, rerun tasks whose input folders changed,
+and keep the run history and the reports index after every build.
+
+pipeline.yaml passes every env.yaml parameter to `on_render`, so the configuration is checked
+against its schema after the DAG renders and before any task runs.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from . import history, inputs, runconfig
+
+# What this build was started with; on_render runs first, in the same process as the others.
+_BUILD: dict[str, object] = {}
+
+STATUS = {"Executed": "completed", "Skipped": "skipped", "Errored": "failed",
+          "Aborted": "not run", "BrokenProcessPool": "failed"}
+
+
+def on_render(dag, **config) -> None:
+    """Check the configuration (ConfigError stops the build), then force changed-input tasks."""
+    values = runconfig.check(config)
+    _BUILD.update(config=values, run_id=history.new_run_id(), started=datetime.now(UTC))
+    inputs.force(dag, inputs.changed(dag))
+
+
+# Ploomber passes a hook only the parameters its signature names: name every run parameter.
+on_render.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [inspect.Parameter("dag", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY) for p in runconfig.PARAMS])
+
+
+def _elapsed(report) -> dict[str, float]:
+    """task -> seconds from Ploomber's build report (empty when there is none)."""
+    columns = report.to_dict() if report is not None else {}
+    names, ran = columns.get("name", []), columns.get("Ran?", [])
+    seconds = columns.get("Elapsed (s)", [])
+    return {n: float(s or 0) for n, r, s in zip(names, ran, seconds, strict=False) if r}
+
+
+def _contract(config: dict) -> tuple[str | None, str | None]:
+    """(id, version) of the run's contract as written (not validated: validate-contract does
+    that), or Nones when it cannot be read."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(Path(config["contract"]).read_text(encoding="utf-8"))
+        return str(doc.get("id")), str(doc.get("version"))
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        return None, None
+
+
+def rows(dag, report=None) -> list[history.RunRow]:
+    """One RunRow per task of a built (or failed) DAG."""
+    config = dict(_BUILD.get("config") or {})
+    run_id = str(_BUILD.get("run_id") or history.new_run_id())
+    started = _BUILD.get("started")
+    elapsed, now = _elapsed(report), datetime.now(UTC)
+    cid, version = _contract(config) if config else (None, None)
+    commit = history.git_commit()
+    store = history.store_for(Path(config.get("data_dir", "data")),
+                              str(config.get("destination", "duckdb")))
+    out = []
+    for name in dag._iter():
+        task = dag[name]
+        status = STATUS.get(task.exec_status.name, task.exec_status.name.lower())
+        seconds = elapsed.get(name)
+        ended = now if status in ("completed", "failed") else None
+        begun = ended - timedelta(seconds=seconds) if ended and seconds is not None else None
+        acc = history.accounting(store) if name == "ingest" and status == "completed" else None
+        out.append(history.RunRow(run_id, name, status, begun or (started if ended else None),
+                                  ended, seconds, json.dumps(config, sort_keys=True), acc,
+                                  commit, cid, version, "dag"))
+    return out
+
+
+def _record(dag, report=None) -> None:
+    config = _BUILD.get("config") or {}
+    store = history.store_for(Path(config.get("data_dir", "data")),
+                              str(config.get("destination", "duckdb")))
+    history.write(store, rows(dag, report))
+
+
+def on_finish(dag, report=None) -> None:
+    """After a successful build: remember input digests, record the run, write the index."""
+    from contractbook.reporting import index
+
+    inputs.remember(dag)
+    _record(dag, report)
+    index.on_finish(dag)
+
+
+def on_failure(dag, traceback=None) -> None:
+    """After a failed build: record the run (failed tasks included), write the index."""
+    from contractbook.reporting import index
+
+    _record(dag)
+    index.on_failure(dag, traceback)
