@@ -1,0 +1,82 @@
+"""Exit codes as data: every anticipated failure is an error class, each class one exit code."""
+
+from __future__ import annotations
+
+import errno
+import re
+
+OK, CHECKS_FAILED, USAGE, ENVIRONMENT = 0, 1, 2, 3
+
+EXIT_CODES_HELP = ("exit codes: 0 ok; 1 the data or the contract failed its checks; 2 usage or "
+                   "input error; 3 environment: destination unreachable, credentials refused, "
+                   "busy, disk full")
+
+
+class UsageError(Exception):
+    """Bad usage or input (an option value, a path): exit 2; the message names cause and fix."""
+
+
+class EnvironmentFailure(Exception):
+    """The environment failed (unreachable, credentials refused, busy, disk full): exit 3."""
+
+
+class WarehouseBusy(EnvironmentFailure):
+    """Another run holds the warehouse or the state directory."""
+
+
+# error class (module, name) -> exit code; the first match along the table wins. Resolved lazily,
+# so a command imports only what it uses.
+EXIT_CODES: tuple[tuple[str, str, int], ...] = (
+    ("contractbook.contract", "ContractError", CHECKS_FAILED),
+    ("contractbook.errors", "UsageError", USAGE),
+    ("contractbook.ingest.read", "IngestError", USAGE),
+    ("contractbook.errors", "EnvironmentFailure", ENVIRONMENT),
+    ("builtins", "OSError", USAGE),  # a path given by the user: the code comes from OS_FIXES
+)
+
+# errno of an OSError -> (exit code, the fix to print)
+OS_FIXES: dict[int, tuple[int, str]] = {
+    errno.EISDIR: (USAGE, "pass a file, not a directory"),
+    errno.ENOTDIR: (USAGE, "a parent of this path is a file: choose a path inside a folder"),
+    errno.ENOENT: (USAGE, "check the path"),
+    errno.EACCES: (USAGE, "choose a path you may write, or fix its permissions"),
+    errno.EPERM: (USAGE, "choose a path you may write, or fix its permissions"),
+    errno.EROFS: (USAGE, "choose a location on a writable file system"),
+    errno.EEXIST: (USAGE, "a file is in the way: choose another path"),
+    errno.ENOSPC: (ENVIRONMENT, "free disk space, or choose another disk"),
+    errno.EDQUOT: (ENVIRONMENT, "free disk space (quota exceeded), or choose another disk"),
+}
+
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
+
+
+def scrub(text: str) -> str:
+    """text with the user:password part of every URL removed (messages never show secrets)."""
+    return _URL_USERINFO.sub(r"\1***@", text)
+
+
+def _matches(e: BaseException, module: str, name: str) -> bool:
+    import importlib
+    import sys
+
+    mod = sys.modules.get(module)
+    if mod is None and module.startswith("contractbook"):
+        mod = importlib.import_module(module)
+    cls = getattr(mod, name, None)
+    return isinstance(cls, type) and isinstance(e, cls)
+
+
+def exit_code(e: BaseException) -> int | None:
+    """The exit code of an anticipated failure; None for an unexpected one (a bug: traceback)."""
+    for module, name, code in EXIT_CODES:
+        if _matches(e, module, name):
+            return OS_FIXES.get(e.errno, (None,))[0] if isinstance(e, OSError) else code
+    return None
+
+
+def one_line(e: BaseException) -> str:
+    """The one line printed for an anticipated failure: cause and fix, no secret."""
+    if isinstance(e, OSError) and e.errno in OS_FIXES:
+        where = f"{e.filename}: " if e.filename else ""
+        return scrub(f"{where}{e.strerror}; {OS_FIXES[e.errno][1]}")
+    return scrub(" ".join(str(e).split()))
