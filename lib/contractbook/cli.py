@@ -21,11 +21,19 @@ COMMANDS = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line usage error (exit 2) instead of the usage block."""
+
+    def error(self, message: str):
+        """Print `prog: message (see prog --help)` and exit 2."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The top-level parser; only the chosen subcommand's module is imported."""
     from contractbook.errors import EXIT_CODES_HELP
 
-    parser = argparse.ArgumentParser(prog="python -m contractbook", epilog=EXIT_CODES_HELP,
+    parser = Parser(prog="python -m contractbook", epilog=EXIT_CODES_HELP,
                                      description="Contract-driven data pipeline tools.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, help_) in COMMANDS.items():

@@ -38,7 +38,7 @@ EXIT_CODES: tuple[tuple[str, str, int], ...] = (
 OS_FIXES: dict[int, tuple[int, str]] = {
     errno.EISDIR: (USAGE, "pass a file, not a directory"),
     errno.ENOTDIR: (USAGE, "a parent of this path is a file: choose a path inside a folder"),
-    errno.ENOENT: (USAGE, "check the path"),
+    errno.ENOENT: (USAGE, "check the path: its folder must exist and accept new files"),
     errno.EACCES: (USAGE, "choose a path you may write, or fix its permissions"),
     errno.EPERM: (USAGE, "choose a path you may write, or fix its permissions"),
     errno.EROFS: (USAGE, "choose a location on a writable file system"),

@@ -6,6 +6,7 @@ e.g. DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:5432/db.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ class Destination:
     tested: bool = False  # exercised for real by this project's tests
     settings: str = ""  # .dlt/config.toml fragment (no secrets)
     extras: tuple[str, ...] = field(default=())
-    identity: tuple[str, ...] = ()  # credential fields naming the warehouse of a server (no secret)
+    identity: str = ""  # a server's warehouse from its credential fields (no secret), e.g. {host}
 
     def local_path(self, warehouse: str | Path | None = None) -> Path | None:
         """The file or folder a local destination writes; None for a server."""
@@ -45,7 +46,8 @@ class Destination:
             raise ValueError(f"destination {self.name!r} takes no --warehouse path; its location "
                              f"and credentials come from the environment: {', '.join(self.env)}")
         creds = self._credentials()
-        return f"{self.name}://" + "/".join(str(getattr(creds, a, "")) for a in self.identity)
+        return f"{self.name}://" + self.identity.format_map(
+            {k: getattr(creds, k, "") for k in re.findall(r"\{(\w+)\}", self.identity)})
 
     def _credentials(self):
         import dlt
@@ -96,7 +98,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
     Destination("duckdb", "embedded DuckDB file (default)", default_warehouse="data/warehouse.duckdb",
                 tested=True),
     Destination("postgres", "PostgreSQL server (loads via COPY)",
-                env=("DESTINATION__POSTGRES__CREDENTIALS",), identity=("host", "port", "database"),
+                env=("DESTINATION__POSTGRES__CREDENTIALS",), identity="{host}:{port}/{database}",
                 permissions="CONNECT and CREATE on the database (dlt creates the schema `olist` and "
                             "its staging schema), or USAGE+CREATE on an existing schema `olist`.",
                 tested=True),
@@ -107,7 +109,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                 env=("DESTINATION__BIGQUERY__CREDENTIALS__PROJECT_ID",
                      "DESTINATION__BIGQUERY__CREDENTIALS__CLIENT_EMAIL",
                      "DESTINATION__BIGQUERY__CREDENTIALS__PRIVATE_KEY",
-                     "DESTINATION__BIGQUERY__LOCATION"), identity=("project_id",),
+                     "DESTINATION__BIGQUERY__LOCATION"), identity="{project_id}",
                 permissions="roles BigQuery Data Editor and BigQuery Job User on the project "
                             "(dataset create, table create/update/delete, jobs.create).",
                 extras=("dlt[bigquery]",),
@@ -118,7 +120,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__PASSWORD",
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__HOST",
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__WAREHOUSE",
-                     "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE"), identity=("host", "database"),
+                     "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE"), identity="{host}/{database}",
                 permissions="a role with USAGE on the warehouse and database, CREATE SCHEMA on the "
                             "database, and ownership (or CREATE TABLE/STAGE) in schema `olist`.",
                 extras=("dlt[snowflake]",),
@@ -128,7 +130,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                      "DESTINATION__DATABRICKS__CREDENTIALS__HTTP_PATH",
                      "DESTINATION__DATABRICKS__CREDENTIALS__ACCESS_TOKEN",
                      "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG"),
-                identity=("server_hostname", "catalog"),
+                identity="{server_hostname}/{catalog}",
                 permissions="CAN USE on the SQL warehouse; USE CATALOG, CREATE SCHEMA on the "
                             "catalog; USE SCHEMA, CREATE TABLE, MODIFY, SELECT on schema `olist`; "
                             "READ VOLUME/WRITE VOLUME if loading through a volume.",

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contractbook.contract import Contract
+from contractbook.errors import UsageError
 
 from . import destinations, failures, load, runlock, status
 from .check import TableCheck, check_table, setup
@@ -128,6 +129,9 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
     """
     dest = destinations.get(destination)
     location = dest.location(warehouse)
+    if "'" in str(Path(state_dir).resolve()):  # dlt writes its load files' paths into SQL text
+        raise UsageError(f"{state_dir}: dlt cannot load from a state directory whose path holds "
+                         "an apostrophe; choose another --state")
     run = new_run()
     locks = runlock.lock_files(dest.local_path(warehouse), location, state_dir)
     try:

@@ -6,6 +6,7 @@ leaves the warehouse busy. Next to each lock file, `<lock>.json` names the run h
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -67,6 +68,15 @@ def _busy(lock: Path, what: str) -> str:
     return f"{what} busy: {who} holds {lock}"
 
 
+def _writable(lock: Path) -> None:
+    """Create lock's folder and file, or raise the OSError that names the path at fault."""
+    for parent in reversed(lock.parents):
+        if parent.exists() and not parent.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(parent))
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(lock, os.O_RDWR | os.O_CREAT, 0o644))
+
+
 @contextmanager
 def exclusive(locks: list[Path], run_id: str, wait: float = 0.0,
               progress: Callable[[str], None] = print, what: str = "warehouse") -> Iterator[None]:
@@ -80,7 +90,7 @@ def exclusive(locks: list[Path], run_id: str, wait: float = 0.0,
     held = []
     try:
         for path in sorted(set(locks)):
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _writable(path)
             lock = FileLock(path, thread_local=False)
             try:
                 lock.acquire(timeout=0)
