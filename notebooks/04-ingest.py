@@ -37,18 +37,20 @@ contract = "contracts/olist_mini/contract.yaml"
 raw_dir = "data/raw"
 rejects_dir = "data/rejects"
 destination = "duckdb"
+data_dir = "data"
 
 # %%
 import pandas as pd
 from IPython.display import display
 
 from contractbook.contract import load
-from contractbook.ingest import report
+from contractbook.ingest import destinations, receipt, report
 from contractbook.ingest.run import ingest
 
 model = load(contract)
-warehouse = product["data"] if destination == "duckdb" else None
+warehouse = destinations.get(destination).warehouse_in(data_dir)  # None for a server
 result = ingest(model, raw_dir, destination, warehouse, rejects_dir=rejects_dir)
+receipt.write(result, product["receipt"])
 display(result)
 
 # %% [markdown]

@@ -24,14 +24,18 @@ class WarehouseBusy(EnvironmentFailure):
     """Another run holds the warehouse or the state directory."""
 
 
-# error class (module, name) -> exit code; the first match along the table wins. Resolved lazily,
-# so a command imports only what it uses.
-EXIT_CODES: tuple[tuple[str, str, int], ...] = (
-    ("contractbook.contract", "ContractError", CHECKS_FAILED),
-    ("contractbook.errors", "UsageError", USAGE),
-    ("contractbook.ingest.read", "IngestError", USAGE),
-    ("contractbook.errors", "EnvironmentFailure", ENVIRONMENT),
-    ("builtins", "OSError", USAGE),  # a path given by the user: the code comes from OS_FIXES
+# error class (module, name) -> exit code and the fix to add (a library's own error names no
+# fix); the first match along the table wins. Resolved lazily: nothing is imported for it.
+SERVER_FIX = ("check that the server runs, and the host, port, database, user and password of "
+              "its URL (the password belongs in the environment)")
+EXIT_CODES: tuple[tuple[str, str, int, str], ...] = (
+    ("contractbook.contract", "ContractError", CHECKS_FAILED, ""),
+    ("contractbook.errors", "UsageError", USAGE, ""),
+    ("contractbook.ingest.read", "IngestError", USAGE, ""),
+    ("contractbook.errors", "EnvironmentFailure", ENVIRONMENT, ""),
+    ("sqlalchemy.exc", "OperationalError", ENVIRONMENT, SERVER_FIX),  # e.g. gx check --url
+    ("psycopg2", "OperationalError", ENVIRONMENT, SERVER_FIX),
+    ("builtins", "OSError", USAGE, ""),  # a path given by the user: OS_FIXES has code and fix
 )
 
 # errno of an OSError -> (exit code, the fix to print)
@@ -68,10 +72,14 @@ def _matches(e: BaseException, module: str, name: str) -> bool:
 
 def exit_code(e: BaseException) -> int | None:
     """The exit code of an anticipated failure; None for an unexpected one (a bug: traceback)."""
-    for module, name, code in EXIT_CODES:
-        if _matches(e, module, name):
-            return OS_FIXES.get(e.errno, (None,))[0] if isinstance(e, OSError) else code
-    return None
+    entry = _entry(e)
+    if entry is None:
+        return None
+    return OS_FIXES.get(e.errno, (None,))[0] if isinstance(e, OSError) else entry[2]
+
+
+def _entry(e: BaseException) -> tuple[str, str, int, str] | None:
+    return next((row for row in EXIT_CODES if _matches(e, row[0], row[1])), None)
 
 
 def one_line(e: BaseException) -> str:
@@ -79,4 +87,8 @@ def one_line(e: BaseException) -> str:
     if isinstance(e, OSError) and e.errno in OS_FIXES:
         where = f"{e.filename}: " if e.filename else ""
         return scrub(f"{where}{e.strerror}; {OS_FIXES[e.errno][1]}")
+    entry = _entry(e)
+    if entry and entry[3]:  # a library's message: its first line, then our fix
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        return scrub(f"{first.strip()}; {entry[3]}")
     return scrub(" ".join(str(e).split()))

@@ -40,7 +40,8 @@ def _snapshot(path: Path, contract) -> dict:
     out = {t: sorted(con.execute(f'SELECT * FROM olist."{t}"').fetchall(), key=repr)
            for t in contract.table_names}
     out |= {f"{t}__rejects": sorted(con.execute(
-        f'SELECT source_file, source_line, reject_reasons FROM olist."{t}__rejects"').fetchall())
+        f'SELECT source_file, source_line, reject_reasons FROM olist."{t}__rejects" '
+        "WHERE resolved_by_run IS NULL").fetchall())  # the open rejects: history is kept
         for t in contract.table_names}
     con.close()
     return out

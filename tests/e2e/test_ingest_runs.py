@@ -114,7 +114,8 @@ def test_pending_packages_stay_with_their_warehouse(contract, tmp_path, monkeypa
     assert _query(b, "SELECT count(*) FROM olist._runs") == [(1,)]
     assert ingest(contract, dirty, warehouse=a, rejects_dir=tmp_path / "rj", state_dir=state,
                   progress=_quiet).ok  # A's own pending package is completed into A
-    assert _query(a, "SELECT source_line FROM olist.orders__rejects") == [(4,)]
+    assert _query(a, "SELECT source_line, resolution FROM olist.orders__rejects "
+                     "ORDER BY run_id") == [(4, "rejected again"), (4, None)]
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, guard: float = 300) -> None:
@@ -159,3 +160,46 @@ def test_two_processes_one_warehouse(contract_path, tmp_path):
     assert f"run {holder} -> duckdb" in out_first and "accounting OK" in out_waiter
     assert _counts(wh) == CLEAN_COUNTS  # no doubled rows
     assert sorted(s for (s,) in _query(wh, "SELECT status FROM olist._runs")) == ["completed"] * 2
+
+
+def _rejects(path: Path, table: str) -> list[tuple]:
+    return _query(path, f'SELECT source_line, run_id, resolved_by_run, resolution FROM '
+                        f'olist."{table}__rejects" ORDER BY run_id, source_line')
+
+
+def test_rejects_keep_history_and_one_open_state(contract, tmp_path):
+    wh, dirty = tmp_path / "wh.duckdb", _dirty(tmp_path)
+
+    def run(data):
+        r = ingest(contract, data, warehouse=wh, rejects_dir=tmp_path / "rj",
+                   state_dir=tmp_path / "state", progress=_quiet)
+        assert r.ok
+        return r.run_id
+
+    first, second, fixed = run(dirty), run(dirty), run(CLEAN)
+    assert _rejects(wh, "orders") == [(4, first, second, "rejected again"),
+                                      (4, second, fixed, "loaded")]
+    assert _rejects(wh, "order_reviews") == [(5, first, second, "rejected again"),
+                                             (5, second, fixed, "loaded")]
+    open_now = _query(wh, "SELECT count(*) FROM olist.orders__rejects WHERE resolved_by_run IS NULL")
+    assert open_now == [(0,)]
+    again = run(dirty)  # the bad record comes back: one open reject again, history intact
+    assert _rejects(wh, "orders")[-1] == (4, again, None, None)
+    assert len(_rejects(wh, "orders")) == 3
+    metrics = _query(wh, f"SELECT rows_rejected FROM olist._run_metrics WHERE run_id = '{fixed}' "
+                         "AND table_name = 'orders'")
+    assert metrics == [(0,)]  # closing earlier rejects is not rejecting rows
+
+
+def test_rejects_without_a_key_close_when_the_file_is_read_again(contract, tmp_path):
+    wh, data = tmp_path / "wh.duckdb", Path(shutil.copytree(CLEAN, tmp_path / "geo"))
+    lines = {}
+    for table in ("geolocation", "order_items"):  # no key (replaced) / a key, record malformed
+        lines[table] = (data / f"{table}.csv").read_text().splitlines()
+        (data / f"{table}.csv").write_text("\n".join(lines[table] + ["x,1"]) + "\n")
+    kw = dict(warehouse=wh, rejects_dir=tmp_path / "rj", state_dir=tmp_path / "st", progress=_quiet)
+    first = ingest(contract, data, **kw).run_id
+    fixed = ingest(contract, CLEAN, **kw).run_id
+    assert _rejects(wh, "geolocation") == [(len(lines["geolocation"]) + 1, first, fixed, "replaced")]
+    assert _rejects(wh, "order_items") == [(len(lines["order_items"]) + 1, first, fixed,
+                                            "read again")]

@@ -33,6 +33,11 @@ class Destination:
             return None
         return Path(warehouse or self.default_warehouse)
 
+    def warehouse_in(self, data_dir: str | Path) -> Path | None:
+        """A local destination's file or folder under data_dir (named as its default); None for
+        a server."""
+        return Path(data_dir) / Path(self.default_warehouse).name if self.default_warehouse else None
+
     def location(self, warehouse: str | Path | None = None) -> str:
         """Which warehouse a run writes (never a secret): a local path or the server's identity.
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from contractbook.contract import Contract
 from contractbook.errors import UsageError
 
-from . import destinations, failures, load, runlock, status
+from . import destinations, failures, history, load, runlock, status
 from .check import TableCheck, check_table, setup
 from .rejects import write_parquet
 
@@ -31,6 +31,8 @@ class IngestResult:
     rejects_dir: Path | None = None
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
     status: str = "started"  # then completed or failed (as recorded in _runs)
+    location: str = ""  # the warehouse written: a path or a server's host:port/db, no secret
+    resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
 
     def accounting(self) -> list[dict]:
         """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected."""
@@ -151,7 +153,8 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
     import duckdb
 
     con = duckdb.connect(config=work_config(state_dir, memory_limit, duckdb_config))
-    result = IngestResult(run["run_id"], contract, dest.name, {}, rejects_dir=Path(rejects_dir))
+    result = IngestResult(run["run_id"], contract, dest.name, {}, rejects_dir=Path(rejects_dir),
+                          location=location)
     rec = status.RunRecord(run["run_id"], contract.id, contract.version, dest.name, location,
                            run["ingested_at"])
     pipe = load.pipeline(contract, dest, warehouse, state_dir, memory_limit=memory_limit,
@@ -162,9 +165,15 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
         load.finish_pending(pipe)  # a killed run's packages, into this same warehouse only
         status.record(pipe, dest, rec)
         loader = load.Loader(pipe, con, contract, contract.dependency_order, dest, None, overlap)
+
+        def ready(name: str) -> None:  # close earlier rejects, then let the table stream
+            result.resolved[name] = history.resolve(
+                con, contract, name, history.open_rejects(pipe, dest, name), run["run_id"])
+            loader.table_ready(name)
+
         try:
             result.checks = check_all(con, contract, data_dir, run, fk_policy, progress,
-                                      on_table=loader.table_ready)
+                                      on_table=ready)
         except BaseException:
             loader.abort()
             raise
@@ -179,7 +188,8 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
                          **{f"dlt_{k}": v for k, v in loader.seconds.items()}}
         # the equation is checked on what dlt itself normalized
         result.loaded = {n: counts.get(n, 0) for n in result.checks}
-        result.rejected_loaded = {n: counts.get(f"{n}__rejects", 0) for n in result.checks}
+        result.rejected_loaded = {n: counts.get(f"{n}__rejects", 0) - result.resolved.get(n, 0)
+                                  for n in result.checks}  # closed earlier rejects are not this run's
         progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
         for a in result.accounting():
             if not a["ok"]:
