@@ -35,6 +35,8 @@ EXIT_CODES: tuple[tuple[str, str, int, str], ...] = (
     ("contractbook.errors", "EnvironmentFailure", ENVIRONMENT, ""),
     ("sqlalchemy.exc", "OperationalError", ENVIRONMENT, SERVER_FIX),  # e.g. gx check --url
     ("psycopg2", "OperationalError", ENVIRONMENT, SERVER_FIX),
+    ("great_expectations.datasource.fluent.interfaces", "TestConnectionError", ENVIRONMENT,
+     SERVER_FIX),
     ("builtins", "OSError", USAGE, ""),  # a path given by the user: OS_FIXES has code and fix
 )
 
@@ -75,7 +77,9 @@ def exit_code(e: BaseException) -> int | None:
     entry = _entry(e)
     if entry is None:
         return None
-    return OS_FIXES.get(e.errno, (None,))[0] if isinstance(e, OSError) else entry[2]
+    if entry[:2] == ("builtins", "OSError"):
+        return OS_FIXES.get(e.errno, (None,))[0]
+    return entry[2]
 
 
 def _entry(e: BaseException) -> tuple[str, str, int, str] | None:
@@ -84,11 +88,11 @@ def _entry(e: BaseException) -> tuple[str, str, int, str] | None:
 
 def one_line(e: BaseException) -> str:
     """The one line printed for an anticipated failure: cause and fix, no secret."""
-    if isinstance(e, OSError) and e.errno in OS_FIXES:
+    entry = _entry(e) or ("", "", 0, "")
+    if entry[:2] == ("builtins", "OSError") and e.errno in OS_FIXES:
         where = f"{e.filename}: " if e.filename else ""
         return scrub(f"{where}{e.strerror}; {OS_FIXES[e.errno][1]}")
-    entry = _entry(e)
-    if entry and entry[3]:  # a library's message: its first line, then our fix
+    if entry[3]:  # a library's message: its first line, then our fix
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         return scrub(f"{first.strip()}; {entry[3]}")
     return scrub(" ".join(str(e).split()))

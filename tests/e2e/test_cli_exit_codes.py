@@ -87,12 +87,34 @@ def test_warehouse_in_proc_is_exit_2(contract_path, tmp_path):
     assert line.startswith("ingest: /proc/w.duckdb.lock: ") and "folder must exist" in line
 
 
-@pytest.mark.parametrize("command", ["validate", "ingest"])
+CONTRACT_ARGS = {"validate": [], "jsonschema": [], "ddl": ["--dialect", "duckdb"],
+                 "ingest": ["--data", str(CLEAN)], "dlt-pipeline": ["--out", "{tmp}"]}
+
+
+@pytest.mark.parametrize("command", sorted(CONTRACT_ARGS))
 def test_contract_path_that_is_a_directory_is_exit_2(command, contract_path, tmp_path):
-    args = [command, str(contract_path.parent)] + (["--data", str(CLEAN)] if command == "ingest"
-                                                   else [])
+    args = [command, str(contract_path.parent),
+            *(a.replace("{tmp}", str(tmp_path)) for a in CONTRACT_ARGS[command])]
     assert one_line(cli(*args), 2) == (f"{command}: {contract_path.parent}: Is a directory; pass a "
                                        "file, not a directory")
+
+
+def test_gx_check_refuses_a_password_in_the_url(contract_path, tmp_path):
+    url = f"postgresql://loader:{MARKER}@127.0.0.1:{closed_port()}/shop"
+    proc = cli("gx", "check", "--url", url, "--target", "postgres", "--state", str(tmp_path / "s"),
+               "--docs", str(tmp_path / "docs"), str(contract_path))
+    assert one_line(proc, 2).startswith("gx: --url holds a password, which GX would save")
+    assert MARKER not in proc.stderr and not (tmp_path / "s").exists()
+
+
+def test_gx_check_on_an_unreachable_server_is_exit_3(contract_path, tmp_path):
+    url = f"postgresql://loader:{MARKER}@127.0.0.1:{closed_port()}/shop"
+    proc = cli("gx", "check", "--url", "${PG_URL}", "--target", "postgres",
+               "--state", str(tmp_path / "s"), "--docs", str(tmp_path / "docs"), str(contract_path),
+               env={"PG_URL": url})
+    line = one_line(proc, 3)
+    assert line.startswith("gx: Attempt to connect to datasource failed") and "Connection refused" in line
+    assert line.endswith("(the password belongs in the environment)") and MARKER not in line
 
 
 @pytest.mark.parametrize("option,value", [("--memory-limit", "abc"), ("--wait", "soon")])

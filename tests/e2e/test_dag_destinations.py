@@ -84,7 +84,8 @@ def runs(tmp_path_factory, secured_postgres) -> Runs:
                                     env)
     r.outputs["cli postgres"] = _proc(ingest, project, env)
     r.outputs["cli gx postgres"] = _proc(
-        [*cli, "gx", "check", "--url", dsn, "--target", "postgres", "--warn-only",
+        [*cli, "gx", "check", "--url", "${DESTINATION__POSTGRES__CREDENTIALS}", "--target",
+         "postgres", "--warn-only",
          "contracts/olist_mini/contract.yaml"], project, env)
     down = {**env, "DESTINATION__POSTGRES__CREDENTIALS":
             dsn.replace(f":{secured_postgres.port}/", f":{_closed_port()}/")}
@@ -117,6 +118,8 @@ def test_dag_loads_the_password_protected_postgres(runs):
         assert dict(cur.fetchall()) == {"completed": 2}  # the DAG's run and the CLI's
     assert runs.outputs["cli postgres"].returncode == 0, runs.outputs["cli postgres"].stderr
     assert "accounting OK" in runs.outputs["cli postgres"].stdout
+    gx = runs.outputs["cli gx postgres"]
+    assert gx.returncode == 0 and "Traceback" not in gx.stderr, gx.stderr
     gx_report = (runs.project / "reports" / "gx-checks.html").read_text()
     assert "Post-load" in gx_report
 

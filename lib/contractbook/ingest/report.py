@@ -37,7 +37,8 @@ def render(result) -> str:
     metric_cols = ("table_name", "rows_read", "rows_loaded", "rows_rejected", "rows_malformed",
                    "duration_seconds", "rows_per_second")
     metrics = [{k: m[k] for k in metric_cols} for m in result.metrics()]
-    return (f"<p>run <code>{result.run_id}</code> → <b>{result.destination}</b>: {verdict}</p>"
+    return (f"<p>run <code>{result.run_id}</code> ({html.escape(result.status)}) → "
+            f"<b>{result.destination}</b>: {verdict}</p>"
             f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}")
 
 
