@@ -1,7 +1,8 @@
 """Runner: one run at a time per warehouse and per dlt state directory (exclusive file locks).
 
 The locks (filelock, flock on POSIX) are released by the OS when a run dies, so a killed run never
-leaves the warehouse busy. Next to each lock file, `<lock>.json` names the run holding it.
+leaves the warehouse busy. Next to each lock file, `<lock>.json` names the run holding it (removed
+before the lock is released).
 """
 
 from __future__ import annotations
@@ -104,9 +105,10 @@ def exclusive(locks: list[Path], run_id: str, wait: float = 0.0,
                 except Timeout:
                     raise WarehouseBusy(f"{_busy(path, what)} after waiting {wait:g}s; try again "
                                         "later or pass a longer --wait") from None
-            held.append(lock)
+            held.append((path, lock))
             _write_holder(path, run_id)
         yield
     finally:
-        for lock in reversed(held):
+        for path, lock in reversed(held):
+            Path(f"{path}.json").unlink(missing_ok=True)  # while still held: never another's
             lock.release()
