@@ -35,10 +35,11 @@ upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
 destination = "duckdb"
+data_dir = "data"
 
 # %%
 from contractbook.contract import load
-from contractbook.ingest import report
+from contractbook.ingest import destinations, receipt, report
 from contractbook.ingest.run import ingest
 from contractbook.paths import resolve, task_io
 from contractbook.reporting.checkpoint import checkpoint
@@ -46,10 +47,11 @@ from contractbook.reporting.tables import table, tables
 
 upstream, product = task_io("ingest", upstream, product)
 model = load(resolve(contract))
-warehouse = product["data"] if destination == "duckdb" else None
+warehouse = destinations.get(destination).warehouse_in(resolve(data_dir))  # None for a server
 result = ingest(model, upstream["generate-data"]["data"], destination, warehouse,
                 rejects_dir=product["rejects"], state_dir=resolve(".state/dlt"),
                 progress=lambda _: None)
+receipt.write(result, product["receipt"])
 
 # %% [markdown]
 # ## Accounting: rows read = rows loaded + rows rejected

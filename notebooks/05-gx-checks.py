@@ -49,13 +49,15 @@ fail_on_error = False
 # %%
 from contractbook.contract import load
 from contractbook.gx import step
+from contractbook.ingest import receipt
 from contractbook.paths import resolve, task_io
 from contractbook.reporting.checkpoint import checkpoint
 from contractbook.reporting.tables import table, tables
 
 upstream, product = task_io("gx-checks", upstream, product)
-gx = step.run(load(resolve(contract)), upstream["generate-data"]["data"],
-              upstream["ingest"]["data"], target, schema, mostly, resolve(".state"), product["docs"])
+warehouse = receipt.warehouse(upstream["ingest"]["receipt"])
+gx = step.run(load(resolve(contract)), upstream["generate-data"]["data"], warehouse, target,
+              schema, mostly, resolve(".state"), product["docs"])
 gx
 
 # %% [markdown]

@@ -39,13 +39,14 @@ destination = "duckdb"
 from IPython.display import HTML, Image, display
 
 from contractbook.catalog.step import run
+from contractbook.ingest import receipt
 from contractbook.paths import task_io
 from contractbook.reporting.checkpoint import checkpoint
 
 upstream, product = task_io("register-catalog", upstream, product)
 contracts = [contract, *filter(None, curated_contracts.split(","))]
-result = run(contracts, destination, upstream["ingest"]["data"], product["catalog"],
-             product["page"])
+result = run(contracts, destination, receipt.warehouse(upstream["ingest"]["receipt"]),
+             product["catalog"], product["page"])
 result
 
 # %% [markdown]

@@ -25,16 +25,25 @@ COMMANDS = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line usage error (exit 2) instead of the usage block."""
+
+    def error(self, message: str):
+        """Print `prog: message (see prog --help)` and exit 2."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The top-level parser; only the chosen subcommand's module is imported."""
     from contractbook import __version__
+    from contractbook.errors import EXIT_CODES_HELP
 
-    parser = argparse.ArgumentParser(prog="python -m contractbook",
+    parser = Parser(prog="python -m contractbook", epilog=EXIT_CODES_HELP,
                                      description="Contract-driven data pipeline tools.")
     parser.add_argument("--version", action="version", version=f"contractbook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, help_) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_, description=help_)
+        p = sub.add_parser(name, help=help_, description=help_, epilog=EXIT_CODES_HELP)
         p.set_defaults(_module=module)
         if name == chosen:
             importlib.import_module(module).add_arguments(p)
@@ -45,10 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     """Parse argv, run the chosen command, return its exit code."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv[0] if argv else None).parse_args(argv)
-    from contractbook.contract import ContractError
+    from contractbook import errors
 
     try:
         return importlib.import_module(args._module).run(args)
-    except ContractError as e:  # every command: a broken contract is a report and exit 1
-        print(e.report(), file=sys.stderr)
-        return 1
+    except Exception as e:  # every command: an anticipated failure is one line and its exit code
+        code = errors.exit_code(e)
+        if code is None:
+            raise  # a bug: keep the traceback
+        report = getattr(e, "report", None)  # a broken contract prints its full report
+        print(report() if callable(report) else f"{args.command}: {errors.one_line(e)}",
+              file=sys.stderr)
+        return code

@@ -56,6 +56,21 @@ class Server:
         """postgresql:// URL for the test database (trust auth, no password)."""
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{self.database}"
 
+    def add_role(self, name: str, password: str, database: str) -> str:
+        """A login role with a password owning a new database; its postgresql:// URL (TCP)."""
+        import psycopg2
+        from psycopg2 import sql
+
+        conn = psycopg2.connect(host=str(self.root), port=self.port, user=USER, dbname="postgres")
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(name)),
+                        (password,))
+            cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(database), sql.Identifier(name)))
+        conn.close()
+        return f"postgresql://{name}:{password}@127.0.0.1:{self.port}/{database}"
+
     def stop(self) -> None:
         """Stop fast and remove the data directory."""
         subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
@@ -63,8 +78,12 @@ class Server:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start(database: str = "contractbook") -> Server:
-    """initdb + pg_ctl start on a free port of 127.0.0.1; returns the running Server."""
+def start(database: str = "contractbook", host_auth: str = "trust") -> Server:
+    """initdb + pg_ctl start on a free port of 127.0.0.1; returns the running Server.
+
+    host_auth="scram-sha-256" makes TCP connections prove a password (the Unix socket in the
+    server's root still trusts the postgres user, for setup).
+    """
     pg = bindir()
     root = Path(tempfile.mkdtemp(prefix="contractbook-pg-"))
     os.chmod(root, 0o755)
@@ -73,10 +92,11 @@ def start(database: str = "contractbook") -> Server:
     data, port = root / "data", _free_port()
     run = lambda cmd: subprocess.run(_as_owner(cmd), capture_output=True, text=True, check=True)  # noqa: E731
     try:
-        run([str(pg / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8", "--no-sync"])
+        run([str(pg / "initdb"), "-D", str(data), "-U", USER, "--auth-local=trust",
+             f"--auth-host={host_auth}", "-E", "UTF8", "--no-sync"])
         opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
         run([str(pg / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"])
-        run([str(pg / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", USER, database])
+        run([str(pg / "createdb"), "-h", str(root), "-p", str(port), "-U", USER, database])
     except subprocess.CalledProcessError as e:
         log = (root / "log").read_text() if (root / "log").exists() else ""
         shutil.rmtree(root, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -42,7 +43,16 @@ def _suites(args) -> int:
     return 0
 
 
+INLINE_PASSWORD = re.compile(r"://[^/@:]*:[^/@]+@")
+
+
 def _check(args) -> int:
+    if args.url and INLINE_PASSWORD.search(args.url):  # GX would save it in .state/gx
+        from contractbook.errors import UsageError
+
+        raise UsageError("--url holds a password, which GX would save in its context: put the URL "
+                         "in an environment variable and pass --url '${VARIABLE}', e.g. "
+                         "--url '${DESTINATION__POSTGRES__CREDENTIALS}'")
     from contractbook.contract import load
     from contractbook.gx.context import build_docs, open_context
     from contractbook.gx.runner import run_postload, run_preload

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import sys
 from pathlib import Path
+
+SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)?", re.I)
+
+
+def size(text: str) -> str:
+    """A DuckDB memory size such as 2GB or 512MB (argparse type)."""
+    if not SIZE.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"invalid size {text!r}: give a number and a unit, "
+                                         "e.g. 2GB or 512MB")
+    return text.strip()
+
+
+def seconds(text: str) -> float:
+    """A non-negative number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"invalid seconds {text!r}: give a number >= 0, e.g. 60")
+    return value
 
 
 def add_arguments(p) -> None:
@@ -22,9 +45,12 @@ def add_arguments(p) -> None:
     p.add_argument("--rejects", default="data/rejects",
                    help="folder of the Parquet rejects, partitioned reason=/date= (default data/rejects)")
     p.add_argument("--state", default=".state/dlt", help="dlt pipelines folder (default .state/dlt)")
-    p.add_argument("--memory-limit", default=None, metavar="SIZE",
+    p.add_argument("--memory-limit", default=None, metavar="SIZE", type=size,
                    help="DuckDB memory limit for the checks, e.g. 2GB; beyond it DuckDB spills to "
                         ".state/duckdb (default 1GB, contractbook.ingest.run.MEMORY_LIMIT)")
+    p.add_argument("--wait", default=0.0, type=seconds, metavar="SECONDS",
+                   help="when another run holds the warehouse or state directory, wait up to "
+                        "SECONDS for it (default 0: fail at once with exit 3, 'warehouse busy')")
     p.add_argument("--warn", action="append", default=[], metavar="RULE",
                    help="set a foreign-key rule's policy to warn (rule id or relationship id); repeatable")
     p.add_argument("--reject", action="append", default=[], metavar="RULE",
@@ -49,11 +75,12 @@ def run(args) -> int:
     try:
         result = ingest(load(args.contract), args.data, args.destination, args.warehouse,
                         rejects_dir=args.rejects, state_dir=args.state, fk_policy=policy,
-                        duckdb_config=duckdb_config(args.memory_limit))
+                        duckdb_config=duckdb_config(args.memory_limit), wait=args.wait)
     except (IngestError, ValueError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2
     totals = [sum(a[k] for a in result.accounting()) for k in ("read", "loaded", "rejected")]
     verdict = "accounting OK" if result.ok else "ACCOUNTING FAILED"
-    print(f"read {totals[0]:,} = loaded {totals[1]:,} + rejected {totals[2]:,}: {verdict}")
+    print(f"read {totals[0]:,} = loaded {totals[1]:,} + rejected {totals[2]:,}: {verdict} "
+          f"(run {result.run_id} {result.status})")
     return 0 if result.ok else 1

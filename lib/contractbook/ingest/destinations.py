@@ -6,6 +6,7 @@ e.g. DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:5432/db.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,50 @@ class Destination:
     tested: bool = False  # exercised for real by this project's tests
     settings: str = ""  # .dlt/config.toml fragment (no secrets)
     extras: tuple[str, ...] = field(default=())
+    identity: str = ""  # a server's warehouse from its credential fields (no secret), e.g. {host}
+
+    def local_path(self, warehouse: str | Path | None = None) -> Path | None:
+        """The file or folder a local destination writes; None for a server."""
+        if self.default_warehouse is None:
+            return None
+        return Path(warehouse or self.default_warehouse)
+
+    def warehouse_in(self, data_dir: str | Path) -> Path | None:
+        """A local destination's file or folder under data_dir (named as its default); None for
+        a server."""
+        return Path(data_dir) / Path(self.default_warehouse).name if self.default_warehouse else None
+
+    def location(self, warehouse: str | Path | None = None) -> str:
+        """Which warehouse a run writes (never a secret): a local path or the server's identity.
+
+        For a server it resolves the credentials as dlt will; missing ones are an environment
+        failure naming the variables to set.
+        """
+        local = self.local_path(warehouse)
+        if local is not None:
+            return f"{self.name}:{local.resolve()}"
+        if warehouse:
+            raise ValueError(f"destination {self.name!r} takes no --warehouse path; its location "
+                             f"and credentials come from the environment: {', '.join(self.env)}")
+        creds = self._credentials()
+        return f"{self.name}://" + self.identity.format_map(
+            {k: getattr(creds, k, "") for k in re.findall(r"\{(\w+)\}", self.identity)})
+
+    def _credentials(self):
+        import dlt
+        from dlt.common.configuration.exceptions import ConfigurationException
+
+        from contractbook.errors import EnvironmentFailure
+
+        factory = getattr(dlt.destinations, self.name)()
+        spec = factory.spec()
+        spec.dataset_name = "olist"
+        try:
+            return factory.configuration(spec).credentials
+        except ConfigurationException:
+            raise EnvironmentFailure(f"no usable credentials for {self.name}: set "
+                                     f"{' or '.join(self.env)} in the environment (or "
+                                     ".dlt/secrets.toml)") from None
 
     def build(self, warehouse: str | Path | None = None, memory_limit: str | None = None):
         """The dlt destination object; warehouse is the file or folder for local destinations.
@@ -58,7 +103,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
     Destination("duckdb", "embedded DuckDB file (default)", default_warehouse="data/warehouse.duckdb",
                 tested=True),
     Destination("postgres", "PostgreSQL server (loads via COPY)",
-                env=("DESTINATION__POSTGRES__CREDENTIALS",),
+                env=("DESTINATION__POSTGRES__CREDENTIALS",), identity="{host}:{port}/{database}",
                 permissions="CONNECT and CREATE on the database (dlt creates the schema `olist` and "
                             "its staging schema), or USAGE+CREATE on an existing schema `olist`.",
                 tested=True),
@@ -69,7 +114,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                 env=("DESTINATION__BIGQUERY__CREDENTIALS__PROJECT_ID",
                      "DESTINATION__BIGQUERY__CREDENTIALS__CLIENT_EMAIL",
                      "DESTINATION__BIGQUERY__CREDENTIALS__PRIVATE_KEY",
-                     "DESTINATION__BIGQUERY__LOCATION"),
+                     "DESTINATION__BIGQUERY__LOCATION"), identity="{project_id}",
                 permissions="roles BigQuery Data Editor and BigQuery Job User on the project "
                             "(dataset create, table create/update/delete, jobs.create).",
                 extras=("dlt[bigquery]",),
@@ -80,7 +125,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__PASSWORD",
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__HOST",
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__WAREHOUSE",
-                     "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE"),
+                     "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE"), identity="{host}/{database}",
                 permissions="a role with USAGE on the warehouse and database, CREATE SCHEMA on the "
                             "database, and ownership (or CREATE TABLE/STAGE) in schema `olist`.",
                 extras=("dlt[snowflake]",),
@@ -90,6 +135,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                      "DESTINATION__DATABRICKS__CREDENTIALS__HTTP_PATH",
                      "DESTINATION__DATABRICKS__CREDENTIALS__ACCESS_TOKEN",
                      "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG"),
+                identity="{server_hostname}/{catalog}",
                 permissions="CAN USE on the SQL warehouse; USE CATALOG, CREATE SCHEMA on the "
                             "catalog; USE SCHEMA, CREATE TABLE, MODIFY, SELECT on schema `olist`; "
                             "READ VOLUME/WRITE VOLUME if loading through a volume.",

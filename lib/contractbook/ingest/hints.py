@@ -61,16 +61,22 @@ REJECT_COLUMNS = {
                     "description": "physical line where the record starts (header = 1)"},
     "contract_id": {"data_type": "text", "nullable": False},
     "contract_version": {"data_type": "text", "nullable": False},
-    "run_id": {"data_type": "text", "nullable": False},
+    "run_id": {"data_type": "text", "nullable": False, "primary_key": True,
+               "description": "the run that rejected the record"},
     "ingested_at": {"data_type": "timestamp", "timezone": True, "nullable": False},
+    "resolved_by_run": {"data_type": "text",
+                        "description": "the later run that closed this reject; NULL: still open"},
+    "resolution": {"data_type": "text",
+                   "description": "loaded, rejected again, read again or replaced"},
 }
 
 
 def rejects_hints(contract: Contract, table: str) -> dict:
-    """Hints of <table>__rejects: raw values as text plus provenance, merged on (file, line)."""
+    """Hints of <table>__rejects: raw values as text plus provenance, merged on (file, line, run):
+    the history of every run, each reject open until a later run resolves it."""
     t = contract.table(table)
     raw = {c.name: {"name": c.name, "data_type": "text", "nullable": True} for c in t.columns}
-    return {"name": f"{table}__rejects", "primary_key": ["source_file", "source_line"],
+    return {"name": f"{table}__rejects", "primary_key": ["source_file", "source_line", "run_id"],
             "write_disposition": "merge",
             "columns": {**raw, **{k: {"name": k, **v} for k, v in REJECT_COLUMNS.items()}}}
 

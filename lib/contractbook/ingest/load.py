@@ -25,14 +25,23 @@ def _quiet_dlt() -> None:
     os.environ.setdefault("DATA_WRITER__COMPRESSION", "none")
 
 
+def pipeline_name(contract: Contract, dest: Destination, location: str) -> str:
+    """contractbook_<contract>_<destination>_<hash of the warehouse>: state and pending packages
+    of one warehouse are never loaded into another."""
+    import hashlib
+
+    return f"contractbook_{contract.name}_{dest.name}_{hashlib.sha256(location.encode()).hexdigest()[:10]}"
+
+
 def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".state/dlt",
-             dataset: str = DATASET, memory_limit: str | None = None):
-    """The dlt pipeline of one contract and destination, its state kept inside the project."""
+             dataset: str = DATASET, memory_limit: str | None = None, location: str | None = None):
+    """The dlt pipeline of one contract and warehouse, its state kept inside the project."""
     _quiet_dlt()
     import dlt
 
     Path(state_dir).mkdir(parents=True, exist_ok=True)
-    return dlt.pipeline(pipeline_name=f"contractbook_{contract.name}_{dest.name}",
+    location = location or dest.location(warehouse)
+    return dlt.pipeline(pipeline_name=pipeline_name(contract, dest, location),
                         pipelines_dir=str(Path(state_dir).resolve()),
                         destination=dest.build(warehouse, memory_limit),
                         dataset_name=dataset)

@@ -21,7 +21,9 @@ def write_parquet(con, checks, out: Path, run_id: str) -> int:
         if not n:
             continue
         out.mkdir(parents=True, exist_ok=True)
-        con.execute(f"COPY ({rel}) TO '{out.as_posix()}' (FORMAT parquet, PARTITION_BY (reason, date), "
-                    f"APPEND true, FILENAME_PATTERN '{c.table}-{run_id}-{{uuid}}')")
+        # the folder and the file names are user text: bound parameters, never SQL text
+        con.execute(f"COPY ({rel}) TO $out (FORMAT parquet, PARTITION_BY (reason, date), "
+                    "APPEND true, FILENAME_PATTERN $pattern)",
+                    {"out": out.as_posix(), "pattern": f"{c.table}-{run_id}-{{uuid}}"})
         written += n
     return written

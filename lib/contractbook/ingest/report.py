@@ -37,7 +37,8 @@ def render(result) -> str:
     metric_cols = ("table_name", "rows_read", "rows_loaded", "rows_rejected", "rows_malformed",
                    "duration_seconds", "rows_per_second")
     metrics = [{k: m[k] for k in metric_cols} for m in result.metrics()]
-    return (f"<p>run <code>{result.run_id}</code> → <b>{result.destination}</b>: {verdict}</p>"
+    return (f"<p>run <code>{result.run_id}</code> ({html.escape(result.status)}) → "
+            f"<b>{result.destination}</b>: {verdict}</p>"
             f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}")
 
 
@@ -71,9 +72,9 @@ def samples(rejects_dir, run_id: str, per_reason: int = 3) -> dict:
     out = {}
     for table, files in by_table.items():
         out[table] = con.sql(
-            f"SELECT reason, source_line, * EXCLUDE (reason, date, source_file, source_line, "
-            f"contract_id, contract_version, run_id, ingested_at) "
-            f"FROM read_parquet({files!r}, hive_partitioning=true) "
-            f"QUALIFY row_number() OVER (PARTITION BY reason ORDER BY source_line) <= {int(per_reason)} "
-            f"ORDER BY reason, source_line").df()
+            "SELECT reason, source_line, * EXCLUDE (reason, date, source_file, source_line, "
+            "contract_id, contract_version, run_id, ingested_at) "
+            "FROM read_parquet($files, hive_partitioning=true) "
+            "QUALIFY row_number() OVER (PARTITION BY reason ORDER BY source_line) <= $n "
+            "ORDER BY reason, source_line", params={"files": files, "n": int(per_reason)}).df()
     return out

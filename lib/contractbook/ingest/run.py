@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contractbook.contract import Contract
+from contractbook.errors import UsageError
 
-from . import destinations, load
+from . import destinations, failures, history, load, runlock, status
 from .check import TableCheck, check_table, setup
 from .rejects import write_parquet
 
@@ -29,6 +30,9 @@ class IngestResult:
     load_seconds: float = 0.0
     rejects_dir: Path | None = None
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
+    status: str = "started"  # then completed or failed (as recorded in _runs)
+    location: str = ""  # the warehouse written: a path or a server's host:port/db, no secret
+    resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
 
     def accounting(self) -> list[dict]:
         """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected."""
@@ -117,41 +121,63 @@ def check_all(con, contract: Contract, data_dir, run: dict, fk_policy=None, prog
 def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=None,
            rejects_dir="data/rejects", state_dir=".state/dlt", fk_policy: dict | None = None,
            progress=print, duckdb_config: dict | None = None, overlap: bool = False,
-           memory_limit: str | None = MEMORY_LIMIT) -> IngestResult:
+           memory_limit: str | None = MEMORY_LIMIT, wait: float = 0.0) -> IngestResult:
     """Read, check, split and load every table; rejects also go to Parquet under rejects_dir.
 
-    memory_limit bounds each DuckDB (the work database of the checks and an embedded DuckDB
-    destination); beyond it they spill to disk, so memory stays bounded as input grows.
-    duckdb_config overrides the work database's settings.
+    One run at a time per warehouse and state directory: a busy one raises WarehouseBusy, at once
+    or after waiting up to `wait` seconds. memory_limit bounds each DuckDB (the work database of
+    the checks and an embedded DuckDB destination); beyond it they spill to disk, so memory stays
+    bounded as input grows. duckdb_config overrides the work database's settings.
     """
+    dest = destinations.get(destination)
+    location = dest.location(warehouse)
+    if "'" in str(Path(state_dir).resolve()):  # dlt writes its load files' paths into SQL text
+        raise UsageError(f"{state_dir}: dlt cannot load from a state directory whose path holds "
+                         "an apostrophe; choose another --state")
+    run = new_run()
+    locks = runlock.lock_files(dest.local_path(warehouse), location, state_dir)
+    try:
+        with runlock.exclusive(locks, run["run_id"], wait, progress):
+            return _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_dir,
+                           fk_policy, progress, duckdb_config, overlap, memory_limit, run)
+    except Exception as e:
+        known = failures.translate(e, dest, location)
+        if known is None or known is e:
+            raise
+        raise known from e
+
+
+def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_dir, fk_policy,
+            progress, duckdb_config, overlap, memory_limit, run) -> IngestResult:
+    """One run under its locks: status started, checks, load, then status and metrics."""
     import duckdb
 
-    dest = destinations.get(destination)
-    run = new_run()
     con = duckdb.connect(config=work_config(state_dir, memory_limit, duckdb_config))
-    result = IngestResult(run["run_id"], contract, dest.name, {}, rejects_dir=Path(rejects_dir))
-
-    done = {}
-
-    def metrics(streamed: dict) -> list[dict]:  # called by dlt after the last table streamed
-        result.load_seconds = time.perf_counter() - done.get("checks", time.perf_counter())
-        result.loaded = {n: streamed.get(n, 0) for n in result.checks}
-        result.rejected_loaded = {n: streamed.get(f"{n}__rejects", 0) for n in result.checks}
-        return result.metrics()
-
+    result = IngestResult(run["run_id"], contract, dest.name, {}, rejects_dir=Path(rejects_dir),
+                          location=location)
+    rec = status.RunRecord(run["run_id"], contract.id, contract.version, dest.name, location,
+                           run["ingested_at"])
+    pipe = load.pipeline(contract, dest, warehouse, state_dir, memory_limit=memory_limit,
+                         location=location)
     try:
         progress(f"ingest {contract.id} v{contract.version} run {run['run_id']} -> {dest.name}")
         setup(con)
-        loader = load.Loader(load.pipeline(contract, dest, warehouse, state_dir,
-                                           memory_limit=memory_limit), con, contract,
-                             contract.dependency_order, dest, metrics, overlap)
+        load.finish_pending(pipe)  # a killed run's packages, into this same warehouse only
+        status.record(pipe, dest, rec)
+        loader = load.Loader(pipe, con, contract, contract.dependency_order, dest, None, overlap)
+
+        def ready(name: str) -> None:  # close earlier rejects, then let the table stream
+            result.resolved[name] = history.resolve(
+                con, contract, name, history.open_rejects(pipe, dest, name), run["run_id"])
+            loader.table_ready(name)
+
         try:
             result.checks = check_all(con, contract, data_dir, run, fk_policy, progress,
-                                      on_table=loader.table_ready)
+                                      on_table=ready)
         except BaseException:
             loader.abort()
             raise
-        started = done["checks"] = time.perf_counter()
+        started = time.perf_counter()
         write_parquet(con, list(result.checks.values()), Path(rejects_dir), run["run_id"])
         parquet = time.perf_counter()
         loader.after_extract = con.close  # the work tables are no longer needed by then
@@ -160,14 +186,33 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
         result.phases = {"checks": sum(c.seconds for c in result.checks.values()),
                          "rejects_parquet": parquet - started,
                          **{f"dlt_{k}": v for k, v in loader.seconds.items()}}
-        # the equation is checked again on what dlt itself normalized
+        # the equation is checked on what dlt itself normalized
         result.loaded = {n: counts.get(n, 0) for n in result.checks}
-        result.rejected_loaded = {n: counts.get(f"{n}__rejects", 0) for n in result.checks}
+        result.rejected_loaded = {n: counts.get(f"{n}__rejects", 0) - result.resolved.get(n, 0)
+                                  for n in result.checks}  # closed earlier rejects are not this run's
         progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
         for a in result.accounting():
             if not a["ok"]:
                 progress(f"  ACCOUNTING FAILED {a['table']}: read {a['read']} != loaded "
                          f"{a['loaded']} + rejected {a['rejected']}")
+        rec.finish(result.ok, None if result.ok else "accounting failed")
+        status.record(pipe, dest, rec, result.metrics())
+        result.status = rec.status
         return result
+    except Exception as e:
+        _record_failure(pipe, dest, rec, e)
+        raise
     finally:
         con.close()
+
+
+def _record_failure(pipe, dest, rec: status.RunRecord, e: Exception) -> None:
+    """Best effort: mark the run failed, unless a package is pending (the next run loads it)."""
+    from contractbook.errors import one_line
+
+    if rec.status != "started" or pipe.has_pending_data:
+        return
+    try:
+        status.record(pipe, dest, rec.finish(False, one_line(e)[:500]))
+    except Exception:  # the destination itself failed: the run stays "started" there
+        pass

@@ -31,8 +31,11 @@ def dashboard_for(contract: str, upstream=None, product=None, destination: str =
         raise ValueError(f"the dashboard reads a DuckDB warehouse; destination {destination!r}: "
                          "run `python -m contractbook metrics --engine postgres` instead")
     model = load(at_root(contract))
+    from contractbook.ingest import receipt
+
     ingest = _product(upstream, "ingest", {})
-    warehouse = at_root(_product(ingest, "data", DEFAULT_WAREHOUSE))
+    found = _product(ingest, "receipt", None)
+    warehouse = at_root(receipt.warehouse(found) if found else DEFAULT_WAREHOUSE)
     run = refresh(model, "duckdb", str(warehouse), progress=progress)
     export(warehouse, at_root(_product(product, "data", DEFAULT_EXPORT)), model)
     return compute(model, warehouse, Filters.parse(start, end, states), run)

@@ -1,0 +1,41 @@
+"""Runner: the receipt of an ingest run, a small JSON file (the DAG task's product, any destination)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a run wrote where (never a secret): run, status, warehouse and accounting per table."""
+
+    run_id: str
+    status: str
+    destination: str
+    location: str
+    contract_id: str
+    contract_version: str
+    accounting: list[dict]
+
+
+def write(result, path: str | Path) -> Path:
+    """Write the receipt of an IngestResult to path (JSON); returns the path."""
+    receipt = Receipt(result.run_id, result.status, result.destination, result.location,
+                      result.contract.id, result.contract.version, result.accounting())
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(receipt), indent=2, sort_keys=False) + "\n")
+    return path
+
+
+def read(path: str | Path) -> Receipt:
+    """The Receipt written at path."""
+    return Receipt(**json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def warehouse(path: str | Path) -> str:
+    """Where the run of the receipt at path loaded: a local file/folder path, or a server's
+    identity (no secret), as downstream tasks need it."""
+    return read(path).location

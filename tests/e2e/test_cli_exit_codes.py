@@ -1,0 +1,153 @@
+"""Anticipated failures end in one line naming cause and fix, with their exit code: real processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from contractbook.ingest import runlock
+
+CLEAN = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "clean"
+MARKER = "pw-MARKER-0xC0FFEE"
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m contractbook ARGS` in its own process."""
+    return subprocess.run([sys.executable, "-m", "contractbook", *args], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+def one_line(proc, code: int) -> str:
+    """The single stderr line of a failed run (exit code checked, no traceback)."""
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def ingest_args(contract_path, tmp_path, *extra) -> list[str]:
+    return ["ingest", str(contract_path), "--data", str(CLEAN), "--state", str(tmp_path / "st"),
+            "--rejects", str(tmp_path / "rj"), *extra]
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again on return: nothing listens there
+
+
+def test_unreachable_postgres_is_exit_3_without_the_password(contract_path, tmp_path):
+    port = closed_port()
+    dsn = f"postgresql://loader:{MARKER}@127.0.0.1:{port}/shop"
+    proc = cli(*ingest_args(contract_path, tmp_path, "--destination", "postgres"),
+               env={"DESTINATION__POSTGRES__CREDENTIALS": dsn})
+    line = one_line(proc, 3)
+    assert line.startswith(f"ingest: cannot reach postgres://127.0.0.1:{port}/shop (")
+    assert "DESTINATION__POSTGRES__CREDENTIALS" in line and MARKER not in proc.stdout + proc.stderr
+
+
+def test_missing_postgres_credentials_name_the_variable(contract_path, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESTINATION__")}
+    proc = subprocess.run([sys.executable, "-m", "contractbook",
+                           *ingest_args(contract_path, tmp_path, "--destination", "postgres")],
+                          capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+    assert one_line(proc, 3) == ("ingest: no usable credentials for postgres: set "
+                                 "DESTINATION__POSTGRES__CREDENTIALS in the environment (or "
+                                 ".dlt/secrets.toml)")
+
+
+def test_held_lock_is_exit_3_naming_the_run(contract_path, tmp_path):
+    wh = tmp_path / "wh.duckdb"
+    locks = runlock.lock_files(wh, f"duckdb:{wh}", tmp_path / "st")
+    with runlock.exclusive(locks, "20260101T000000Z-holder"):
+        proc = cli(*ingest_args(contract_path, tmp_path, "--warehouse", str(wh)))
+    line = one_line(proc, 3)
+    assert line.startswith("ingest: warehouse busy: run 20260101T000000Z-holder since ")
+    assert not wh.exists()
+
+
+def test_warehouse_under_a_file_is_exit_2(contract_path, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    proc = cli(*ingest_args(contract_path, tmp_path, "--warehouse", str(tmp_path / "afile/w.duckdb")))
+    assert one_line(proc, 2) == (f"ingest: {tmp_path / 'afile'}: Not a directory; a parent of this "
+                                 "path is a file: choose a path inside a folder")
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+def test_warehouse_in_proc_is_exit_2(contract_path, tmp_path):
+    proc = cli(*ingest_args(contract_path, tmp_path, "--warehouse", "/proc/w.duckdb"))
+    line = one_line(proc, 2)
+    assert line.startswith("ingest: /proc/w.duckdb.lock: ") and "folder must exist" in line
+
+
+CONTRACT_ARGS = {"validate": [], "jsonschema": [], "ddl": ["--dialect", "duckdb"],
+                 "ingest": ["--data", str(CLEAN)], "dlt-pipeline": ["--out", "{tmp}"]}
+
+
+@pytest.mark.parametrize("command", sorted(CONTRACT_ARGS))
+def test_contract_path_that_is_a_directory_is_exit_2(command, contract_path, tmp_path):
+    args = [command, str(contract_path.parent),
+            *(a.replace("{tmp}", str(tmp_path)) for a in CONTRACT_ARGS[command])]
+    assert one_line(cli(*args), 2) == (f"{command}: {contract_path.parent}: Is a directory; pass a "
+                                       "file, not a directory")
+
+
+def test_gx_check_refuses_a_password_in_the_url(contract_path, tmp_path):
+    url = f"postgresql://loader:{MARKER}@127.0.0.1:{closed_port()}/shop"
+    proc = cli("gx", "check", "--url", url, "--target", "postgres", "--state", str(tmp_path / "s"),
+               "--docs", str(tmp_path / "docs"), str(contract_path))
+    assert one_line(proc, 2).startswith("gx: --url holds a password, which GX would save")
+    assert MARKER not in proc.stderr and not (tmp_path / "s").exists()
+
+
+def test_gx_check_on_an_unreachable_server_is_exit_3(contract_path, tmp_path):
+    url = f"postgresql://loader:{MARKER}@127.0.0.1:{closed_port()}/shop"
+    proc = cli("gx", "check", "--url", "${PG_URL}", "--target", "postgres",
+               "--state", str(tmp_path / "s"), "--docs", str(tmp_path / "docs"), str(contract_path),
+               env={"PG_URL": url})
+    line = one_line(proc, 3)
+    assert line.startswith("gx: Attempt to connect to datasource failed") and "Connection refused" in line
+    assert line.endswith("(the password belongs in the environment)") and MARKER not in line
+
+
+@pytest.mark.parametrize("option,value", [("--memory-limit", "abc"), ("--wait", "soon")])
+def test_bad_option_value_is_exit_2(option, value, contract_path, tmp_path):
+    line = one_line(cli(*ingest_args(contract_path, tmp_path, option, value)), 2)
+    assert line.startswith(f"python -m contractbook ingest: argument {option}: invalid ")
+    assert "e.g." in line and line.endswith("(see python -m contractbook ingest --help)")
+
+
+def test_apostrophes_in_paths_are_data_not_sql(contract_path, tmp_path):
+    from contractbook.ingest.report import samples
+
+    raw = Path(shutil.copytree(CLEAN, tmp_path / "it's raw"))
+    orders = (raw / "orders.csv").read_text().splitlines()
+    orders[3] = orders[3].replace("created", "lost")
+    (raw / "orders.csv").write_text("\n".join(orders) + "\n")
+    folder = tmp_path / "o'brien's"
+    refused = cli("ingest", str(contract_path), "--data", str(raw), "--state", str(folder / "st"))
+    assert one_line(refused, 2) == (f"ingest: {folder / 'st'}: dlt cannot load from a state "
+                                    "directory whose path holds an apostrophe; choose another --state")
+    proc = cli("ingest", str(contract_path), "--data", str(raw), "--state", str(tmp_path / "st"),
+               "--rejects", str(folder / "rj'"), "--warehouse", str(folder / "w'h.duckdb"))
+    assert proc.returncode == 0, proc.stderr
+    run_id = proc.stdout.strip().splitlines()[-1].split("(run ")[1].split()[0]
+    parquet = sorted(p.relative_to(folder / "rj'").parts[0] for p in (folder / "rj'").rglob("*.parquet"))
+    assert parquet == ["reason=order_reviews.foreign_key.order_reviews_order",
+                       "reason=orders.order_status.allowed_values"]
+    assert set(samples(folder / "rj'", run_id)) == {"orders", "order_reviews"}
+
+
+def test_help_lists_the_exit_codes():
+    for args in ([], ["ingest"], ["validate"]):
+        out = " ".join(cli(*args, "--help").stdout.split())
+        assert "exit codes: 0 ok; 1 the data or the contract failed its checks; 2 usage or input " \
+               "error; 3 environment: destination unreachable, credentials refused, busy, disk " \
+               "full" in out
