@@ -36,6 +36,8 @@ def read(path: str | Path) -> Receipt:
 
 
 def warehouse(path: str | Path) -> str:
-    """Where the run of the receipt at path loaded: a local file/folder path, or a server's
-    identity (no secret), as downstream tasks need it."""
-    return read(path).location
+    """Where the run of the receipt at path loaded: a local destination's file or folder, or a
+    server's identity (`postgres://host:port/db`, no secret)."""
+    r = read(path)
+    local = r.location.removeprefix(f"{r.destination}:")
+    return r.location if local.startswith("//") else local
