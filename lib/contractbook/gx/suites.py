@@ -139,7 +139,9 @@ def _sql(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
         return "cross-table SQL rule: GX runs UnexpectedRowsExpectation on SQL sources only; checked post-load"
     if not rule.params.get("rows_query"):
         return "query is not `SELECT COUNT(*) FROM (<failing rows>)`, so no rows can be shown"
-    query = crosstable.render(rule.params["rows_query"], table.name, tgt.sqlglot_dialect, schema)
+    tree = rule.params.get("rows_tree")
+    query = crosstable.render(rule.params["rows_query"] if tree is None else tree,
+                              table.name, tgt.sqlglot_dialect, schema)
     return [_exp("unexpected_rows_expectation", rule, unexpected_rows_query=query,
                  description=rule.description)]
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
 from contractbook.contract import Contract
 
 from .destinations import Destination
 from .hints import METRICS_HINTS, rejects_hints, table_hints
+from .plan import qi
 
 DATASET = "olist"
 BATCH_ROWS = 250_000
@@ -25,6 +28,15 @@ def _quiet_dlt() -> None:
     os.environ.setdefault("DATA_WRITER__COMPRESSION", "none")
 
 
+def pipeline_name(contract: Contract, dest: Destination) -> str:
+    """contractbook_<contract name>_<destination>; a digest stands for a name that is not plain
+    [a-z0-9_] (the name is a folder under the state directory: contract text is not a path)."""
+    name = contract.name
+    if not re.fullmatch(r"[a-z0-9_]{1,64}", name):
+        name = "c" + hashlib.sha256(name.encode()).hexdigest()[:16]
+    return f"contractbook_{name}_{dest.name}"
+
+
 def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".state/dlt",
              dataset: str = DATASET, memory_limit: str | None = None):
     """The dlt pipeline of one contract and destination, its state kept inside the project."""
@@ -32,7 +44,7 @@ def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".
     import dlt
 
     Path(state_dir).mkdir(parents=True, exist_ok=True)
-    return dlt.pipeline(pipeline_name=f"contractbook_{contract.name}_{dest.name}",
+    return dlt.pipeline(pipeline_name=pipeline_name(contract, dest),
                         pipelines_dir=str(Path(state_dir).resolve()),
                         destination=dest.build(warehouse, memory_limit),
                         dataset_name=dataset)
@@ -130,10 +142,11 @@ class Loader:
         self.after_extract = None
         resources = []
         for name in tables:
-            resources.append(resource(self._gated(name, f'SELECT * FROM ok."{name}"', name),
+            resources.append(resource(self._gated(name, f"SELECT * FROM ok.{qi(name)}", name),
                                       table_hints(contract, name), dest, holding))
-            resources.append(resource(self._gated(name, f'SELECT * EXCLUDE (_reason_list) FROM '
-                                                        f'work."rej_{name}"', f"{name}__rejects"),
+            resources.append(resource(self._gated(name, "SELECT * EXCLUDE (_reason_list) FROM "
+                                                        f"work.{qi('rej_' + name)}",
+                                                  f"{name}__rejects"),
                                       rejects_hints(contract, name), dest, holding))
         if metrics is not None:
             def metrics_rows():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contractbook.sqltext import literal
+
 from .plan import qi
 
 
@@ -21,7 +23,8 @@ def write_parquet(con, checks, out: Path, run_id: str) -> int:
         if not n:
             continue
         out.mkdir(parents=True, exist_ok=True)
-        con.execute(f"COPY ({rel}) TO '{out.as_posix()}' (FORMAT parquet, PARTITION_BY (reason, date), "
-                    f"APPEND true, FILENAME_PATTERN '{c.table}-{run_id}-{{uuid}}')")
+        pattern = literal(f"{c.table}-{run_id}-{{uuid}}")
+        con.execute(f"COPY ({rel}) TO {literal(out.as_posix())} (FORMAT parquet, "
+                    f"PARTITION_BY (reason, date), APPEND true, FILENAME_PATTERN {pattern})")
         written += n
     return written
