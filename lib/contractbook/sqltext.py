@@ -115,3 +115,14 @@ def comment_text(text: str, style: str = "sql") -> str:
 def one_line(text: str) -> str:
     """text on one line (line breaks as spaces, NUL removed), for prose inside a single comment."""
     return " ".join(str(text).replace("\x00", "").splitlines())
+
+
+def name_token(text: str) -> str:
+    """text when it is a plain name ([a-z0-9_], at most 64), else `c<digest>`: for names that
+    become folders, files or keys (dlt pipelines, GX suites), so contract text is never a path."""
+    import hashlib
+    import re
+
+    if re.fullmatch(r"[a-z0-9_]{1,64}", text):
+        return text
+    return "c" + hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -100,7 +100,8 @@ def pipeline_py(contract: Contract) -> str:
     doc = _docstring(f"Standalone dlt pipeline for {contract.name}: python pipeline.py [DATA_DIR].")
     return _header(contract, "dlt pipeline") + doc + "\n" + _BODY.format(
         order=repr(order), hints=_hints_literal(hints), types=types,
-        name=contract.name, func=_py_name(contract.name), pipeline=f"{contract.name}_standalone")
+        name=sqltext.name_token(contract.name), func=_py_name(contract.name),
+        pipeline=f"{sqltext.name_token(contract.name)}_standalone")
 
 
 def _docstring(text: str) -> str:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 
 from contractbook.contract import Contract, Rule, Table
+from contractbook.sqltext import name_token
 
 from . import crosstable
 from .targets import TEXT_PATTERNS, Target, strftime_format, target, type_names
@@ -170,7 +171,7 @@ def _table_level(table: Table) -> list[dict]:
 
 def suite_name(contract: Contract, table: str, target_name: str) -> str:
     """GX name of a table's suite for a target, e.g. olist_mini.orders.duckdb."""
-    return f"{contract.name}.{table}.{target_name}"
+    return f"{name_token(contract.name)}.{table}.{target_name}"
 
 
 def table_suite(contract: Contract, table: Table, target_name: str,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from pathlib import Path
 
 from contractbook.contract import Contract
+from contractbook.sqltext import name_token
 
 from .destinations import Destination
 from .hints import METRICS_HINTS, rejects_hints, table_hints
@@ -31,10 +30,7 @@ def _quiet_dlt() -> None:
 def pipeline_name(contract: Contract, dest: Destination) -> str:
     """contractbook_<contract name>_<destination>; a digest stands for a name that is not plain
     [a-z0-9_] (the name is a folder under the state directory: contract text is not a path)."""
-    name = contract.name
-    if not re.fullmatch(r"[a-z0-9_]{1,64}", name):
-        name = "c" + hashlib.sha256(name.encode()).hexdigest()[:16]
-    return f"contractbook_{name}_{dest.name}"
+    return f"contractbook_{name_token(contract.name)}_{dest.name}"
 
 
 def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".state/dlt",
