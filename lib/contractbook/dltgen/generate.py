@@ -38,6 +38,13 @@ def _header(contract: Contract, what: str, style: str = "python") -> str:
     return "".join(f"{c}\n" for line in lines for c in sqltext.comment(line, style))
 
 
+def _columns_struct(contract: Contract, table: str) -> str:
+    """DuckDB struct literal {'column': 'TYPE', ...} for read_csv's `columns`, quoted by sqltext."""
+    cols = contract.table(table).columns
+    return "{" + ", ".join(f"{sqltext.literal(c.name)}: {sqltext.literal(sql_type(c, table))}"
+                           for c in cols) + "}"
+
+
 def _py_name(name: str) -> str:
     """name when it is a plain Python identifier, else a fixed one (contract text is not code)."""
     ok = name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
@@ -57,8 +64,9 @@ TABLES = {order}
 # dlt resource hints per table: column types, nullability, primary key, write disposition.
 HINTS = {hints}
 
-# DuckDB types of the CSV columns (the contract's typed casting map).
-CSV_TYPES = {types}
+# DuckDB types of the CSV columns (the contract's typed casting map), as read_csv's `columns`
+# struct, written by contractbook's quoting function (column names are never formatted into SQL).
+CSV_COLUMNS = {types}
 
 
 def read_csv(data_dir: str, table: str, batch_rows: int = 100_000):
@@ -68,8 +76,7 @@ def read_csv(data_dir: str, table: str, batch_rows: int = 100_000):
     rejects kept as data and row accounting use `python -m contractbook ingest`.
     """
     con = duckdb.connect()
-    columns = "{{" + ", ".join(f"'{{c}}': '{{t}}'" for c, t in CSV_TYPES[table].items()) + "}}"
-    rel = con.sql(f"SELECT * FROM read_csv(?, columns={{columns}}, header=true, auto_detect=false, "
+    rel = con.sql(f"SELECT * FROM read_csv(?, columns={{CSV_COLUMNS[table]}}, header=true, auto_detect=false, "
                   "delim=',', quote='\\"', escape='\\"', strict_mode=true, "
                   "timestampformat='%Y-%m-%d %H:%M:%S')", params=[os.path.join(data_dir, f"{{table}}.csv")])
     yield from rel.to_arrow_reader(batch_rows)
@@ -96,7 +103,7 @@ def pipeline_py(contract: Contract) -> str:
     """The text of pipeline.py: a dlt source with one resource per table."""
     order = contract.dependency_order
     hints = {t: table_hints(contract, t) for t in order}
-    types = "{\n" + "".join(f"    {t!r}: {{{', '.join(f'{c.name!r}: {sql_type(c, t)!r}' for c in contract.table(t).columns)}}},\n" for t in order) + "}"
+    types = "{\n" + "".join(f"    {t!r}: {_columns_struct(contract, t)!r},\n" for t in order) + "}"
     doc = _docstring(f"Standalone dlt pipeline for {contract.name}: python pipeline.py [DATA_DIR].")
     return _header(contract, "dlt pipeline") + doc + "\n" + _BODY.format(
         order=repr(order), hints=_hints_literal(hints), types=types,

@@ -69,14 +69,24 @@ def restricted_connection(tables: dict):
 
 
 def _rule_inputs(con, contract: Contract, table: str, rules, rows: str) -> dict:
-    """name -> Arrow table for every contract table the rules read (own table: candidates)."""
+    """name -> Arrow table for every contract table the rules read (own table: candidates).
+
+    Only the columns the rules name are copied (all of them when a rule selects `*`).
+    """
+    from sqlglot import exp
+
     from contractbook.contract.sqlrules import tables_of
 
-    names = set().union(*(tables_of(r.params["rows_tree"]) for r in rules))
+    trees = [r.params["rows_tree"] for r in rules]
+    names = set().union(*(tables_of(t) for t in trees))
+    star = any(t.find(exp.Star) for t in trees)
+    used = {c.name for t in trees for c in t.find_all(exp.Column)}
     out = {}
     for name in sorted(names & set(contract.table_names)):
-        src = f"SELECT * EXCLUDE (_row) FROM {rows}" if name == table else f"SELECT * FROM ok.{qi(name)}"
-        out[name] = con.sql(src).to_arrow_table()
+        cols = contract.table(name).column_names
+        cols = [c for c in cols if star or c in used] or cols
+        src = rows if name == table else f"ok.{qi(name)}"
+        out[name] = con.sql(f"SELECT {', '.join(qi(c) for c in cols)} FROM {src}").to_arrow_table()
     return out
 
 
