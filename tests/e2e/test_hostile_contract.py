@@ -23,9 +23,11 @@ from sqlglot import exp
 from contractbook import sqltext
 from contractbook.contract import load, parse
 from contractbook.ddl.generate import create, drop
+from contractbook.ingest import report
 from support.hostile import CANARY_TEXT, SCHEMA, hostile_contract
 
 DATASET = "olist"
+REJECTS = "rejects 'x\"; --"  # a user path with quotes reaches SQL only as a bound/escaped value
 DLT_TABLES = {"_dlt_loads", "_dlt_pipeline_state", "_dlt_version", "_run_metrics"}
 
 
@@ -150,7 +152,7 @@ def ingested(hostile, contract_path):
                contract_path, "--quiet")
     assert out.returncode == 0, out.stderr
     out = _cli("ingest", path, "--data", d / "raw", "--warehouse", d / "w.duckdb", "--rejects",
-               d / "rejects", "--state", d / "state", cwd=d)
+               d / REJECTS, "--state", d / "state", cwd=d)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return d / "w.duckdb"
 
@@ -183,6 +185,13 @@ def test_ingest_stores_contract_text_exactly_and_no_extra_table(hostile, ingeste
     texts = con.sql("SELECT string_agg(CAST(COLUMNS(*) AS VARCHAR), '') FROM olist.orders__rejects"
                     ).fetchall()
     assert CANARY_TEXT not in str(texts)
+    run_id = con.sql("SELECT DISTINCT run_id FROM olist._run_metrics").fetchall()[0][0]
+    # the rejects' Parquet under a quoted path reads back: one sample set per table with rejects
+    samples = report.samples(d / REJECTS, run_id)
+    for n in names:
+        reasons = {x for (j,) in con.sql(f'SELECT reject_reasons FROM olist."{n}__rejects"'
+                                         ).fetchall() for x in json.loads(j)}
+        assert (set(samples[n]["reason"]) if n in samples else set()) == reasons, n
     _no_canary(d)
 
 

@@ -70,10 +70,10 @@ def samples(rejects_dir, run_id: str, per_reason: int = 3) -> dict:
     con = duckdb.connect()
     out = {}
     for table, files in by_table.items():
-        out[table] = con.sql(
-            f"SELECT reason, source_line, * EXCLUDE (reason, date, source_file, source_line, "
-            f"contract_id, contract_version, run_id, ingested_at) "
-            f"FROM read_parquet({files!r}, hive_partitioning=true) "
+        out[table] = con.execute(  # the file list is a bound parameter, never SQL text
+            "SELECT reason, source_line, * EXCLUDE (reason, date, source_file, source_line, "
+            "contract_id, contract_version, run_id, ingested_at) "
+            "FROM read_parquet($files, hive_partitioning=true) "
             f"QUALIFY row_number() OVER (PARTITION BY reason ORDER BY source_line) <= {int(per_reason)} "
-            f"ORDER BY reason, source_line").df()
+            "ORDER BY reason, source_line", {"files": files}).df()
     return out
