@@ -201,6 +201,13 @@ def test_gx_on_the_hostile_contract(hostile, ingested):
                "--docs", d / "docs", "--warn-only", path, cwd=d, timeout=900)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert CANARY_TEXT not in out.stdout + out.stderr
+    import duckdb
+
+    con = duckdb.connect(str(ingested), read_only=True)
+    names = contract.table_names
+    got = set(con.sql("SELECT table_schema, table_name FROM information_schema.tables").fetchall())
+    con.close()
+    assert got == {(DATASET, n) for n in [*names, *(f"{n}__rejects" for n in names), *DLT_TABLES]}
     suites = d / "suites"
     assert _cli("gx", "suites", "--out", suites, path).returncode == 0
     orders = json.loads((suites / "duckdb" / "orders.json").read_text(encoding="utf-8"))
