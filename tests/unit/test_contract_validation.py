@@ -39,7 +39,7 @@ EXPECTED = {
                       "integer, long, numeric, real, smallint, string, text, time, timestamp, timestamp_tz, "
                       "timestamptz, varchar, with (length) or (p,s)")],
     "bad_sql_rule": [(42, "schema[orders].quality[0].query",
-                      "SQL rule broken_sql does not parse: Expecting ). Line 1, Col: 19.")],
+                      "SQL rule 'broken_sql' does not parse: Expecting ). Line 1, Col: 19.")],
     "unsupported_api_version": [(2, "apiVersion", "apiVersion 'v2.0.0' is not supported")],
     "many_errors": [(13, "schema[customers].properties[customer_id].logicalTypeOptions.pattern",
                      "pattern '(' of customers.customer_id does not compile: missing ), unterminated "

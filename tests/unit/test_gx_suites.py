@@ -52,7 +52,7 @@ def test_expectation_shapes(contract):
     fk = items["order_items.foreign_key.order_items_product"][0]
     assert fk["type"] == "unexpected_rows_expectation"
     assert "{batch}" in fk["kwargs"]["unexpected_rows_query"]
-    assert "olist.products" in fk["kwargs"]["unexpected_rows_query"]
+    assert 'olist."products"' in fk["kwargs"]["unexpected_rows_query"]
     orders = _by_rule(generate(contract, "duckdb")["orders"])
     assert orders["orders.order_status.allowed_values"][0]["kwargs"]["value_set"][0] == "delivered"
     sql = orders["orders.sql.order_timestamps_ordered"][0]["kwargs"]["unexpected_rows_query"]

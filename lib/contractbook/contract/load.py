@@ -125,13 +125,25 @@ def _relationship(src: Source, keys: list[Key], rel: dict, table: str, column: s
 
 
 def _sql_rule(src: Source, keys: list[Key], q: dict, table: str) -> SqlRule:
-    from .sqlrules import rows_query
+    """The rule, parsed and checked once (sqlrules.check); a refusal is kept for semantics."""
+    import sqlglot
 
+    from . import sqlrules
+
+    names = {o.get("name") for o in src.data.get("schema") or [] if isinstance(o, dict)}
+    rows, refused = None, ""
+    try:
+        rows = sqlrules.check(q.get("query") or "", names).rows
+    except sqlrules.RuleRefused as e:
+        refused = e.construct
+    except sqlglot.errors.ParseError as e:
+        refused = "does not parse: " + (str(e).splitlines() or [""])[0]
     return SqlRule(id=q.get("id") or q.get("name") or f"sql_{keys[-1]}", table=table,
                    name=q.get("name") or "", description=(q.get("description") or "").strip(),
-                   query=q.get("query") or "", rows_query=rows_query(q.get("query") or ""),
+                   query=q.get("query") or "",
+                   rows_query=sqlrules.sql(rows) if rows is not None else None,
                    must_be=q.get("mustBe", 0), severity=q.get("severity") or "error",
-                   path=src.path(keys))
+                   path=src.path(keys), rows_tree=rows, refused=refused, keys=tuple(keys))
 
 
 def _table(src: Source, i: int, obj: dict) -> tuple[Table, list[Problem]]:

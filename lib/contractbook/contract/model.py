@@ -63,10 +63,13 @@ class SqlRule:
     name: str
     description: str
     query: str
-    rows_query: str | None
+    rows_query: str | None           # the failing rows, re-rendered from rows_tree without comments
     must_be: float | int | None = 0
     severity: str = "error"
     path: str = ""
+    rows_tree: object = field(default=None, repr=False, compare=False)  # sqlglot tree, parsed once
+    refused: str = ""                 # why the rule is not a read-only contract query ('' = accepted)
+    keys: tuple = field(default=(), repr=False, compare=False)  # where it sits in the YAML
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ def _table_rules(table: Table) -> list[Rule]:
                                       f"{r.to_table}({', '.join(r.to_columns)})"))
     for s in table.sql_rules:
         rules.append(Rule(f"{table.name}.sql.{s.id}", "sql", table.name, (),
-                          {"query": s.query, "rows_query": s.rows_query, "must_be": s.must_be},
+                          {"query": s.query, "rows_query": s.rows_query, "must_be": s.must_be,
+                           "rows_tree": s.rows_tree},
                           policy="reject" if s.severity == "error" else "warn",
                           description=s.description or s.name))
     return rules

@@ -132,33 +132,22 @@ def _regexes(src: Source, contract: Contract) -> list[Problem]:
 
 
 def _sql(src: Source, contract: Contract) -> list[Problem]:
-    import sqlglot
-
-    from .sqlrules import tables
-
-    out, names = [], set(contract.table_names)
-    for t in contract.tables:
-        obj = src.data["schema"][_keys(src, t, [])[1]]
-        for k, q in enumerate(obj.get("quality") or []):
-            keys = _keys(src, t, ["quality", k, "query"])
-            if q.get("type") != "sql":
-                continue
-            try:
-                missing = tables(q.get("query") or "") - names
-            except sqlglot.errors.ParseError as e:
-                first = str(e).splitlines()[0]
-                out.append(src.problem(keys, f"SQL rule {q.get('id') or k} does not parse: {first}",
-                                       "write the query in DuckDB/ANSI SQL returning one number"))
-                continue
-            if missing:
-                out.append(src.problem(keys, f"SQL rule {q.get('id') or k} reads unknown table(s) {sorted(missing)}",
-                                       f"use the contract's table names: {', '.join(sorted(names))}"))
-        for s in t.sql_rules:
-            if s.rows_query is None:
-                out.append(src.problem(_keys(src, t, ["quality"]),
-                                       f"SQL rule {s.id!r} is not of the form SELECT COUNT(*) FROM (<failing rows>)",
-                                       "wrap the query that returns failing rows so that checks can show them",
-                                       severity="warning"))
+    """Each `type: sql` rule was parsed once at load (sqlrules.check): refusals are errors."""
+    out = []
+    for s in contract.sql_rules:
+        keys = list(s.keys) + ["query"]
+        if s.refused.startswith("does not parse"):
+            out.append(src.problem(keys, f"SQL rule {s.id!r} {s.refused}",
+                                   "write the query in DuckDB/ANSI SQL returning one number"))
+        elif s.refused:
+            out.append(src.problem(keys, f"SQL rule {s.id!r} is refused: {s.refused}",
+                                   "write one read-only SELECT on the contract's tables "
+                                   f"({', '.join(contract.table_names)})"))
+        elif s.rows_query is None:
+            out.append(src.problem(list(s.keys),
+                                   f"SQL rule {s.id!r} is not of the form SELECT COUNT(*) FROM (<failing rows>)",
+                                   "wrap the query that returns failing rows so that checks can show them",
+                                   severity="warning"))
     return out
 
 
@@ -189,7 +178,34 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
     return out
 
 
-CHECKS = (_identifiers, _primary_keys, _relationships, _regexes, _sql, _unenforced)
+# Control characters no engine stores faithfully in names, comments or metadata (TAB, LF, CR ok).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strings(node, keys: list):
+    """(keys, text) for every string (keys and values) in the contract document."""
+    if isinstance(node, str):
+        yield keys, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(k, keys)
+            yield from _strings(v, keys + [k])
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, keys + [i])
+
+
+def _control_characters(src: Source, contract: Contract) -> list[Problem]:
+    """Text with NUL or other control characters: refused, it cannot reach SQL or catalogs intact."""
+    out = []
+    for keys, text in _strings(src.data, []):
+        if m := _CONTROL.search(text):
+            out.append(src.problem(keys, f"text contains the control character U+{ord(m.group()):04X}"
+                                   f" at position {m.start()}", "remove it (tab, CR and LF are allowed)"))
+    return out
+
+
+CHECKS = (_control_characters, _identifiers, _primary_keys, _relationships, _regexes, _sql, _unenforced)
 
 
 def check(src: Source, contract: Contract) -> list[Problem]:

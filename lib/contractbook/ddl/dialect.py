@@ -1,8 +1,10 @@
-"""A dialect as data: quoting, literals, types, statement templates and constraint support."""
+"""A dialect as data: types, statement templates and constraint support."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from contractbook import sqltext
 
 from .types import TYPES, Fit, sql_type
 
@@ -14,9 +16,6 @@ class Dialect:
     name: str
     title: str                       # engine name used in comments, e.g. "PostgreSQL"
     sqlglot: str                     # sqlglot dialect name for parsing checks
-    quote: str = '"'                 # identifier quote: '"' or '`'
-    upper: bool = False              # fold identifiers to upper case (Snowflake: "ORDERS" == orders)
-    escapes: tuple[tuple[str, str], ...] = (("'", "''"),)   # string-literal escapes, in order
     default_catalog: str | None = None
     preamble: tuple[str, ...] = ("CREATE SCHEMA IF NOT EXISTS {schema};",)
     create_table: str = "CREATE TABLE IF NOT EXISTS {table} ("
@@ -35,19 +34,16 @@ class Dialect:
     rebuild_dependents: bool = False  # rebuilding a table means rebuilding its FK children too
 
     def ident(self, name: str) -> str:
-        """A quoted identifier."""
-        name = name.upper() if self.upper else name
-        return f"{self.quote}{name.replace(self.quote, self.quote * 2)}{self.quote}"
+        """A quoted identifier (quoting rules per engine: contractbook.sqltext.QUOTING)."""
+        return sqltext.ident(name, self.name)
 
     def idents(self, names) -> str:
         """Comma-separated quoted identifiers."""
         return ", ".join(self.ident(n) for n in names)
 
     def literal(self, text: str) -> str:
-        """A string literal."""
-        for old, new in self.escapes:
-            text = text.replace(old, new)
-        return f"'{text}'"
+        """A string literal (escaped per engine by contractbook.sqltext)."""
+        return sqltext.literal(text, self.name)
 
     def qualify(self, *parts: str | None) -> str:
         """catalog.schema.table, skipping parts that are None."""

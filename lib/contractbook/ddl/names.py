@@ -10,10 +10,12 @@ MAX = 63
 
 
 def _fit(name: str) -> str:
-    if len(name) <= MAX:
+    """name, or a prefix plus a digest when longer than MAX UTF-8 bytes (PostgreSQL counts bytes)."""
+    if len(name.encode()) <= MAX:
         return name
     digest = hashlib.sha1(name.encode()).hexdigest()[:8]
-    return f"{name[:MAX - 9]}_{digest}"
+    head = name.encode()[:MAX - 9].decode("utf-8", "ignore")  # never half a character
+    return f"{head}_{digest}"
 
 
 def primary_key(table: str) -> str:

@@ -6,6 +6,7 @@ import sqlglot
 from sqlglot import exp
 
 from contractbook.contract import Relationship
+from contractbook.sqltext import ident
 
 SOURCE_DIALECT = "duckdb"  # the contract's SQL rules are written in DuckDB SQL
 BATCH = "{batch}"  # GX replaces this with the batch's table (a subquery)
@@ -27,10 +28,13 @@ def _qualify(tree: exp.Expression, schema: str | None, own_table: str) -> exp.Ex
     return tree
 
 
-def render(query: str, own_table: str, dialect: str, schema: str | None) -> str:
-    """A rule's rows query for GX: own table -> {batch}, others schema-qualified, in dialect."""
-    tree = _qualify(sqlglot.parse_one(query, read=SOURCE_DIALECT), schema, own_table)
-    sql = tree.sql(dialect=dialect, pretty=True)
+def render(query: str | exp.Expression, own_table: str, dialect: str, schema: str | None) -> str:
+    """A rule's rows query (text or parsed tree) for GX: own table -> {batch}, others
+    schema-qualified, in dialect, comments dropped."""
+    tree = query.copy() if isinstance(query, exp.Expression) else sqlglot.parse_one(
+        query, read=SOURCE_DIALECT)
+    tree = _qualify(tree, schema, own_table)
+    sql = tree.sql(dialect=dialect, pretty=True, comments=False)
     # GX formats the query with str.format: {batch} is the only placeholder, other braces doubled.
     sql = sql.replace("{", "{{").replace("}", "}}")
     # GX substitutes {batch} as `(<select>)` when the query has a JOIN, else `(<select>) AS
@@ -43,7 +47,8 @@ def render(query: str, own_table: str, dialect: str, schema: str | None) -> str:
 
 def foreign_key_rows_query(rel: Relationship) -> str:
     """DuckDB SQL returning the child rows whose key has no parent (NULL keys are not checked)."""
-    on = " AND ".join(f"c.{a} = p.{b}" for a, b in zip(rel.columns, rel.to_columns, strict=True))
-    present = " AND ".join(f"c.{a} IS NOT NULL" for a in rel.columns)
-    return (f"SELECT c.* FROM {rel.table} AS c LEFT JOIN {rel.to_table} AS p ON {on} "
-            f"WHERE {present} AND p.{rel.to_columns[0]} IS NULL")
+    q = ident
+    on = " AND ".join(f"c.{q(a)} = p.{q(b)}" for a, b in zip(rel.columns, rel.to_columns, strict=True))
+    present = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in rel.columns)
+    return (f"SELECT c.* FROM {q(rel.table)} AS c LEFT JOIN {q(rel.to_table)} AS p ON {on} "
+            f"WHERE {present} AND p.{q(rel.to_columns[0])} IS NULL")

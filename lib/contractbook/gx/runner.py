@@ -17,6 +17,16 @@ from .targets import strftime_format, target
 from .tolerances import check, mostly_for
 
 DATASOURCES = {"duckdb": "add_or_update_sql", "postgres": "add_or_update_postgres"}
+# Post-load checks only read, and the contract's SQL rules run among them: every GX connection
+# is confined. DuckDB: external access off and settings locked (no files, extensions or ATTACH);
+# PostgreSQL: every transaction READ ONLY, each statement bounded by a timeout.
+STATEMENT_TIMEOUT_MS = 300_000
+ENGINE_KWARGS = {
+    "duckdb": {"connect_args": {"config": {"enable_external_access": False,
+                                           "lock_configuration": True}}},
+    "postgres": {"connect_args": {"options": "-c default_transaction_read_only=on "
+                                             f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}},
+}
 
 
 @contextmanager
@@ -130,7 +140,8 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
     ds_name = f"{prefix}_{tgt.name}"
     if ds_name in [d.name for d in ctx.data_sources.all().values()]:
         ctx.data_sources.delete(ds_name)
-    ds = getattr(ctx.data_sources, DATASOURCES[tgt.name])(ds_name, connection_string=url)
+    ds = getattr(ctx.data_sources, DATASOURCES[tgt.name])(ds_name, connection_string=url,
+                                                           kwargs=ENGINE_KWARGS[tgt.name])
     run = CheckRun(target=tgt.name, source=_redact(url), tolerances=dict(tolerances))
     for name in tables or contract.table_names:
         t0 = time.perf_counter()

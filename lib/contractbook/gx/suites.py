@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 
 from contractbook.contract import Contract, Rule, Table
+from contractbook.sqltext import name_token
 
 from . import crosstable
 from .targets import TEXT_PATTERNS, Target, strftime_format, target, type_names
@@ -139,7 +140,9 @@ def _sql(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
         return "cross-table SQL rule: GX runs UnexpectedRowsExpectation on SQL sources only; checked post-load"
     if not rule.params.get("rows_query"):
         return "query is not `SELECT COUNT(*) FROM (<failing rows>)`, so no rows can be shown"
-    query = crosstable.render(rule.params["rows_query"], table.name, tgt.sqlglot_dialect, schema)
+    tree = rule.params.get("rows_tree")
+    query = crosstable.render(rule.params["rows_query"] if tree is None else tree,
+                              table.name, tgt.sqlglot_dialect, schema)
     return [_exp("unexpected_rows_expectation", rule, unexpected_rows_query=query,
                  description=rule.description)]
 
@@ -168,7 +171,7 @@ def _table_level(table: Table) -> list[dict]:
 
 def suite_name(contract: Contract, table: str, target_name: str) -> str:
     """GX name of a table's suite for a target, e.g. olist_mini.orders.duckdb."""
-    return f"{contract.name}.{table}.{target_name}"
+    return f"{name_token(contract.name)}.{table}.{target_name}"
 
 
 def table_suite(contract: Contract, table: Table, target_name: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contractbook import sqltext
 from contractbook.contract import Column
 
 # Java-style (ODCS `format`) tokens -> strptime tokens, longest first.
@@ -15,8 +16,8 @@ _TIME = r"^[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?$"
 
 
 def _q(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+    """A DuckDB string literal (contractbook.sqltext.literal)."""
+    return sqltext.literal(text, "duckdb")
 
 
 def strptime_format(col: Column) -> str:

@@ -47,11 +47,60 @@ def _names(table: str) -> dict[str, str]:
     return {k: f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej")}
 
 
+# The connection SQL rules run on: no file, network or extension access, settings locked, so a
+# rule can read only the tables handed to it (set at connect; it cannot be turned back on).
+RESTRICTED = {"enable_external_access": False, "lock_configuration": True}
+
+
+def restricted_connection(tables: dict):
+    """A fresh in-memory DuckDB holding only `tables` (name -> Arrow), external access off.
+
+    Why a separate connection: the work database must read the CSVs and write the rejects'
+    Parquet, so it cannot lose file access; and once disabled, DuckDB cannot re-enable it.
+    The rule therefore sees Arrow copies of exactly the contract tables it names (the
+    candidate rows of its own table, the accepted rows of the others), nothing else.
+    """
+    import duckdb
+
+    rc = duckdb.connect(config=RESTRICTED)
+    for name, data in tables.items():
+        rc.register(name, data)
+    return rc
+
+
+def _rule_inputs(con, contract: Contract, table: str, rules, rows: str) -> dict:
+    """name -> Arrow table for every contract table the rules read (own table: candidates).
+
+    Only the columns the rules name are copied (all of them when a rule selects `*`).
+    """
+    from sqlglot import exp
+
+    from contractbook.contract.sqlrules import tables_of
+
+    trees = [r.params["rows_tree"] for r in rules]
+    names = set().union(*(tables_of(t) for t in trees))
+    star = any(t.find(exp.Star) for t in trees)
+    used = {c.name for t in trees for c in t.find_all(exp.Column)}
+    out = {}
+    for name in sorted(names & set(contract.table_names)):
+        cols = contract.table(name).column_names
+        cols = [c for c in cols if star or c in used] or cols
+        src = rows if name == table else f"ok.{qi(name)}"
+        out[name] = con.sql(f"SELECT {', '.join(qi(c) for c in cols)} FROM {src}").to_arrow_table()
+    return out
+
+
 def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
     """Add (row, rule) pairs for candidate rows a cross-table SQL rule returns (joined on shared
-    column names); candidates are the rows no other rule rejected."""
+    column names); candidates are the rows no other rule rejected.
+
+    Each rule runs from its parsed tree (comments dropped) on a restricted connection
+    (restricted_connection); only the keys of its failing rows come back to the work database.
+    """
+    from contractbook.contract.sqlrules import sql
+
     t = contract.table(table)
-    rules = [r for r in contract.rules_for(table) if r.kind == "sql" and r.params.get("rows_query")]
+    rules = [r for r in contract.rules_for(table) if r.kind == "sql" and r.params.get("rows_tree")]
     if not rules:
         return
     cols = ", ".join(f"c.{qi(c)}" for c in t.column_names)
@@ -59,28 +108,31 @@ def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
     rows = f"work.{qi('cand_' + table)}"
     con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT c.rowid AS _row, {cols} "
                 f"FROM {n['chk']} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row")
-    con.execute(f"CREATE OR REPLACE VIEW cand.{qi(table)} AS SELECT * EXCLUDE (_row) FROM {rows}")
-    con.execute("SET search_path = 'cand,ok'")
+    rc = restricted_connection(_rule_inputs(con, contract, table, rules, rows))
     marks = []
     try:
         for r in rules:
-            rel = con.sql(r.params["rows_query"])
-            keys = [c for c in rel.columns if c in t.column_names]
+            query = sql(r.params["rows_tree"])
+            keys = [c for c in rc.sql(query).columns if c in t.column_names]
             if not keys:
                 raise ValueError(f"rule {r.id}: its failing rows share no column with {table}; "
                                  "return the table's key columns from the query")
             name = f"sqlfail_{len(marks)}"
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT DISTINCT "
-                        f"{', '.join(qi(k) for k in keys)} FROM ({r.params['rows_query']})")
+            failing = rc.sql(f"SELECT DISTINCT {', '.join(qi(k) for k in keys)} "
+                             f"FROM ({query})").to_arrow_table()
+            con.register(name, failing)
             marks.append((r, keys, name))
     finally:
-        con.execute("RESET search_path")
-    found = []
+        rc.close()
+    found, params = [], []
     for r, keys, name in marks:  # only rows that were candidates when the rules ran
         on = " AND ".join(f"c.{qi(k)} IS NOT DISTINCT FROM f.{qi(k)}" for k in keys)
-        found.append(f"SELECT DISTINCT c._row, '{r.id}' AS rule, '{r.policy}' AS policy "
+        found.append(f"SELECT DISTINCT c._row, ? AS rule, ? AS policy "
                      f"FROM {rows} AS c JOIN {name} AS f ON {on}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE sqlpairs AS {' UNION ALL '.join(found)}")
+        params += [r.id, r.policy]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE sqlpairs AS {' UNION ALL '.join(found)}", params)
+    for _, _, name in marks:
+        con.unregister(name)
     con.execute(f"INSERT INTO {n['pairs']} SELECT * FROM sqlpairs")
 
 
@@ -136,9 +188,13 @@ def _rejects(con, contract: Contract, table: str, src, n: dict, run: dict) -> No
                 "unnest($2::VARCHAR[]) AS raw_line, unnest($3::VARCHAR[]) AS detail, "
                 "unnest($4::VARCHAR[][]) AS kinds",
                 [lm.malformed().tolist(), list(bad["csv_line"]), list(bad["detail"]), kinds])
-    prov = (f"'{src.path.name}' AS source_file, '{contract.id}' AS contract_id, "
-            f"'{contract.version}' AS contract_version, '{run['run_id']}' AS run_id, "
-            f"CAST('{run['ingested_at']}' AS TIMESTAMPTZ) AS ingested_at")
+    # contract text and run values are bound parameters, never SQL text
+    prov = ("$source_file AS source_file, $contract_id AS contract_id, "
+            "$contract_version AS contract_version, $run_id AS run_id, "
+            "CAST($ingested_at AS TIMESTAMPTZ) AS ingested_at")
+    values = {"source_file": src.path.name, "contract_id": contract.id,
+              "contract_version": contract.version, "run_id": run["run_id"],
+              "ingested_at": run["ingested_at"]}
     raw_cols = ", ".join(f"{raw_value(c, typed='c.' + qi(c))} AS {qi(c)}" for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in t.column_names)
     con.execute(f"""
@@ -152,7 +208,7 @@ def _rejects(con, contract: Contract, table: str, src, n: dict, run: dict) -> No
         UNION ALL BY NAME
         SELECT {null_cols}, CAST(to_json(kinds) AS VARCHAR) AS reject_reasons,
                detail AS reject_detail, raw_line, {prov}, line AS source_line, kinds AS _reason_list
-        FROM _bad""")
+        FROM _bad""", values)
     con.execute("DROP TABLE _row_lines")
     con.execute("DROP TABLE _bad")
 

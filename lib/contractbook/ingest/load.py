@@ -6,9 +6,11 @@ import os
 from pathlib import Path
 
 from contractbook.contract import Contract
+from contractbook.sqltext import name_token
 
 from .destinations import Destination
 from .hints import METRICS_HINTS, rejects_hints, table_hints
+from .plan import qi
 
 DATASET = "olist"
 BATCH_ROWS = 250_000
@@ -26,11 +28,14 @@ def _quiet_dlt() -> None:
 
 
 def pipeline_name(contract: Contract, dest: Destination, location: str) -> str:
-    """contractbook_<contract>_<destination>_<hash of the warehouse>: state and pending packages
-    of one warehouse are never loaded into another."""
+    """contractbook_<contract name>_<destination>_<hash of the warehouse>: state and pending
+    packages of one warehouse are never loaded into another; a digest stands for a name that is
+    not plain [a-z0-9_] (the name is a folder under the state directory: contract text is not a
+    path)."""
     import hashlib
 
-    return f"contractbook_{contract.name}_{dest.name}_{hashlib.sha256(location.encode()).hexdigest()[:10]}"
+    digest = hashlib.sha256(location.encode()).hexdigest()[:10]
+    return f"contractbook_{name_token(contract.name)}_{dest.name}_{digest}"
 
 
 def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".state/dlt",
@@ -139,10 +144,11 @@ class Loader:
         self.after_extract = None
         resources = []
         for name in tables:
-            resources.append(resource(self._gated(name, f'SELECT * FROM ok."{name}"', name),
+            resources.append(resource(self._gated(name, f"SELECT * FROM ok.{qi(name)}", name),
                                       table_hints(contract, name), dest, holding))
-            resources.append(resource(self._gated(name, f'SELECT * EXCLUDE (_reason_list) FROM '
-                                                        f'work."rej_{name}"', f"{name}__rejects"),
+            resources.append(resource(self._gated(name, "SELECT * EXCLUDE (_reason_list) FROM "
+                                                        f"work.{qi('rej_' + name)}",
+                                                  f"{name}__rejects"),
                                       rejects_hints(contract, name), dest, holding))
         if metrics is not None:
             def metrics_rows():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contractbook import sqltext
 from contractbook.contract import Contract, Rule, Table
 
 from .castmap import _q, cast_expr, sql_type
@@ -25,8 +26,8 @@ ROW_KINDS = ("type", "required", "primary_key", "unique", "allowed_values", "pat
 
 
 def qi(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+    """A quoted DuckDB identifier (contractbook.sqltext.ident)."""
+    return sqltext.ident(name, "duckdb")
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,9 @@ def _empty_rejects(con, name: str) -> None:
 
 
 def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    from contractbook.sqltext import literal
+
+    return literal(text, "duckdb")
 
 
 def malformed(con, s: Staged) -> dict:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_READ = ("read_csv('{path}', header = true, all_varchar = true, delim = ',', quote = '\"', "
+# The path is a bound parameter ($path), never SQL text.
+_READ = ("read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"', "
          "escape = '\"', ignore_errors = true)")
 
 
-def _sql(query: str):
+def _sql(query: str, path: Path):
     import duckdb
 
-    return duckdb.connect().execute(query).df()
+    return duckdb.connect().execute(query, {"path": str(path)}).df()
 
 
 def row_counts(result):
@@ -29,8 +30,8 @@ def orders_per_month(out_dir):
     """Orders per purchase month (readable records only)."""
     path = Path(out_dir) / "orders.csv"
     return _sql(f"""SELECT date_trunc('month', TRY_CAST(order_purchase_timestamp AS TIMESTAMP)) AS month,
-                    count(*) AS orders FROM {_READ.format(path=path)} GROUP BY 1 HAVING month IS NOT NULL
-                    ORDER BY 1""")
+                    count(*) AS orders FROM {_READ} GROUP BY 1 HAVING month IS NOT NULL
+                    ORDER BY 1""", path)
 
 
 def status_mix(out_dir):
@@ -38,15 +39,15 @@ def status_mix(out_dir):
     path = Path(out_dir) / "orders.csv"
     return _sql(f"""SELECT order_status, count(*) AS orders,
                     round(100.0 * count(*) / sum(count(*)) OVER (), 2) AS percent
-                    FROM {_READ.format(path=path)} GROUP BY 1 ORDER BY 2 DESC""")
+                    FROM {_READ} GROUP BY 1 ORDER BY 2 DESC""", path)
 
 
 def defect_summary(out_dir):
     """Planted defects per kind and rule id, from defects.csv."""
     path = Path(out_dir) / "defects.csv"
-    return _sql(f"""SELECT kind, rule_id, count(*) AS records, min(CAST(line AS INTEGER)) AS first_line
-                    FROM read_csv('{path}', header = true, all_varchar = true)
-                    GROUP BY ALL ORDER BY kind, rule_id""")
+    return _sql("""SELECT kind, rule_id, count(*) AS records, min(CAST(line AS INTEGER)) AS first_line
+                    FROM read_csv($path, header = true, all_varchar = true)
+                    GROUP BY ALL ORDER BY kind, rule_id""", path)
 
 
 def plot(per_month, mix):

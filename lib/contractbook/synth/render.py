@@ -6,6 +6,8 @@ import csv
 import io
 import re
 
+from contractbook import sqltext
+
 # Column kind -> DuckDB expression turning a typed value into its CSV text (NULL stays NULL = empty).
 TEXT_SQL = {
     "string": "CAST({c} AS VARCHAR)",
@@ -20,7 +22,7 @@ QUOTABLE = {"string"}
 
 
 def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return sqltext.ident(name, "duckdb")
 
 
 def text_expr(col) -> str:

@@ -131,17 +131,18 @@ HINTS = {
     },
 }
 
-# DuckDB types of the CSV columns (the contract's typed casting map).
-CSV_TYPES = {
-    'customers': {'customer_id': 'VARCHAR', 'customer_unique_id': 'VARCHAR', 'customer_zip_code_prefix': 'VARCHAR', 'customer_city': 'VARCHAR', 'customer_state': 'VARCHAR'},
-    'geolocation': {'geolocation_zip_code_prefix': 'VARCHAR', 'geolocation_lat': 'DOUBLE', 'geolocation_lng': 'DOUBLE', 'geolocation_city': 'VARCHAR', 'geolocation_state': 'VARCHAR'},
-    'product_category_name_translation': {'product_category_name': 'VARCHAR', 'product_category_name_english': 'VARCHAR'},
-    'products': {'product_id': 'VARCHAR', 'product_category_name': 'VARCHAR', 'product_name_lenght': 'INTEGER', 'product_description_lenght': 'INTEGER', 'product_photos_qty': 'INTEGER', 'product_weight_g': 'INTEGER', 'product_length_cm': 'INTEGER', 'product_height_cm': 'INTEGER', 'product_width_cm': 'INTEGER'},
-    'sellers': {'seller_id': 'VARCHAR', 'seller_zip_code_prefix': 'VARCHAR', 'seller_city': 'VARCHAR', 'seller_state': 'VARCHAR'},
-    'orders': {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'order_status': 'VARCHAR', 'order_purchase_timestamp': 'TIMESTAMP', 'order_approved_at': 'TIMESTAMP', 'order_delivered_carrier_date': 'TIMESTAMP', 'order_delivered_customer_date': 'TIMESTAMP', 'order_estimated_delivery_date': 'TIMESTAMP'},
-    'order_items': {'order_id': 'VARCHAR', 'order_item_id': 'INTEGER', 'product_id': 'VARCHAR', 'seller_id': 'VARCHAR', 'shipping_limit_date': 'TIMESTAMP', 'price': 'DECIMAL(10,2)', 'freight_value': 'DECIMAL(10,2)'},
-    'order_payments': {'order_id': 'VARCHAR', 'payment_sequential': 'INTEGER', 'payment_type': 'VARCHAR', 'payment_installments': 'INTEGER', 'payment_value': 'DECIMAL(10,2)'},
-    'order_reviews': {'review_id': 'VARCHAR', 'order_id': 'VARCHAR', 'review_score': 'INTEGER', 'review_comment_title': 'VARCHAR', 'review_comment_message': 'VARCHAR', 'review_creation_date': 'TIMESTAMP', 'review_answer_timestamp': 'TIMESTAMP'},
+# DuckDB types of the CSV columns (the contract's typed casting map), as read_csv's `columns`
+# struct, written by contractbook's quoting function (column names are never formatted into SQL).
+CSV_COLUMNS = {
+    'customers': "{'customer_id': 'VARCHAR', 'customer_unique_id': 'VARCHAR', 'customer_zip_code_prefix': 'VARCHAR', 'customer_city': 'VARCHAR', 'customer_state': 'VARCHAR'}",
+    'geolocation': "{'geolocation_zip_code_prefix': 'VARCHAR', 'geolocation_lat': 'DOUBLE', 'geolocation_lng': 'DOUBLE', 'geolocation_city': 'VARCHAR', 'geolocation_state': 'VARCHAR'}",
+    'product_category_name_translation': "{'product_category_name': 'VARCHAR', 'product_category_name_english': 'VARCHAR'}",
+    'products': "{'product_id': 'VARCHAR', 'product_category_name': 'VARCHAR', 'product_name_lenght': 'INTEGER', 'product_description_lenght': 'INTEGER', 'product_photos_qty': 'INTEGER', 'product_weight_g': 'INTEGER', 'product_length_cm': 'INTEGER', 'product_height_cm': 'INTEGER', 'product_width_cm': 'INTEGER'}",
+    'sellers': "{'seller_id': 'VARCHAR', 'seller_zip_code_prefix': 'VARCHAR', 'seller_city': 'VARCHAR', 'seller_state': 'VARCHAR'}",
+    'orders': "{'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'order_status': 'VARCHAR', 'order_purchase_timestamp': 'TIMESTAMP', 'order_approved_at': 'TIMESTAMP', 'order_delivered_carrier_date': 'TIMESTAMP', 'order_delivered_customer_date': 'TIMESTAMP', 'order_estimated_delivery_date': 'TIMESTAMP'}",
+    'order_items': "{'order_id': 'VARCHAR', 'order_item_id': 'INTEGER', 'product_id': 'VARCHAR', 'seller_id': 'VARCHAR', 'shipping_limit_date': 'TIMESTAMP', 'price': 'DECIMAL(10,2)', 'freight_value': 'DECIMAL(10,2)'}",
+    'order_payments': "{'order_id': 'VARCHAR', 'payment_sequential': 'INTEGER', 'payment_type': 'VARCHAR', 'payment_installments': 'INTEGER', 'payment_value': 'DECIMAL(10,2)'}",
+    'order_reviews': "{'review_id': 'VARCHAR', 'order_id': 'VARCHAR', 'review_score': 'INTEGER', 'review_comment_title': 'VARCHAR', 'review_comment_message': 'VARCHAR', 'review_creation_date': 'TIMESTAMP', 'review_answer_timestamp': 'TIMESTAMP'}",
 }
 
 
@@ -152,8 +153,7 @@ def read_csv(data_dir: str, table: str, batch_rows: int = 100_000):
     rejects kept as data and row accounting use `python -m contractbook ingest`.
     """
     con = duckdb.connect()
-    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in CSV_TYPES[table].items()) + "}"
-    rel = con.sql(f"SELECT * FROM read_csv(?, columns={columns}, header=true, auto_detect=false, "
+    rel = con.sql(f"SELECT * FROM read_csv(?, columns={CSV_COLUMNS[table]}, header=true, auto_detect=false, "
                   "delim=',', quote='\"', escape='\"', strict_mode=true, "
                   "timestampformat='%Y-%m-%d %H:%M:%S')", params=[os.path.join(data_dir, f"{table}.csv")])
     yield from rel.to_arrow_reader(batch_rows)

@@ -6,7 +6,6 @@ from ._common import STANDARD_ALTERS
 
 DIALECT = Dialect(
     name="bigquery", title="BigQuery", sqlglot="bigquery",
-    quote="`", escapes=(("\\", "\\\\"), ("'", "\\'")),
     preamble=("CREATE SCHEMA IF NOT EXISTS {schema} OPTIONS (description = {comment});",),
     table_suffix=") OPTIONS (description = {comment})",
     column_comment=" OPTIONS (description = {text})",

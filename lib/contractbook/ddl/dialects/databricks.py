@@ -6,7 +6,6 @@ from ._common import STANDARD_ALTERS
 
 DIALECT = Dialect(
     name="databricks", title="Databricks", sqlglot="databricks",
-    quote="`", escapes=(("\\", "\\\\"), ("'", "\\'")),
     default_catalog="main",
     preamble=("USE CATALOG {catalog};",
               "CREATE SCHEMA IF NOT EXISTS {schema} COMMENT {comment};",

@@ -6,7 +6,6 @@ from ._common import STANDARD_ALTERS
 
 DIALECT = Dialect(
     name="snowflake", title="Snowflake", sqlglot="snowflake",
-    upper=True,
     preamble=("CREATE SCHEMA IF NOT EXISTS {schema} COMMENT = {comment};",),
     table_suffix=") COMMENT = {comment}",
     column_comment=" COMMENT {text}",
