@@ -1,4 +1,4 @@
-"""Deterministic constraint and index names (<= 63 characters, the PostgreSQL limit)."""
+"""Deterministic constraint and index names (<= 63 UTF-8 bytes, the PostgreSQL limit)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ MAX = 63
 
 
 def _fit(name: str) -> str:
-    if len(name) <= MAX:
+    if len(name.encode("utf-8")) <= MAX:
         return name
     digest = hashlib.sha1(name.encode()).hexdigest()[:8]
-    return f"{name[:MAX - 9]}_{digest}"
+    head = name.encode("utf-8")[:MAX - 9].decode("utf-8", "ignore")  # whole characters only
+    return f"{head}_{digest}"
 
 
 def primary_key(table: str) -> str:

@@ -6,7 +6,9 @@ functions the ingest runner uses, so the generated pipeline and `contractbook in
 
 from __future__ import annotations
 
-from contractbook.contract import Contract
+import json
+
+from contractbook.contract import Contract, naming
 from contractbook.ingest.castmap import sql_type
 from contractbook.ingest.destinations import DESTINATIONS
 from contractbook.ingest.hints import table_hints
@@ -76,7 +78,7 @@ if __name__ == "__main__":
     # DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:5432/db
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     pipeline = dlt.pipeline(pipeline_name={pipeline!r}, pipelines_dir=".state/dlt",
-                            destination=os.environ.get("DESTINATION", "duckdb"), dataset_name="olist")
+                            destination=os.environ.get("DESTINATION", "duckdb"), dataset_name={dataset})
     print(pipeline.run({name}(sys.argv[1] if len(sys.argv) > 1 else "data/raw")))
 '''
 
@@ -89,7 +91,8 @@ def pipeline_py(contract: Contract) -> str:
     doc = f'"""Standalone dlt pipeline for {contract.name}: python pipeline.py [DATA_DIR]."""\n'
     return _header(contract, "dlt pipeline") + doc + _BODY.format(
         order=repr(order), hints=_hints_literal(hints), types=types,
-        name=contract.name, pipeline=f"{contract.name}_standalone")
+        name=naming.contract_slug(contract), dataset=json.dumps(naming.dataset(contract)),
+        pipeline=f"{naming.contract_slug(contract)}_standalone")
 
 
 def settings_toml(contract: Contract, name: str) -> str:
@@ -100,7 +103,7 @@ def settings_toml(contract: Contract, name: str) -> str:
             f"# {d.summary}\n# Environment variables (credentials; never commit them):\n{env}"
             f"# Minimum permissions: {d.permissions or 'none beyond the files it writes'}\n"
             + (f"# Install: pip install {' '.join(d.extras)}\n" if d.extras else "")
-            + "# Dataset (schema): olist, set by the pipeline.\n\n"
+            + f"# Dataset (schema): {naming.dataset(contract)}, set by the pipeline.\n\n"
             + (d.settings or f"[destination.{name}]\n"))
 
 
@@ -110,7 +113,8 @@ def readme(contract: Contract) -> str:
                      f"{d.permissions or '-'} |" for d in DESTINATIONS.values())
     return (_header(contract, "Generated dlt pipeline", "<!--").replace("\n<!--", "\n").rstrip()
             + " -->\n\n# dlt pipeline for " + contract.name + "\n\n"
-            "`pipeline.py` loads `<table>.csv` files into dataset `olist` with dlt: one resource per "
+            f"`pipeline.py` loads `<table>.csv` files into dataset `{naming.dataset(contract)}` "
+            "with dlt: one resource per "
             "contract table, column types and primary keys from the contract, write disposition "
             "`merge` on the key (`replace` for tables without one). It loads clean data; "
             "`python -m contractbook ingest` adds the row checks, the rejects and the accounting "

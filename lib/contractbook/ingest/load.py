@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from contractbook.contract import Contract
+from contractbook.contract import Contract, naming
 
 from .destinations import Destination
 from .hints import METRICS_HINTS, rejects_hints, table_hints
 
-DATASET = "olist"
 BATCH_ROWS = 250_000
 
 
@@ -26,16 +25,19 @@ def _quiet_dlt() -> None:
 
 
 def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".state/dlt",
-             dataset: str = DATASET, memory_limit: str | None = None):
-    """The dlt pipeline of one contract and destination, its state kept inside the project."""
+             dataset: str | None = None, memory_limit: str | None = None):
+    """The dlt pipeline of one contract and destination, its state kept inside the project.
+
+    dataset: default the contract's `servers` schema for the destination, else its name.
+    """
     _quiet_dlt()
     import dlt
 
     Path(state_dir).mkdir(parents=True, exist_ok=True)
-    return dlt.pipeline(pipeline_name=f"contractbook_{contract.name}_{dest.name}",
+    return dlt.pipeline(pipeline_name=naming.pipeline_name(contract, dest.name),
                         pipelines_dir=str(Path(state_dir).resolve()),
                         destination=dest.build(warehouse, memory_limit),
-                        dataset_name=dataset)
+                        dataset_name=dataset or naming.dataset(contract, dest.name))
 
 
 def arrow_batches(con, sql: str, batch_rows: int = BATCH_ROWS, counter: dict | None = None,
