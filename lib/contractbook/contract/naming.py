@@ -45,3 +45,8 @@ def dataset(contract, destination: str | None = None) -> str:
 def pipeline_name(contract, destination: str) -> str:
     """The dlt pipeline name of one contract and destination."""
     return f"contractbook_{contract_slug(contract)}_{slug(destination)}"
+
+
+def work_name(name: str) -> str:
+    """A table name as a bare SQL identifier for work tables: slug plus a digest (no collisions)."""
+    return f"{slug(name)}_{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"

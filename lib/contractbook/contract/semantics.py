@@ -10,12 +10,12 @@ from .kinds import by_field
 from .model import Contract, Table
 from .source import Source
 
-# Names are quoted everywhere, so any letter (any script), digit, space, `_`, `-` or `$` is fine.
+# Names are quoted everywhere, so letters of any script, digits, spaces and symbols are fine.
 # Refused, stricter than ODCS (which allows any string): characters that are SQL syntax or break
-# the `table.column` references (; ' " ` . , ( ) and control characters), and empty names.
-IDENTIFIER = re.compile(r"^\w([\w $\-]*[\w$])?\Z")
-_NAME_FIX = ("use letters, digits, spaces, `_`, `-` or `$`, not starting or ending with a space "
-             "(SQL syntax characters such as ; ' \" . are refused)")
+# `table.column` references (; ' " ` . , ( ) and control characters), and surrounding spaces.
+IDENTIFIER = re.compile(r"^(?!\s)[^;'\"`.,()\x00-\x1f\x7f]+(?<!\s)\Z")
+_NAME_FIX = ("drop the characters ; ' \" ` . , ( ) and control characters, and spaces around "
+             "the name (letters of any script, digits, spaces and other symbols are fine)")
 # Type kinds that may reference each other through a foreign key.
 _FAMILY = by_field("family")
 # Library metrics the pipeline enforces; anything else is reported as not enforced.

@@ -199,6 +199,13 @@ def _rows(contract, table, n: int, out: dict) -> int:
     return n
 
 
+def _key_driver(table, fk_cols: set) -> str | None:
+    """The key column made unique (so the whole key is): the last one free to take any value."""
+    pk = list(table.primary_key)
+    free = [c for c in pk if c not in fk_cols and table.column(c).allowed_values is None]
+    return (free or pk or [None])[-1]
+
+
 def _table(contract, table, n: int, seed: int, out: dict) -> pa.Table:
     n = _rows(contract, table, n, out)
     cols: dict[str, pa.Array] = {}
@@ -213,12 +220,12 @@ def _table(contract, table, n: int, seed: int, out: dict) -> pa.Table:
         idx = rng.permutation(parent.num_rows)[:n] if whole_key else rng.integers(0, parent.num_rows, n)
         for c, pc_ in zip(r.columns, r.to_columns, strict=True):
             cols.setdefault(c, parent.column(pc_).combine_chunks().take(pa.array(idx)))
+    driver = _key_driver(table, fk_cols)
     for col in table.columns:
         if col.name in cols:
             continue
         rng = _rng(seed, table.name, col.name)
-        # a composite key is unique through its last column; a single key or `unique` column itself
-        unique = col.unique or (col.name in pk and (len(pk) == 1 or col.name == pk[-1]))
+        unique = col.unique or col.name == driver
         if col.allowed_values is not None and not unique:
             arr = _typed(col, _allowed(col, n, rng))
         else:

@@ -63,14 +63,30 @@ class Ctx:
         """JSON object of the primary-key values as written."""
         return json.dumps({k: values[self.i(k)] for k in self.table.primary_key}, ensure_ascii=False)
 
+    def _fresh_matching(self, col, taken: set) -> str:
+        import random
+
+        import rstr
+
+        gen = rstr.Rstr(random.Random(int(self.rng.integers(2**31))))
+        for _ in range(1000):
+            v = gen.xeger(col.pattern)
+            if v not in taken and re.search(col.pattern, v):
+                taken.add(v)
+                return v
+        raise ValueError(f"column {col.name!r}: no fresh value matching {col.pattern!r}")
+
     def fresh(self, column: str, like: str | None) -> str:
         """A new value for column that exists nowhere in the table (hex ids, or `<value>_<n>`)."""
         if self.table.column(column).pattern == HEX32:
             return bytes(self.rng.integers(0, 256, 16, dtype=np.uint8)).hex()
         taken = self._existing(column)
-        if self.table.column(column).type.kind in ("integer", "bigint"):  # stay an integer
+        col = self.table.column(column)
+        if col.type.kind in ("integer", "bigint"):  # stay an integer, beyond any key in use
             self.counter += 1
-            return str(max((int(x) for x in taken if x), default=0) + self.counter)
+            return str(max((int(x) for x in taken if x), default=0) + 1_000_000 + self.counter)
+        if col.pattern:  # stay within the pattern
+            return self._fresh_matching(col, taken)
         while True:
             self.counter += 1
             candidate = f"{like or column}_{self.counter + 1}"  # _2, _3, ... like the data's own
