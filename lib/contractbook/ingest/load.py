@@ -128,6 +128,7 @@ class Loader:
         self.aborted = False
         self.error: BaseException | None = None
         self.streamed: dict[str, int] = {}
+        self.names = [n for t in tables for n in (t, f"{t}__rejects")]
         self.seconds: dict[str, float] = {}  # dlt extract / normalize / load wall seconds
         self.after_extract = None
         resources = []
@@ -137,7 +138,7 @@ class Loader:
             resources.append(resource(self._gated(name, f'SELECT * EXCLUDE (_reason_list) FROM '
                                                         f'work."rej_{name}"', f"{name}__rejects"),
                                       rejects_hints(contract, name), dest, holding))
-        if metrics is not None:
+        if metrics is not None and tables:  # no tables, no metrics rows: nothing to create
             def metrics_rows():
                 yield pa.Table.from_pylist(metrics(self.streamed))
             resources.append(resource(metrics_rows(), METRICS_HINTS, dest))
@@ -152,6 +153,8 @@ class Loader:
         yield from arrow_batches(self.con, sql, counter=self.streamed, key=key)
 
     def _extract(self, resources) -> None:
+        if not resources:  # a contract without tables: nothing to hand dlt
+            return
         try:
             self.pipe.extract(resources)
         except BaseException as e:  # re-raised by finish()
@@ -186,9 +189,15 @@ class Loader:
         if self.after_extract is not None:
             self.after_extract()
         extracted = time.perf_counter()
+        if not self.names:
+            return {}
         info = self.pipe.normalize()
         normalized = time.perf_counter()
         self.pipe.load().raise_on_failed_jobs()
         self.seconds = {"extract": extracted - started, "normalize": normalized - extracted,
                         "load": time.perf_counter() - normalized}
-        return dict(info.row_counts)
+        counts = dict(info.row_counts)
+        # dlt's naming convention (snake_case) renames e.g. `EventLog` to `event_log`: count by
+        # the contract's names
+        norm = self.pipe.default_schema.naming.normalize_path
+        return counts | {n: counts.get(norm(n), 0) for n in self.names if n not in counts}
