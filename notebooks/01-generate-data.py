@@ -47,10 +47,12 @@ defects = "all=2"
 from IPython.display import display
 
 from contractbook.contract import load
-from contractbook.synth import generate, profile
+from contractbook.synth import generate, plugins, profile
 
 out_dir = product["data"] if product else "data/raw"
-result = generate(load(contract), int(n_orders), int(seed), out_dir, defects=defects or "")
+model = load(contract)
+olist = plugins.for_contract(model).name == "olist"  # another contract: the generic generator
+result = generate(model, int(n_orders), int(seed), out_dir, defects=defects or "")
 display(result)
 
 # %% [markdown]
@@ -62,14 +64,15 @@ display(result)
 profile.row_counts(result).style.hide(axis="index")
 
 # %% [markdown]
-# ## Orders over time and the status mix
+# ## Orders over time and the status mix (Olist only)
 # Orders grow from late 2016 through 2018, like the marketplace did. Nearly all orders are
 # delivered; the rare statuses (created, approved) may not appear at all in a small sample.
 
 # %%
-mix = profile.status_mix(out_dir)
-display(mix.style.hide(axis="index"))
-fig = profile.plot(profile.orders_per_month(out_dir), mix)
+if olist:
+    mix = profile.status_mix(out_dir)
+    display(mix.style.hide(axis="index"))
+    fig = profile.plot(profile.orders_per_month(out_dir), mix)
 
 # %% [markdown]
 # ## Planted defects
