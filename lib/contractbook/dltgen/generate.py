@@ -95,13 +95,18 @@ def pipeline_py(contract: Contract) -> str:
         pipeline=f"{naming.contract_slug(contract)}_standalone")
 
 
+def _permissions(contract: Contract, d) -> str:
+    """A destination's minimum permissions, naming the contract's schema there."""
+    return d.permissions.replace("{schema}", naming.dataset(contract, d.name))
+
+
 def settings_toml(contract: Contract, name: str) -> str:
     """.dlt/config.toml fragment for one destination; secrets stay in the environment."""
     d = DESTINATIONS[name]
     env = "".join(f"#   {v}\n" for v in d.env) or "#   (none)\n"
     return (_header(contract, f"dlt settings ({name})") +
             f"# {d.summary}\n# Environment variables (credentials; never commit them):\n{env}"
-            f"# Minimum permissions: {d.permissions or 'none beyond the files it writes'}\n"
+            f"# Minimum permissions: {_permissions(contract, d) or 'none beyond the files it writes'}\n"
             + (f"# Install: pip install {' '.join(d.extras)}\n" if d.extras else "")
             + f"# Dataset (schema): {naming.dataset(contract)}, set by the pipeline.\n\n"
             + (d.settings or f"[destination.{name}]\n"))
@@ -110,7 +115,7 @@ def settings_toml(contract: Contract, name: str) -> str:
 def readme(contract: Contract) -> str:
     """README.md of the generated folder: how to run, destinations, env vars, permissions."""
     rows = "\n".join(f"| `{d.name}` | {d.summary} | {', '.join(f'`{v}`' for v in d.env) or '-'} | "
-                     f"{d.permissions or '-'} |" for d in DESTINATIONS.values())
+                     f"{_permissions(contract, d) or '-'} |" for d in DESTINATIONS.values())
     return (_header(contract, "Generated dlt pipeline", "<!--").replace("\n<!--", "\n").rstrip()
             + " -->\n\n# dlt pipeline for " + contract.name + "\n\n"
             f"`pipeline.py` loads `<table>.csv` files into dataset `{naming.dataset(contract)}` "
