@@ -24,5 +24,6 @@ def test_dag_builds_with_a_world_contract(tmp_path):
     import duckdb
 
     con = duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True)
-    schemas = {r[0] for r in con.execute("SELECT table_schema FROM information_schema.tables")}
+    schemas = {r[0] for r in con.execute(
+        "SELECT table_schema FROM information_schema.tables").fetchall()}
     assert schemas == {"retail"}  # the contract's servers schema, not `olist`
