@@ -56,6 +56,12 @@ def test_v30_forms_are_read_with_a_warning_each():
                                                                              "vip")
 
 
+def test_v30_rules_not_enforced_are_warnings():
+    contract = load(FIXTURES / "world" / "v301_inventory_pg.yaml")
+    assert "quality rule 'nullCheck' is declared but not enforced by contractbook" in [
+        w.message for w in contract.warnings]
+
+
 def test_a_field_the_version_does_not_know_is_an_error(tmp_path):
     text = MINIMAL.replace("apiVersion: v3.2.0", "apiVersion: v3.1.0").replace(
         "status: draft\n", "status: draft\ncontext: {}\n", 1)

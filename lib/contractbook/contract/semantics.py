@@ -173,10 +173,11 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
     for i, obj in enumerate(src.data.get("schema") or []):
         for j, p in enumerate(obj.get("properties") or []):
             for k, q in enumerate(p.get("quality") or []):
-                if q.get("type", "library") in ("text", "custom") or (
+                v30_rule = q.get("rule") and not q.get("metric") and q["rule"] != "validValues"
+                if q.get("type", "library") in ("text", "custom") or v30_rule or (
                         q.get("metric") and q["metric"] not in _ENFORCED_METRICS):
                     out.append(src.problem(["schema", i, "properties", j, "quality", k],
-                                           f"quality rule {q.get('id') or q.get('metric') or q.get('type')!r} is declared but not enforced by contractbook",
+                                           f"quality rule {q.get('id') or q.get('metric') or q.get('rule') or q.get('type')!r} is declared but not enforced by contractbook",
                                            "express it as logicalTypeOptions, required/unique, or a `type: sql` rule", severity="warning"))
             for opt in _UNENFORCED_OPTIONS:
                 if opt in (p.get("logicalTypeOptions") or {}):
