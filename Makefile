@@ -14,6 +14,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCK := requirements/lock.txt
 STAMP := $(VENV)/.installed
+ODCS := $(VENV)/share/contractbook/odcs/.installed
 # uv is pinned in the lock itself; read the pin from there so it is written once.
 UV_VERSION = $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' $(LOCK))
 # the Python version the lock is resolved for (environment.yml names the same one)
@@ -51,7 +52,7 @@ help: ## list the targets
 	@echo "contractbook: make build, then make test"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12 | sed 's/^/  make /'
 
-setup: $(STAMP) ## create .venv from the lock (only when the lock or pyproject.toml changed)
+setup: $(STAMP) $(ODCS) ## create .venv from the lock (only when the lock or pyproject.toml changed)
 
 # a venv holding the pinned uv: all `lock` needs
 $(BIN)/uv:
@@ -68,6 +69,18 @@ $(STAMP): $(LOCK) pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip sync -q --python $(BIN)/python --compile-bytecode $(LOCK)
 	# sync removes the editable package: install it again after every sync
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# The official JSON Schema of every ODCS version contractbook reads, from the registry's
+# open-data-contract-standard wheels (the list: contract/versions.py), into the venv, not git.
+$(ODCS): lib/contractbook/contract/versions.py | $(STAMP)
+	rm -rf $(VENV)/.odcs-wheels
+	for v in $$($(BIN)/python -m contractbook.contract.versions packages); do \
+		$(BIN)/python -m pip download -q --no-deps --disable-pip-version-check \
+			-d $(VENV)/.odcs-wheels "open-data-contract-standard==$$v" 2>&1 | grep -v 'is ignored' || true; \
+	done
+	$(BIN)/python -m contractbook.contract.versions extract $(VENV)/.odcs-wheels/*.whl
+	rm -rf $(VENV)/.odcs-wheels
 	touch $@
 
 build: setup ## set up, then run the whole Ploomber DAG (reports/ has the HTML; BUILD_ARGS="--env--n_orders 300")

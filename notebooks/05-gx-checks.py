@@ -42,7 +42,7 @@ upstream = None
 product = None
 contract = "contracts/olist_mini/contract.yaml"
 target = "duckdb"
-schema = "olist"
+schema = None  # default: the contract's servers schema for the target, else its name
 mostly = ""
 fail_on_error = False
 

@@ -7,6 +7,7 @@ The per-dialect rules are data (QUOTING); an unknown dialect raises SqlTextError
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -73,11 +74,15 @@ def _replace(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
     return text
 
 
+_FOLDABLE = re.compile(r"^[a-z_][a-z0-9_$]*$")  # names an engine that folds case may fold
+
+
 def ident(name: str, dialect: str = "duckdb") -> str:
     """name as a quoted identifier of dialect (any Unicode; NUL refused)."""
     q = quoting(dialect)
     name = _no_nul(name, "identifier")
-    name = name.upper() if q.upper else name
+    # folding keeps `orders` == ORDERS; a mixed-case or spaced name keeps its case
+    name = name.upper() if q.upper and _FOLDABLE.match(name) else name
     return f"{q.quote}{_replace(name, q.ident_escapes)}{q.quote}"
 
 

@@ -20,7 +20,8 @@ def add_arguments(p) -> None:
     c.add_argument("--url", help="post-load: SQLAlchemy URL, e.g. duckdb:///data/warehouse.duckdb "
                                  "(a password belongs in the environment, not here)")
     c.add_argument("--target", default="duckdb", help="post-load target: duckdb or postgres")
-    c.add_argument("--schema", default="olist", help="warehouse schema (default olist)")
+    c.add_argument("--schema", help="warehouse schema (default: the contract's servers schema for "
+                                    "the target, else its name)")
     c.add_argument("--mostly", help="tolerances, e.g. 0.99 or foreign_key=0.99 "
                                     "(default: $CONTRACTBOOK_GX_MOSTLY, else 1.0)")
     c.add_argument("--state", default=".state", help="GX context root (default .state → .state/gx)")

@@ -11,25 +11,30 @@ from .errors import ContractError, Problem
 from .model import Column, Contract, Relationship, SqlRule, Table
 from .semantics import check
 from .source import Key, Source
-from .types import TypeProblem, resolve
+from .types import TypeProblem, resolve_noted
+from .versions import VERSIONS, schema_path
 
-SUPPORTED_API_VERSIONS = ("v3.1.0", "v3.2.0")
+SUPPORTED_API_VERSIONS = tuple(VERSIONS)
+# Versions whose contracts the open-data-contract-standard package's pydantic model (v3.2) reads.
+MODEL_VERSIONS = ("v3.1.0", "v3.2.0")
 
 
-@lru_cache(maxsize=1)
-def _odcs_validator():
-    from importlib.resources import files
-
+@lru_cache(maxsize=8)
+def _odcs_validator(api: str):
     from contractbook.fastimport import jsonschema as _jsonschema
 
     jsonschema = _jsonschema()
-    text = files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
+    text = schema_path(api).read_text(encoding="utf-8")
     return jsonschema.Draft202012Validator(json.loads(text))
 
 
-def _schema_problems(src: Source) -> list[Problem]:
-    """ODCS JSON Schema violations, the most specific error of each branch."""
-    validator = _odcs_validator()  # first: it imports jsonschema the fast way
+def _schema_problems(src: Source, api: str) -> list[Problem]:
+    """ODCS JSON Schema violations (the schema of the contract's own version), most specific first."""
+    if not schema_path(api).exists():
+        return [src.problem(["apiVersion"], f"the JSON Schema of ODCS {api} is not installed "
+                            f"(expected {schema_path(api)})",
+                            "run `make setup`: it downloads the official schemas into the venv")]
+    validator = _odcs_validator(api)  # first: it imports jsonschema the fast way
     from jsonschema.exceptions import best_match
 
     problems = []
@@ -37,8 +42,57 @@ def _schema_problems(src: Source) -> list[Problem]:
         err = best_match([err]) if not err.context else best_match(err.context)
         keys = list(err.absolute_path)
         problems.append(src.problem(keys, f"not valid ODCS: {err.message}",
-                                    "see the ODCS v3.1 reference for this field"))
+                                    f"see the ODCS {api} reference for this field"))
     return problems
+
+
+def _v32_fields(data: dict) -> list[tuple[str, list[Key]]]:
+    """(field, keys) of the v3.2 fields contractbook reads natively: relationship `id`, `enum`."""
+    out = []
+    for i, obj in enumerate(data.get("schema") or []):
+        if not isinstance(obj, dict):
+            continue
+        for k, rel in enumerate(obj.get("relationships") or []):
+            if isinstance(rel, dict) and "id" in rel:
+                out.append(("relationship `id`", ["schema", i, "relationships", k, "id"]))
+        for j, prop in enumerate(obj.get("properties") or []):
+            if not isinstance(prop, dict):
+                continue
+            if "enum" in prop:
+                out.append(("`enum`", ["schema", i, "properties", j, "enum"]))
+            for k, rel in enumerate(prop.get("relationships") or []):
+                if isinstance(rel, dict) and "id" in rel:
+                    out.append(("relationship `id`",
+                                ["schema", i, "properties", j, "relationships", k, "id"]))
+    return out
+
+
+def _without(data: dict, keys_list: list[list[Key]]) -> dict:
+    """A deep copy of data without the elements at keys_list."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for keys in keys_list:
+        cur = out
+        for k in keys[:-1]:
+            cur = cur[k]
+        cur.pop(keys[-1], None)
+    return out
+
+
+def _forward_problems(src: Source, api: str) -> tuple[Source, list[Problem]]:
+    """For contracts older than v3.2: the v3.2 fields read anyway, one warning per field kind."""
+    found = _v32_fields(src.data) if api != "v3.2.0" else []
+    if not found:
+        return src, []
+    warnings = []
+    for name in dict.fromkeys(f for f, _ in found):
+        where = [keys for f, keys in found if f == name]
+        warnings.append(src.problem(where[0], f"{name} is ODCS v3.2, not {api}: read anyway "
+                                    f"({len(where)} place(s)); the {api} schema is checked "
+                                    "without it", "declare `apiVersion: v3.2.0`",
+                                    severity="warning"))
+    return Source(src.file, _without(src.data, [k for _, k in found]), src._root), warnings
 
 
 def _model_problems(src: Source) -> list[Problem]:
@@ -55,15 +109,28 @@ def _model_problems(src: Source) -> list[Problem]:
     return []
 
 
+def _enum_value(e):
+    """One ODCS 3.2 enum entry (`{value: x}`); a bare value is read as itself."""
+    return e.get("value") if isinstance(e, dict) else e
+
+
 def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | None, str | None, list]:
-    """Allowed values from ODCS 3.1 invalidValues/validValues or ODCS 3.2 enum."""
+    """Allowed values from ODCS 3.1 invalidValues/validValues, 3.0 `rule: validValues` or 3.2 enum."""
     found, problems = [], []
     if prop.get("enum") is not None:
-        found.append(("enum", tuple(e.get("value") for e in prop["enum"]), keys + ["enum"]))
+        found.append(("enum", tuple(_enum_value(e) for e in prop["enum"]), keys + ["enum"]))
     for i, q in enumerate(prop.get("quality") or []):
         valid = (q.get("arguments") or {}).get("validValues")
         if q.get("metric") == "invalidValues" and valid is not None:
             found.append(("validValues", tuple(valid), keys + ["quality", i, "arguments", "validValues"]))
+        elif q.get("rule") == "validValues" and not q.get("metric"):
+            where = keys + ["quality", i]
+            valid = q.get("validValues", (q.get("arguments") or {}).get("validValues"))
+            if valid is not None:
+                found.append(("validValues", tuple(valid), where + ["validValues"]))
+                problems.append(src.problem(where, "ODCS v3.0 `rule: validValues` is read as "
+                                            "`metric: invalidValues` with arguments.validValues",
+                                            "write it in the v3.1 form", severity="warning"))
     for form, values, where in found:
         if not values:
             problems.append(src.problem(where, f"the {form} list is empty",
@@ -80,19 +147,31 @@ def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | N
 def _column(src: Source, keys: list[Key], prop: dict) -> tuple[Column | None, list[Problem]]:
     opts = prop.get("logicalTypeOptions") or {}
     try:
-        ctype = resolve(prop.get("logicalType"), prop.get("physicalType"), opts)
+        ctype, notes = resolve_noted(prop.get("logicalType"), prop.get("physicalType"), opts)
     except TypeProblem as e:
         return None, [src.problem(keys + ["physicalType" if prop.get("physicalType") else "logicalType"],
                                   f"column {prop.get('name')!r}: {e}",
-                                  "give the column a supported logicalType and physicalType")]
+                                  "give the column a supported logicalType and physicalType "
+                                  "(engine spellings such as int4, NUMBER or INT64 are read too)")]
     values, form, problems = _allowed_values(src, keys, prop)
+    problems += [src.problem(keys + ["physicalType"], f"column {prop.get('name')!r}: {n}",
+                             "declare the logicalType that matches the physicalType",
+                             severity="warning") for n in notes]
     pk = prop.get("primaryKey")
     position = prop.get("primaryKeyPosition") if pk else None
+    required = bool(prop.get("required"))
+    if pk and not required:
+        required = True
+        problems.append(src.problem(keys, f"primary-key column {prop.get('name')!r} is not "
+                                    "`required`: read as required (NOT NULL in the DDL, empty "
+                                    "values rejected), as every engine's PRIMARY KEY implies",
+                                    "set `required: true` to say so", severity="warning"))
     col = Column(
         name=prop.get("name"), type=ctype, logical_type=prop.get("logicalType"),
-        physical_type=prop.get("physicalType"), required=bool(prop.get("required")),
+        physical_type=prop.get("physicalType"), required=required,
+        physical_name=prop.get("physicalName"),
         description=(prop.get("description") or "").strip(), unique=bool(prop.get("unique")),
-        primary_key_position=(position if position not in (None, -1) else (1 if pk else None)),
+        primary_key_position=(position if position not in (None, -1) else (0 if pk else None)),
         classification=prop.get("classification"), tags=tuple(prop.get("tags") or ()),
         pattern=opts.get("pattern"), minimum=opts.get("minimum"), maximum=opts.get("maximum"),
         exclusive_minimum=opts.get("exclusiveMinimum"), exclusive_maximum=opts.get("exclusiveMaximum"),
@@ -146,6 +225,18 @@ def _sql_rule(src: Source, keys: list[Key], q: dict, table: str) -> SqlRule:
                    path=src.path(keys), rows_tree=rows, refused=refused, keys=tuple(keys))
 
 
+def _number_keys(columns: list[Column]) -> list[Column]:
+    """Key columns without primaryKeyPosition (0 here) take the next positions, in column order."""
+    last = max((c.primary_key_position or 0 for c in columns), default=0)
+    out = []
+    for c in columns:
+        if c.primary_key_position == 0:
+            last += 1
+            c = replace(c, primary_key_position=last)
+        out.append(c)
+    return out
+
+
 def _table(src: Source, i: int, obj: dict) -> tuple[Table, list[Problem]]:
     problems: list[Problem] = []
     name, tkeys = obj.get("name"), ["schema", i]
@@ -160,10 +251,12 @@ def _table(src: Source, i: int, obj: dict) -> tuple[Table, list[Problem]]:
             rels.append(_relationship(src, pkeys + ["relationships", k], rel, name, prop.get("name")))
     for k, rel in enumerate(obj.get("relationships") or []):
         rels.append(_relationship(src, tkeys + ["relationships", k], rel, name, None))
+    columns = _number_keys(columns)
     for k, q in enumerate(obj.get("quality") or []):
         if q.get("type") == "sql":
             sql.append(_sql_rule(src, tkeys + ["quality", k], q, name))
     table = Table(name=name, columns=tuple(columns), description=(obj.get("description") or "").strip(),
+                  physical_name=obj.get("physicalName"),
                   relationships=tuple(rels), sql_rules=tuple(sql), path=src.path(tkeys))
     return table, problems
 
@@ -177,9 +270,14 @@ def parse(path: str | Path) -> tuple[Contract | None, list[Problem]]:
     if api not in SUPPORTED_API_VERSIONS:
         return None, [src.problem(["apiVersion"], f"apiVersion {api!r} is not supported",
                                   f"set apiVersion to one of {', '.join(SUPPORTED_API_VERSIONS)}")]
-    problems = _schema_problems(src) or _model_problems(src)
+    checked, forward = _forward_problems(src, api)
+    problems = (_schema_problems(checked, api)
+                or (_model_problems(src) if api in MODEL_VERSIONS else []))
     if problems:
         return None, problems
+    problems = forward
+    if VERSIONS[api].note:
+        problems.append(src.problem(["apiVersion"], VERSIONS[api].note, "", severity="warning"))
     tables = []
     for i, obj in enumerate(src.data.get("schema") or []):
         table, found = _table(src, i, obj)

@@ -33,6 +33,7 @@ class Column:
     allowed_values_form: str | None = None  # "validValues" (ODCS 3.1) or "enum" (ODCS 3.2)
     format: str | None = None
     path: str = ""
+    physical_name: str | None = None  # ODCS physicalName: the engine's name, when it differs
 
     @property
     def is_personal(self) -> bool:
@@ -95,6 +96,7 @@ class Table:
     relationships: tuple[Relationship, ...] = ()
     sql_rules: tuple[SqlRule, ...] = ()
     path: str = ""
+    physical_name: str | None = None  # ODCS physicalName: the engine's name, when it differs
 
     @property
     def column_names(self) -> list[str]:

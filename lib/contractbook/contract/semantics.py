@@ -6,13 +6,18 @@ import re
 from collections import Counter
 
 from .errors import Problem
+from .kinds import by_field
 from .model import Contract, Table
 from .source import Source
 
-IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# Names are quoted everywhere, so letters of any script, digits, spaces and symbols are fine.
+# Refused, stricter than ODCS (which allows any string): characters that are SQL syntax or break
+# `table.column` references (; ' " ` . , ( ) and control characters), and surrounding spaces.
+IDENTIFIER = re.compile(r"^(?!\s)[^;'\"`.,()\x00-\x1f\x7f]+(?<!\s)\Z")
+_NAME_FIX = ("drop the characters ; ' \" ` . , ( ) and control characters, and spaces around "
+             "the name (letters of any script, digits, spaces and other symbols are fine)")
 # Type kinds that may reference each other through a foreign key.
-_FAMILY = {"string": "text", "integer": "int", "bigint": "int", "decimal": "num", "double": "num",
-           "boolean": "bool", "date": "date", "timestamp": "ts", "timestamptz": "ts", "time": "time"}
+_FAMILY = by_field("family")
 # Library metrics the pipeline enforces; anything else is reported as not enforced.
 _ENFORCED_METRICS = {"invalidValues"}
 # Property-level fields the pipeline reads; present-but-unused ones are listed as warnings.
@@ -20,13 +25,13 @@ _UNENFORCED_OPTIONS = ("multipleOf",)
 
 
 def _keys(src: Source, table: Table, path_suffix: list) -> list:
-    i = next(i for i, o in enumerate(src.data["schema"]) if o.get("name") == table.name)
+    i = next(i for i, o in enumerate(src.data.get("schema") or []) if o.get("name") == table.name)
     return ["schema", i, *path_suffix]
 
 
 def _prop_index(src: Source, table: Table, column: str) -> int:
     tkeys = _keys(src, table, [])
-    props = src.data["schema"][tkeys[1]].get("properties") or []
+    props = (src.data.get("schema") or [])[tkeys[1]].get("properties") or []
     return next(j for j, p in enumerate(props) if p.get("name") == column)
 
 
@@ -37,17 +42,17 @@ def _identifiers(src: Source, contract: Contract) -> list[Problem]:
             i = [k for k, t in enumerate(contract.table_names) if t == name][1]
             out.append(src.problem(["schema", i, "name"], f"table {name!r} is declared {n} times",
                                    "give every schema object a distinct name"))
-    for i, obj in enumerate(src.data["schema"]):
+    for i, obj in enumerate(src.data.get("schema") or []):
         name = obj.get("name")
         if not isinstance(name, str) or not IDENTIFIER.match(name):
             out.append(src.problem(["schema", i, "name"], f"table name {name!r} is not a safe SQL identifier",
-                                   "use lower-case letters, digits and underscores, starting with a letter (max 63)"))
+                                   _NAME_FIX))
         names = [p.get("name") for p in obj.get("properties") or []]
         for j, col in enumerate(names):
             if not isinstance(col, str) or not IDENTIFIER.match(col):
                 out.append(src.problem(["schema", i, "properties", j, "name"],
                                        f"column name {col!r} is not a safe SQL identifier",
-                                       "use lower-case letters, digits and underscores, starting with a letter (max 63)"))
+                                       _NAME_FIX))
             elif names.index(col) != j:
                 out.append(src.problem(["schema", i, "properties", j, "name"],
                                        f"column {col!r} is declared twice in table {name!r}",
@@ -154,13 +159,14 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
 def _unenforced(src: Source, contract: Contract) -> list[Problem]:
     """Everything declared that the pipeline does not enforce, as warnings."""
     out = []
-    for i, obj in enumerate(src.data["schema"]):
+    for i, obj in enumerate(src.data.get("schema") or []):
         for j, p in enumerate(obj.get("properties") or []):
             for k, q in enumerate(p.get("quality") or []):
-                if q.get("type", "library") in ("text", "custom") or (
+                v30_rule = q.get("rule") and not q.get("metric") and q["rule"] != "validValues"
+                if q.get("type", "library") in ("text", "custom") or v30_rule or (
                         q.get("metric") and q["metric"] not in _ENFORCED_METRICS):
                     out.append(src.problem(["schema", i, "properties", j, "quality", k],
-                                           f"quality rule {q.get('id') or q.get('metric') or q.get('type')!r} is declared but not enforced by contractbook",
+                                           f"quality rule {q.get('id') or q.get('metric') or q.get('rule') or q.get('type')!r} is declared but not enforced by contractbook",
                                            "express it as logicalTypeOptions, required/unique, or a `type: sql` rule", severity="warning"))
             for opt in _UNENFORCED_OPTIONS:
                 if opt in (p.get("logicalTypeOptions") or {}):

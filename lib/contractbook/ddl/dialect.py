@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from contractbook import sqltext
 
-from .types import TYPES, Fit, sql_type
+from .types import TYPES, DdlError, Fit, sql_type
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Dialect:
     drop_table: str = "DROP TABLE IF EXISTS {table};"
     alters: dict[str, str] = field(default_factory=dict)   # migration op -> template
     rebuild_dependents: bool = False  # rebuilding a table means rebuilding its FK children too
+    max_identifier_bytes: int | None = None  # longest name the engine holds (UTF-8 bytes)
+    identifier_limit_note: str = ""  # where the limit comes from, said when a name exceeds it
 
     def ident(self, name: str) -> str:
         """A quoted identifier (quoting rules per engine: contractbook.sqltext.QUOTING)."""
@@ -40,6 +42,14 @@ class Dialect:
     def idents(self, names) -> str:
         """Comma-separated quoted identifiers."""
         return ", ".join(self.ident(n) for n in names)
+
+    def check_name(self, name: str, what: str) -> None:
+        """DdlError naming the engine's limit when name is longer than it can hold."""
+        n = len(name.encode("utf-8"))
+        if self.max_identifier_bytes and n > self.max_identifier_bytes:
+            raise DdlError(f"{what} {name!r} is {n} bytes long; {self.title} names hold at most "
+                           f"{self.max_identifier_bytes} bytes{self.identifier_limit_note}: "
+                           "shorten it (or give it a shorter physicalName)")
 
     def literal(self, text: str) -> str:
         """A string literal (escaped per engine by contractbook.sqltext)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contractbook import sqltext
-from contractbook.contract import Column, Contract, Relationship, Table
+from contractbook.contract import Column, Contract, Relationship, Table, naming
 
 from . import names
 from .dialect import Dialect
@@ -39,22 +39,22 @@ class Target:
         return self.dialect.qualify(self.catalog, self.schema, name)
 
 
-def default_schema(contract: Contract) -> str:
-    """The schema the contract's first server names, else the contract's name."""
-    servers = contract.raw.get("servers") or []
-    return next((s["schema"] for s in servers if s.get("schema")), contract.name)
+def default_schema(contract: Contract, dialect: str | None = None) -> str:
+    """The schema the contract's server of that type names (else its first), else its name."""
+    return naming.dataset(contract, dialect)
 
 
 def target(contract: Contract, dialect: str | Dialect, catalog: str | None = None,
            schema: str | None = None) -> Target:
     """A Target with the dialect's default catalog and the contract's default schema."""
     d = get(dialect)
-    return Target(d, schema or default_schema(contract), catalog or d.default_catalog)
+    return Target(d, schema or default_schema(contract, d.name), catalog or d.default_catalog)
 
 
 def column_def(t: Target, table: Table, col: Column) -> str:
     """`name TYPE [NOT NULL] [comment]` for one column."""
     d = t.dialect
+    d.check_name(col.name, f"column {table.name}.{col.name}")
     sql = f"{d.ident(col.name)} {d.render_type(col.type, f'{table.name}.{col.name}')}"
     sql += " NOT NULL" if col.required else ""
     if d.column_comment and col.description:
@@ -158,6 +158,7 @@ def comment_statements(t: Target, table: Table) -> list[str]:
 def create_table(t: Target, table: Table) -> list[str]:
     """CREATE TABLE plus its comments and FK indexes, as a list of statements."""
     d = t.dialect
+    d.check_name(table.name, "table")
     head = d.create_table.format(table=t.table(table.name))
     tail = d.table_suffix.format(comment=d.literal(table.description)) + ";"
     stmt = "\n".join([head, *_body(_entries(t, table)), tail])

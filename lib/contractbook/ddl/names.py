@@ -1,4 +1,4 @@
-"""Deterministic constraint and index names (<= 63 characters, the PostgreSQL limit)."""
+"""Deterministic constraint and index names (<= 63 UTF-8 bytes, the PostgreSQL limit)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import keyword
 
 from contractbook import sqltext
-from contractbook.contract import Contract
+from contractbook.contract import Contract, naming
 from contractbook.ingest.castmap import sql_type
 from contractbook.ingest.destinations import DESTINATIONS
 from contractbook.ingest.hints import table_hints
@@ -94,7 +94,7 @@ if __name__ == "__main__":
     # DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:5432/db
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     pipeline = dlt.pipeline(pipeline_name={pipeline!r}, pipelines_dir=".state/dlt",
-                            destination=os.environ.get("DESTINATION", "duckdb"), dataset_name="olist")
+                            destination=os.environ.get("DESTINATION", "duckdb"), dataset_name={dataset})
     print(pipeline.run({func}(sys.argv[1] if len(sys.argv) > 1 else "data/raw")))
 '''
 
@@ -108,6 +108,7 @@ def pipeline_py(contract: Contract) -> str:
     return _header(contract, "dlt pipeline") + doc + "\n" + _BODY.format(
         order=repr(order), hints=_hints_literal(hints), types=types,
         name=sqltext.name_token(contract.name), func=_py_name(contract.name),
+        dataset=repr(naming.dataset(contract)),
         pipeline=f"{sqltext.name_token(contract.name)}_standalone")
 
 
@@ -118,25 +119,31 @@ def _docstring(text: str) -> str:
     return repr(text)
 
 
+def _permissions(contract: Contract, d) -> str:
+    """A destination's minimum permissions, naming the contract's schema there."""
+    return d.permissions.replace("{schema}", naming.dataset(contract, d.name))
+
+
 def settings_toml(contract: Contract, name: str) -> str:
     """.dlt/config.toml fragment for one destination; secrets stay in the environment."""
     d = DESTINATIONS[name]
     env = "".join(f"#   {v}\n" for v in d.env) or "#   (none)\n"
     return (_header(contract, f"dlt settings ({name})", "toml") +
             f"# {d.summary}\n# Environment variables (credentials; never commit them):\n{env}"
-            f"# Minimum permissions: {d.permissions or 'none beyond the files it writes'}\n"
+            f"# Minimum permissions: {_permissions(contract, d) or 'none beyond the files it writes'}\n"
             + (f"# Install: pip install {' '.join(d.extras)}\n" if d.extras else "")
-            + "# Dataset (schema): olist, set by the pipeline.\n\n"
+            + f"# Dataset (schema): {naming.dataset(contract)}, set by the pipeline.\n\n"
             + (d.settings or f"[destination.{name}]\n"))
 
 
 def readme(contract: Contract) -> str:
     """README.md of the generated folder: how to run, destinations, env vars, permissions."""
     rows = "\n".join(f"| `{d.name}` | {d.summary} | {', '.join(f'`{v}`' for v in d.env) or '-'} | "
-                     f"{d.permissions or '-'} |" for d in DESTINATIONS.values())
+                     f"{_permissions(contract, d) or '-'} |" for d in DESTINATIONS.values())
     return ("<!--\n" + _header(contract, "Generated dlt pipeline", "html") + "-->\n\n"
             + "# dlt pipeline for " + sqltext.one_line(contract.name) + "\n\n"
-            "`pipeline.py` loads `<table>.csv` files into dataset `olist` with dlt: one resource per "
+            f"`pipeline.py` loads `<table>.csv` files into dataset `{naming.dataset(contract)}` "
+            "with dlt: one resource per "
             "contract table, column types and primary keys from the contract, write disposition "
             "`merge` on the key (`replace` for tables without one). It loads clean data; "
             "`python -m contractbook ingest` adds the row checks, the rejects and the accounting "

@@ -157,20 +157,19 @@ def with_typed(frame, table: Table, formats: dict[str, str]):
     """frame plus `<col>__typed` helpers: non-text columns parsed (unparseable -> NULL)."""
     import pandas as pd
 
+    from contractbook.contract.kinds import by_field
+
     from .suites import TEXT_KINDS, TYPED_SUFFIX
 
-    parsers = {
-        "integer": lambda s, c: pd.to_numeric(s, errors="coerce"),
-        "bigint": lambda s, c: pd.to_numeric(s, errors="coerce"),
-        "decimal": lambda s, c: pd.to_numeric(s, errors="coerce"),
-        "double": lambda s, c: pd.to_numeric(s, errors="coerce"),
-        "timestamp": lambda s, c: pd.to_datetime(s, format=formats[c], errors="coerce"),
-        "timestamptz": lambda s, c: pd.to_datetime(s, format=formats[c], errors="coerce"),
-        "date": lambda s, c: pd.to_datetime(s, format=formats[c], errors="coerce"),
+    recipes = {
+        "numeric": lambda s, c: pd.to_numeric(s, errors="coerce"),
+        "datetime": lambda s, c: pd.to_datetime(s, format=formats[c], errors="coerce"),
         "boolean": lambda s, c: s.str.lower().map({"true": True, "false": False, "1": True,
                                                     "0": False}),
-        "time": lambda s, c: s,
+        "text": lambda s, c: s,
+        "json": lambda s, c: s,
     }
+    parsers = {k: recipes[r] for k, r in by_field("pandas").items()}
     out = frame.copy()
     for col in table.columns:
         if col.type.kind in TEXT_KINDS:

@@ -8,7 +8,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-from contractbook.contract import Contract
+from contractbook.contract import Contract, naming
 
 from . import suites as gen
 from .rawcsv import read_text, with_typed
@@ -125,7 +125,7 @@ def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict 
 
 @_known_warnings()
 def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
-                 schema: str = gen.DEFAULT_SCHEMA, tolerances: dict | None = None,
+                 schema: str | None = gen.DEFAULT_SCHEMA, tolerances: dict | None = None,
                  tables: list[str] | None = None, prefix: str = "postload") -> CheckRun:
     """One checkpoint per table on the warehouse at url, pushed down as SQL.
 
@@ -133,6 +133,7 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
     the reference, never the secret, in its context (and the report shows the reference).
     """
     tgt = target(target_name)
+    schema = schema or naming.dataset(contract, tgt.name)
     if tgt.engine != "sql" or tgt.name not in DATASOURCES:
         raise ValueError(f"post-load runs on SQL targets ({', '.join(DATASOURCES)}), not {target_name!r}")
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])

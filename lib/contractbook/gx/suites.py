@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from contractbook.contract import Contract, Rule, Table
+from contractbook.contract import Contract, Rule, Table, naming
+from contractbook.contract.kinds import TYPE_KINDS
 from contractbook.sqltext import name_token
 
 from . import crosstable
@@ -19,7 +20,7 @@ from .targets import TEXT_PATTERNS, Target, strftime_format, target, type_names
 GENERATOR = "contractbook.gx"
 TYPED_SUFFIX = "__typed"  # pre-load helper column: the text column parsed to its type
 TEXT_KINDS = ("string",)
-DEFAULT_SCHEMA = "olist"
+DEFAULT_SCHEMA = None  # the contract's servers schema for the target, else its name
 
 # Expectation types that accept `mostly` (row-level map expectations).
 MOSTLY_TYPES = frozenset({
@@ -27,6 +28,7 @@ MOSTLY_TYPES = frozenset({
     "expect_compound_columns_to_be_unique", "expect_column_values_to_be_in_set",
     "expect_column_values_to_match_regex", "expect_column_values_to_be_between",
     "expect_column_value_lengths_to_be_between", "expect_column_values_to_match_strftime_format",
+    "expect_column_values_to_be_json_parseable",
 })
 
 Mapped = list[dict] | str  # expectations, or the reason the rule cannot be expressed
@@ -70,6 +72,8 @@ def _type(rule: Rule, table: Table, tgt: Target) -> Mapped:
     if t.kind in ("timestamp", "timestamptz", "date"):
         return [_exp("expect_column_values_to_match_strftime_format", rule, column=col.name,
                      strftime_format=strftime_format(col.format, t.kind, col.name))]
+    if TYPE_KINDS[t.kind].pandas == "json":
+        return [_exp("expect_column_values_to_be_json_parseable", rule, column=col.name)]
     if t.kind in TEXT_PATTERNS:
         return [_exp("expect_column_values_to_match_regex", rule, column=col.name,
                      regex=TEXT_PATTERNS[t.kind])]
@@ -175,9 +179,10 @@ def suite_name(contract: Contract, table: str, target_name: str) -> str:
 
 
 def table_suite(contract: Contract, table: Table, target_name: str,
-                schema: str = DEFAULT_SCHEMA) -> dict:
+                schema: str | None = DEFAULT_SCHEMA) -> dict:
     """The suite of one table for one target ('csv', 'duckdb', 'postgres')."""
     tgt = target(target_name)
+    schema = schema or naming.dataset(contract, tgt.name)
     expectations, not_mapped = _table_level(table), []
     for rule in contract.rules_for(table.name):
         mapped = _map(rule, table, tgt, schema)
@@ -199,7 +204,7 @@ def table_suite(contract: Contract, table: Table, target_name: str,
     }
 
 
-def generate(contract: Contract, target_name: str, schema: str = DEFAULT_SCHEMA) -> dict[str, dict]:
+def generate(contract: Contract, target_name: str, schema: str | None = DEFAULT_SCHEMA) -> dict[str, dict]:
     """Every table's suite for one target, keyed by table name (contract order)."""
     return {t.name: table_suite(contract, t, target_name, schema) for t in contract.tables}
 

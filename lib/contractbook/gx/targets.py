@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contractbook.contract.kinds import by_field
+
 # Raw CSV text -> what a value of each kind must look like, as written (CSV conventions).
-TEXT_PATTERNS: dict[str, str] = {
-    "integer": r"^[+-]?[0-9]+$",
-    "bigint": r"^[+-]?[0-9]+$",
-    "double": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$",
-    "boolean": r"^(true|false|TRUE|FALSE|True|False|1|0)$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-    "time": r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$",
-}
+# Kinds parsed with a strftime format (DATETIME_FORMATS) are checked that way instead.
+TEXT_PATTERNS: dict[str, str] = {k: r for k, r in by_field("text_regex").items() if r}
 
 # Kinds whose text is parsed with a strftime format (the column's `format`, else this default).
-DATETIME_FORMATS: dict[str, str] = {
-    "timestamp": "%Y-%m-%d %H:%M:%S",
-    "timestamptz": "%Y-%m-%d %H:%M:%S%z",
-    "date": "%Y-%m-%d",
-}
+DATETIME_FORMATS: dict[str, str] = {k: f for k, f in by_field("datetime_format").items() if f}
 
 # ODCS/Java date-format tokens -> strftime, longest first.
 JAVA_FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
@@ -27,24 +19,10 @@ JAVA_FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), 
 
 # SQL warehouses -> the column type texts GX accepts per kind ({…} filled per column). GX compares
 # them case-insensitively with the reflected type compiled by the dialect (DuckDB: via the shim).
-# dlt may store naive timestamps WITH TIME ZONE: both spellings are accepted for `timestamp`.
 # duckdb-engine reflects DOUBLE as FLOAT and TIMESTAMPTZ as TIMESTAMP, so DuckDB cannot tell those.
 SQL_TYPE_NAMES: dict[str, dict[str, list[str]]] = {
-    "duckdb": {
-        "string": ["VARCHAR"], "integer": ["INTEGER", "BIGINT", "SMALLINT"], "bigint": ["BIGINT"],
-        "decimal": ["NUMERIC({precision}, {scale})"], "double": ["FLOAT"], "boolean": ["BOOLEAN"],
-        "date": ["DATE"], "timestamp": ["TIMESTAMP WITHOUT TIME ZONE"],
-        "timestamptz": ["TIMESTAMP WITHOUT TIME ZONE"], "time": ["TIME WITHOUT TIME ZONE"],
-    },
-    "postgres": {
-        "string": ["TEXT", "VARCHAR", "VARCHAR({length})", "CHAR({length})"],
-        "integer": ["INTEGER", "BIGINT", "SMALLINT"], "bigint": ["BIGINT"],
-        "decimal": ["NUMERIC({precision}, {scale})"], "double": ["DOUBLE PRECISION", "REAL"],
-        "boolean": ["BOOLEAN"], "date": ["DATE"],
-        "timestamp": ["TIMESTAMP WITHOUT TIME ZONE", "TIMESTAMP WITH TIME ZONE"],
-        "timestamptz": ["TIMESTAMP WITH TIME ZONE"], "time": ["TIME WITHOUT TIME ZONE"],
-    },
-}
+    engine: {k: list(names[engine]) for k, names in by_field("gx_types").items() if engine in names}
+    for engine in ("duckdb", "postgres")}
 
 
 @dataclass(frozen=True)

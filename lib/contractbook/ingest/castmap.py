@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from contractbook import sqltext
 from contractbook.contract import Column
+from contractbook.contract.kinds import TYPE_KINDS, by_field
 
 # Java-style (ODCS `format`) tokens -> strptime tokens, longest first.
 _FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
                   ("ss", "%S"), ("SSSSSS", "%f"), ("XXX", "%z"), ("Z", "%z"))
-_DEFAULT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S",
-                    "timestamptz": "%Y-%m-%d %H:%M:%S%z"}
-_INT = r"^[+-]?[0-9]+$"
-_DOUBLE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
-_TIME = r"^[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?$"
+_DEFAULT_FORMATS = {k: f for k, f in by_field("datetime_format").items() if f}
 
 
 def _q(text: str) -> str:
@@ -56,21 +53,24 @@ def _boolean(col: Column, raw: str) -> str:
             f"WHEN 'false' THEN false WHEN 'f' THEN false WHEN '0' THEN false END")
 
 
-# kind -> strict cast of the raw VARCHAR to the column's DuckDB type, NULL when the value does
-# not fit. Strict on purpose: DuckDB's own casts round '1.5' to 2 and '12.345' to 12.35; nothing
-# is guessed. The type names come from the DDL registry (one map for DDL, checks and ingest).
-CASTS = {
-    "string": _string,
-    "integer": _regex_cast(_INT),
-    "bigint": _regex_cast(_INT),
-    "decimal": _decimal,
-    "double": _regex_cast(_DOUBLE),
-    "boolean": _boolean,
-    "date": _strptime,
-    "timestamp": _strptime,
-    "timestamptz": _strptime,
-    "time": _regex_cast(_TIME),
-}
+def _json(col: Column, raw: str) -> str:
+    shape = TYPE_KINDS[col.type.kind].json_type
+    return (f"CASE WHEN json_valid({raw}) AND json_type(CAST({raw} AS JSON)) = {_q(shape)} "
+            f"THEN CAST({raw} AS JSON) END")
+
+
+def _regex(col: Column, raw: str) -> str:
+    k = TYPE_KINDS[col.type.kind]
+    return _regex_cast(k.cast_regex or k.text_regex)(col, raw)
+
+
+# cast recipe (a kind's `cast` in TYPE_KINDS) -> strict cast of the raw VARCHAR to the column's
+# DuckDB type, NULL when the value does not fit. Strict on purpose: DuckDB's own casts round '1.5'
+# to 2 and '12.345' to 12.35; nothing is guessed. The type names come from the DDL registry.
+RECIPES = {"string": _string, "regex": _regex, "decimal": _decimal, "boolean": _boolean,
+           "strptime": _strptime, "json": _json}
+# kind -> its cast (a view of TYPE_KINDS).
+CASTS = {k: RECIPES[recipe] for k, recipe in by_field("cast").items()}
 
 
 def sql_type(col: Column, table: str = "") -> str:

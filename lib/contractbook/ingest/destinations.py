@@ -104,8 +104,8 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                 tested=True),
     Destination("postgres", "PostgreSQL server (loads via COPY)",
                 env=("DESTINATION__POSTGRES__CREDENTIALS",), identity="{host}:{port}/{database}",
-                permissions="CONNECT and CREATE on the database (dlt creates the schema `olist` and "
-                            "its staging schema), or USAGE+CREATE on an existing schema `olist`.",
+                permissions="CONNECT and CREATE on the database (dlt creates the schema `{schema}` and "
+                            "its staging schema), or USAGE+CREATE on an existing schema `{schema}`.",
                 tested=True),
     Destination("filesystem", "Delta tables in a folder (deltalake)", default_warehouse="data/delta",
                 table_format="delta", merge_strategy="upsert", tested=True,
@@ -127,7 +127,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__WAREHOUSE",
                      "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE"), identity="{host}/{database}",
                 permissions="a role with USAGE on the warehouse and database, CREATE SCHEMA on the "
-                            "database, and ownership (or CREATE TABLE/STAGE) in schema `olist`.",
+                            "database, and ownership (or CREATE TABLE/STAGE) in schema `{schema}`.",
                 extras=("dlt[snowflake]",),
                 settings='[destination.snowflake]\n# stage_name = "..."  # optional named stage\n'),
     Destination("databricks", "Databricks SQL warehouse / Unity Catalog (settings only, not run here)",
@@ -137,7 +137,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                      "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG"),
                 identity="{server_hostname}/{catalog}",
                 permissions="CAN USE on the SQL warehouse; USE CATALOG, CREATE SCHEMA on the "
-                            "catalog; USE SCHEMA, CREATE TABLE, MODIFY, SELECT on schema `olist`; "
+                            "catalog; USE SCHEMA, CREATE TABLE, MODIFY, SELECT on schema `{schema}`; "
                             "READ VOLUME/WRITE VOLUME if loading through a volume.",
                 extras=("dlt[databricks]",),
                 settings='[destination.databricks]\n# staging volume etc. go here\n'),

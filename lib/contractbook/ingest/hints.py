@@ -7,20 +7,10 @@ hints from `table_hints`, so the two cannot drift apart.
 from __future__ import annotations
 
 from contractbook.contract import Column, Contract, Table
+from contractbook.contract.kinds import by_field
 
-# portable kind -> dlt column hint fragment
-DLT_TYPES: dict[str, dict] = {
-    "string": {"data_type": "text"},
-    "integer": {"data_type": "bigint", "precision": 32},
-    "bigint": {"data_type": "bigint"},
-    "decimal": {"data_type": "decimal"},
-    "double": {"data_type": "double"},
-    "boolean": {"data_type": "bool"},
-    "date": {"data_type": "date"},
-    "timestamp": {"data_type": "timestamp", "timezone": False},
-    "timestamptz": {"data_type": "timestamp", "timezone": True},
-    "time": {"data_type": "time"},
-}
+# portable kind -> dlt column hint fragment (a view of TYPE_KINDS)
+DLT_TYPES: dict[str, dict] = by_field("dlt")
 
 # Tables without a primary key hold a full snapshot per file: reloaded with replace.
 NO_KEY_DISPOSITION = "replace"

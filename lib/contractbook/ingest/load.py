@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from contractbook.contract import Contract
+from contractbook.contract import Contract, naming
 from contractbook.sqltext import name_token
 
 from .destinations import Destination
 from .hints import METRICS_HINTS, rejects_hints, table_hints
 from .plan import qi
 
-DATASET = "olist"
 BATCH_ROWS = 250_000
 
 
@@ -39,8 +38,11 @@ def pipeline_name(contract: Contract, dest: Destination, location: str) -> str:
 
 
 def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".state/dlt",
-             dataset: str = DATASET, memory_limit: str | None = None, location: str | None = None):
-    """The dlt pipeline of one contract and warehouse, its state kept inside the project."""
+             dataset: str | None = None, memory_limit: str | None = None, location: str | None = None):
+    """The dlt pipeline of one contract and warehouse, its state kept inside the project.
+
+    dataset: default the contract's `servers` schema for the destination, else its name.
+    """
     _quiet_dlt()
     import dlt
 
@@ -49,7 +51,7 @@ def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".
     return dlt.pipeline(pipeline_name=pipeline_name(contract, dest, location),
                         pipelines_dir=str(Path(state_dir).resolve()),
                         destination=dest.build(warehouse, memory_limit),
-                        dataset_name=dataset)
+                        dataset_name=dataset or naming.dataset(contract, dest.name))
 
 
 def arrow_batches(con, sql: str, batch_rows: int = BATCH_ROWS, counter: dict | None = None,
@@ -140,6 +142,7 @@ class Loader:
         self.aborted = False
         self.error: BaseException | None = None
         self.streamed: dict[str, int] = {}
+        self.names = [n for t in tables for n in (t, f"{t}__rejects")]
         self.seconds: dict[str, float] = {}  # dlt extract / normalize / load wall seconds
         self.after_extract = None
         resources = []
@@ -150,7 +153,7 @@ class Loader:
                                                         f"work.{qi('rej_' + name)}",
                                                   f"{name}__rejects"),
                                       rejects_hints(contract, name), dest, holding))
-        if metrics is not None:
+        if metrics is not None and tables:  # no tables, no metrics rows: nothing to create
             def metrics_rows():
                 yield pa.Table.from_pylist(metrics(self.streamed))
             resources.append(resource(metrics_rows(), METRICS_HINTS, dest))
@@ -165,6 +168,8 @@ class Loader:
         yield from arrow_batches(self.con, sql, counter=self.streamed, key=key)
 
     def _extract(self, resources) -> None:
+        if not resources:  # a contract without tables: nothing to hand dlt
+            return
         try:
             self.pipe.extract(resources)
         except BaseException as e:  # re-raised by finish()
@@ -199,9 +204,15 @@ class Loader:
         if self.after_extract is not None:
             self.after_extract()
         extracted = time.perf_counter()
+        if not self.names:
+            return {}
         info = self.pipe.normalize()
         normalized = time.perf_counter()
         self.pipe.load().raise_on_failed_jobs()
         self.seconds = {"extract": extracted - started, "normalize": normalized - extracted,
                         "load": time.perf_counter() - normalized}
-        return dict(info.row_counts)
+        counts = dict(info.row_counts)
+        # dlt's naming convention (snake_case) renames e.g. `EventLog` to `event_log`: count by
+        # the contract's names
+        norm = self.pipe.default_schema.naming.normalize_path
+        return counts | {n: counts.get(norm(n), 0) for n in self.names if n not in counts}

@@ -6,6 +6,8 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contractbook.contract import naming
+
 from .plan import qi
 
 # DuckDB reject error types -> the defect kinds of the contract's CSV rules (<table>.csv.<kind>).
@@ -57,7 +59,8 @@ def source(con, table: str, columns: list[str], path: Path) -> Staged:
     fills Staged.rejects with the malformed records as it goes.
     """
     path = Path(path)
-    s = Staged(table, path, "", f"csvrej_{table}")
+    work = naming.work_name(table)  # the contract's name may hold spaces or quotes
+    s = Staged(table, path, "", f"csvrej_{work}")
     if not path.is_file():
         raise IngestError(f"{path}: file not found; expected one CSV per contract table "
                           f"named {table}.csv in the data directory")
@@ -85,10 +88,10 @@ def source(con, table: str, columns: list[str], path: Path) -> Staged:
         s.warnings.append(f"{path}: columns are in another order than the contract; matched by name")
     spec = "{" + ", ".join(f"{_lit(h)}: 'VARCHAR'" for h in header) + "}"
     con.execute(f"DROP TABLE IF EXISTS {s.rejects}")
-    con.execute(f"DROP TABLE IF EXISTS csvscan_{table}")
+    con.execute(f"DROP TABLE IF EXISTS csvscan_{work}")
     s.raw = (f"read_csv({_lit(str(path))}, columns={spec}, header=true, auto_detect=false, "
              f"delim=',', quote='\"', escape='\"', strict_mode=true, store_rejects=true, "
-             f"rejects_table='{s.rejects}', rejects_scan='csvscan_{table}', encoding='utf-8')")
+             f"rejects_table='{s.rejects}', rejects_scan='csvscan_{work}', encoding='utf-8')")
     return s
 
 

@@ -5,24 +5,12 @@ from __future__ import annotations
 import json
 
 from contractbook.contract import Column, Contract, Table
+from contractbook.contract.kinds import by_field
 
 DIALECT_URI = "https://json-schema.org/draft/2020-12/schema"
 GENERATOR = "contractbook.jsonschema"
-_TS = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?"
-
 # Portable type kind -> JSON Schema fragment for the value as it appears in a JSON record.
-TYPES: dict[str, dict] = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "bigint": {"type": "integer"},
-    "decimal": {"type": "number"},
-    "double": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-    "timestamp": {"type": "string", "pattern": _TS + "$"},
-    "timestamptz": {"type": "string", "pattern": _TS + r"(Z|[+-]\d{2}(:?\d{2})?)$"},
-    "time": {"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}(\.\d+)?$"},
-}
+TYPES: dict[str, dict] = by_field("json_schema")
 
 # Column attribute -> JSON Schema keyword (applied when the attribute is set).
 _KEYWORDS = (("pattern", "pattern"), ("minimum", "minimum"), ("maximum", "maximum"),

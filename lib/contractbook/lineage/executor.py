@@ -13,9 +13,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contractbook.reporting.executor import Serial as _Serial
-
 from contractbook.catalog.paths import project_root
+from contractbook.reporting.executor import Serial as _Serial
 
 LINEAGE_DIR = "data/lineage"
 BUILD_JOB = "contractbook.build"

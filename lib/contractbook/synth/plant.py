@@ -11,16 +11,19 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
 import numpy as np
 
+from contractbook.contract.kinds import by_field
+
+from . import plugins
+from .records import TS_FORMAT, esc, line, set_value
 from .spec import KINDS, Spec
 from .targets import HEX32, Target, targets
 
-TS_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Text a duplicate gets in numeric columns a SQL rule sums, so the copy leaves every total alone.
 NEUTRAL = {"integer": "0", "bigint": "0", "double": "0.0"}
 
@@ -39,18 +42,6 @@ class Event:
     def order(self) -> tuple:
         """Position in the file: before clean row `row` (replace) or after it (insert)."""
         return (self.row, 1, self.seq) if self.op == "replace" else (self.row + 1, 0, self.seq)
-
-
-def esc(v: str | None) -> str:
-    """One CSV field with RFC 4180 minimal quoting; None is empty."""
-    if v is None:
-        return ""
-    return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\n\r') else v
-
-
-def line(values) -> bytes:
-    """A complete UTF-8 CSV record with its LF."""
-    return (",".join(esc(v) for v in values) + "\n").encode("utf-8")
 
 
 class Ctx:
@@ -72,11 +63,30 @@ class Ctx:
         """JSON object of the primary-key values as written."""
         return json.dumps({k: values[self.i(k)] for k in self.table.primary_key}, ensure_ascii=False)
 
+    def _fresh_matching(self, col, taken: set) -> str:
+        import random
+
+        import rstr
+
+        gen = rstr.Rstr(random.Random(int(self.rng.integers(2**31))))
+        for _ in range(1000):
+            v = gen.xeger(col.pattern)
+            if v not in taken and re.search(col.pattern, v):
+                taken.add(v)
+                return v
+        raise ValueError(f"column {col.name!r}: no fresh value matching {col.pattern!r}")
+
     def fresh(self, column: str, like: str | None) -> str:
         """A new value for column that exists nowhere in the table (hex ids, or `<value>_<n>`)."""
         if self.table.column(column).pattern == HEX32:
             return bytes(self.rng.integers(0, 256, 16, dtype=np.uint8)).hex()
         taken = self._existing(column)
+        col = self.table.column(column)
+        if col.type.kind in ("integer", "bigint"):  # stay an integer, beyond any key in use
+            self.counter += 1
+            return str(max((int(x) for x in taken if x), default=0) + 1_000_000 + self.counter)
+        if col.pattern:  # stay within the pattern
+            return self._fresh_matching(col, taken)
         while True:
             self.counter += 1
             candidate = f"{like or column}_{self.counter + 1}"  # _2, _3, ... like the data's own
@@ -102,8 +112,9 @@ def _break_pattern(col, v: str) -> str:
 
 def _break_allowed(col, v: str) -> str:
     limit = col.type.length or len(v) + 4
+    allowed = {str(a) for a in col.allowed_values}
     for candidate in (v.upper(), "pix", f"{v}_x"):
-        if candidate not in col.allowed_values and len(candidate) <= limit:
+        if candidate not in allowed and len(candidate) <= limit:
             return candidate
     raise ValueError(f"cannot find a value outside the allowed values of {col.name!r}")
 
@@ -123,19 +134,29 @@ def _bad_timestamp(v: str) -> str:
     return datetime.strptime(v, TS_FORMAT).strftime("%d/%m/%Y %H:%M")  # Brazilian day-first
 
 
-# Column kind -> a text that does not cast to that kind (how such values arrive in practice).
-TYPE_BREAKERS = {
-    "integer": lambda v: "N/A", "bigint": lambda v: "N/A",
-    "double": lambda v: v.replace(".", ",") if "." in v else v + ",5",
-    "decimal": lambda v: v.replace(".", ","),
-    "timestamp": _bad_timestamp,
+def _day_first(v: str) -> str:
+    """A date or timestamp text written day-first (timestamps keep the Olist form exactly)."""
+    try:
+        return _bad_timestamp(v)
+    except ValueError:
+        return re.sub(r"^(\d{4})-(\d{2})-(\d{2})", r"\3/\2/\1", v)
+
+
+# Breaker recipe (a kind's `breaker` in TYPE_KINDS) -> a text that does not cast to that kind,
+# written the way such values arrive in practice.
+BREAKERS = {
+    "not_a_number": lambda v: "N/A",
+    "decimal_comma": lambda v: v.replace(".", ",") if "." in v else v + ",5",
+    "day_first": _day_first,
+    "not_a_boolean": lambda v: "maybe",
+    "not_a_time": lambda v: v.replace(":", "h", 1),
+    "json": lambda v: "{" + v.strip("{}[]") + ",",
 }
+# Column kind -> its breaker (a view of TYPE_KINDS).
+TYPE_BREAKERS = {k: BREAKERS[b] for k, b in by_field("breaker").items() if b}
 
 
-def _set(ctx: Ctx, values: list, column: str, text) -> list:
-    out = list(values)
-    out[ctx.i(column)] = text
-    return out
+_set = set_value
 
 
 def _value_defect(ctx: Ctx, values: list, column: str, text) -> tuple[str, bytes, str]:
@@ -193,28 +214,10 @@ def _unique(ctx, t, v, k):
     return "insert", line(new), ctx.key(new)
 
 
-# Orphans the public data really has (two categories without a translation); else a fresh value.
-ORPHANS = {"products.product_category_name": ("pc_gamer", "portateis_cozinha_e_preparadores_de_alimentos")}
-
-
 def _foreign_key(ctx, t, v, k):
-    known = ORPHANS.get(f"{t.table}.{t.column}")
+    known = ctx.plugin.orphans.get(f"{t.table}.{t.column}")
     orphan = known[k % len(known)] if known else ctx.fresh(t.column, v[ctx.i(t.column)])
     return _value_defect(ctx, v, t.column, orphan)
-
-
-def _timestamps_out_of_order(ctx, t, v, k):
-    purchase = datetime.strptime(v[ctx.i("order_purchase_timestamp")], TS_FORMAT)
-    approved = purchase - timedelta(hours=int(ctx.rng.integers(1, 48)))
-    new = _set(ctx, v, "order_approved_at", approved.strftime(TS_FORMAT))
-    return "replace", line(new), ctx.key(new)
-
-
-def _payment_total(ctx, t, v, k):
-    col = ctx.table.column("payment_value")
-    value = Decimal(v[ctx.i("payment_value")]) + Decimal(10 + int(ctx.rng.integers(0, 90)))
-    new = _set(ctx, v, "payment_value", f"{value:.{col.type.scale}f}")
-    return "replace", line(new), ctx.key(new)
 
 
 def _fresh_copy(ctx, v) -> list:
@@ -258,11 +261,6 @@ def _encoding(ctx, t, v, k):
     return "insert", b",".join(fields) + b"\n", "{}"
 
 
-SQL_PLANTERS = {
-    "orders.sql.order_timestamps_ordered": _timestamps_out_of_order,
-    "order_payments.sql.payments_match_items": _payment_total,
-}
-
 PLANTERS = {
     "required": _required, "type": _type, "primary_key": _primary_key, "unique": _unique,
     "allowed_values": _breaker(_break_allowed), "pattern": _breaker(_break_pattern),
@@ -273,13 +271,6 @@ PLANTERS = {
 
 # --- eligible source rows: SQL over the clean tables (each has a `_row` column: its position) ---
 
-ELIGIBLE = {
-    "orders.sql.order_timestamps_ordered":
-        "SELECT _row FROM orders WHERE order_approved_at IS NOT NULL",
-    "order_payments.sql.payments_match_items":  # an order with items: the rule compares both
-        "SELECT p._row FROM order_payments AS p SEMI JOIN order_items AS i "
-        "ON p.order_id = i.order_id WHERE p.payment_sequential = 1",
-}
 VALUE_KINDS = ("required", "type", "allowed_values", "pattern", "range", "foreign_key")
 
 
@@ -319,9 +310,9 @@ def _mask(src: Rows, table: str, sql: str) -> np.ndarray:
     return out
 
 
-def _choose(contract, src: Rows, spec: Spec, facts, rng) -> list[tuple[Target, np.ndarray]]:
+def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[Target, np.ndarray]]:
     """Source rows per target: distinct rows for changed records, eligible where a planter needs."""
-    found = targets(contract)
+    found = targets(contract, plugin.sql_planters)
     rows = {t: src.count(t) for t in contract.table_names}
     used = {t: np.zeros(rows[t], dtype=bool) for t in contract.table_names}
     free: dict[str, np.ndarray] = {}  # rows whose next sequence number is free
@@ -332,8 +323,8 @@ def _choose(contract, src: Rows, spec: Spec, facts, rng) -> list[tuple[Target, n
                 continue
             malformed = kind.startswith("csv_")  # fresh copies: any row will do, it stays as is
             ok = np.ones(rows[target.table], dtype=bool) if malformed else ~used[target.table]
-            if target.rule_id in ELIGIBLE:
-                ok &= _mask(src, target.table, ELIGIBLE[target.rule_id])
+            if target.rule_id in plugin.eligible:
+                ok &= _mask(src, target.table, plugin.eligible[target.rule_id])
             if kind in VALUE_KINDS and facts.summed(target.table):
                 if target.table not in free:
                     free[target.table] = _mask(src, target.table,
@@ -360,7 +351,7 @@ def _place(target: Target, op: str, row: int, n: int, rng) -> int:
     return row
 
 
-def plan(contract, src: Rows, spec: Spec, seed: int) -> dict[str, list[Event]]:
+def plan(contract, src: Rows, spec: Spec, seed: int, plugin=None) -> dict[str, list[Event]]:
     """Events per table for spec, from the clean tables `src` gives access to."""
     from .targets import Facts
 
@@ -368,8 +359,9 @@ def plan(contract, src: Rows, spec: Spec, seed: int) -> dict[str, list[Event]]:
     if spec.empty:
         return events
     rng = np.random.default_rng([seed, 99])
-    facts = Facts(contract)
-    picks = _choose(contract, src, spec, facts, rng)
+    plugin = plugin or plugins.for_contract(contract)
+    facts = Facts(contract, plugin.sql_planters)
+    picks = _choose(contract, src, spec, facts, rng, plugin)
     for table in contract.table_names:
         mine = [(t, r) for t, r in picks if t.table == table]
         if not mine:
@@ -377,8 +369,10 @@ def plan(contract, src: Rows, spec: Spec, seed: int) -> dict[str, list[Event]]:
         allrows = np.concatenate([r for _, r in mine])
         text = dict(zip(allrows.tolist(), src.texts(table, allrows), strict=True))
         ctx = Ctx(contract.table(table), rng, _existing(src, contract.table(table)), facts)
+        ctx.plugin = plugin
         for target, chosen in mine:
-            planter = SQL_PLANTERS[target.rule_id] if target.kind == "sql" else PLANTERS[target.kind]
+            planter = (plugin.sql_planters[target.rule_id] if target.kind == "sql"
+                       else PLANTERS[target.kind])
             for k, row in enumerate(chosen.tolist()):
                 op, data, key = planter(ctx, target, text[row], k)
                 at = _place(target, op, row, src.count(table), rng)
@@ -399,3 +393,12 @@ def _existing(src: Rows, table) -> Callable[[str], set]:
             cache[column] = {r[table.column_names.index(column)] for r in src.texts(table.name, rows)}
         return cache[column]
     return existing
+
+
+def __getattr__(name: str):
+    """SQL_PLANTERS / ELIGIBLE / ORPHANS: the Olist plug-in's (where they used to live)."""
+    if name in ("SQL_PLANTERS", "ELIGIBLE", "ORPHANS"):
+        from . import olist
+
+        return getattr(olist, name)
+    raise AttributeError(name)

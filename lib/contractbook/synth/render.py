@@ -7,18 +7,13 @@ import io
 import re
 
 from contractbook import sqltext
+from contractbook.contract.kinds import KINDS
 
 # Column kind -> DuckDB expression turning a typed value into its CSV text (NULL stays NULL = empty).
-TEXT_SQL = {
-    "string": "CAST({c} AS VARCHAR)",
-    "integer": "CAST({c} AS VARCHAR)",
-    "bigint": "CAST({c} AS VARCHAR)",
-    "decimal": "CAST({c} AS VARCHAR)",
-    "double": "CAST({c} AS VARCHAR)",
-    "timestamp": "CAST({c} AS VARCHAR)",  # the generator hands timestamps over as text
-}
+# Generators hand dates, times, timestamps and JSON over as text already.
+TEXT_SQL = dict.fromkeys(KINDS, "CAST({c} AS VARCHAR)")
 # Kinds whose text can hold a delimiter, a quote or a line break and so may need RFC 4180 quoting.
-QUOTABLE = {"string"}
+QUOTABLE = {"string", "object", "array", "map"}
 
 
 def _q(name: str) -> str:
@@ -36,6 +31,8 @@ def needs_quoting(col) -> bool:
     """False when no value of the column can hold a delimiter, quote or line break."""
     if col.type.kind not in QUOTABLE:
         return False
+    if col.type.kind != "string":
+        return True
     if col.allowed_values is not None:
         return any(re.search(r'[,"\r\n]', str(v)) for v in col.allowed_values)
     if col.pattern:  # anchored character classes only, e.g. ^[0-9a-f]{32}$

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from . import columns, pools, world
+from . import plugins
 from .plant import plan
 from .render import header, lines_sql, text_sql
 from .spec import KINDS
@@ -74,15 +74,16 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    w = world.build(n_orders, seed, pools.build(seed))
-    typed = {t.name: columns.table(w, t) for t in contract.tables}
-    say(f"simulated {n_orders:,} orders in {time.perf_counter() - t0:.2f} s")
+    plugin = plugins.for_contract(contract)
+    typed = plugin.tables(contract, n_orders, seed)
+    say(f"simulated {n_orders:,} {'orders' if plugin.name == 'olist' else 'rows per table'} "
+        f"({plugin.name}) in {time.perf_counter() - t0:.2f} s")
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
     with contextlib.suppress(duckdb.Error):  # Jupyter without ipywidgets refuses the setting
         con.execute("SET enable_progress_bar = false")
 
-    events = plan(contract, _DuckRows(con, contract, typed), spec, seed)
+    events = plan(contract, _DuckRows(con, contract, typed), spec, seed, plugin)
     manifest, rows = [], {}
     for t in contract.tables:
         t1 = time.perf_counter()

@@ -33,8 +33,9 @@ class Target:
 class Facts:
     """What the isolation principles need to know about the contract, computed once."""
 
-    def __init__(self, contract):
+    def __init__(self, contract, sql_planters=()):
         self.contract = contract
+        self.sql_planters = set(sql_planters)  # SQL rule ids the contract's plug-in can break
         rels = contract.relationships
         self.referenced = {r.to_table for r in rels}
         self.fk_source = {(r.table, c) for r in rels for c in r.columns}
@@ -138,10 +139,8 @@ def _foreign_key(f: Facts) -> list[Target]:
 
 
 def _sql(f: Facts) -> list[Target]:
-    from .plant import SQL_PLANTERS
-
     return [Target("sql", r.id, r.table) for r in f.contract.rules
-            if r.kind == "sql" and r.id in SQL_PLANTERS]
+            if r.kind == "sql" and r.id in f.sql_planters]
 
 
 def _malformed(kind: str, suffix: str, need_text: bool = False):
@@ -167,7 +166,14 @@ TARGETS = {
 }
 
 
-def targets(contract) -> dict[str, list[Target]]:
-    """Every defect kind -> the rules it can break in this contract, in planting order."""
-    f = Facts(contract)
+def targets(contract, sql_planters=None) -> dict[str, list[Target]]:
+    """Every defect kind -> the rules it can break in this contract, in planting order.
+
+    sql_planters: the SQL rule ids a plug-in can break (default: the contract's plug-in's).
+    """
+    if sql_planters is None:
+        from .plugins import for_contract
+
+        sql_planters = for_contract(contract).sql_planters
+    f = Facts(contract, sql_planters)
     return {kind: fn(f) for kind, fn in TARGETS.items()}

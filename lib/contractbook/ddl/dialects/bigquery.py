@@ -22,4 +22,5 @@ DIALECT = Dialect(
         "table_comment": "ALTER TABLE {table} SET OPTIONS (description = {text});",
         "column_comment": "ALTER TABLE {table} ALTER COLUMN {column} SET OPTIONS (description = {text});",
     },
+    max_identifier_bytes=300, identifier_limit_note=' (column names; tables 1024)',
 )

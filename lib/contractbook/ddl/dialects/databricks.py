@@ -23,4 +23,5 @@ DIALECT = Dialect(
             if k not in ("widen_type", "add_unique", "drop_unique")} | {
         "column_comment": "ALTER TABLE {table} ALTER COLUMN {column} COMMENT {text};",
     },
+    max_identifier_bytes=255, identifier_limit_note='',
 )

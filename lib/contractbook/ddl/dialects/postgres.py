@@ -15,4 +15,6 @@ DIALECT = Dialect(
         "create_index": "CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns});",
         "drop_index": "DROP INDEX IF EXISTS {qname};",
     },
+    max_identifier_bytes=63,
+    identifier_limit_note=" (NAMEDATALEN - 1; longer names are silently truncated)",
 )

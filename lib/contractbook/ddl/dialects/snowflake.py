@@ -13,4 +13,5 @@ DIALECT = Dialect(
     key_note="informational: Snowflake enforces only NOT NULL",
     # Snowflake alters types only towards longer VARCHAR or more NUMBER precision.
     alters=dict(STANDARD_ALTERS),
+    max_identifier_bytes=255, identifier_limit_note='',
 )
