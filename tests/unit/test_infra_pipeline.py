@@ -39,7 +39,12 @@ def test_task_follows_the_conventions(task):
 
 
 def test_executor_is_quiet_off_a_terminal():
-    assert SPEC["executor"] == {"dotted_path": "contractbook.reporting.executor.Serial"}
+    # the lineage executor (START/COMPLETE/FAIL events) is the quiet executor plus lineage
+    from contractbook.lineage.executor import Serial
+    from contractbook.reporting.executor import Serial as Quiet
+
+    assert SPEC["executor"] == {"dotted_path": "contractbook.lineage.executor.Serial"}
+    assert issubclass(Serial, Quiet)
 
 
 @pytest.mark.parametrize("task", TASKS, ids=[t["name"] for t in TASKS])

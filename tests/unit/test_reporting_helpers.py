@@ -66,7 +66,7 @@ def test_task_io_reads_pipeline_yaml_when_nothing_is_injected(monkeypatch):
     upstream, product = task_io("gx-checks")
     assert product["nb"] == str(ROOT / "reports" / "gx-checks.html")
     assert upstream["generate-data"]["data"] == str(ROOT / "data" / "raw")
-    assert upstream["ingest"]["data"] == str(ROOT / "data" / "warehouse.duckdb")
+    assert upstream["ingest"]["receipt"] == str(ROOT / "data" / "ingest-duckdb.json")
     injected = task_io("gx-checks", {"ingest": {"data": "/w"}}, {"nb": "/r.html"})
     assert injected.product == {"nb": "/r.html"} and injected.upstream == {"ingest": {"data": "/w"}}
 

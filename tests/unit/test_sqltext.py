@@ -66,7 +66,8 @@ def test_other_dialects_parse_literals_back_exactly(dialect, text):
 @pytest.mark.parametrize("text", CORPUS)
 def test_other_dialects_parse_identifiers_back_exactly(dialect, text):
     tree = sqlglot.parse_one(f"SELECT 1 AS {sqltext.ident(text, dialect)}", read=dialect)
-    assert tree.find(exp.Alias).alias == (text.upper() if dialect == "snowflake" else text)
+    folds = dialect == "snowflake" and sqltext._FOLDABLE.match(text)  # plain lower-case names
+    assert tree.find(exp.Alias).alias == (text.upper() if folds else text)
 
 
 def test_bigquery_identifiers_use_its_escape_sequences():

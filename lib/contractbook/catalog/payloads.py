@@ -43,7 +43,8 @@ from .sources import sources
 DATA_TYPES = {"string": DataType.VARCHAR, "integer": DataType.INT, "bigint": DataType.BIGINT,
               "decimal": DataType.DECIMAL, "double": DataType.DOUBLE, "boolean": DataType.BOOLEAN,
               "date": DataType.DATE, "timestamp": DataType.TIMESTAMP,
-              "timestamptz": DataType.TIMESTAMPZ, "time": DataType.TIME}
+              "timestamptz": DataType.TIMESTAMPZ, "time": DataType.TIME,
+              "object": DataType.JSON, "array": DataType.ARRAY, "map": DataType.MAP}
 
 # Classification of the contract's `classification` values, and contract tags -> built-in tags.
 CLASSIFICATION = "ContractClassification"

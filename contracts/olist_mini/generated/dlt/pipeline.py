@@ -171,5 +171,5 @@ if __name__ == "__main__":
     # DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:5432/db
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     pipeline = dlt.pipeline(pipeline_name='olist_mini_standalone', pipelines_dir=".state/dlt",
-                            destination=os.environ.get("DESTINATION", "duckdb"), dataset_name="olist")
+                            destination=os.environ.get("DESTINATION", "duckdb"), dataset_name='olist')
     print(pipeline.run(olist_mini(sys.argv[1] if len(sys.argv) > 1 else "data/raw")))
