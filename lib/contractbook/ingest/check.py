@@ -11,7 +11,7 @@ import numpy as np
 
 from contractbook.contract import Contract
 from contractbook.reading.files import ReadError
-from contractbook.reading.stage import stage
+from contractbook.reading.stage import empty, stage
 
 from .plan import pair_queries, qi, raw_value, typed_query, verdict_query
 
@@ -30,6 +30,7 @@ class TableCheck:
     warnings: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    error: str | None = None  # the file could not be read at all: nothing of it loaded
 
     @property
     def accepted_sql(self) -> str:
@@ -89,17 +90,19 @@ def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
 
 def check_table(con, contract: Contract, table: str, data_dir: Path, run: dict,
                 fk_policy: dict | None = None, path: Path | None = None,
-                work_dir: Path | None = None) -> TableCheck:
+                work_dir: Path | None = None, failed: str | None = None) -> TableCheck:
     """Read, type and check one table in one pass; its accepted rows become view ok.<table>.
 
     work.chk_<table> holds the typed rows (rowid = record order in the file); work.bad_<table>
     only the rows that broke a rule, with their reasons and warnings. path defaults to
-    data_dir/<table>.csv; work_dir holds the reader's temporary copies.
+    data_dir/<table>.csv; work_dir holds the reader's temporary copies. failed: the reason the
+    file could not be read; the table is then built empty (other tables go on).
     """
     started = time.perf_counter()
     t = contract.table(table)
-    res = TableCheck(table, Path(path) if path else Path(data_dir) / f"{table}.csv")
-    src = stage(con, table, t.column_names, res.path, work_dir or Path(data_dir) / ".staging")
+    res = TableCheck(table, Path(path) if path else Path(data_dir) / f"{table}.csv", error=failed)
+    src = (empty(table, t.column_names, res.path) if failed else
+           stage(con, table, t.column_names, res.path, work_dir or Path(data_dir) / ".staging"))
     res.notes += src.warnings
     n = _names(table)
     try:

@@ -74,7 +74,9 @@ def positions(b: np.ndarray, value: int) -> np.ndarray:
 
 
 def count_before(b: np.ndarray, value: int, at: np.ndarray) -> np.ndarray:
-    """For each sorted offset in at, how many bytes equal to value lie before it."""
+    """For each offset in at, how many bytes equal to value lie before it."""
+    order = np.argsort(at, kind="stable")
+    at = at[order]
     out = np.zeros(at.size, np.int64)
     total = 0
     for s in range(0, b.size, CHUNK):
@@ -83,7 +85,9 @@ def count_before(b: np.ndarray, value: int, at: np.ndarray) -> np.ndarray:
         out[lo:hi] = total + np.searchsorted(hits, at[lo:hi] - s)
         total += hits.size
     out[np.searchsorted(at, b.size):] = total  # offsets at the end of the data
-    return out
+    result = np.empty_like(out)
+    result[order] = out
+    return result
 
 
 _bad_utf8: list[int] = []

@@ -143,10 +143,9 @@ def _columns(s: Staged, header: list[str], columns: list[str]) -> list[str]:
 
 
 def _empty(s: Staged, columns: list[str], why: str) -> Staged:
+    e = empty(s.table, columns, s.path)
     s.warnings.append(f"{s.path}: {why}; read as 0 rows")
-    s.raw = ("(SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns)
-             + " LIMIT 0)")
-    s.header, s.present = list(columns), list(columns)
+    s.raw, s.header, s.present = e.raw, e.header, e.present
     return s
 
 
@@ -231,6 +230,15 @@ def stage_native(con, s: Staged, columns: list[str]) -> Staged:
     s.line = np.arange(1, s.records + 1, dtype=np.int64)
     s.offset = np.full(s.records, -1, np.int64)
     s.length = np.full(s.records, -1, np.int64)
+    return s
+
+
+def empty(table: str, columns: list[str], path: str | Path) -> Staged:
+    """A staged table with no rows (for a file that could not be read)."""
+    s = Staged(table, InputFile(Path(path), "csv", None))
+    s.raw = ("(SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns)
+             + " LIMIT 0)")
+    s.header, s.present = list(columns), list(columns)
     return s
 
 
