@@ -172,13 +172,22 @@ def _write_good(data: bytes, r: Records, path: Path) -> np.ndarray:
     return starts
 
 
-def stage_csv(con, s: Staged, columns: list[str], work_dir: Path) -> Staged:
+def head(data: bytes, n: int) -> bytes:
+    """The header and the first n records of CSV bytes (whole records only)."""
+    r = split(data)
+    return data if r.n <= n else data[:int(r.stop[n - 1]) if n else r.header_stop]
+
+
+def stage_csv(con, s: Staged, columns: list[str], work_dir: Path, limit: int | None = None
+              ) -> Staged:
     data = read_bytes(s.file)
+    if limit is not None:
+        data = head(data[:max(1 << 20, 4096 * (limit + 1))], limit)
     r = split(data)
     if not r.header:
         return _empty(s, columns, "empty file (no header)")
     s.header = r.header
-    cols = _columns(s, r.header, columns)
+    cols = _columns(s, r.header, r.header if columns is None else columns)
     s.records = r.n
     if r.blank_lines:
         s.warnings.append(f"{s.path}: {r.blank_lines} empty line(s) skipped (not records)")
@@ -189,9 +198,9 @@ def stage_csv(con, s: Staged, columns: list[str], work_dir: Path) -> Staged:
     s.length = r.end[good] - r.start[good]
     n = next(_ids)
     s.rejects = f"_csvrej_{n}"
-    if r.pristine and s.file.compression is None:
+    if r.pristine and s.file.compression is None and limit is None:
         src, compression = s.path, "none"
-    elif r.pristine:
+    elif r.pristine and limit is None:
         src, compression = s.path, s.file.compression
     else:
         work_dir.mkdir(parents=True, exist_ok=True)
@@ -212,7 +221,7 @@ def stage_csv(con, s: Staged, columns: list[str], work_dir: Path) -> Staged:
     return s
 
 
-def stage_native(con, s: Staged, columns: list[str]) -> Staged:
+def stage_native(con, s: Staged, columns: list[str], limit: int | None = None) -> Staged:
     """Parquet or JSON Lines: DuckDB reads it; columns matched by name, cast to VARCHAR."""
     fn = {"parquet": "read_parquet($src_path)",
           "jsonl": "read_json($src_path, format='newline_delimited')"}[s.file.format]
@@ -224,9 +233,11 @@ def stage_native(con, s: Staged, columns: list[str]) -> Staged:
         raise ReadError(f"{s.path}: not readable as {s.file.format} "
                         f"({str(e).splitlines()[0][:200]}); fix or re-export the file") from None
     s.header = names
-    _columns(s, names, columns)
+    _columns(s, names, names if columns is None else columns)
     cols = ", ".join(f"CAST({qi(c)} AS VARCHAR) AS {qi(c)}" for c in s.present)
-    s.raw = f"(SELECT {cols or 'NULL AS _none'} FROM {fn})"
+    s.records = s.records if limit is None else min(limit, s.records)
+    s.raw = (f"(SELECT {cols or 'NULL AS _none'} FROM {fn}"
+             + ("" if limit is None else f" LIMIT {int(limit)}") + ")")
     s.line = np.arange(1, s.records + 1, dtype=np.int64)
     s.offset = np.full(s.records, -1, np.int64)
     s.length = np.full(s.records, -1, np.int64)
@@ -242,10 +253,27 @@ def empty(table: str, columns: list[str], path: str | Path) -> Staged:
     return s
 
 
-def stage(con, table: str, columns: list[str], path: str | Path, work_dir: str | Path) -> Staged:
-    """Stage path (CSV, Parquet or JSON Lines, plain, gzip or zstd) for table; see module doc."""
+def stage(con, table: str, columns: list[str] | None, path: str | Path, work_dir: str | Path,
+          limit: int | None = None) -> Staged:
+    """Stage path (CSV, Parquet or JSON Lines, plain, gzip or zstd) for table; see module doc.
+
+    limit: only the first records (a sample; a record cut by the first MB may be malformed).
+    columns None: the file's own header.
+    """
     f = identify(path)
     s = Staged(table, f)
     if f.format in ("parquet", "jsonl"):
-        return stage_native(con, s, columns)
-    return stage_csv(con, s, columns, Path(work_dir))
+        return stage_native(con, s, columns, limit)
+    return stage_csv(con, s, columns, Path(work_dir), limit)
+
+
+def rows(con, s: Staged) -> list[dict]:
+    """The staged rows as dicts (small data: samples, tests), each with its `_line`."""
+    cur = con.execute(f"SELECT * FROM {s.raw}", s.params)
+    names = [d[0] for d in cur.description]
+    out = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    s.settle(con)
+    s.discard()
+    for row, line in zip(out, s.line.tolist(), strict=True):
+        row["_line"] = line
+    return out
