@@ -31,8 +31,7 @@ def read(path: str | Path) -> Read:
         s = stage(con, "t", None, path, work)
         got = rows(con, s)
     out = Read(header=s.header)
-    names = [n for n in s.header]
-    out.records = [(r["_line"], [r[n] or "" for n in names]) for r in got]
+    out.records = [(r["_line"], [r[f"c{i}"] or "" for i in range(len(s.header))]) for r in got]
     out.malformed = sorted(zip(s.malformed.line, s.malformed.kind, strict=True))
     return out
 
@@ -55,3 +54,13 @@ def load(con, directory: str | Path, contract, prefix: str = "raw_") -> dict[str
         con.unregister("_readback")
         reads[t.name] = r
     return reads
+
+
+def frame(path: str | Path, table):
+    """The well-formed records of path as text, indexed by physical line (pandas)."""
+    import pandas as pd
+
+    r = read(path)
+    idx = r.header.index
+    data = {c: [f[idx(c)] or None for _, f in r.records] for c in table.column_names}
+    return pd.DataFrame(data, index=pd.Index([line for line, _ in r.records], name="line"))

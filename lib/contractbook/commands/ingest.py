@@ -12,7 +12,11 @@ def add_arguments(p) -> None:
     from contractbook.ingest.destinations import DESTINATIONS
 
     p.add_argument("contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml")
-    p.add_argument("--data", required=True, help="directory holding one <table>.csv per contract table")
+    p.add_argument("--data", required=True, help="directory holding one input file per contract "
+                   "table (<table>.csv, or as the --server names them; CSV, Parquet, JSON Lines)")
+    p.add_argument("--server", default=None,
+                   help="contract file server naming the input files, e.g. kaggle (default: "
+                        "$CONTRACTBOOK_SERVER, else <table>.csv)")
     p.add_argument("--destination", default=os.environ.get("CONTRACTBOOK_DESTINATION", "duckdb"),
                    help=f"one of {', '.join(DESTINATIONS)} (default: $CONTRACTBOOK_DESTINATION or "
                         "duckdb); credentials come only from the environment or .dlt/secrets.toml")
@@ -49,7 +53,7 @@ def run(args) -> int:
     try:
         result = ingest(load(args.contract), args.data, args.destination, args.warehouse,
                         rejects_dir=args.rejects, state_dir=args.state, fk_policy=policy,
-                        duckdb_config=duckdb_config(args.memory_limit))
+                        duckdb_config=duckdb_config(args.memory_limit), server=args.server)
     except (IngestError, ValueError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2

@@ -119,12 +119,18 @@ class Staged:
         m.raw.append(raw), m.offset.append(offset)
 
 
-def _columns(s: Staged, header: list[str], columns: list[str]) -> list[str]:
-    """Header position of each contract column (exact name); warnings about the rest."""
+def _columns(s: Staged, header: list[str], columns: list[str] | None) -> list[str]:
+    """Header position of each contract column (exact name); warnings about the rest.
+
+    columns None: every header column, named by position (c0, c1, ...; header names may
+    differ only in case, which DuckDB would not tell apart).
+    """
+    positional = columns is None
+    columns = header if positional else columns
     pos = {}
     for i, h in enumerate(header):
         pos.setdefault(h, []).append(i)
-    dupes = sorted(c for c in columns if len(pos.get(c, [])) > 1)
+    dupes = sorted({c for c in columns if len(pos.get(c, [])) > 1})
     if dupes:
         raise ReadError(f"{s.path}: the header names column(s) {dupes} more than once; "
                         "name each column once")
@@ -139,11 +145,13 @@ def _columns(s: Staged, header: list[str], columns: list[str]) -> list[str]:
                           f"{shown}; ignored")
     if [h for h in header if h in columns] != s.present:
         s.warnings.append(f"{s.path}: columns are in another order than the contract; matched by name")
+    if positional:
+        return [f"c{i}" for i in range(len(header))]
     return [f"c{pos[c][0]} AS {qi(c)}" for c in s.present]
 
 
-def _empty(s: Staged, columns: list[str], why: str) -> Staged:
-    e = empty(s.table, columns, s.path)
+def _empty(s: Staged, columns: list[str] | None, why: str) -> Staged:
+    e = empty(s.table, columns or [], s.path)
     s.warnings.append(f"{s.path}: {why}; read as 0 rows")
     s.raw, s.header, s.present = e.raw, e.header, e.present
     return s
@@ -187,7 +195,7 @@ def stage_csv(con, s: Staged, columns: list[str], work_dir: Path, limit: int | N
     if not r.header:
         return _empty(s, columns, "empty file (no header)")
     s.header = r.header
-    cols = _columns(s, r.header, r.header if columns is None else columns)
+    cols = _columns(s, r.header, columns)
     s.records = r.n
     if r.blank_lines:
         s.warnings.append(f"{s.path}: {r.blank_lines} empty line(s) skipped (not records)")
@@ -233,7 +241,7 @@ def stage_native(con, s: Staged, columns: list[str], limit: int | None = None) -
         raise ReadError(f"{s.path}: not readable as {s.file.format} "
                         f"({str(e).splitlines()[0][:200]}); fix or re-export the file") from None
     s.header = names
-    _columns(s, names, names if columns is None else columns)
+    _columns(s, names, columns)
     cols = ", ".join(f"CAST({qi(c)} AS VARCHAR) AS {qi(c)}" for c in s.present)
     s.records = s.records if limit is None else min(limit, s.records)
     s.raw = (f"(SELECT {cols or 'NULL AS _none'} FROM {fn}"
@@ -247,8 +255,8 @@ def stage_native(con, s: Staged, columns: list[str], limit: int | None = None) -
 def empty(table: str, columns: list[str], path: str | Path) -> Staged:
     """A staged table with no rows (for a file that could not be read)."""
     s = Staged(table, InputFile(Path(path), "csv", None))
-    s.raw = ("(SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns)
-             + " LIMIT 0)")
+    s.raw = ("(SELECT " + (", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns)
+                           or "NULL AS _none") + " LIMIT 0)")
     s.header, s.present = list(columns), list(columns)
     return s
 

@@ -15,7 +15,8 @@ def _orders(query: str, out_dir):
 
     con = duckdb.connect()
     with tempfile.TemporaryDirectory() as work:
-        s = stage(con, "orders", None, Path(out_dir) / "orders.csv", work)
+        s = stage(con, "orders", ["order_status", "order_purchase_timestamp"],
+                  Path(out_dir) / "orders.csv", work)
         return con.execute(query.replace("{orders}", s.raw), s.params).df()
 
 
