@@ -67,27 +67,22 @@ class Records:
         return (not self.bad.size and not self.blank_lines and self.newline != "mixed")
 
 
+def special_positions(data: bytes, b: np.ndarray) -> dict[int, np.ndarray]:
+    """{byte value: sorted offsets} of LF, CR, quote, comma and NUL: a comparison pass for each
+    byte the data holds at all (bytes.find, a memchr, rules the others out at once)."""
+    return {v: positions(b, v) if data.find(bytes([v])) >= 0 else np.zeros(0, np.int64)
+            for v in (LF, CR, QUOTE, COMMA, NUL)}
+
+
 def positions(b: np.ndarray, value: int) -> np.ndarray:
     """Offsets of every byte equal to value (chunked: bounded temporaries)."""
     parts = [np.flatnonzero(b[s:s + CHUNK] == value) + s for s in range(0, b.size, CHUNK)]
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
-def count_before(b: np.ndarray, value: int, at: np.ndarray) -> np.ndarray:
-    """For each offset in at, how many bytes equal to value lie before it."""
-    order = np.argsort(at, kind="stable")
-    at = at[order]
-    out = np.zeros(at.size, np.int64)
-    total = 0
-    for s in range(0, b.size, CHUNK):
-        hits = np.flatnonzero(b[s:s + CHUNK] == value)
-        lo, hi = np.searchsorted(at, [s, s + CHUNK])
-        out[lo:hi] = total + np.searchsorted(hits, at[lo:hi] - s)
-        total += hits.size
-    out[np.searchsorted(at, b.size):] = total  # offsets at the end of the data
-    result = np.empty_like(out)
-    result[order] = out
-    return result
+def count_before(hits: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For each offset in at, how many of the sorted offsets hits lie before it."""
+    return np.searchsorted(hits, at)
 
 
 _bad_utf8: list[int] = []
@@ -126,9 +121,9 @@ class _Lines:
     q1: np.ndarray  # quotes before the content end
 
 
-def _lines(b: np.ndarray, q: np.ndarray, begin: int) -> tuple[_Lines, str, np.ndarray]:
+def _lines(b: np.ndarray, pos: dict, begin: int) -> tuple[_Lines, str, np.ndarray]:
     """Physical lines from begin on, the line-break style, and CRs that are not line breaks."""
-    lf, cr = positions(b, LF), positions(b, CR)
+    lf, cr, q = pos[LF], pos[CR], pos[QUOTE]
     if not lf.size and cr.size:
         breaks, content_end, style, stray_cr = cr, cr, "\r", np.zeros(0, np.int64)
     else:
@@ -178,23 +173,23 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return base + np.arange(lens.sum())
 
 
-def _fields(b, q, rec_start, rec_end, rq0, rq1) -> np.ndarray:
+def _fields(commas_at, q, rec_start, rec_end, rq0, rq1) -> np.ndarray:
     """Fields per (quote-valid) record: commas outside quoted fields, plus one."""
-    commas = count_before(b, COMMA, np.concatenate((rec_start, rec_end)))
+    commas = count_before(commas_at, np.concatenate((rec_start, rec_end)))
     total = commas[rec_start.size:] - commas[:rec_start.size]
     idx = _ranges(rq0, rq1)
     inside = np.zeros(rec_start.size, np.int64)
     if idx.size:
         rec = np.repeat(np.arange(rec_start.size), rq1 - rq0)
         opening = (idx - rq0[rec]) % 2 == 0
-        cq = count_before(b, COMMA, q[idx])
+        cq = count_before(commas_at, q[idx])
         # commas between an opening quote and the next quote (its closing one)
         inner = np.where(opening, -cq, cq)
         inside = np.bincount(rec, weights=inner, minlength=rec_start.size).astype(np.int64)
     return total - inside + 1
 
 
-def _spans(b, q, L: _Lines, n_fields: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _spans(b, q, commas_at, L: _Lines, n_fields: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Record boundaries as (first line, last line) pairs, and the lines rejected as broken.
 
     Lines with an odd number of quotes open or close a multi-line record; they are paired in
@@ -210,7 +205,7 @@ def _spans(b, q, L: _Lines, n_fields: int) -> tuple[np.ndarray, np.ndarray, np.n
         unmatched = a.size > z.size
         a2 = a[:z.size]
         ok = _quotes_ok(b, q, L.start[a2], L.end[z], L.q0[a2], L.q1[z])
-        ok &= _fields(b, q, L.start[a2], L.end[z], L.q0[a2], L.q1[z]) == n_fields
+        ok &= _fields(commas_at, q, L.start[a2], L.end[z], L.q0[a2], L.q1[z]) == n_fields
         bad = np.flatnonzero(~ok)
         k = bad[0] if bad.size else z.size
         first.append(a2[:k])
@@ -237,15 +232,16 @@ def split(data: bytes) -> Records:
     b = np.frombuffer(data, np.uint8)
     bom = data.startswith(BOM)
     begin = 3 if bom else 0
-    q = positions(b, QUOTE)
-    L, style, stray_cr = _lines(b, q, begin)
+    pos = special_positions(data, b)
+    q = pos[QUOTE]
+    L, style, stray_cr = _lines(b, pos, begin)
     empty = np.zeros(0, np.int64)
     if not L.start.size:
         return Records(len(data), [], empty, empty, empty, empty, np.zeros(0, np.int8),
                        header_stop=len(data), newline=style, bom=bom)
     # provisional header: the first line; its field count drives the multi-line checks
     header_guess = _header(data, L.start[0], L.end[0])
-    first, last, broken = _spans(b, q, L, len(header_guess))
+    first, last, broken = _spans(b, q, pos[COMMA], L, len(header_guess))
     # records: each span, each broken line, each line outside a span
     covered = np.zeros(L.start.size + 1, np.int64)
     np.add.at(covered, first + 1, 1)
@@ -260,7 +256,7 @@ def split(data: bytes) -> Records:
     start, end, stop = L.start[rec_first], L.end[rec_last], L.stop[rec_last]
     rq0, rq1 = L.q0[rec_first], L.q1[rec_last]
     blank = (end == start) & (rq1 == rq0) & single[rec_first]
-    line_no = count_before(b, LF if style != "\r" else CR, start) + 1
+    line_no = count_before(pos[LF] if style != "\r" else pos[CR], start) + 1
     keep = ~blank
     start, end, stop, rec_first = start[keep], end[keep], stop[keep], rec_first[keep]
     rq0, rq1, line_no = rq0[keep], rq1[keep], line_no[keep]
@@ -271,12 +267,12 @@ def split(data: bytes) -> Records:
     header = _header(data, start[0], end[0])
     kind = np.zeros(start.size, np.int8)
     detail = np.full(start.size, "", dtype=object)
-    nf = _fields(b, q, start, end, rq0, rq1)
+    nf = _fields(pos[COMMA], q, start, end, rq0, rq1)
     wrong = nf != len(header)
     kind[wrong] = 3
     detail[wrong] = [f"{f} fields, header has {len(header)}" for f in nf[wrong]]
     bad_utf8 = invalid_utf8(data)
-    for offsets, what in ((bad_utf8, "invalid UTF-8"), (positions(b, NUL), "NUL byte")):
+    for offsets, what in ((bad_utf8, "invalid UTF-8"), (pos[NUL], "NUL byte")):
         r = np.unique(np.searchsorted(start, offsets, side="right") - 1)
         r = r[r >= 0]
         kind[r], detail[r] = 2, what
