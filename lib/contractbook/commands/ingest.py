@@ -58,6 +58,8 @@ def run(args) -> int:
         print(f"ingest: {e}", file=sys.stderr)
         return 2
     totals = [sum(a[k] for a in result.accounting()) for k in ("read", "loaded", "rejected")]
-    verdict = "accounting OK" if result.ok else "ACCOUNTING FAILED"
+    failed = [a["table"] for a in result.accounting() if a.get("error")]
+    verdict = ("accounting OK" if result.ok else
+               f"TABLE(S) FAILED TO READ: {', '.join(failed)}" if failed else "ACCOUNTING FAILED")
     print(f"read {totals[0]:,} = loaded {totals[1]:,} + rejected {totals[2]:,}: {verdict}")
     return 0 if result.ok else 1
