@@ -56,16 +56,19 @@ def _rows(con, name: str, columns: list[str], path: Path, kinds: dict[str, str],
 def check_sample(contract: Contract, data_dir: str | Path, n: int = 200,
                  paths: dict | None = None) -> list[Violation]:
     """Violations in the first n records of every table's file under data_dir (missing files
-    skipped); `record` is the physical line. paths: {table: file} (default <table>.csv)."""
+    skipped); `record` is the physical line. paths: {table: file} (default reading.find)."""
     import duckdb
 
     from contractbook.fastimport import jsonschema as _jsonschema
 
     jsonschema = _jsonschema()
     out = []
+    from contractbook.reading.find import sources
+
+    paths = paths or sources(contract, data_dir)  # honours CONTRACTBOOK_SERVER
     con = duckdb.connect()
     for name, schema in generate(contract).items():
-        path = Path(paths[name]) if paths else Path(data_dir) / f"{name}.csv"
+        path = Path(paths[name])
         if not path.is_file():
             continue
         t = contract.table(name)

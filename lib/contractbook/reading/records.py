@@ -220,6 +220,15 @@ def _spans(b, q, commas_at, L: _Lines, n_fields: int) -> tuple[np.ndarray, np.nd
     return cat(first), cat(last), np.array(broken, np.int64)
 
 
+def _style(b: np.ndarray, end: np.ndarray, stop: np.ndarray, style: str) -> str:
+    """The line-break style of the record terminators only (CRLF inside quotes is data)."""
+    if style == "\r":
+        return style
+    n = stop - end
+    lf, crlf = int((n == 1).sum()), int((n == 2).sum())
+    return "mixed" if lf and crlf else ("\r\n" if crlf else "\n")
+
+
 def _header(data: bytes, start: int, end: int) -> list[str]:
     import csv
 
@@ -264,6 +273,7 @@ def split(data: bytes) -> Records:
     if not start.size:
         return Records(len(data), [], empty, empty, empty, empty, np.zeros(0, np.int8),
                        header_stop=len(data), blank_lines=n_blank, newline=style, bom=bom)
+    style = _style(b, end, stop, style)
     header = _header(data, start[0], end[0])
     kind = np.zeros(start.size, np.int8)
     detail = np.full(start.size, "", dtype=object)
