@@ -99,13 +99,21 @@ class Staged:
             for r, i in zip(rows.tolist(), first.tolist(), strict=True):
                 o, n = int(self.offset[r]), int(self.length[r])
                 self._add_bad(int(self.line[r]), "quoting", f"DuckDB: {hits[i][2]}"[:300],
-                              self._data[o:o + n], o)
+                              self._bytes(o, n), o)
             keep = np.ones(self.line.size, bool)
             keep[rows] = False
             self.line, self.offset, self.length = (self.line[keep], self.offset[keep],
                                                    self.length[keep])
         self._data = None
         con.execute(f"DROP TABLE IF EXISTS {self.rejects}")
+
+    def _bytes(self, offset: int, n: int) -> bytes:
+        """Bytes of the (decompressed) file: kept for compressed files, else read again."""
+        if self._data is not None:
+            return self._data[offset:offset + n]
+        with open(self.path, "rb") as f:
+            f.seek(offset)
+            return f.read(n)
 
     def discard(self) -> None:
         """Remove the reader's copy of the file (once the staged rows were read)."""
@@ -215,7 +223,7 @@ def stage_csv(con, s: Staged, columns: list[str], work_dir: Path, limit: int | N
         src, compression = work_dir / f"staged_{os.getpid()}_{n}.csv", "none"
         s._copy_starts = _write_good(data, r, src)
         s._copy = src
-    s._data = data
+    s._data = data if s.file.compression else None  # plain files are read again if needed
     line_size = max(MIN_LINE_SIZE, int(s.length.max(initial=0)) + 64)
     spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(r.header))) + "}"
     s.params = {"src_path": str(src)}
