@@ -4,7 +4,7 @@ One table per contract table holds the well-formed records as text (empty = NULL
 (physical start line) and the helper columns the pre-load suite reads: `<col>__typed` (the text
 parsed to its type, NULL when unparseable), `<col>__strftime_ok` (the date/time text matches its
 format; GX cannot check strftime formats in SQL) and `<col>__in__<parent>` (the FK value is among
-the parent's staged keys). The same frame can be handed to pandas (engine="pandas").
+the parent's staged keys). The same tables can be handed to pandas (engine="pandas").
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def parent_flags(contract: Contract, table: str) -> list[str]:
             continue
         c, pc = qi(rel.columns[0]), qi(rel.to_columns[0])
         out.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE {c} IN (SELECT {pc} FROM "
-                   f"_text.{qi(rel.to_table)} WHERE {pc} IS NOT NULL) END "
+                   f"main.{qi(rel.to_table)} WHERE {pc} IS NOT NULL) END "
                    f"AS {qi(gen.parent_check_column(rel))}")
     return out
 
@@ -96,7 +96,6 @@ def stage_inputs(contract: Contract, paths: dict[str, Path], db: Path) -> Staged
     import duckdb
     import pyarrow as pa
 
-    from contractbook.reading.files import ReadError
     from contractbook.reading.stage import stage
 
     db = Path(db)
@@ -106,30 +105,24 @@ def stage_inputs(contract: Contract, paths: dict[str, Path], db: Path) -> Staged
     out = StagedInputs(db.resolve())
     con = duckdb.connect(str(db))
     try:
-        con.execute("CREATE SCHEMA _text")
-        for name in contract.dependency_order:
+        for name in contract.dependency_order:  # parents first: children's flags read them
             t = contract.table(name)
-            try:
-                s = stage(con, name, t.column_names, paths[name], db.parent / "staging")
-            except ReadError:
-                raise
+            s = stage(con, name, t.column_names, paths[name], db.parent / "staging")
             cols = ", ".join(f"{qi(c)}" if c in s.present else f"CAST(NULL AS VARCHAR) AS {qi(c)}"
                              for c in t.column_names)
-            try:
-                con.execute(f"CREATE TABLE _st AS SELECT {cols} FROM {s.raw}", s.params)
+            try:  # a temporary table (memory, spilling): only the final table is written
+                con.execute(f"CREATE TEMP TABLE _st AS SELECT {cols} FROM {s.raw}", s.params)
                 s.settle(con)
             finally:
                 s.discard()
             con.register("_lines", pa.table({"_line": pa.array(s.line, pa.int64())}))
-            con.execute(f"CREATE TABLE _text.{qi(name)} AS SELECT * FROM _st POSITIONAL JOIN _lines")
+            extra = helper_columns(contract, name) + parent_flags(contract, name)
+            con.execute(f"CREATE TABLE main.{qi(name)} AS SELECT *"
+                        + "".join(f", {e}" for e in extra)
+                        + " FROM (SELECT * FROM _st POSITIONAL JOIN _lines)")
             con.unregister("_lines")
             con.execute("DROP TABLE _st")
             out.malformed[name], out.records[name] = s.malformed, s.records
-        for name in contract.dependency_order:
-            extra = helper_columns(contract, name) + parent_flags(contract, name)
-            con.execute(f"CREATE TABLE main.{qi(name)} AS SELECT *"
-                        + "".join(f", {e}" for e in extra) + f" FROM _text.{qi(name)}")
-        con.execute("DROP SCHEMA _text CASCADE")
     finally:
         con.close()
     return out
