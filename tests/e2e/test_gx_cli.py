@@ -37,4 +37,5 @@ def test_missing_csv_is_a_message_not_a_traceback(contract_path, tmp_path, capsy
     code = main(["gx", "check", "--csv", str(tmp_path / "none"), "--state", str(tmp_path / "s"),
                  "--docs", str(tmp_path / "d"), str(contract_path)])
     err = capsys.readouterr().err
-    assert code == 1 and "customers.csv: no such file" in err and "Traceback" not in err
+    assert code == 1 and "customers.csv: file not found" in err and "Traceback" not in err
+    assert "9 of 9 input file(s) unusable" in err  # every missing file named at once

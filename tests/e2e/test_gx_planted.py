@@ -29,12 +29,12 @@ def _synth(contract, out, defects: str):
 
 def _warehouse(contract, csv_dir, manifest, db):
     """What an ingest would load: well-formed records without type defects, cast to types."""
-    from contractbook.gx.rawcsv import read_text
+    from support.readback import frame
 
     frames = {}
     for t in contract.tables:
         drop = manifest[(manifest.table == t.name) & (manifest.kind == "type")].line.astype(int)
-        frames[t.name] = read_text(csv_dir / f"{t.name}.csv", t).frame.drop(index=list(drop))
+        frames[t.name] = frame(csv_dir / f"{t.name}.csv", t).drop(index=list(drop))
     return load_frames_duckdb(contract, frames, db)
 
 

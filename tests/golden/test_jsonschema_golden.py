@@ -50,5 +50,16 @@ def sample_dir(tmp_path, contract):
 def test_sample_check_reports_each_violation(contract, sample_dir):
     violations = check_sample(contract, sample_dir, n=10)
     assert {(v.table, v.record, v.path) for v in violations} == {
-        ("order_reviews", 2, "review_score"), ("order_reviews", 2, "review_creation_date")}
-    assert json.dumps([v.message for v in violations])
+        ("order_reviews", 4, "review_score"), ("order_reviews", 4, "review_creation_date")}
+    assert json.dumps([v.message for v in violations])  # record = physical line (good one: 2-3)
+
+
+def test_sample_check_reads_bom_and_quoted_header(contract, sample_dir):
+    path = sample_dir / "order_reviews.csv"
+    text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    header, rest = text.split("\r\n", 1)
+    quoted = ",".join(f'"{h}"' for h in header.split(","))
+    path.write_bytes(b"\xef\xbb\xbf" + (quoted + "\r\n" + rest).encode())
+    violations = check_sample(contract, sample_dir, n=10)
+    assert {(v.record, v.path) for v in violations} == {(4, "review_score"),
+                                                         (4, "review_creation_date")}

@@ -1,18 +1,14 @@
-"""Read generated CSVs back with Python's csv module (strict): the reference reader for checks.
+"""Read generated CSVs back through the one reader (contractbook.reading): the test oracle.
 
-It is independent of the writer and of DuckDB, keeps the physical start line of every record and
-says why a record is malformed. It builds one Python list per record, so use it on small data
-(tests, samples); the ingest step reads with DuckDB.
+It keeps the physical start line of every record and says why a record is malformed, exactly
+as every pipeline step sees it. It builds one Python list per record, so use it on small data.
 """
 
 from __future__ import annotations
 
-import csv
-import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass
@@ -26,25 +22,18 @@ class Read:
 
 def read(path: str | Path) -> Read:
     """Parse one CSV; reasons are `column_count`, `quoting` or `encoding` (as in rule ids)."""
-    with open(path, newline="", encoding="utf-8", errors="surrogateescape") as fh:
-        reader = csv.reader(fh, strict=True)
-        out = Read(header=next(reader))
-        start = reader.line_num + 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return out
-            except csv.Error:
-                out.malformed.append((start, "quoting"))
-            else:
-                if any(_SURROGATE.search(v) for v in row):
-                    out.malformed.append((start, "encoding"))
-                elif len(row) != len(out.header):
-                    out.malformed.append((start, "column_count"))
-                else:
-                    out.records.append((start, row))
-            start = reader.line_num + 1
+    import duckdb
+
+    from contractbook.reading.stage import rows, stage
+
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as work:
+        s = stage(con, "t", None, path, work)
+        got = rows(con, s)
+    out = Read(header=s.header)
+    out.records = [(r["_line"], [r[f"c{i}"] or "" for i in range(len(s.header))]) for r in got]
+    out.malformed = sorted(zip(s.malformed.line, s.malformed.kind, strict=True))
+    return out
 
 
 def load(con, directory: str | Path, contract, prefix: str = "raw_") -> dict[str, Read]:
@@ -65,3 +54,13 @@ def load(con, directory: str | Path, contract, prefix: str = "raw_") -> dict[str
         con.unregister("_readback")
         reads[t.name] = r
     return reads
+
+
+def frame(path: str | Path, table):
+    """The well-formed records of path as text, indexed by physical line (pandas)."""
+    import pandas as pd
+
+    r = read(path)
+    idx = r.header.index
+    data = {c: [f[idx(c)] or None for _, f in r.records] for c in table.column_names}
+    return pd.DataFrame(data, index=pd.Index([line for line, _ in r.records], name="line"))

@@ -86,7 +86,7 @@ def test_missing_file_is_a_clear_error():
 
 def test_real_contract_is_valid_with_no_warnings(contract_path, capsys):
     assert main(["validate", str(contract_path)]) == 0
-    assert "valid ODCS v3.1.0 contract urn:contractbook:olist_mini v1.0.0: 9 tables" in capsys.readouterr().out
+    assert "valid ODCS v3.1.0 contract urn:contractbook:olist_mini v1.1.0: 9 tables" in capsys.readouterr().out
 
 
 def test_real_contract_is_valid_odcs_for_the_package_model(contract_path):

@@ -181,17 +181,17 @@ def test_duckdb_type_checks_see_decimal_precision(gx_ctx, contract, datasets, tm
         [("order_payments.payment_value.type", "NUMERIC(12, 3)")]
 
 
-def test_parent_flags_are_vectorized_membership_with_nulls_left_out(contract):
-    import pandas as pd
+def test_parent_flags_are_sql_membership_with_nulls_left_out(contract, tmp_path):
+    import duckdb
 
-    from contractbook.gx.runner import with_parent_flags
+    from contractbook.gx.staged import stage_inputs
+    from contractbook.reading.find import sources
 
-    frames = {"product_category_name_translation": pd.DataFrame({"product_category_name": ["a", "b"]}),
-              "products": pd.DataFrame({"product_category_name": ["a", "z", None, "b"]})}
-    out = with_parent_flags(contract, frames, "products", frames["products"])
-    assert out["product_category_name__in__product_category_name_translation"].tolist() == \
-        [True, False, pd.NA, True]
-    frames.pop("product_category_name_translation")  # parent file missing: every value is an orphan
-    out = with_parent_flags(contract, frames, "products", frames["products"])
-    assert out["product_category_name__in__product_category_name_translation"].tolist() == \
-        [False, False, pd.NA, False]
+    rows = {**ROWS, "products": [[f"{i}".ljust(32, "0"), cat, "", "", "", "", "", "", ""]
+                                 for i, cat in enumerate(["beleza_saude", "zz", "", "cama_mesa"])]}
+    data = write_csvs(contract, tmp_path / "raw", rows)
+    staged = stage_inputs(contract, sources(contract, data), tmp_path / "staged.duckdb")
+    con = duckdb.connect(str(staged.path), read_only=True)
+    got = con.execute("SELECT product_category_name__in__product_category_name_translation "
+                      "FROM products ORDER BY _line").fetchall()
+    assert [g[0] for g in got] == [True, False, None, True]

@@ -16,7 +16,12 @@ def add_arguments(p) -> None:
     s.add_argument("--target", action="append", help="csv, duckdb, postgres (default: all)")
     c = sub.add_parser("check", help="run the checkpoints; exit 1 on a failed reject-policy check")
     c.add_argument("contract", help="path of the contract YAML")
-    c.add_argument("--csv", metavar="DIR", help="pre-load: check DIR/<table>.csv (pandas)")
+    c.add_argument("--csv", metavar="DIR", help="pre-load: check the input files in DIR (each "
+                                                "table's file, see --server)")
+    c.add_argument("--server", default=None, help="contract file server naming the input files "
+                                                  "(default: $CONTRACTBOOK_SERVER, else <table>.csv)")
+    c.add_argument("--preload-engine", default="duckdb", choices=("duckdb", "pandas"),
+                   help="pre-load runs as SQL in DuckDB (default) or on pandas DataFrames")
     c.add_argument("--url", help="post-load: SQLAlchemy URL, e.g. duckdb:///data/warehouse.duckdb "
                                  "(a password belongs in the environment, not here)")
     c.add_argument("--target", default="duckdb", help="post-load target: duckdb or postgres")
@@ -64,7 +69,11 @@ def _check(args) -> int:
         return 2
     contract, tolerances = load(args.contract), from_env(args.mostly)
     ctx = open_context(args.state, args.docs)
-    runs = ([run_preload(ctx, contract, args.csv, tolerances)] if args.csv else []) + \
+    from contractbook.reading.find import sources
+
+    paths = sources(contract, args.csv, args.server) if args.csv else None
+    runs = ([run_preload(ctx, contract, args.csv, tolerances, engine=args.preload_engine,
+                         paths=paths)] if args.csv else []) + \
         ([run_postload(ctx, contract, args.url, args.target, args.schema, tolerances)]
          if args.url else [])
     docs = build_docs(ctx)
@@ -78,10 +87,10 @@ def _check(args) -> int:
 
 def run(args) -> int:
     """Dispatch to the chosen gx subcommand."""
-    from contractbook.gx.rawcsv import CsvError
+    from contractbook.reading.files import ReadError
 
     try:
         return {"suites": _suites, "check": _check}[args.gx_command](args)
-    except CsvError as e:  # a missing or unreadable CSV: the message names the file and the fix
+    except ReadError as e:  # a missing or unreadable input: the message names the file and fix
         print(f"gx: {e}", file=sys.stderr)
         return 1

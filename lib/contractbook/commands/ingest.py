@@ -35,7 +35,11 @@ def add_arguments(p) -> None:
     from contractbook.ingest.destinations import DESTINATIONS
 
     p.add_argument("contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml")
-    p.add_argument("--data", required=True, help="directory holding one <table>.csv per contract table")
+    p.add_argument("--data", required=True, help="directory holding one input file per contract "
+                   "table (<table>.csv, or as the --server names them; CSV, Parquet, JSON Lines)")
+    p.add_argument("--server", default=None,
+                   help="contract file server naming the input files, e.g. kaggle (default: "
+                        "$CONTRACTBOOK_SERVER, else <table>.csv)")
     p.add_argument("--destination", default=os.environ.get("CONTRACTBOOK_DESTINATION", "duckdb"),
                    help=f"one of {', '.join(DESTINATIONS)} (default: $CONTRACTBOOK_DESTINATION or "
                         "duckdb); credentials come only from the environment or .dlt/secrets.toml")
@@ -75,12 +79,15 @@ def run(args) -> int:
     try:
         result = ingest(load(args.contract), args.data, args.destination, args.warehouse,
                         rejects_dir=args.rejects, state_dir=args.state, fk_policy=policy,
-                        duckdb_config=duckdb_config(args.memory_limit), wait=args.wait)
+                        duckdb_config=duckdb_config(args.memory_limit), wait=args.wait,
+                        server=args.server)
     except (IngestError, ValueError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2
     totals = [sum(a[k] for a in result.accounting()) for k in ("read", "loaded", "rejected")]
-    verdict = "accounting OK" if result.ok else "ACCOUNTING FAILED"
+    failed = [a["table"] for a in result.accounting() if a.get("error")]
+    verdict = ("accounting OK" if result.ok else
+               f"TABLE(S) FAILED TO READ: {', '.join(failed)}" if failed else "ACCOUNTING FAILED")
     print(f"read {totals[0]:,} = loaded {totals[1]:,} + rejected {totals[2]:,}: {verdict} "
           f"(run {result.run_id} {result.status})")
     return 0 if result.ok else 1

@@ -70,10 +70,33 @@ def _later(failing: list, kw: dict, frame) -> list:
     return out
 
 
-def _check(table: str, r, frame) -> Check:
+def _by_index(failing: list, index: str, kw: dict) -> tuple[list, list, list]:
+    """SQL results keyed by an index column: (index values, sample rows, later duplicates)."""
+    rows = sorted((x for x in failing if isinstance(x, dict) and index in x),
+                  key=lambda x: x[index])
+    cols = kw.get("column_list") or ([kw["column"]] if kw.get("column") else [])
+    seen: set = set()
+    later = []
+    for row in rows:
+        key = tuple(row.get(c) for c in cols)
+        (later.append(row[index]) if key in seen else seen.add(key))
+    sample = [{("line" if k == index else k): v for k, v in x.items()} for x in rows[:SAMPLE]]
+    return [x[index] for x in rows], sample, later
+
+
+def _check(table: str, r, frame, index: str | None = None) -> Check:
     cfg = r.expectation_config
     kw, meta, res = cfg.kwargs, cfg.meta or {}, r.result or {}
     failing = _failing(res)
+    if index and cfg.type != "unexpected_rows_expectation":
+        failing, sample, later = _by_index(failing, index, kw)
+        count = res.get("unexpected_count")
+        return Check(table, cfg.type, kw.get("column") or (",".join(kw["column_list"])
+                     if kw.get("column_list") else None), meta.get("rule_id"),
+                     meta.get("kind", "table"), meta.get("policy", "reject"), bool(r.success),
+                     count, res.get("element_count"), kw.get("mostly", 1.0), failing, sample,
+                     _error(r), later if meta.get("kind") in ("unique", "primary_key") else None,
+                     res.get("observed_value"))
     if frame is not None and cfg.type != "unexpected_rows_expectation":
         index = frame.index.name
         failing = [x[index] if isinstance(x, dict) and index in x else x for x in failing]
@@ -105,9 +128,10 @@ class TableResult:
     seconds: float = 0.0
 
     @classmethod
-    def from_gx(cls, table, suite: dict, validation, frame=None, malformed=None, seconds=0.0):
-        """From a GX ExpectationSuiteValidationResult."""
-        checks = [_check(table, r, frame) for r in validation.results]
+    def from_gx(cls, table, suite: dict, validation, frame=None, malformed=None, seconds=0.0,
+                index: str | None = None):
+        """From a GX ExpectationSuiteValidationResult (index: the SQL column holding lines)."""
+        checks = [_check(table, r, frame, index) for r in validation.results]
         return cls(table, suite["name"], checks, suite["meta"]["contractbook"]["not_mapped"],
                    malformed, seconds)
 

@@ -1,4 +1,5 @@
-"""Checkpoint runners: pre-load on raw CSVs (pandas), post-load on the warehouse (DuckDB, Postgres)."""
+"""Checkpoint runners: pre-load on the staged input text (DuckDB SQL through the shim, or pandas
+when asked), post-load on the warehouse (DuckDB, Postgres)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from pathlib import Path
 from contractbook.contract import Contract, naming
 
 from . import suites as gen
-from .rawcsv import read_text, with_typed
 from .results import CheckRun, TableResult
-from .targets import strftime_format, target
+from .targets import target
 from .tolerances import check, mostly_for
 
 DATASOURCES = {"duckdb": "add_or_update_sql", "postgres": "add_or_update_postgres"}
@@ -71,53 +71,93 @@ def _validation(checkpoint_result):
     return next(iter(checkpoint_result.run_results.values()))
 
 
-def _formats(contract: Contract, table: str) -> dict[str, str]:
-    t = contract.table(table)
-    return {c.name: strftime_format(c.format, c.type.kind, c.name) for c in t.columns
-            if c.type.kind in ("timestamp", "timestamptz", "date")}
+PRELOAD_ENGINES = ("duckdb", "pandas")
 
 
-def with_parent_flags(contract: Contract, frames: dict, table: str, frame):
-    """frame plus one boolean helper per single-column FK: value found among the parent's keys."""
-    import pandas as pd
+def _with_index_rows(validation, ds, table: str):
+    """Fill unexpected_index_list of compound-unique checks (GX leaves it empty in SQL)."""
+    from .staged import qi
 
-    out = frame
-    for rel in contract.table(table).relationships:
-        if len(rel.columns) > 1:
-            continue
-        child = frame[rel.columns[0]]
-        parent = frames.get(rel.to_table)
-        keys = parent[rel.to_columns[0]].dropna() if parent is not None else pd.Series([], dtype=object)
-        found = pd.array(child.isin(keys), dtype="boolean")
-        found[child.isna().to_numpy()] = pd.NA
-        out = out.assign(**{gen.parent_check_column(rel): found})
-    return out
+    todo = [r for r in validation.results if r.result and r.result.get("unexpected_count")
+            and r.expectation_config.type == "expect_compound_columns_to_be_unique"
+            and not r.result.get("unexpected_index_list")]
+    if not todo:
+        return validation
+    with ds.get_engine().connect() as conn:
+        for r in todo:
+            cols = ", ".join(qi(c) for c in r.expectation_config.kwargs["column_list"])
+            present = " AND ".join(f"{qi(c)} IS NOT NULL"
+                                   for c in r.expectation_config.kwargs["column_list"])
+            sql = (f"SELECT _line, {cols} FROM {qi(table)} WHERE ({cols}) IN (SELECT ({cols}) "
+                   f"FROM {qi(table)} WHERE {present} GROUP BY ALL HAVING count(*) > 1) "
+                   "ORDER BY _line")
+            r.result["unexpected_index_list"] = [dict(x) for x in
+                                                 conn.exec_driver_sql(sql).mappings().all()]
+    return validation
+
+
+def _staged_db(ctx) -> Path:
+    """A fresh file per run (GX may still hold the previous one open); older ones removed."""
+    import uuid
+
+    root = Path(ctx.root_directory) / "preload"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob("staged-*.duckdb*"):
+        old.unlink(missing_ok=True)
+    return root / f"staged-{uuid.uuid4().hex[:8]}.duckdb"
 
 
 @_known_warnings()
 def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict | None = None,
-                tables: list[str] | None = None, prefix: str = "preload") -> CheckRun:
-    """One checkpoint per table on data_dir/<table>.csv read as text (see rawcsv)."""
+                tables: list[str] | None = None, prefix: str = "preload", engine: str = "duckdb",
+                paths: dict | None = None) -> CheckRun:
+    """One checkpoint per table on its input as read by the one reader (contractbook.reading).
+
+    engine "duckdb" (default): the expectations run as SQL in DuckDB, through the shim, on the
+    staged text (gx.staged); "pandas": the same staged tables handed to GX as DataFrames.
+    paths: {table: input file} (default reading.find.sources of data_dir).
+    """
+    from contractbook.reading.find import require, sources
+
+    from .staged import frame, sql_suite, stage_inputs
+
+    if engine not in PRELOAD_ENGINES:
+        raise ValueError(f"unknown pre-load engine {engine!r}; known: {', '.join(PRELOAD_ENGINES)}")
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])
     tables = tables or contract.table_names
     started = time.perf_counter()
-    raws = {t: read_text(Path(data_dir) / f"{t}.csv", contract.table(t))
-            for t in contract.table_names if (Path(data_dir) / f"{t}.csv").exists() or t in tables}
-    frames = {t: r.frame for t, r in raws.items()}
-    ds = ctx.data_sources.add_or_update_pandas(f"{prefix}_csv")
+    paths = paths or sources(contract, data_dir)
+    require(paths)
+    staged = stage_inputs(contract, paths, _staged_db(ctx))
     run = CheckRun(target="csv", source=str(data_dir), tolerances=dict(tolerances))
+    if engine == "duckdb":
+        name_ = f"{prefix}_staged"
+        if name_ in [d.name for d in ctx.data_sources.all().values()]:
+            ctx.data_sources.delete(name_)
+        ds = ctx.data_sources.add_or_update_sql(name_, connection_string=staged.url)
+    else:
+        ds = ctx.data_sources.add_or_update_pandas(f"{prefix}_csv")
     for name in tables:
         t0 = time.perf_counter()
         suite = apply_tolerances(gen.table_suite(contract, contract.table(name), "csv"), tolerances)
-        bd = ds.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
-        cp = _checkpoint(ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, suite),
-                         {"result_format": "COMPLETE"})
-        frame = with_typed(raws[name].frame, contract.table(name), _formats(contract, name))
-        frame = with_parent_flags(contract, frames, name, frame)
-        result = cp.run(batch_parameters={"dataframe": frame})
-        run.tables.append(TableResult.from_gx(name, suite, _validation(result), frame=frame,
-                                              malformed=raws[name].malformed,
-                                              seconds=time.perf_counter() - t0))
+        malformed = staged.malformed[name].frame(name)
+        if engine == "duckdb":
+            bd = ds.add_table_asset(name, table_name=name).add_batch_definition_whole_table("all")
+            cp = _checkpoint(ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, sql_suite(suite)),
+                             {"result_format": "COMPLETE",
+                              "unexpected_index_column_names": ["_line"]})
+            result = _with_index_rows(_validation(cp.run()), ds, name)
+            table = TableResult.from_gx(name, suite, result, malformed=malformed,
+                                        index="_line", seconds=time.perf_counter() - t0)
+        else:
+            bd = ds.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
+            cp = _checkpoint(ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, suite),
+                             {"result_format": "COMPLETE"})
+            df = frame(staged.path, name)
+            result = cp.run(batch_parameters={"dataframe": df})
+            table = TableResult.from_gx(name, suite, _validation(result), frame=df,
+                                        malformed=malformed, seconds=time.perf_counter() - t0)
+        run.tables.append(table)
         print(f"pre-load {name}: {run.tables[-1].verdict}", flush=True)
     run.seconds = time.perf_counter() - started
     return run

@@ -7,10 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contractbook.contract import Contract
+import numpy as np
 
-from . import lines, read
-from .plan import pair_queries, qi, raw_value, typed_query, verdict_query, x_field
+from contractbook.contract import Contract
+from contractbook.reading.files import ReadError
+from contractbook.reading.stage import empty, stage
+
+from .plan import pair_queries, qi, raw_value, typed_query, verdict_query
 
 
 @dataclass
@@ -27,6 +30,7 @@ class TableCheck:
     warnings: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    error: str | None = None  # the file could not be read at all: nothing of it loaded
 
     @property
     def accepted_sql(self) -> str:
@@ -137,20 +141,28 @@ def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
 
 
 def check_table(con, contract: Contract, table: str, data_dir: Path, run: dict,
-                fk_policy: dict | None = None) -> TableCheck:
+                fk_policy: dict | None = None, path: Path | None = None,
+                work_dir: Path | None = None, failed: str | None = None) -> TableCheck:
     """Read, type and check one table in one pass; its accepted rows become view ok.<table>.
 
     work.chk_<table> holds the typed rows (rowid = record order in the file); work.bad_<table>
-    only the rows that broke a rule, with their reasons and warnings.
+    only the rows that broke a rule, with their reasons and warnings. path defaults to
+    data_dir/<table>.csv; work_dir holds the reader's temporary copies. failed: the reason the
+    file could not be read; the table is then built empty (other tables go on).
     """
     started = time.perf_counter()
     t = contract.table(table)
-    res = TableCheck(table, Path(data_dir) / f"{table}.csv")
-    src = read.source(con, table, t.column_names, res.path)
+    res = TableCheck(table, Path(path) if path else Path(data_dir) / f"{table}.csv", error=failed)
+    src = (empty(table, t.column_names, res.path) if failed else
+           stage(con, table, t.column_names, res.path, work_dir or Path(data_dir) / ".staging"))
     res.notes += src.warnings
     n = _names(table)
-    con.execute(f"CREATE OR REPLACE TABLE {n['chk']} AS "
-                + typed_query(contract, table, src.present, src.raw, fk_policy))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {n['chk']} AS "
+                    + typed_query(contract, table, src.present, src.raw, fk_policy), src.params)
+        src.settle(con)
+    finally:
+        src.discard()
     pairs = " UNION ALL ".join(pair_queries(contract, table, n["chk"], fk_policy=fk_policy))
     con.execute(f"CREATE OR REPLACE TABLE {n['pairs']} AS {pairs}")
     _sql_rules(con, contract, table, n)
@@ -161,67 +173,72 @@ def check_table(con, contract: Contract, table: str, data_dir: Path, run: dict,
                 f"ANTI JOIN (SELECT _row FROM {n['bad']} WHERE _reasons IS NOT NULL) AS b "
                 "ON c.rowid = b._row")
     _rejects(con, contract, table, src, n, run)
-    _count(con, res, n)
+    _count(con, res, n, src)
     res.seconds = time.perf_counter() - started
     return res
 
 
 def _rejects(con, contract: Contract, table: str, src, n: dict, run: dict) -> None:
-    """work.rej_<table>: rule rejects (raw values) and malformed records, with file line numbers."""
+    """work.rej_<table>: rule rejects (raw values) and malformed records (their exact bytes),
+    each with its physical start line and byte span in the file."""
     t = contract.table(table)
-    bad = read.malformed(con, src)
+    bad = src.malformed
     rowids = con.sql(f"SELECT _row FROM {n['bad']} WHERE _reasons IS NOT NULL ORDER BY _row"
                      ).fetchnumpy()["_row"]
-    if len(rowids) or len(bad["line"]):
-        nl = con.sql(f"SELECT r, n FROM (SELECT rowid AS r, {x_field('n', 'BIGINT')} AS n "
-                     f"FROM {n['chk']} WHERE _x IS NOT NULL) WHERE n IS NOT NULL ORDER BY r"
-                     ).fetchnumpy()
-        nl_rows, nl_counts = nl["r"], nl["n"]
-    else:
-        nl_rows, nl_counts = [], []
-    lm = lines.LineMap(bad["line"], list(bad["csv_line"]), nl_rows, nl_counts)
-    kinds = [[read.csv_rule_id(table, e) for e in errs] for errs in bad["error_types"]]
+    rowids = np.asarray(rowids, np.int64)
+    kinds = [[f"{table}.csv.{k}"] for k in bad.kind]
+    def span(a):
+        return ([None if v < 0 else int(v) for v in a.tolist()])
     # small tables, built by DuckDB straight from the Python lists
     con.execute("CREATE OR REPLACE TEMP TABLE _row_lines AS SELECT unnest($1::BIGINT[]) AS rid, "
-                "unnest($2::BIGINT[]) AS line", [rowids.tolist(), lm.rows(rowids).tolist()])
+                "unnest($2::BIGINT[]) AS line, unnest($3::BIGINT[]) AS off, "
+                "unnest($4::BIGINT[]) AS len",
+                [rowids.tolist(), src.line[rowids].tolist(), span(src.offset[rowids]),
+                 span(src.length[rowids])])
     con.execute("CREATE OR REPLACE TEMP TABLE _bad AS SELECT unnest($1::BIGINT[]) AS line, "
                 "unnest($2::VARCHAR[]) AS raw_line, unnest($3::VARCHAR[]) AS detail, "
-                "unnest($4::VARCHAR[][]) AS kinds",
-                [lm.malformed().tolist(), list(bad["csv_line"]), list(bad["detail"]), kinds])
-    # contract text and run values are bound parameters, never SQL text
-    prov = ("$source_file AS source_file, $contract_id AS contract_id, "
-            "$contract_version AS contract_version, $run_id AS run_id, "
-            "CAST($ingested_at AS TIMESTAMPTZ) AS ingested_at")
-    values = {"source_file": src.path.name, "contract_id": contract.id,
-              "contract_version": contract.version, "run_id": run["run_id"],
-              "ingested_at": run["ingested_at"]}
+                "unnest($4::VARCHAR[][]) AS kinds, unnest($5::BLOB[]) AS raw_bytes, "
+                "unnest($6::BIGINT[]) AS off",
+                [bad.line, bad.text(), bad.detail, kinds, bad.raw, bad.offset])
+    prov = ("$file AS source_file, $cid AS contract_id, $cver AS contract_version, "
+            "$run AS run_id, CAST($at AS TIMESTAMPTZ) AS ingested_at")
+    params = {"file": src.path.name, "cid": contract.id, "cver": contract.version,
+              "run": run["run_id"], "at": run["ingested_at"]}
     raw_cols = ", ".join(f"{raw_value(c, typed='c.' + qi(c))} AS {qi(c)}" for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in t.column_names)
     con.execute(f"""
         CREATE OR REPLACE TABLE {n['rej']} AS
         SELECT {raw_cols}, CAST(to_json(b._reasons) AS VARCHAR) AS reject_reasons,
                CAST(NULL AS VARCHAR) AS reject_detail, CAST(NULL AS VARCHAR) AS raw_line,
-               {prov}, l.line AS source_line, b._reasons AS _reason_list
+               CAST(NULL AS BLOB) AS raw_bytes, {prov}, l.line AS source_line,
+               l.off AS source_offset, l.len AS source_length, b._reasons AS _reason_list
         FROM (SELECT * FROM {n['bad']} WHERE _reasons IS NOT NULL) AS b
              JOIN _row_lines AS l ON l.rid = b._row
              JOIN {n['chk']} AS c ON c.rowid = b._row
         UNION ALL BY NAME
         SELECT {null_cols}, CAST(to_json(kinds) AS VARCHAR) AS reject_reasons,
-               detail AS reject_detail, raw_line, {prov}, line AS source_line, kinds AS _reason_list
-        FROM _bad""", values)
+               detail AS reject_detail, raw_line, raw_bytes, {prov}, line AS source_line,
+               off AS source_offset, CAST(octet_length(raw_bytes) AS BIGINT) AS source_length,
+               kinds AS _reason_list
+        FROM _bad""", params)
     con.execute("DROP TABLE _row_lines")
     con.execute("DROP TABLE _bad")
 
 
-def _count(con, res: TableCheck, n: dict) -> None:
+def _count(con, res: TableCheck, n: dict, src) -> None:
+    """Counts; read is the reader's count of physical records, checked against the parts."""
     n_rows, n_bad, warned = con.execute(
         f"SELECT (SELECT count(*) FROM {n['chk']}), "
         f"(SELECT count(*) FROM {n['bad']} WHERE _reasons IS NOT NULL), "
         f"(SELECT count(*) FROM {n['bad']} WHERE _warnings IS NOT NULL)").fetchall()[0]
     res.accepted = n_rows - n_bad
     res.malformed, res.rejected = con.execute(
-        f"SELECT count(*) FILTER (WHERE raw_line IS NOT NULL), count(*) FROM {n['rej']}").fetchall()[0]
-    res.read = n_rows + res.malformed
+        f"SELECT count(*) FILTER (WHERE raw_bytes IS NOT NULL), count(*) FROM {n['rej']}"
+    ).fetchall()[0]
+    res.read = src.records
+    if n_rows + res.malformed != src.records or n_rows != src.line.size:
+        raise ReadError(f"{src.path}: {src.records} records read but {n_rows} staged + "
+                        f"{res.malformed} malformed; refusing to lose records silently")
     res.reasons = Counter(dict(con.execute(f"SELECT reason, count(*) FROM (SELECT unnest(_reason_list) "
                                            f"AS reason FROM {n['rej']}) GROUP BY reason").fetchall()))
     res.warnings = Counter(dict(con.execute(

@@ -45,7 +45,13 @@ REJECT_COLUMNS = {
     "reject_reasons": {"data_type": "text", "nullable": False,
                        "description": "JSON array of every rule id the record broke"},
     "reject_detail": {"data_type": "text", "description": "parser message for malformed records"},
-    "raw_line": {"data_type": "text", "description": "raw text of a malformed record"},
+    "raw_line": {"data_type": "text", "description": "text of a malformed record (bytes that are "
+                 "not UTF-8, and NUL, written as \\xNN)"},
+    "raw_bytes": {"data_type": "binary", "description": "exact bytes of a malformed record"},
+    "source_offset": {"data_type": "bigint", "description": "byte offset of the record in the "
+                      "(decompressed) file"},
+    "source_length": {"data_type": "bigint", "description": "its length in bytes (line break "
+                      "excluded): the exact bytes are recoverable from the file"},
     "source_file": {"data_type": "text", "nullable": False, "primary_key": True},
     "source_line": {"data_type": "bigint", "nullable": False, "primary_key": True,
                     "description": "physical line where the record starts (header = 1)"},

@@ -40,7 +40,9 @@ class IngestResult:
         for name, c in self.checks.items():
             loaded, rejected = self.loaded.get(name, 0), self.rejected_loaded.get(name, 0)
             out.append({"table": name, "read": c.read, "loaded": loaded, "rejected": rejected,
-                        "ok": c.read == loaded + rejected == c.accepted + c.rejected})
+                        "ok": c.error is None
+                        and c.read == loaded + rejected == c.accepted + c.rejected,
+                        "error": c.error})
         return out
 
     @property
@@ -97,18 +99,44 @@ def new_run() -> dict:
             "ingested_at": now.isoformat()}
 
 
+def _parent_failed_policy(contract: Contract, table: str, failed: dict, fk_policy) -> dict:
+    """FK rules of table pointing at a table that failed to read: warn (checked next run)."""
+    rules = [r.id for r in contract.rules_for(table) if r.kind == "foreign_key"
+             and r.params["to_table"] in failed]
+    return {**(fk_policy or {}), **{r: "warn" for r in rules}}
+
+
 def check_all(con, contract: Contract, data_dir, run: dict, fk_policy=None, progress=print,
-              on_table=None):
+              on_table=None, paths: dict | None = None, work_dir=None):
     """Check every table parents first; returns {table: TableCheck} in that order.
 
-    on_table(name) is called as soon as a table's accepted rows and rejects are ready.
+    on_table(name) is called as soon as a table's accepted rows and rejects are ready. paths:
+    {table: input file} (default: reading.find.sources). A file that cannot be read fails its
+    own table (TableCheck.error, nothing of it loaded) and the others go on; foreign keys to it
+    are only warned about in that run.
     """
+    from contractbook.reading.files import ReadError
+    from contractbook.reading.find import require, sources
+
+    paths = paths or sources(contract, data_dir)
+    require(paths)
+    work_dir = Path(work_dir) if work_dir else Path(data_dir) / ".staging"
     setup(con)
-    checks = {}
+    checks, failed = {}, {}
     for name in contract.dependency_order:
-        c = checks[name] = check_table(con, contract, name, Path(data_dir), run, fk_policy)
+        policy = _parent_failed_policy(contract, name, failed, fk_policy)
+        try:
+            c = check_table(con, contract, name, Path(data_dir), run, policy, paths[name], work_dir)
+        except ReadError as e:
+            failed[name] = str(e)
+            c = check_table(con, contract, name, Path(data_dir), run, policy, paths[name],
+                            work_dir, failed=str(e))
+        checks[name] = c
         if on_table:
             on_table(name)
+        if c.error:
+            progress(f"  {name:<36} FAILED: {c.error}")
+            continue
         reasons = ", ".join(f"{k} {v}" for k, v in c.reasons.most_common(3))
         progress(f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
                  f"{c.rejected:>7,}  {c.seconds:6.2f}s" + (f"  ({reasons})" if reasons else "")
@@ -121,14 +149,21 @@ def check_all(con, contract: Contract, data_dir, run: dict, fk_policy=None, prog
 def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=None,
            rejects_dir="data/rejects", state_dir=".state/dlt", fk_policy: dict | None = None,
            progress=print, duckdb_config: dict | None = None, overlap: bool = False,
-           memory_limit: str | None = MEMORY_LIMIT, wait: float = 0.0) -> IngestResult:
+           memory_limit: str | None = MEMORY_LIMIT, wait: float = 0.0,
+           server: str | None = None) -> IngestResult:
     """Read, check, split and load every table; rejects also go to Parquet under rejects_dir.
 
-    One run at a time per warehouse and state directory: a busy one raises WarehouseBusy, at once
-    or after waiting up to `wait` seconds. memory_limit bounds each DuckDB (the work database of
-    the checks and an embedded DuckDB destination); beyond it they spill to disk, so memory stays
-    bounded as input grows. duckdb_config overrides the work database's settings.
+    Every input is checked to exist before anything is created (server: the contract's file
+    server that names the input files; default <table>.csv). One run at a time per warehouse and
+    state directory: a busy one raises WarehouseBusy, at once or after waiting up to `wait`
+    seconds. memory_limit bounds each DuckDB (the work database of the checks and an embedded
+    DuckDB destination); beyond it they spill to disk, so memory stays bounded as input grows.
+    duckdb_config overrides the work database's settings.
     """
+    from contractbook.reading.find import require, sources
+
+    paths = sources(contract, data_dir, server)
+    require(paths)
     dest = destinations.get(destination)
     location = dest.location(warehouse)
     if "'" in str(Path(state_dir).resolve()):  # dlt writes its load files' paths into SQL text
@@ -139,7 +174,7 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
     try:
         with runlock.exclusive(locks, run["run_id"], wait, progress):
             return _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_dir,
-                           fk_policy, progress, duckdb_config, overlap, memory_limit, run)
+                           fk_policy, progress, duckdb_config, overlap, memory_limit, run, paths)
     except Exception as e:
         known = failures.translate(e, dest, location)
         if known is None or known is e:
@@ -148,7 +183,7 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
 
 
 def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_dir, fk_policy,
-            progress, duckdb_config, overlap, memory_limit, run) -> IngestResult:
+            progress, duckdb_config, overlap, memory_limit, run, paths) -> IngestResult:
     """One run under its locks: status started, checks, load, then status and metrics."""
     import duckdb
 
@@ -173,7 +208,8 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
 
         try:
             result.checks = check_all(con, contract, data_dir, run, fk_policy, progress,
-                                      on_table=ready)
+                                      on_table=ready, paths=paths,
+                                      work_dir=Path(state_dir) / "staging")
         except BaseException:
             loader.abort()
             raise
@@ -192,7 +228,9 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
                                   for n in result.checks}  # closed earlier rejects are not this run's
         progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
         for a in result.accounting():
-            if not a["ok"]:
+            if a["error"]:
+                progress(f"  FAILED {a['table']}: {a['error']}")
+            elif not a["ok"]:
                 progress(f"  ACCOUNTING FAILED {a['table']}: read {a['read']} != loaded "
                          f"{a['loaded']} + rejected {a['rejected']}")
         rec.finish(result.ok, None if result.ok else "accounting failed")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 from contractbook.contract import Contract
@@ -20,7 +19,7 @@ class Violation:
     """A sampled row that breaks its table's JSON Schema."""
 
     table: str
-    record: int
+    record: int  # physical line where the record starts (header = 1)
     path: str
     message: str
 
@@ -34,27 +33,52 @@ def _convert(value: str, kind: str):
         return value  # left as text, so the schema reports the wrong type
 
 
-def _rows(path: Path, kinds: dict[str, str], n: int):
-    import csv
+def _rows(con, name: str, columns: list[str], path: Path, kinds: dict[str, str], n: int):
+    """(record number, JSON value) of the first n records, read by the one reader; malformed
+    records come back as (line, None, their problem)."""
+    import tempfile
 
-    with path.open(newline="", encoding="utf-8", errors="replace") as f:
-        for row in islice(csv.DictReader(f), n):
-            yield {k: _convert(v or "", kinds.get(k, "string")) for k, v in row.items() if k is not None}
+    from contractbook.reading.stage import stage
+
+    with tempfile.TemporaryDirectory() as work:
+        s = stage(con, name, columns, path, work, limit=n)
+        from contractbook.reading.stage import rows
+
+        good = rows(con, s)
+    for row in good:
+        line = row.pop("_line")
+        yield line, {k: _convert(v or "", kinds.get(k, "string")) for k, v in row.items()}, None
+    for line, kind, detail in zip(s.malformed.line, s.malformed.kind, s.malformed.detail,
+                                  strict=True):
+        yield line, None, f"malformed CSV record ({name}.csv.{kind}): {detail}"
 
 
-def check_sample(contract: Contract, data_dir: str | Path, n: int = 200) -> list[Violation]:
-    """Violations in the first n records of every <table>.csv under data_dir (missing files skipped)."""
+def check_sample(contract: Contract, data_dir: str | Path, n: int = 200,
+                 paths: dict | None = None) -> list[Violation]:
+    """Violations in the first n records of every table's file under data_dir (missing files
+    skipped); `record` is the physical line. paths: {table: file} (default reading.find)."""
+    import duckdb
+
     from contractbook.fastimport import jsonschema as _jsonschema
 
     jsonschema = _jsonschema()
     out = []
+    from contractbook.reading.find import sources
+
+    paths = paths or sources(contract, data_dir)  # honours CONTRACTBOOK_SERVER
+    con = duckdb.connect()
     for name, schema in generate(contract).items():
-        path = Path(data_dir) / f"{name}.csv"
-        if not path.exists():
+        path = Path(paths[name])
+        if not path.is_file():
             continue
-        kinds = {c.name: c.type.kind for c in contract.table(name).columns}
+        t = contract.table(name)
+        kinds = {c.name: c.type.kind for c in t.columns}
         validator = jsonschema.Draft202012Validator(schema)
-        for i, row in enumerate(_rows(path, kinds, n), start=1):
-            out += [Violation(name, i, "/".join(map(str, e.absolute_path)), e.message)
+        for line, row, problem in _rows(con, name, t.column_names, path, kinds, n):
+            if problem:
+                out.append(Violation(name, line, "", problem))
+                continue
+            out += [Violation(name, line, "/".join(map(str, e.absolute_path)), e.message)
                     for e in validator.iter_errors(row)]
+    con.close()
     return out

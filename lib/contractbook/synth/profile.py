@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# The path is a bound parameter ($path), never SQL text.
-_READ = ("read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"', "
-         "escape = '\"', ignore_errors = true)")
 
+def _orders(query: str, out_dir):
+    """Run query over `orders` (orders.csv read by the one reader, well-formed records only)."""
+    import tempfile
 
-def _sql(query: str, path: Path):
     import duckdb
 
-    return duckdb.connect().execute(query, {"path": str(path)}).df()
+    from contractbook.reading.stage import stage
+
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as work:
+        s = stage(con, "orders", ["order_status", "order_purchase_timestamp"],
+                  Path(out_dir) / "orders.csv", work)
+        return con.execute(query.replace("{orders}", s.raw), s.params).df()
 
 
 def row_counts(result):
@@ -28,26 +33,26 @@ def row_counts(result):
 
 def orders_per_month(out_dir):
     """Orders per purchase month (readable records only)."""
-    path = Path(out_dir) / "orders.csv"
-    return _sql(f"""SELECT date_trunc('month', TRY_CAST(order_purchase_timestamp AS TIMESTAMP)) AS month,
-                    count(*) AS orders FROM {_READ} GROUP BY 1 HAVING month IS NOT NULL
-                    ORDER BY 1""", path)
+    return _orders("""SELECT date_trunc('month', TRY_CAST(order_purchase_timestamp AS TIMESTAMP))
+                    AS month, count(*) AS orders FROM {orders} GROUP BY 1 HAVING month IS NOT NULL
+                    ORDER BY 1""", out_dir)
 
 
 def status_mix(out_dir):
     """Orders per status, with the share of all orders."""
-    path = Path(out_dir) / "orders.csv"
-    return _sql(f"""SELECT order_status, count(*) AS orders,
+    return _orders("""SELECT order_status, count(*) AS orders,
                     round(100.0 * count(*) / sum(count(*)) OVER (), 2) AS percent
-                    FROM {_READ} GROUP BY 1 ORDER BY 2 DESC""", path)
+                    FROM {orders} GROUP BY 1 ORDER BY 2 DESC""", out_dir)
 
 
 def defect_summary(out_dir):
     """Planted defects per kind and rule id, from defects.csv."""
-    path = Path(out_dir) / "defects.csv"
-    return _sql("""SELECT kind, rule_id, count(*) AS records, min(CAST(line AS INTEGER)) AS first_line
-                    FROM read_csv($path, header = true, all_varchar = true)
-                    GROUP BY ALL ORDER BY kind, rule_id""", path)
+    import duckdb
+
+    return duckdb.connect().execute(
+        """SELECT kind, rule_id, count(*) AS records, min(CAST(line AS INTEGER)) AS first_line
+           FROM read_csv($path, header = true, all_varchar = true)
+           GROUP BY ALL ORDER BY kind, rule_id""", {"path": str(Path(out_dir) / "defects.csv")}).df()
 
 
 def plot(per_month, mix):
