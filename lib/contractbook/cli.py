@@ -18,6 +18,7 @@ COMMANDS = {
     "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),
+    "databricks": ("contractbook.commands.databricks", "run a Databricks job via the Jobs API (run-job)"),
 }
 
 

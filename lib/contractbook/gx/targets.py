@@ -44,6 +44,15 @@ SQL_TYPE_NAMES: dict[str, dict[str, list[str]]] = {
         "timestamp": ["TIMESTAMP WITHOUT TIME ZONE", "TIMESTAMP WITH TIME ZONE"],
         "timestamptz": ["TIMESTAMP WITH TIME ZONE"], "time": ["TIME WITHOUT TIME ZONE"],
     },
+    # Spark: pyspark.sql.types class names (GX checks isinstance; DecimalType has no precision
+    # here, so DECIMAL(10,2) cannot be told from DECIMAL(12,4)). Naive timestamps are NTZ.
+    "spark": {
+        "string": ["StringType", "VarcharType", "CharType"],
+        "integer": ["IntegerType", "LongType", "ShortType"], "bigint": ["LongType"],
+        "decimal": ["DecimalType"], "double": ["DoubleType"], "boolean": ["BooleanType"],
+        "date": ["DateType"], "timestamp": ["TimestampNTZType"],
+        "timestamptz": ["TimestampType"], "time": ["TimeType"],
+    },
 }
 
 
@@ -64,6 +73,8 @@ TARGETS: dict[str, Target] = {
                      SQL_TYPE_NAMES["duckdb"]),
     "postgres": Target("postgres", "sql", "postgres", "post-load: PostgreSQL warehouse",
                        SQL_TYPE_NAMES["postgres"]),
+    "spark": Target("spark", "sql", "spark", "post-load: Spark DataFrames (local or Databricks)",
+                    SQL_TYPE_NAMES["spark"]),
 }
 
 

@@ -35,9 +35,9 @@ def _view(spark, frame, schema: str, table: str, cache: bool = False):
 
 
 def _parquet(spark, frame, path: Path, schema: str, table: str):
-    """Write frame as Parquet at path, read it back as the view schema.table (work done once)."""
+    """Write frame as Parquet at path and read it back as the view schema.table (schema known)."""
     frame.write.mode("overwrite").parquet(str(path))
-    return _view(spark, spark.read.parquet(str(path)), schema, table)
+    return _view(spark, spark.read.schema(frame.schema).parquet(str(path)), schema, table)
 
 
 def _sql_pairs(spark, contract: Contract, table: str, cand_tables: set[str]):
@@ -66,8 +66,7 @@ def _sql_pairs(spark, contract: Contract, table: str, cand_tables: set[str]):
         on = " AND ".join(f"c.{ident(k)} <=> f.{ident(k)}" for k in keys)
         pairs = spark.sql(f"SELECT DISTINCT c._row, {lit(r.id)} AS rule, {lit(r.policy)} AS policy "
                           f"FROM {ident(view_name('work', 'cand_' + table))} AS c "
-                          f"JOIN {ident(view_name('work', 'sqlfail'))} AS f ON {on}").persist()
-        pairs.count()  # every rule sees the candidates as they were before the SQL rules
+                          f"JOIN {ident(view_name('work', 'sqlfail'))} AS f ON {on}")
         found = pairs if found is None else found.unionByName(pairs)
     return found
 
@@ -128,8 +127,10 @@ def _rejects(spark, contract: Contract, table: str, run: dict, path: Path, file:
                _text AS raw_line, {prov}, l.line AS source_line, {kinds} AS _reason_list
         FROM (SELECT * FROM {names['src']} WHERE _csv IS NOT NULL) AS s
              JOIN {names['lines']} AS l ON l._row = s._row""")
-    frame = rules.unionByName(malformed)
-    return _parquet(spark, frame, path, "work", "rej_" + table)
+    written = _parquet(spark, rules.unionByName(malformed).drop("_reason_list"), path, "work",
+                       "rej_" + table)
+    return _view(spark, written.selectExpr("*", "from_json(reject_reasons, 'ARRAY<STRING>') "
+                                                "AS _reason_list"), "work", "rej_" + table)
 
 
 def check_table(spark, contract: Contract, table: str, data_dir: Path, run: dict, work: Path,
@@ -150,7 +151,7 @@ def check_table(spark, contract: Contract, table: str, data_dir: Path, run: dict
     chk = f"work.{qi('chk_' + table)}"
     typed = transpile(typed_query(contract, table, src.present, f"work.{qi('raw_' + table)}",
                                   fk_policy, row="_row"))
-    _parquet(spark, spark.sql(typed), work / f"chk_{table}", "work", "chk_" + table)
+    _view(spark, spark.sql(typed), "work", "chk_" + table, cache=True)
     pairs = " UNION ALL ".join(transpile(q) for q in pair_queries(contract, table, chk, "_row",
                                                                   fk_policy=fk_policy))
     frame = _view(spark, spark.sql(pairs), "work", "pairs_" + table, cache=True)
@@ -165,28 +166,25 @@ def check_table(spark, contract: Contract, table: str, data_dir: Path, run: dict
                    "WHERE _reasons IS NOT NULL) AS b ON c._row = b._row")
     _parquet(spark, ok, out / table, "ok", table)
     _lines(spark, table)
-    rej = _rejects(spark, contract, table, run, work / f"rej_{table}", res.path.name)
-    rej.drop("_reason_list").write.mode("overwrite").parquet(str(out / f"{table}__rejects"))
-    _count(spark, res, table, rej)
+    _rejects(spark, contract, table, run, out / f"{table}__rejects", res.path.name)
+    _count(spark, res, table)
     res.seconds = time.perf_counter() - started
     return res
 
 
-def _count(spark, res: TableCheck, table: str, rej) -> None:
-    src = ident(view_name("work", "src_" + table))
-    bad = ident(view_name("work", "bad_" + table))
-    n_rows, n_malformed = spark.sql(f"SELECT count_if(_csv IS NULL), count_if(_csv IS NOT NULL) "
-                                    f"FROM {src}").first()
-    n_bad = spark.sql(f"SELECT count(*) FROM {bad} WHERE _reasons IS NOT NULL").first()[0]
-    res.accepted = n_rows - n_bad
-    res.malformed = n_malformed
-    res.rejected = rej.count()
-    res.read = n_rows + n_malformed
-    reasons = rej.selectExpr("explode(_reason_list) AS r").groupBy("r").count().collect()
-    res.reasons = Counter({r[0]: r[1] for r in reasons})
-    warned = spark.sql(f"SELECT w, count(*) FROM (SELECT explode(_warnings) AS w FROM {bad}) "
-                       "GROUP BY w").collect()
-    res.warnings = Counter({r[0]: r[1] for r in warned})
+def _count(spark, res: TableCheck, table: str) -> None:
+    """Counts from the work views: read, accepted, malformed, rejected, per reason and warning."""
+    src, bad, rej = (ident(view_name("work", f"{k}_{table}")) for k in ("src", "bad", "rej"))
+    res.read, res.malformed, n_bad, res.rejected = spark.sql(
+        f"SELECT count(*), count_if(_csv IS NOT NULL), (SELECT count_if(_reasons IS NOT NULL) "
+        f"FROM {bad}), (SELECT count(*) FROM {rej}) FROM {src}").first()
+    res.accepted = res.read - res.malformed - n_bad
+    counts = spark.sql(
+        f"SELECT 'reason' AS k, r, count(*) AS n FROM (SELECT explode(_reason_list) AS r "
+        f"FROM {rej}) GROUP BY r UNION ALL SELECT 'warning', r, count(*) FROM "
+        f"(SELECT explode(_warnings) AS r FROM {bad}) GROUP BY r").collect()
+    res.reasons = Counter({r: n for k, r, n in counts if k == "reason"})
+    res.warnings = Counter({r: n for k, r, n in counts if k == "warning"})
 
 
 def check_all(spark, contract: Contract, data_dir, run: dict, work: Path, out: Path,
