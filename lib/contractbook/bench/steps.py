@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from contractbook.bench import engines
 from contractbook.bench import ingest as ingest_bench
 
 SHORT_SECONDS = 5.0  # a step faster than this is repeated and reported as a median
@@ -314,7 +315,8 @@ def gx(contract: str, data_dir: str, warehouse: str, state_dir: str, repeats: in
 
 
 STEPS = {"generate": generate, "validate": validate, "ddl": ddl, "duckdb_alone": duckdb_alone,
-         "ingest": ingest, "dlt_arrow": dlt_arrow, "gx_engine": gx_engine, "gx": gx}
+         "ingest": ingest, "dlt_arrow": dlt_arrow, "gx_engine": gx_engine, "gx": gx,
+         "duckdb_checks": engines.duckdb_checks, "spark_checks": engines.spark_checks}
 
 
 def child(step: str, profile: str | None = None, **kwargs) -> dict:

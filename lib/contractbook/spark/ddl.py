@@ -32,7 +32,7 @@ class Rewritten:
 def _drop_catalog(tree: exp.Expression, out: Rewritten) -> None:
     for t in tree.find_all(exp.Table):
         if t.args.get("catalog"):
-            out.removed.append(f"catalog {t.catalog} of {t.catalog}.{t.db}.{t.name}: "
+            out.removed.append(f"catalog {t.catalog} of {t.sql(READ)}: "
                                "Spark's session catalog has no Unity Catalog level")
             t.set("catalog", None)
 
@@ -61,7 +61,7 @@ def _parquet(tree: exp.Create, out: Rewritten) -> None:
 def _statement(tree: exp.Expression, out: Rewritten) -> exp.Expression | None:
     if isinstance(tree, exp.Use) and (tree.args.get("kind") and tree.args["kind"].name.upper()
                                       == "CATALOG"):
-        out.removed.append(f"USE CATALOG {tree.name}: no catalogs in open-source Spark")
+        out.removed.append(f"USE CATALOG {tree.this.sql(READ)}: no catalogs in open-source Spark")
         return None
     _drop_catalog(tree, out)
     if isinstance(tree, exp.Create) and tree.kind == "TABLE":

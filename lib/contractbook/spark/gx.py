@@ -52,6 +52,8 @@ def run_spark(ctx, spark, contract: Contract, schema: str = gen.DEFAULT_SCHEMA,
                                  tolerances)
         bd = ds.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         fmt = {"result_format": "COMPLETE"}
+        if contract.table(name).primary_key:
+            fmt["unexpected_index_column_names"] = list(contract.table(name).primary_key)
         cp = _checkpoint(ctx, f"{prefix}.{TARGET}.{name}", bd, _gx_suite(ctx, suite), fmt)
         frame = spark.table(f"{ident(schema)}.{ident(name)}")
         result = cp.run(batch_parameters={"dataframe": frame})
