@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections import Counter
 from pathlib import Path
 
 from contractbook.contract import Contract
@@ -167,24 +166,33 @@ def check_table(spark, contract: Contract, table: str, data_dir: Path, run: dict
     _parquet(spark, ok, out / table, "ok", table)
     _lines(spark, table)
     _rejects(spark, contract, table, run, out / f"{table}__rejects", res.path.name)
-    _count(spark, res, table)
     res.seconds = time.perf_counter() - started
     return res
 
 
-def _count(spark, res: TableCheck, table: str) -> None:
-    """Counts from the work views: read, accepted, malformed, rejected, per reason and warning."""
+def _counts_sql(table: str) -> tuple[str, str]:
+    """Spark SQL of one table's totals and of its counts per reason and per warning."""
     src, bad, rej = (ident(view_name("work", f"{k}_{table}")) for k in ("src", "bad", "rej"))
-    res.read, res.malformed, n_bad, res.rejected = spark.sql(
-        f"SELECT count(*), count_if(_csv IS NOT NULL), (SELECT count_if(_reasons IS NOT NULL) "
-        f"FROM {bad}), (SELECT count(*) FROM {rej}) FROM {src}").first()
-    res.accepted = res.read - res.malformed - n_bad
-    counts = spark.sql(
-        f"SELECT 'reason' AS k, r, count(*) AS n FROM (SELECT explode(_reason_list) AS r "
-        f"FROM {rej}) GROUP BY r UNION ALL SELECT 'warning', r, count(*) FROM "
-        f"(SELECT explode(_warnings) AS r FROM {bad}) GROUP BY r").collect()
-    res.reasons = Counter({r: n for k, r, n in counts if k == "reason"})
-    res.warnings = Counter({r: n for k, r, n in counts if k == "warning"})
+    name = lit(table)
+    totals = (f"SELECT {name} AS t, count(*) AS n_read, count_if(_csv IS NOT NULL) AS n_malformed, "
+              f"(SELECT count_if(_reasons IS NOT NULL) FROM {bad}) AS n_bad, "
+              f"(SELECT count(*) FROM {rej}) AS n_rejected FROM {src}")
+    per_rule = (f"SELECT {name} AS t, 'reason' AS k, r, count(*) AS n FROM (SELECT "
+                f"explode(_reason_list) AS r FROM {rej}) GROUP BY r UNION ALL SELECT {name}, "
+                f"'warning', r, count(*) FROM (SELECT explode(_warnings) AS r FROM {bad}) GROUP BY r")
+    return totals, per_rule
+
+
+def count_all(spark, checks: dict[str, TableCheck]) -> None:
+    """Fill every TableCheck's counts with two Spark queries over all tables' work views."""
+    parts = [_counts_sql(t) for t in checks]
+    for t, n_read, n_malformed, n_bad, n_rejected in spark.sql(
+            " UNION ALL ".join(p[0] for p in parts)).collect():
+        c = checks[t]
+        c.read, c.malformed, c.rejected = n_read, n_malformed, n_rejected
+        c.accepted = n_read - n_malformed - n_bad
+    for t, k, rule, n in spark.sql(" UNION ALL ".join(p[1] for p in parts)).collect():
+        (checks[t].reasons if k == "reason" else checks[t].warnings)[rule] = n
 
 
 def check_all(spark, contract: Contract, data_dir, run: dict, work: Path, out: Path,
@@ -194,8 +202,10 @@ def check_all(spark, contract: Contract, data_dir, run: dict, work: Path, out: P
         row_rules(contract, name, fk_policy)  # policy errors before any work
     checks, cand_tables = {}, set()
     for name in contract.dependency_order:
-        c = checks[name] = check_table(spark, contract, name, Path(data_dir), run, work, out,
-                                       fk_policy, cand_tables)
+        checks[name] = check_table(spark, contract, name, Path(data_dir), run, work, out,
+                                   fk_policy, cand_tables)
+    count_all(spark, checks)  # two jobs for all tables, not four per table
+    for name, c in checks.items():
         progress(f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
                  f"{c.rejected:>7,}  {c.seconds:6.2f}s")
         for note in c.notes:
@@ -211,6 +221,15 @@ def write_rejects(spark, checks, rejects_dir: Path, run_id: str) -> None:
                           f"{ident(view_name('work', 'rej_' + c.table))}")
         if c.rejected:
             frame.write.mode("append").partitionBy("reason", "date").parquet(str(rejects_dir))
+
+
+def _written(spark, out: Path, names: list[str]) -> dict[str, int]:
+    """Rows in each Parquet folder out/<name>, read back in one Spark job."""
+    frames = [spark.read.parquet(str(out / n)).selectExpr(f"{lit(n)} AS t") for n in names]
+    union = frames[0]
+    for f in frames[1:]:
+        union = union.unionByName(f)
+    return {t: n for t, n in union.groupBy("t").count().collect()}
 
 
 def ingest(contract: Contract, data_dir, out=DEFAULT_OUT, rejects_dir="data/rejects",
@@ -229,9 +248,9 @@ def ingest(contract: Contract, data_dir, out=DEFAULT_OUT, rejects_dir="data/reje
         started = time.perf_counter()
         write_rejects(spark, result.checks.values(), Path(rejects_dir), run["run_id"])
         # the equation is checked again on what was written
-        result.loaded = {n: spark.read.parquet(str(out / n)).count() for n in result.checks}
-        result.rejected_loaded = {n: spark.read.parquet(str(out / f"{n}__rejects")).count()
-                                  for n in result.checks}
+        written = _written(spark, out, [p for n in result.checks for p in (n, f"{n}__rejects")])
+        result.loaded = {n: written.get(n, 0) for n in result.checks}
+        result.rejected_loaded = {n: written.get(f"{n}__rejects", 0) for n in result.checks}
         result.load_seconds = time.perf_counter() - started
         for a in result.accounting():
             if not a["ok"]:
