@@ -55,8 +55,9 @@ def run_spark(ctx, spark, contract: Contract, schema: str = gen.DEFAULT_SCHEMA,
         if contract.table(name).primary_key:
             fmt["unexpected_index_column_names"] = list(contract.table(name).primary_key)
         cp = _checkpoint(ctx, f"{prefix}.{TARGET}.{name}", bd, _gx_suite(ctx, suite), fmt)
-        frame = spark.table(f"{ident(schema)}.{ident(name)}")
+        frame = spark.table(f"{ident(schema)}.{ident(name)}").cache()  # read once per table
         result = cp.run(batch_parameters={"dataframe": frame})
+        frame.unpersist()
         run.tables.append(TableResult.from_gx(name, suite, _validation(result),
                                               seconds=time.perf_counter() - t0))
         print(f"post-load {TARGET} {name}: {run.tables[-1].verdict}", flush=True)
