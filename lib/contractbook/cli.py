@@ -22,6 +22,7 @@ COMMANDS = {
     "catalog": ("contractbook.commands.catalog", "OpenMetadata payloads, workflow YAMLs, push, HTML catalog page"),
     "config": ("contractbook.commands.config", "check the run configuration (env.yaml + overrides)"),
     "watch": ("contractbook.commands.watch", "watch a drop folder; one ingest per file that lands complete"),
+    "databricks": ("contractbook.commands.databricks", "run a Databricks job via the Jobs API (run-job)"),
 }
 
 

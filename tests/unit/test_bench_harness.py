@@ -50,7 +50,8 @@ def test_run_size_measures_every_step_in_plan_order_with_ratios_to_anchor_a(tmp_
     child, calls = _fake_child({"generate": [3.0], "validate": [0.1, 0.3, 0.2], "ddl": [0.4],
                                 "duckdb_alone": [2.0, 1.0, 3.0], "merge": [6.0], "replace": [4.0],
                                 "ingest": [5.0], "metrics": [1.5], "gx": [20.0], "pandas": [3.0],
-                                "sql": [1.0]})
+                                "sql": [1.0], "duckdb_checks": [3.0], "spark_checks": [12.0]})
+    monkeypatch.setattr(pipeline.engines, "spark_missing", lambda: None)
     out = pipeline.run_size("c.yaml", 500, tmp_path, repeats=3, progress=lambda *_: None, child=child)
     names = [s["step"] for s in out["steps"]]
     assert names == [s.name for s in pipeline.PLAN]
@@ -61,6 +62,7 @@ def test_run_size_measures_every_step_in_plan_order_with_ratios_to_anchor_a(tmp_
     assert by["ingest"]["ratio"] == 2.5 and by["gx"]["ratio"] == 10.0
     assert by["metrics"]["ratio"] == 0.75
     assert by["validate"]["seconds"] == statistics.median([0.1, 0.3, 0.2])
+    assert out["spark_over_duckdb_checks"] == 4.0
     # every step reads the same CSVs; ingest, metrics and both GX anchors the same warehouse
     data = {k["data_dir"] for _, k in calls if "data_dir" in k}
     assert data == {str(tmp_path / "raw-500")}

@@ -11,7 +11,7 @@ from contractbook.bench import machine, pipeline, profile, report
 def _size(n: int, anchor: float) -> dict:
     secs = {"generate": 1.0, "validate": 0.2, "ddl": 0.3, "duckdb_alone": anchor, "dlt_merge": 3.0,
             "dlt_replace": 2.0, "ingest": 2.5 * anchor, "metrics": 0.8, "gx": 9.0, "gx_pandas": 1.2,
-            "gx_sql": 0.3}
+            "gx_sql": 0.3, "checks_duckdb": 1.5 * anchor, "checks_spark": 6.0 * anchor}
     steps = [pipeline.summarize(s.name, s.role, s.label,
                                 {"seconds": [secs[s.name]], "rows": 7 * n, "peak_rss_mb": 100.0,
                                  "import_seconds": 0.5}, anchor) for s in pipeline.PLAN]

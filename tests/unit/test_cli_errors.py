@@ -31,8 +31,8 @@ def test_broken_contract_gives_report_and_exit_1(command, tmp_path, capsys):
 
 def test_every_contract_command_is_covered():
     assert set(ARGS) <= set(COMMANDS)
-    # commands that take no contract argument: bench, config, and watch (a --contract option)
-    assert {"bench", "bench-ingest", "config", "watch"} | set(ARGS) >= set(COMMANDS)
+    # commands that take no contract argument: bench, config, watch (a --contract option), databricks
+    assert {"bench", "bench-ingest", "config", "watch", "databricks"} | set(ARGS) >= set(COMMANDS)
 
 
 def test_version(capsys):

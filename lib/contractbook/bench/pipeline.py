@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import steps
+from . import engines, steps
 
 ANCHOR = "duckdb_alone"  # every figure is also given as a ratio to this one
 GX_MAX_ORDERS = None  # no cap: the pre-load FK checks are vectorized (was rows x parent keys)
@@ -31,6 +31,7 @@ class Step:
     label: str
     kwargs: object  # (Run) -> dict
     max_orders: int | None = None  # above this size the step is not run (reason in SKIP_REASONS)
+    missing: object = None  # () -> why the step cannot run here (an optional extra), or None
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,14 @@ PLAN: tuple[Step, ...] = (
     Step("gx_sql", "anchor", "gx_engine", "(c) GX on DuckDB SQL (shim), same suite, largest table",
          lambda r: {**_common(r), "warehouse": str(r.warehouse), "engine": "sql",
                     "table": steps.largest_table(r.data), "state_dir": str(r.work / "gx-sql")}),
+    Step("checks_duckdb", "engine", "duckdb_checks", "(d) DuckDB engine: every check, no load",
+         lambda r: {**_common(r), "data_dir": str(r.data)}),
+    Step("checks_spark", "engine", "spark_checks",
+         "(d) Spark engine, local[2]: every check, Parquet out (session start not timed)",
+         lambda r: {**_common(r), "data_dir": str(r.data), "work_dir": str(r.work / "spark")},
+         missing=lambda: engines.spark_missing()),
 )
+ENGINE_RATIO = ("checks_spark", "checks_duckdb")  # reported as Spark checks / DuckDB checks
 
 
 def summarize(name: str, role: str, label: str, raw: dict, anchor_seconds: float | None) -> dict:
@@ -121,6 +129,11 @@ def run_size(contract: str, n_orders: int, work, seed: int = 42, repeats: int = 
             skipped.append({"step": step.name, "label": step.label, "reason": reason})
             progress(f"  {n_orders:>9,} orders  {step.name:<13} skipped: {reason}")
             continue
+        why = step.missing() if step.missing else None
+        if why:
+            skipped.append({"step": step.name, "label": step.label, "reason": why})
+            progress(f"  {n_orders:>9,} orders  {step.name:<13} skipped: {why}")
+            continue
         raw[step.name] = child(step.fn, **step.kwargs(r))
         s = raw[step.name]
         progress(f"  {n_orders:>9,} orders  {step.name:<13} {statistics.median(s['seconds']):8.2f} s "
@@ -129,6 +142,8 @@ def run_size(contract: str, n_orders: int, work, seed: int = 42, repeats: int = 
     anchor = statistics.median(raw[ANCHOR]["seconds"]) if ANCHOR in raw else None
     summary = [summarize(s.name, s.role, s.label, raw[s.name], anchor) for s in PLAN if s.name in raw]
     gen = raw.get("generate", {})
+    spark, duck = (statistics.median(raw[n]["seconds"]) if n in raw else None for n in ENGINE_RATIO)
     return {"n_orders": n_orders, "seed": seed, "rows": gen.get("rows"),
             "csv_bytes": gen.get("csv_bytes"), "anchor_seconds": anchor, "steps": summary,
-            "skipped": skipped, "raw": raw}
+            "skipped": skipped, "raw": raw,
+            "spark_over_duckdb_checks": spark / duck if spark and duck else None}

@@ -79,6 +79,12 @@ def _details(size: dict) -> list[str]:
         out.append(f"- gx: context {p['context']:.2f} s, pre-load (pandas, all tables) "
                    f"{p['preload']:.2f} s, post-load (DuckDB SQL, all tables) {p['postload']:.2f} s, "
                    f"Data Docs {p['docs']:.2f} s.")
+    if size.get("spark_over_duckdb_checks"):
+        sp = raw["checks_spark"]
+        out.append(f"- engines: Spark checks / DuckDB checks = "
+                   f"**{size['spark_over_duckdb_checks']:.2f}×** (Spark session start-up "
+                   f"{sp['session_seconds']:.1f} s not included; accounting "
+                   f"{'OK' if sp['accounting_ok'] else 'FAILED'}).")
     for name in ("gx_pandas", "gx_sql"):
         x = raw.get(name)
         if x:

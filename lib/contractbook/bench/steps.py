@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from contractbook.bench import engines
 from contractbook.bench import ingest as ingest_bench
 
 SHORT_SECONDS = 5.0  # a step faster than this is repeated and reported as a median
@@ -334,7 +335,8 @@ def metrics(contract: str, warehouse: str, repeats: int = 3) -> dict:
 
 STEPS = {"generate": generate, "validate": validate, "ddl": ddl, "duckdb_alone": duckdb_alone,
          "ingest": ingest, "dlt_arrow": dlt_arrow, "gx_engine": gx_engine, "gx": gx,
-         "metrics": metrics}
+         "metrics": metrics, "duckdb_checks": engines.duckdb_checks,
+         "spark_checks": engines.spark_checks}
 
 
 def child(step: str, profile: str | None = None, **kwargs) -> dict:

@@ -43,6 +43,9 @@ def add_arguments(p) -> None:
     p.add_argument("--destination", default=os.environ.get("CONTRACTBOOK_DESTINATION", "duckdb"),
                    help=f"one of {', '.join(DESTINATIONS)} (default: $CONTRACTBOOK_DESTINATION or "
                         "duckdb); credentials come only from the environment or .dlt/secrets.toml")
+    p.add_argument("--engine", default="duckdb",
+                   help="duckdb (default: checks in DuckDB, load with dlt) or spark (checks in "
+                        "Spark SQL, Parquet tables under --warehouse, default data/spark)")
     p.add_argument("--warehouse", default=None,
                    help="duckdb file (default data/warehouse.duckdb) or filesystem folder "
                         "(default data/delta); not used by server destinations")
@@ -72,15 +75,21 @@ def duckdb_config(memory_limit: str | None) -> dict:
 def run(args) -> int:
     """Ingest, print one line per table, exit 0 only when read = loaded + rejected everywhere."""
     from contractbook.contract import load
+    from contractbook.ingest import engines
     from contractbook.ingest.read import IngestError
-    from contractbook.ingest.run import ingest
 
     policy = {**{r: "warn" for r in args.warn}, **{r: "reject" for r in args.reject}}
     try:
-        result = ingest(load(args.contract), args.data, args.destination, args.warehouse,
-                        rejects_dir=args.rejects, state_dir=args.state, fk_policy=policy,
-                        duckdb_config=duckdb_config(args.memory_limit), wait=args.wait,
-                        server=args.server)
+        engine = engines.get(args.engine)
+        if engine.name == "spark":
+            result = engine.ingest(load(args.contract), args.data, out=args.warehouse or
+                                   "data/spark", rejects_dir=args.rejects, fk_policy=policy)
+        else:
+            result = engine.ingest(load(args.contract), args.data, destination=args.destination,
+                                   warehouse=args.warehouse, rejects_dir=args.rejects,
+                                   state_dir=args.state, fk_policy=policy,
+                                   duckdb_config=duckdb_config(args.memory_limit),
+                                   wait=args.wait, server=args.server)
     except (IngestError, ValueError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2

@@ -23,6 +23,15 @@ JAVA_FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), 
 SQL_TYPE_NAMES: dict[str, dict[str, list[str]]] = {
     engine: {k: list(names[engine]) for k, names in by_field("gx_types").items() if engine in names}
     for engine in ("duckdb", "postgres")}
+# Spark: pyspark.sql.types class names (GX checks isinstance; DecimalType has no precision here,
+# so DECIMAL(10,2) cannot be told from DECIMAL(12,4)). Naive timestamps are NTZ.
+SQL_TYPE_NAMES["spark"] = {
+    "string": ["StringType", "VarcharType", "CharType"],
+    "integer": ["IntegerType", "LongType", "ShortType"], "bigint": ["LongType"],
+    "decimal": ["DecimalType"], "double": ["DoubleType"], "boolean": ["BooleanType"],
+    "date": ["DateType"], "timestamp": ["TimestampNTZType"],
+    "timestamptz": ["TimestampType"], "time": ["TimeType"],
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ TARGETS: dict[str, Target] = {
                      SQL_TYPE_NAMES["duckdb"]),
     "postgres": Target("postgres", "sql", "postgres", "post-load: PostgreSQL warehouse",
                        SQL_TYPE_NAMES["postgres"]),
+    "spark": Target("spark", "sql", "spark", "post-load: Spark DataFrames (local or Databricks)",
+                    SQL_TYPE_NAMES["spark"]),
 }
 
 

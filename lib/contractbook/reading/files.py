@@ -67,3 +67,14 @@ def read_bytes(f: InputFile) -> bytes:
     except (OSError, pa.ArrowException) as e:
         raise ReadError(f"{f.path}: starts like {f.compression} but does not decompress ({e}); "
                         "recompress it or save it uncompressed") from None
+
+
+def read_header(path: Path) -> list[str] | None:
+    """The header record of a CSV (BOM removed, quotes undone); None for an empty file."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        try:
+            return next(csv.reader(f))
+        except StopIteration:
+            return None

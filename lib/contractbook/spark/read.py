@@ -1,0 +1,94 @@
+"""Spark reads one CSV as all-string columns in file order; malformed records are set apart.
+
+Differences from the DuckDB reader (`ingest/read.py`), as far as Spark allows:
+- Spark's CSV parser (univocity) cannot reject one record for a stray quote: RAISE_ERROR fails
+  the whole file. With STOP_AT_DELIMITER it keeps such a field's raw text, so a field that still
+  starts with a quote and has text after the closing one (`"abc"-1`) is marked csv `quoting`. A
+  value that really starts with a quote and has text after an inner quote would be marked too.
+- Invalid UTF-8 bytes are decoded as U+FFFD instead of failing: a record holding U+FFFD is marked
+  csv `encoding` (a file that really contains U+FFFD would be marked too).
+- A record with too many or too few fields is Spark's own malformed record (csv `column_count`).
+- raw_line of an encoding or quoting record is its parsed fields joined by commas (Spark keeps
+  the raw text only for records it finds malformed itself).
+The whole file is one partition (multiLine), so record ordinals follow the file order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contractbook.ingest.read import IngestError
+from contractbook.reading.files import read_header
+
+from .sql import ident
+
+CORRUPT = "_corrupt_record"
+QUOTING = r'^"[^"]*"[^",]'  # a field that kept its closing quote and text after it
+REPLACEMENT = "\ufffd"
+
+
+@dataclass
+class SparkSource:
+    """One CSV read by Spark: the DataFrame (strings, `_row` ordinal, `_csv` kind), header facts."""
+
+    table: str
+    path: Path
+    frame: object = None
+    present: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _kind_expr(header: list[str]) -> str:
+    """Spark SQL: the csv defect kind of a record (NULL for a well-formed one)."""
+    cols = ", ".join(ident(h) for h in header)
+    return (f"CASE WHEN {ident(CORRUPT)} IS NOT NULL THEN 'column_count' "
+            f"WHEN exists(array({cols}), x -> contains(x, '{REPLACEMENT}')) THEN 'encoding' "
+            f"WHEN exists(array({cols}), x -> x RLIKE '{QUOTING}') THEN 'quoting' END")
+
+
+def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
+    """The CSV as a DataFrame: header columns as strings (empty = NULL), `_row`, `_csv`, `_text`."""
+    from pyspark.sql import types as T
+
+    path = Path(path)
+    s = SparkSource(table, path)
+    if not path.is_file():
+        raise IngestError(f"{path}: file not found; expected one CSV per contract table "
+                          f"named {table}.csv in the data directory")
+    header = read_header(path)
+    if header is None:
+        s.warnings.append(f"{path}: empty file (no header); read as 0 rows")
+        header = list(columns)
+        schema = T.StructType([T.StructField(c, T.StringType()) for c in header])
+        s.frame = spark.createDataFrame([], schema).selectExpr(
+            "*", "CAST(NULL AS BIGINT) AS _row", "CAST(NULL AS STRING) AS _csv",
+            "CAST(NULL AS STRING) AS _text")
+        s.present = list(columns)
+        return s
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes or any(h == "" for h in header):
+        raise IngestError(f"{path}: header line 1 has duplicate or empty column names {dupes}; "
+                          "fix the header so each column is named once")
+    s.present = [c for c in columns if c in header]
+    missing = [c for c in columns if c not in header]
+    extra = [h for h in header if h not in columns]
+    if missing:
+        s.warnings.append(f"{path}: header lacks contract column(s) {missing}; read as empty")
+    if extra:
+        s.warnings.append(f"{path}: header has column(s) {extra} not in the contract; ignored")
+    if [c for c in header if c in columns] != s.present:
+        s.warnings.append(f"{path}: columns are in another order than the contract; matched by name")
+    schema = T.StructType([T.StructField(h, T.StringType()) for h in header]
+                          + [T.StructField(CORRUPT, T.StringType())])
+    raw = (spark.read.schema(schema)
+           .options(header=True, multiLine=True, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT,
+                    quote='"', escape='"', sep=",", encoding="UTF-8",
+                    unescapedQuoteHandling="STOP_AT_DELIMITER", enforceSchema=True)
+           .csv(str(path)))
+    cols = [f"nullif({ident(h)}, '') AS {ident(h)}" for h in header]
+    text = f"coalesce({ident(CORRUPT)}, concat_ws(',', {', '.join(ident(h) for h in header)}))"
+    s.frame = raw.selectExpr(*cols, ident(CORRUPT), "monotonically_increasing_id() AS _row") \
+        .selectExpr(*[ident(h) for h in header], "_row", f"{_kind_expr(header)} AS _csv",
+                    f"{text} AS _text")
+    return s
