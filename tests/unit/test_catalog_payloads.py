@@ -84,7 +84,7 @@ def test_every_document_validates_against_the_sdk_models(sdk, built, contract):
     for name, doc in docs.items():
         head = doc["generated"]
         assert head["generator"] == "contractbook.catalog" and head["contracts"][0].startswith(
-            "urn:contractbook:olist_mini 1.0.0")
+            f"{contract.id} {contract.version}")
         if name in ("lineage.json", "test_results.json"):
             continue
         model = models[head["model"]]

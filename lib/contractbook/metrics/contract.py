@@ -43,7 +43,8 @@ def _table(m: Model) -> dict:
 
 def generate(models: tuple[Model, ...], contract: Contract) -> dict:
     """The ODCS document describing every model's table in schema `curated`."""
-    servers = [{**s, "schema": CURATED} for s in contract.raw.get("servers") or []]
+    # the warehouses of the raw contract (servers with a schema), with schema curated
+    servers = [{**s, "schema": CURATED} for s in contract.raw.get("servers") or [] if "schema" in s]
     return {
         "apiVersion": contract.api_version, "kind": "DataContract",
         "id": f"{contract.id}:curated", "name": f"{contract.name}_curated",
