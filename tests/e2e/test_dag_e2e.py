@@ -101,6 +101,15 @@ def test_second_build_is_a_no_op(built):
     index = (built.path / "reports" / "index.html").read_text(encoding="utf-8")
     assert index.count(">up to date</td>") == len(tasks(built.path))
     assert files_under(built.home) == []
+    # the run history on the index: both builds, newest first, and rejects per table as a trend
+    first, second = sorted({r for r, _, _ in history}), sorted({r for r, _, _ in added})
+    assert len(first) == 1 and len(second) == 1
+    runs = index[index.index("<h2>Last runs</h2>"):]
+    assert runs.index(second[0]) < runs.index(first[0])
+    trend = index[index.index("<h2>Rejects per table, run by run</h2>"):]
+    for table in ("orders", "order_items", "customers"):
+        assert f"<td>{table}</td>" in trend
+    assert trend.count("<svg") >= 9
 
 
 def test_build_prints_no_warnings_and_no_progress_bars(built):

@@ -148,8 +148,10 @@ def reject_trend(store: Path, limit: int = 20) -> dict[str, list[tuple[str, int]
         metrics = _metrics_table(con)
         if metrics is None:
             return {}
+        columns = {r[0] for r in con.execute(f"DESCRIBE {metrics}").fetchall()}
+        done = "WHERE run_status = 'completed'" if "run_status" in columns else ""  # not killed
         rows = con.execute(
-            f"WITH runs AS (SELECT DISTINCT run_id FROM {metrics} ORDER BY run_id DESC "
+            f"WITH runs AS (SELECT DISTINCT run_id FROM {metrics} {done} ORDER BY run_id DESC "
             f"LIMIT ?) SELECT table_name, run_id, sum(rows_rejected)::BIGINT FROM {metrics} "
             "WHERE run_id IN (SELECT run_id FROM runs) GROUP BY ALL ORDER BY table_name, run_id",
             [limit]).fetchall()

@@ -78,11 +78,24 @@ def rows(dag, report=None) -> list[history.RunRow]:
     return out
 
 
-def _record(dag, report=None) -> None:
+def _store() -> Path:
     config = _BUILD.get("config") or {}
-    store = history.store_for(Path(config.get("data_dir", "data")),
-                              str(config.get("destination", "duckdb")))
-    history.write(store, rows(dag, report))
+    return history.store_for(Path(config.get("data_dir", "data")),
+                             str(config.get("destination", "duckdb")))
+
+
+def _record(dag, report=None) -> None:
+    history.write(_store(), rows(dag, report))
+
+
+def _history_html() -> str:
+    """The index's run-history sections: the last runs, and the rejects per table run by run."""
+    from . import history_view
+
+    store = _store()
+    return ("<h2>Last runs</h2>" + history_view.last_runs_table(history.last_runs(store))
+            + "<h2>Rejects per table, run by run</h2>"
+            + history_view.reject_trend_table(history.reject_trend(store)))
 
 
 def on_finish(dag, report=None) -> None:
@@ -91,7 +104,7 @@ def on_finish(dag, report=None) -> None:
 
     inputs.remember(dag)
     _record(dag, report)
-    index.on_finish(dag)
+    index.on_finish(dag, history=_history_html())
 
 
 def on_failure(dag, traceback=None) -> None:
@@ -99,4 +112,4 @@ def on_failure(dag, traceback=None) -> None:
     from contractbook.reporting import index
 
     _record(dag)
-    index.on_failure(dag, traceback)
+    index.on_failure(dag, traceback, history=_history_html())

@@ -127,8 +127,9 @@ CSS = ("body{font-family:sans-serif;margin:0 auto;max-width:1100px;padding:1em}"
 
 def render(entries: list[Entry], title: str, built_at: str, outcome: str,
            numbers: list[tuple[str, str, bool]] | None = None, seconds: float | None = None,
-           dag_svg: str = "") -> str:
-    """The index page as HTML: outcome, headline numbers, DAG, errors, one row per task."""
+           dag_svg: str = "", history: str = "") -> str:
+    """The index page as HTML: outcome, headline numbers, DAG, errors, one row per task, and
+    the run history (last runs, rejects per table) when given."""
     cards = [(k, v, s) for k, v, s in numbers or []]
     if seconds is not None:
         cards.append(("build duration", f"{seconds:.1f} s", False))
@@ -147,7 +148,7 @@ def render(entries: list[Entry], title: str, built_at: str, outcome: str,
             + (f"<div class='dag'>{dag_svg}</div>" if dag_svg else "")
             + "<table><tr><th>task</th><th>status</th><th>time</th><th>checks</th>"
             "<th>last run</th><th>source</th></tr>" + "".join(_row(e) for e in entries)
-            + "</table></body></html>\n")
+            + "</table>" + history + "</body></html>\n")
 
 
 def _error(task, folder: Path, root: Path, traceback: dict | None) -> tuple[str, str | None]:
@@ -222,7 +223,7 @@ def index_dir(dag) -> Path:
     return Path(os.path.commonpath(folders))
 
 
-def write(dag, outcome: str, traceback: dict | None = None) -> Path:
+def write(dag, outcome: str, traceback: dict | None = None, history: str = "") -> Path:
     """Write index.html next to the reports; returns its path."""
     folder = index_dir(dag)
     folder.mkdir(parents=True, exist_ok=True)
@@ -236,15 +237,17 @@ def write(dag, outcome: str, traceback: dict | None = None) -> Path:
         (folder / TIMES).write_text(times, encoding="utf-8")
     path = folder / "index.html"
     path.write_text(render(found, "contractbook reports", built_at, outcome,
-                           headline(found, summaries), seconds, svg(found)), encoding="utf-8")
+                           headline(found, summaries), seconds, svg(found), history),
+                    encoding="utf-8")
     return path
 
 
-def on_finish(dag) -> None:
+def on_finish(dag, history: str = "") -> None:
     """Ploomber DAG hook after a successful build."""
-    print(f"index of the reports: {os.path.relpath(write(dag, 'succeeded'))}")
+    print(f"index of the reports: {os.path.relpath(write(dag, 'succeeded', None, history))}")
 
 
-def on_failure(dag, traceback) -> None:
+def on_failure(dag, traceback, history: str = "") -> None:
     """Ploomber DAG hook after a failed build: the index shows which task failed, and why."""
-    print(f"index of the reports: {os.path.relpath(write(dag, 'FAILED', traceback or {}))}")
+    path = write(dag, "FAILED", traceback or {}, history)
+    print(f"index of the reports: {os.path.relpath(path)}")
