@@ -82,7 +82,8 @@ def _traced(task, build, emitter, parent, root: Path):
         params = {k: v for k, v in dict(task.params).items()
                   if k not in ("upstream", "product")}
         run = TaskRun(task.name, params, _products(task), str(generate_new_uuid()),
-                      datetime.now(UTC), parent, root)
+                      datetime.now(UTC), parent, root,
+                      upstream={n: _products(up) for n, up in task.upstream.items()})
         send(run, RunState.START)
         try:
             out = build(*args, **kwargs)
