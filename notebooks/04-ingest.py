@@ -51,7 +51,7 @@ warehouse = destinations.get(destination).warehouse_in(resolve(data_dir))  # Non
 result = ingest(model, upstream["generate-data"]["data"], destination, warehouse,
                 rejects_dir=product["rejects"], state_dir=resolve(".state/dlt"),
                 progress=lambda _: None)
-receipt.write(result, product["receipt"])
+receipt_file = receipt.write(result, product["receipt"])  # what downstream tasks read
 
 # %% [markdown]
 # ## Accounting: rows read = rows loaded + rows rejected

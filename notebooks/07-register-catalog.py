@@ -40,7 +40,7 @@ from IPython.display import HTML, Image, display
 
 from contractbook.catalog.step import run
 from contractbook.ingest import receipt
-from contractbook.paths import task_io
+from contractbook.paths import shown, task_io
 from contractbook.reporting.checkpoint import checkpoint
 
 upstream, product = task_io("register-catalog", upstream, product)
@@ -62,7 +62,7 @@ Image(filename=str(result.graph_png))
 # its latest result, owners and lineage.
 
 # %%
-display(HTML(f"<p><a href='{result.page.name}'>Open the catalog page</a> ({result.page})</p>"))
+display(HTML(f"<p><a href='{result.page.name}'>Open the catalog page</a> ({shown(result.page)})</p>"))
 result.payloads.tables[0].model_dump(exclude_none=True, mode="json")
 
 # %% [markdown]

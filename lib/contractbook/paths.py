@@ -80,3 +80,10 @@ def task_io(task: str, upstream=None, product=None) -> TaskIO:
     block = tasks[task]
     ups = {name: tasks[name]["product"] for name in block.get("upstream") or []}
     return TaskIO(ups, block["product"])
+
+
+def shown(path: str | Path, root: Path | None = None) -> str:
+    """path as a report shows it: relative to the project root (no build-machine path)."""
+    p = Path(path)
+    base = root or project_root()
+    return str(p.relative_to(base)) if p.is_absolute() and p.is_relative_to(base) else str(p)

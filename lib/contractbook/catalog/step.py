@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contractbook.contract import Contract, load
+from contractbook.paths import shown
 
 from . import graph, page, results
 from .paths import resolve
@@ -35,7 +36,7 @@ class CatalogRun:
     def _repr_html_(self) -> str:
         return (f"<p><b>{html.escape(self.push.verdict)}</b></p>"
                 + self.summary().to_html(index=False)
-                + f"<p>{len(self.files)} file(s) under <code>{html.escape(str(self.files[0].parent))}"
+                + f"<p>{len(self.files)} file(s) under <code>{html.escape(shown(self.files[0].parent))}"
                   "</code></p>")
 
 

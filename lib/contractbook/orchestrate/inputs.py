@@ -46,7 +46,9 @@ def input_folders(dag) -> dict[str, dict[str, Path]]:
             if not isinstance(value, str) or not value:
                 continue
             path = Path(value).resolve()
-            if path.is_dir() and not any(path == m or path.is_relative_to(m) for m in made):
+            # a folder that holds or lies in a product (e.g. data_dir) is the DAG's own
+            if path.is_dir() and not any(path.is_relative_to(m) or m.is_relative_to(path)
+                                         for m in made):
                 out.setdefault(name, {})[key] = path
     return out
 
