@@ -20,6 +20,9 @@ class Destination:
     default_warehouse: str | None = None  # a path under the project; None for servers
     table_format: str | None = None
     merge_strategy: str | None = None  # dlt merge strategy when the default does not apply
+    # dlt file format for tables with a binary column (rejects' raw bytes) where the default one
+    # cannot hold bytes that are not UTF-8 (PostgreSQL loads Arrow as CSV COPY)
+    binary_file_format: str | None = None
     env: tuple[str, ...] = ()  # environment variables dlt reads (credentials)
     permissions: str = ""
     tested: bool = False  # exercised for real by this project's tests
@@ -104,6 +107,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                 tested=True),
     Destination("postgres", "PostgreSQL server (loads via COPY)",
                 env=("DESTINATION__POSTGRES__CREDENTIALS",), identity="{host}:{port}/{database}",
+                binary_file_format="insert_values",
                 permissions="CONNECT and CREATE on the database (dlt creates the schema `{schema}` and "
                             "its staging schema), or USAGE+CREATE on an existing schema `{schema}`.",
                 tested=True),

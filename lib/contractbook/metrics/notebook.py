@@ -26,16 +26,22 @@ def _product(products, key: str, default: str):
 
 def dashboard_for(contract: str, upstream=None, product=None, destination: str = "duckdb",
                   start: str = "", end: str = "", states: str = "", progress=None) -> Dashboard:
-    """Materialize and check the curated tables, export them as Parquet, filter, compute."""
-    if destination != "duckdb":
-        raise ValueError(f"the dashboard reads a DuckDB warehouse; destination {destination!r}: "
-                         "run `python -m contractbook metrics --engine postgres` instead")
-    model = load(at_root(contract))
+    """Materialize and check the curated tables, export them as Parquet, filter, compute.
+
+    With a server or Delta destination, the loaded tables are first copied into a local DuckDB
+    file beside the export (metrics.copy), and the models run there.
+    """
     from contractbook.ingest import receipt
 
+    model = load(at_root(contract))
     ingest = _product(upstream, "ingest", {})
     found = _product(ingest, "receipt", None)
     warehouse = at_root(receipt.warehouse(found) if found else DEFAULT_WAREHOUSE)
+    export_dir = at_root(_product(product, "data", DEFAULT_EXPORT))
+    if destination != "duckdb":
+        from .copy import local_copy
+
+        warehouse = local_copy(model, destination, str(warehouse), export_dir / "loaded.duckdb")
     run = refresh(model, "duckdb", str(warehouse), progress=progress)
-    export(warehouse, at_root(_product(product, "data", DEFAULT_EXPORT)), model)
+    export(warehouse, export_dir, model)
     return compute(model, warehouse, Filters.parse(start, end, states), run)
