@@ -89,7 +89,9 @@ def test_changed_input_folder_reruns_its_readers_and_what_follows(tmp_path):
     last = [r for r in rows if r[0] == runs[-1]]
     assert [(r[1], r[2]) for r in last] == [("count", "completed"), ("double", "completed"),
                                           ("other", "skipped")]
-    assert all(r[3] == "1.0.0" for r in rows)
+    contract = yaml.safe_load((project / "env.yaml").read_text())["contract"]
+    version = yaml.safe_load(Path(contract).read_text())["version"]
+    assert all(r[3] == version for r in rows)
     assert json.loads(rows[0][4])["destination"] == "duckdb"
 
 

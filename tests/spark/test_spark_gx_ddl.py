@@ -33,10 +33,10 @@ def test_databricks_ddl_runs_on_local_spark(spark, contract):
 def planted_parquet(contract, tmp_path_factory):
     """A warehouse with the planted defects still in it (what a load without checks holds)."""
     import duckdb
-    from contractbook.gx.rawcsv import read_text
 
     from contractbook.synth import generate
     from support.gx_data import load_frames_duckdb
+    from support.readback import frame
 
     root = tmp_path_factory.mktemp("spark-gx")
     generate(contract, n_orders=300, seed=11, out_dir=root / "raw", defects="all=2")
@@ -44,7 +44,7 @@ def planted_parquet(contract, tmp_path_factory):
     frames = {}
     for t in contract.tables:
         drop = manifest[(manifest.table == t.name) & (manifest.kind == "type")].line.astype(int)
-        frames[t.name] = read_text(root / "raw" / f"{t.name}.csv", t).frame.drop(index=list(drop))
+        frames[t.name] = frame(root / "raw" / f"{t.name}.csv", t).drop(index=list(drop))
     db = load_frames_duckdb(contract, frames, root / "wh.duckdb")
     con = duckdb.connect(str(db))
     for t in contract.tables:

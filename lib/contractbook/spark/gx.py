@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from contractbook.contract import Contract
+from contractbook.contract import Contract, naming
 from contractbook.gx import suites as gen
 from contractbook.gx.results import CheckRun, TableResult
 from contractbook.gx.runner import (
@@ -27,8 +27,9 @@ from .sql import ident, lit
 TARGET = "spark"
 
 
-def register(spark, contract: Contract, out: str | Path, schema: str = gen.DEFAULT_SCHEMA) -> None:
+def register(spark, contract: Contract, out: str | Path, schema: str | None = None) -> None:
     """Tables schema.<table> over the Parquet folders out/<table> (replaced if present)."""
+    schema = schema or naming.dataset(contract)
     spark.sql(f"CREATE DATABASE IF NOT EXISTS {ident(schema)}")
     for t in contract.table_names:
         name = f"{ident(schema)}.{ident(t)}"
@@ -38,10 +39,11 @@ def register(spark, contract: Contract, out: str | Path, schema: str = gen.DEFAU
 
 
 @_known_warnings()
-def run_spark(ctx, spark, contract: Contract, schema: str = gen.DEFAULT_SCHEMA,
+def run_spark(ctx, spark, contract: Contract, schema: str | None = None,
               tolerances: dict | None = None, tables: list[str] | None = None,
               prefix: str = "postload") -> CheckRun:
     """One checkpoint per table on the Spark table schema.<table>, as a DataFrame batch."""
+    schema = schema or naming.dataset(contract)
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])
     started = time.perf_counter()
     ds = ctx.data_sources.add_or_update_spark(f"{prefix}_{TARGET}")

@@ -114,8 +114,10 @@ def _rejects(spark, contract: Contract, table: str, run: dict, path: Path, file:
     null_cols = ", ".join(f"CAST(NULL AS STRING) AS {ident(c)}" for c in t.column_names)
     rules = spark.sql(f"""
         SELECT {raw_cols}, to_json(b._reasons) AS reject_reasons,
-               CAST(NULL AS STRING) AS reject_detail, CAST(NULL AS STRING) AS raw_line, {prov},
-               l.line AS source_line, b._reasons AS _reason_list
+               CAST(NULL AS STRING) AS reject_detail, CAST(NULL AS STRING) AS raw_line,
+               CAST(NULL AS BINARY) AS raw_bytes, {prov}, l.line AS source_line,
+               CAST(NULL AS BIGINT) AS source_offset, CAST(NULL AS BIGINT) AS source_length,
+               b._reasons AS _reason_list
         FROM (SELECT * FROM {names['bad']} WHERE _reasons IS NOT NULL) AS b
              JOIN {names['lines']} AS l ON l._row = b._row
              JOIN {names['chk']} AS c ON c._row = b._row""")
@@ -123,7 +125,9 @@ def _rejects(spark, contract: Contract, table: str, run: dict, path: Path, file:
     malformed = spark.sql(f"""
         SELECT {null_cols}, to_json({kinds}) AS reject_reasons,
                concat('Spark CSV reader: malformed record (', _csv, ')') AS reject_detail,
-               _text AS raw_line, {prov}, l.line AS source_line, {kinds} AS _reason_list
+               _text AS raw_line, CAST(_text AS BINARY) AS raw_bytes, {prov},
+               l.line AS source_line, CAST(NULL AS BIGINT) AS source_offset,
+               CAST(NULL AS BIGINT) AS source_length, {kinds} AS _reason_list
         FROM (SELECT * FROM {names['src']} WHERE _csv IS NOT NULL) AS s
              JOIN {names['lines']} AS l ON l._row = s._row""")
     written = _parquet(spark, rules.unionByName(malformed).drop("_reason_list"), path, "work",
