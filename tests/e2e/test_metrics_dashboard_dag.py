@@ -25,7 +25,7 @@ def test_report_has_plots_tables_and_a_passing_checkpoint(built):
     plots = [c for c in re.split(r'<div class="jp-Cell ', html)[1:] if "data:image/png" in c]
     assert len(plots) >= 6
     assert "every curated row passes" in html and "seller_scorecard" in html
-    assert "✅" in html and "❌" not in html
+    assert "cb-checkpoint" in html and ">PASS<" in html and ">FAIL<" not in html
     exported = sorted(p.stem for p in (built.path / "data" / "curated").glob("*.parquet"))
     assert exported == sorted(p.stem for p in model_files())
 

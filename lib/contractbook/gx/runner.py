@@ -38,6 +38,13 @@ def _known_warnings():
         yield
 
 
+def _quoted(table: str):
+    """A table name GX always quotes (a contract name may hold spaces, capitals, non-ASCII)."""
+    from sqlalchemy.sql import quoted_name
+
+    return quoted_name(table, quote=True)
+
+
 def apply_tolerances(suite: dict, tolerances: dict[str, float]) -> dict:
     """A copy of suite with `mostly` set on row-level expectations, and the tolerances in meta."""
     out = copy.deepcopy(suite)
@@ -142,7 +149,8 @@ def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict 
         suite = apply_tolerances(gen.table_suite(contract, contract.table(name), "csv"), tolerances)
         malformed = staged.malformed[name].frame(name)
         if engine == "duckdb":
-            bd = ds.add_table_asset(name, table_name=name).add_batch_definition_whole_table("all")
+            bd = ds.add_table_asset(name, table_name=_quoted(name)) \
+                .add_batch_definition_whole_table("all")
             cp = _checkpoint(ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, sql_suite(suite)),
                              {"result_format": "COMPLETE",
                               "unexpected_index_column_names": ["_line"]})
@@ -188,7 +196,7 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
         t0 = time.perf_counter()
         suite = apply_tolerances(gen.table_suite(contract, contract.table(name), tgt.name, schema),
                                  tolerances)
-        bd = ds.add_table_asset(name, table_name=name, schema_name=schema) \
+        bd = ds.add_table_asset(name, table_name=_quoted(name), schema_name=schema) \
             .add_batch_definition_whole_table("all")
         fmt = {"result_format": "COMPLETE"}
         if contract.table(name).primary_key:

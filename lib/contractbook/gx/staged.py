@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contractbook.contract import Contract
+from contractbook.contract.kinds import TYPE_KINDS
 
 from . import suites as gen
 from .targets import strftime_format
 
 STRFTIME_SUFFIX = "__strftime_ok"
+JSON_SUFFIX = "__json_ok"  # a JSON kind's text parses as JSON of its shape (GX SQL has no check)
 NUMERIC_KINDS = ("integer", "bigint", "decimal", "double")
 
 
@@ -64,6 +66,12 @@ def helper_columns(contract: Contract, table: str) -> list[str]:
     out = []
     for col in t.columns:
         kind = col.type.kind
+        if TYPE_KINDS[kind].pandas == "json":
+            c = qi(col.name)
+            out.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE coalesce(json_valid({c}) AND "
+                       f"json_type(TRY_CAST({c} AS JSON)) = {literal(TYPE_KINDS[kind].json_type)}, "
+                       f"false) END AS {qi(col.name + JSON_SUFFIX)}")
+            continue
         if kind in gen.TEXT_KINDS:
             continue
         fmt = (strftime_format(col.format, kind, col.name)
@@ -129,16 +137,18 @@ def stage_inputs(contract: Contract, paths: dict[str, Path], db: Path) -> Staged
 
 
 def sql_suite(suite: dict) -> dict:
-    """The pre-load suite as GX runs it in SQL: a strftime check becomes its helper flag."""
+    """The pre-load suite as GX runs it in SQL: a strftime or JSON check becomes its helper flag."""
     import copy
 
+    flags = {"expect_column_values_to_match_strftime_format": STRFTIME_SUFFIX,
+             "expect_column_values_to_be_json_parseable": JSON_SUFFIX}
     out = copy.deepcopy(suite)
     for e in out["expectations"]:
-        if e["type"] == "expect_column_values_to_match_strftime_format":
+        if e["type"] in flags:
             kw = e["kwargs"]
-            e["type"] = "expect_column_values_to_be_in_set"
-            e["kwargs"] = {"column": kw["column"] + STRFTIME_SUFFIX, "value_set": [True],
+            e["kwargs"] = {"column": kw["column"] + flags[e["type"]], "value_set": [True],
                            **({"mostly": kw["mostly"]} if "mostly" in kw else {})}
+            e["type"] = "expect_column_values_to_be_in_set"
     return out
 
 
