@@ -40,6 +40,17 @@ class CatalogRun:
                   "</code></p>")
 
 
+def _fitting(contracts: list[Contract]) -> list[Contract]:
+    """The raw contract, then the curated contracts whose columns all come from its tables
+    (the shipped curated contract is Olist's: another raw contract registers alone)."""
+    from .sources import sources
+
+    raw, *curated = contracts
+    return [raw, *(c for c in curated
+                   if all(src.split(".")[0] in {*raw.table_names, *c.table_names}
+                          for found in sources(c).values() for src in found))]
+
+
 def run(contract_paths: Sequence[str | Path], destination: str = "duckdb",
         warehouse: str | Path = "data/warehouse.duckdb", out_dir: str | Path = "data/catalog",
         page_path: str | Path = "reports/catalog.html", push: bool = True) -> CatalogRun:
@@ -48,10 +59,19 @@ def run(contract_paths: Sequence[str | Path], destination: str = "duckdb",
     Relative paths resolve against the project root, so it runs from `ploomber build` and
     from a JupyterLab kernel started in notebooks/.
     """
+    import warnings
+
+    with warnings.catch_warnings():  # the SDK's own pydantic warnings (its models' field names)
+        warnings.filterwarnings("ignore", message=r"Field name .* shadows an attribute",
+                                category=UserWarning)
+        return _run(contract_paths, destination, warehouse, out_dir, page_path, push)
+
+
+def _run(contract_paths, destination, warehouse, out_dir, page_path, push) -> CatalogRun:
     from . import files, payloads
     from . import push as pusher
 
-    contracts = [load(resolve(p)) for p in contract_paths if p]
+    contracts = _fitting([load(resolve(p)) for p in contract_paths if p])
     metrics = results.read_metrics(resolve(warehouse)) if destination == "duckdb" else []
     found = {}
     for c in contracts:

@@ -24,8 +24,39 @@ def _product(products, key: str, default: str):
         return default
 
 
+class NotApplicable:
+    """The dashboard of a contract that lacks the tables the curated models read: every cell
+    says so, and the checkpoint holds one item stating it (nothing is computed)."""
+
+    def __init__(self, contract_name: str, missing: list[str]):
+        self.note = (f"The curated models read the Olist tables; contract {contract_name!r} "
+                     f"has no {', '.join(missing)}, so there is nothing to compute here.")
+        self.warehouse_run = self
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<p><b>Not applicable.</b> {escape(self.note)}</p>"
+
+    def headline(self):
+        return self
+
+    def plot(self, name: str):
+        return self
+
+    def tables(self, *names: str):
+        return self
+
+    def checkpoint(self):
+        from .figures import Check, Checkpoint
+
+        return Checkpoint((Check("the curated models do not apply to this contract", True,
+                                 self.note),))
+
+
 def dashboard_for(contract: str, upstream=None, product=None, destination: str = "duckdb",
-                  start: str = "", end: str = "", states: str = "", progress=None) -> Dashboard:
+                  start: str = "", end: str = "", states: str = "",
+                  progress=None) -> Dashboard | NotApplicable:
     """Materialize and check the curated tables, export them as Parquet, filter, compute.
 
     With a server or Delta destination, the loaded tables are first copied into a local DuckDB
@@ -33,7 +64,13 @@ def dashboard_for(contract: str, upstream=None, product=None, destination: str =
     """
     from contractbook.ingest import receipt
 
+    from . import models
+
     model = load(at_root(contract))
+    needed = sorted({t for m in models() for t in m.raw_inputs})
+    missing = [t for t in needed if t not in model.table_names]
+    if missing:
+        return NotApplicable(model.name, missing)
     ingest = _product(upstream, "ingest", {})
     found = _product(ingest, "receipt", None)
     warehouse = at_root(receipt.warehouse(found) if found else DEFAULT_WAREHOUSE)
