@@ -115,12 +115,37 @@ def finish_pending(pipe) -> bool:
     return True
 
 
-def holding_tables(pipe) -> set[str]:
-    """Tables that already received data, per the pipeline's schema (restored from the destination)."""
+def holding_tables(pipe, tables=()) -> set[str]:
+    """Tables that already hold data: per the pipeline's schema (restored from the destination),
+    or, for the others of `tables`, found in the destination itself. A warehouse that another
+    pipeline filled (a copied or moved file: pipeline names hold the location) is merged into,
+    never appended to; where the destination cannot be asked, every table counts as holding
+    (merge is always correct, append only into empty tables)."""
     pipe.sync_destination()
-    if not pipe.default_schema_name:
-        return set()
-    return set(pipe.default_schema.data_table_names(seen_data_only=True))
+    seen = (set(pipe.default_schema.data_table_names(seen_data_only=True))
+            if pipe.default_schema_name else set())
+    rest = [t for t in tables if t not in seen]
+    return seen | _present(pipe, rest) if rest else seen
+
+
+def _present(pipe, tables: list[str]) -> set[str]:
+    """The tables that exist in the destination (all of them when it cannot be asked)."""
+    try:
+        client = pipe.sql_client()
+    except Exception:  # no SQL client for this destination
+        return set(tables)
+    out = set()
+    try:
+        with client as c:
+            for t in tables:
+                try:
+                    c.execute_sql(f"SELECT 1 FROM {c.make_qualified_table_name(t)} LIMIT 1")
+                    out.add(t)
+                except Exception:  # no such table
+                    pass
+    except Exception:  # no such dataset yet, or unreachable: nothing is there to append to
+        return set(tables) if out else out
+    return out
 
 
 class Loader:
@@ -140,7 +165,7 @@ class Loader:
 
         self.pipe, self.con = pipe, con
         finish_pending(pipe)
-        holding = holding_tables(pipe)
+        holding = holding_tables(pipe, [n for t in tables for n in (t, f"{t}__rejects")])
         self.ready = {t: threading.Event() for t in tables}
         self.aborted = False
         self.error: BaseException | None = None

@@ -67,14 +67,15 @@ def dashboard_for(contract: str, upstream=None, product=None, destination: str =
     from . import models
 
     model = load(at_root(contract))
+    export_dir = at_root(_product(product, "data", DEFAULT_EXPORT))
     needed = sorted({t for m in models() for t in m.raw_inputs})
     missing = [t for t in needed if t not in model.table_names]
     if missing:
+        export_dir.mkdir(parents=True, exist_ok=True)  # the task's product: empty, on purpose
         return NotApplicable(model.name, missing)
     ingest = _product(upstream, "ingest", {})
     found = _product(ingest, "receipt", None)
     warehouse = at_root(receipt.warehouse(found) if found else DEFAULT_WAREHOUSE)
-    export_dir = at_root(_product(product, "data", DEFAULT_EXPORT))
     if destination != "duckdb":
         from .copy import local_copy
 
