@@ -26,4 +26,8 @@ def test_dag_builds_with_a_world_contract(tmp_path):
     con = duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True)
     schemas = {r[0] for r in con.execute(
         "SELECT table_schema FROM information_schema.tables").fetchall()}
-    assert schemas == {"retail"}  # the contract's servers schema, not `olist`
+    main = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    # the contract's servers schema, not `olist` (and dlt's staging schema of its merges: the run
+    # status records); main holds only the build history
+    assert schemas == {"retail", "retail_staging", "main"} and main == {"_runs"}

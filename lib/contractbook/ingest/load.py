@@ -139,8 +139,8 @@ def _present(pipe, tables: list[str]) -> set[str]:
         with client as c:
             for t in tables:
                 try:
-                    c.execute_sql(f"SELECT 1 FROM {c.make_qualified_table_name(t)} LIMIT 1")
-                    out.add(t)
+                    if c.execute_sql(f"SELECT 1 FROM {c.make_qualified_table_name(t)} LIMIT 1"):
+                        out.add(t)  # it has rows (an empty table created by the DDL: append)
                 except Exception:  # no such table
                     pass
     except Exception:  # no such dataset yet, or unreachable: nothing is there to append to
