@@ -50,3 +50,9 @@ def pipeline_name(contract, destination: str) -> str:
 def work_name(name: str) -> str:
     """A table name as a bare SQL identifier for work tables: slug plus a digest (no collisions)."""
     return f"{slug(name)}_{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+
+
+def loaded_dataset(contract, destination: str | None = None) -> str:
+    """The schema ingest loads into: dataset() as an identifier, the name dlt gives it too
+    (dlt normalizes dataset names: `Sales Data` -> `sales_data`). The DDL keeps dataset()."""
+    return slug(dataset(contract, destination))

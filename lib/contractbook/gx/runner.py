@@ -181,7 +181,7 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
     the reference, never the secret, in its context (and the report shows the reference).
     """
     tgt = target(target_name)
-    schema = schema or naming.dataset(contract, tgt.name)
+    schema = schema or naming.loaded_dataset(contract, tgt.name)
     if tgt.engine != "sql" or tgt.name not in DATASOURCES:
         raise ValueError(f"post-load runs on SQL targets ({', '.join(DATASOURCES)}), not {target_name!r}")
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])

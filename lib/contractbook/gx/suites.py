@@ -182,7 +182,7 @@ def table_suite(contract: Contract, table: Table, target_name: str,
                 schema: str | None = DEFAULT_SCHEMA) -> dict:
     """The suite of one table for one target ('csv', 'duckdb', 'postgres')."""
     tgt = target(target_name)
-    schema = schema or naming.dataset(contract, tgt.name)
+    schema = schema or naming.loaded_dataset(contract, tgt.name)
     expectations, not_mapped = _table_level(table), []
     for rule in contract.rules_for(table.name):
         mapped = _map(rule, table, tgt, schema)

@@ -51,7 +51,7 @@ def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".
     return dlt.pipeline(pipeline_name=pipeline_name(contract, dest, location),
                         pipelines_dir=str(Path(state_dir).resolve()),
                         destination=dest.build(warehouse, memory_limit),
-                        dataset_name=dataset or naming.dataset(contract, dest.name))
+                        dataset_name=dataset or naming.loaded_dataset(contract, dest.name))
 
 
 def arrow_batches(con, sql: str, batch_rows: int = BATCH_ROWS, counter: dict | None = None,

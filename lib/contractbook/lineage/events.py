@@ -65,7 +65,7 @@ def _contract(run: TaskRun) -> Contract | None:
 
 def _schema(contract: Contract | None) -> str:
     """The warehouse schema of the contract's tables (the dataset ingest loads into)."""
-    return naming.dataset(contract) if contract is not None else SCHEMA
+    return naming.loaded_dataset(contract) if contract is not None else SCHEMA
 
 
 def _receipt_warehouse(path: Path) -> Path | None:

@@ -54,7 +54,7 @@ def local_copy(contract: Contract, destination: str, location: str, out: Path) -
     """A DuckDB file at out holding the loaded tables of destination, in the ingest's schema."""
     import duckdb
 
-    schema = naming.dataset(contract, destination)
+    schema = naming.loaded_dataset(contract, destination)
     if destination == "postgres":
         tables = _postgres(contract, schema)
     elif destination == "filesystem":

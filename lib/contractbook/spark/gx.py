@@ -29,7 +29,7 @@ TARGET = "spark"
 
 def register(spark, contract: Contract, out: str | Path, schema: str | None = None) -> None:
     """Tables schema.<table> over the Parquet folders out/<table> (replaced if present)."""
-    schema = schema or naming.dataset(contract)
+    schema = schema or naming.loaded_dataset(contract)
     spark.sql(f"CREATE DATABASE IF NOT EXISTS {ident(schema)}")
     for t in contract.table_names:
         name = f"{ident(schema)}.{ident(t)}"
@@ -43,7 +43,7 @@ def run_spark(ctx, spark, contract: Contract, schema: str | None = None,
               tolerances: dict | None = None, tables: list[str] | None = None,
               prefix: str = "postload") -> CheckRun:
     """One checkpoint per table on the Spark table schema.<table>, as a DataFrame batch."""
-    schema = schema or naming.dataset(contract)
+    schema = schema or naming.loaded_dataset(contract)
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])
     started = time.perf_counter()
     ds = ctx.data_sources.add_or_update_spark(f"{prefix}_{TARGET}")
