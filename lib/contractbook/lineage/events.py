@@ -160,9 +160,9 @@ def outputs(run: TaskRun, contract: Contract | None, final: bool) -> list:
                 if tr:
                     out.append(ds.rejects_output(t, path, schema, tr.rows_rejected))
             for cur in _curated(run):
-                schema = cur.raw.get("servers", [{}])[0].get("schema", "curated")
+                curated = cur.raw.get("servers", [{}])[0].get("schema", "curated")
                 ns = ds.warehouse_namespace(path)
-                out += [ds.table_output(t, path, schema,
+                out += [ds.table_output(t, path, curated,
                                         lineage=ds.column_lineage(t, cur, ns, schema))
                         for t in cur.tables]
         elif path.name == "raw" and contract is not None:
