@@ -15,6 +15,7 @@ ARGS = {
     "synth": ["--n-orders", "10", "--contract", str(BROKEN), "--out", "{tmp}"],
     "ingest": [str(BROKEN), "--data", "{tmp}"],
     "dlt-pipeline": [str(BROKEN), "--out", "{tmp}"],
+    "generate": [str(BROKEN), "--out", "{tmp}"],
     "gx": ["suites", "--out", "{tmp}", str(BROKEN)],
     "metrics": [str(BROKEN)],
     "catalog": [str(BROKEN), "--out", "{tmp}", "--page", "{tmp}/catalog.html", "--dry-run"],

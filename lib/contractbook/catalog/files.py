@@ -42,18 +42,23 @@ def documents(payloads: Payloads) -> dict[str, dict]:
     return out
 
 
+def texts(payloads: Payloads, contract: Contract) -> dict[str, str]:
+    """Relative path -> text: every payload document and every validated workflow YAML."""
+    out = {name: json.dumps(doc, indent=1, sort_keys=False) + "\n"
+           for name, doc in documents(payloads).items()}
+    for source in workflows.SOURCES:
+        workflows.validate(workflows.config(source, contract))
+        out[f"workflows/{source}.yaml"] = workflows.render(source, contract)
+    return out
+
+
 def write(payloads: Payloads, contract: Contract, out_dir: str | Path) -> list[Path]:
     """Write every payload document and every validated workflow YAML; returns the paths."""
     out = Path(out_dir)
     (out / "workflows").mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, doc in documents(payloads).items():
-        path = out / name
-        path.write_text(json.dumps(doc, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-        paths.append(path)
-    for source in workflows.SOURCES:
-        workflows.validate(workflows.config(source, contract))
-        path = out / "workflows" / f"{source}.yaml"
-        path.write_text(workflows.render(source, contract), encoding="utf-8")
+    for rel, text in texts(payloads, contract).items():
+        path = out / rel
+        path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 import yaml
 
+from contractbook import provenance
 from contractbook.contract import Contract
 
 from . import targets
+
+GENERATOR = "contractbook.catalog.workflows"
 
 SERVER = {"hostPort": "${OPENMETADATA_HOST}", "authProvider": "openmetadata",
           "securityConfig": {"jwtToken": "${OPENMETADATA_JWT_TOKEN}"}}
@@ -88,7 +91,6 @@ def render(source: str, contract: Contract) -> str:
     """The YAML text of one workflow, with a header naming contract, version and generator."""
     s = SOURCES[source]
     env = ", ".join(("OPENMETADATA_HOST", "OPENMETADATA_JWT_TOKEN", *s.env))
-    head = (f"# metadata ingest -c <this file>: {s.summary}\n"
-            f"# contract {contract.id} {contract.version}; generator contractbook.catalog.workflows\n"
-            f"# secrets from the environment, expanded by `metadata ingest`: {env}\n")
+    head = (provenance.comment(contract, GENERATOR, f"metadata ingest -c <this file>: {s.summary},")
+            + f"# secrets from the environment, expanded by `metadata ingest`: {env}\n")
     return head + yaml.safe_dump(config(source, contract), sort_keys=False)

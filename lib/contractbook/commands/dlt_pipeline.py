@@ -14,10 +14,10 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     """Write every generated file and list them."""
     from contractbook.contract import load
-    from contractbook.dltgen import files
+    from contractbook.generators import get
 
     out = Path(args.out)
-    for rel, text in files(load(args.contract)).items():
+    for rel, text in get("dlt").files(load(args.contract)).items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -36,16 +36,17 @@ def add_arguments(p) -> None:
 
 def _suites(args) -> int:
     from contractbook.contract import load
-    from contractbook.gx import TARGETS, generate, render
+    from contractbook.generators import get
+    from contractbook.gx import TARGETS
 
     contract = load(args.contract)
     for name in args.target or list(TARGETS):
-        out = Path(args.out) / name
-        out.mkdir(parents=True, exist_ok=True)
-        suites = generate(contract, name)
-        for table, suite in suites.items():
-            (out / f"{table}.json").write_text(render(suite), encoding="utf-8")
-        print(f"wrote {len(suites)} {name} suites to {out}")
+        suites = get("gx").files(contract, targets=[name])
+        for rel, text in suites.items():
+            path = Path(args.out) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        print(f"wrote {len(suites)} {name} suites to {Path(args.out) / name}")
     return 0
 
 

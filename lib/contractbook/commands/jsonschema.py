@@ -16,15 +16,16 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     """Write schemas and/or report sample violations; exit 1 when any row violates its schema."""
     from contractbook.contract import load
-    from contractbook.jsonschema import check_sample, generate, render
+    from contractbook.generators import get
+    from contractbook.jsonschema import check_sample
 
     contract = load(args.contract)
-    schemas = generate(contract)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        for name, schema in schemas.items():
-            (out / f"{name}.json").write_text(render(schema), encoding="utf-8")
+        schemas = get("jsonschema").files(contract)
+        for rel, text in schemas.items():
+            (out / rel).write_text(text, encoding="utf-8")
         print(f"wrote {len(schemas)} schemas to {out}")
     if args.check:
         violations = check_sample(contract, args.check, args.rows)

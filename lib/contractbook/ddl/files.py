@@ -20,6 +20,12 @@ def scripts(contract: Contract, dialects=None, catalog: str | None = None,
     return out
 
 
+def files(contract: Contract, dialects=None, catalog: str | None = None,
+          schema: str | None = None) -> dict[str, str]:
+    """The generator interface: the same map as scripts()."""
+    return scripts(contract, dialects, catalog, schema)
+
+
 def write(contract: Contract, out_dir: str | Path, dialects=None, catalog: str | None = None,
           schema: str | None = None, progress=print) -> list[Path]:
     """Write every script under out_dir; returns the paths written (progress: a line per file)."""
