@@ -29,7 +29,7 @@ def test_csv_lists_only_cross_table_sql_and_plain_text_types(contract):
 
 def _by_rule(suite: dict) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for e in suite["expectations"]:
+    for e in suite.expectations:
         out.setdefault(e["meta"]["rule_id"], []).append(e)
     return out
 
@@ -89,7 +89,7 @@ def test_suites_name_contract_version_and_generator(contract, target):
     suites = generate(contract, target)
     assert list(suites) == contract.table_names
     for table, suite in suites.items():
-        meta = suite["meta"]["contractbook"]
+        meta = suite.to_dict()["meta"]["contractbook"]
         assert meta["table"] == table and meta["target"] == target
         assert (meta["contract"], meta["version"], meta["generator"]) == \
             (contract.id, contract.version, "contractbook.gx")
@@ -129,6 +129,6 @@ def test_lengths_exclusive_bounds_dates_and_unshowable_sql(tmp_path):
     assert by["things.born.type"][0]["kwargs"]["strftime_format"] == "%Y-%m-%d"
     assert by["things.flag.type"][0]["type"] == "expect_column_values_to_match_regex"
     assert _by_rule(pg)["things.born.type"][0]["kwargs"]["type_list"] == ["DATE"]
-    not_mapped = {n["rule_id"]: n["reason"] for n in pg["meta"]["contractbook"]["not_mapped"]}
+    not_mapped = {n.rule_id: n.reason for n in pg.not_mapped}
     assert list(not_mapped) == ["things.sql.odd_rule"]
     assert "SELECT COUNT(*) FROM (<failing rows>)" in not_mapped["things.sql.odd_rule"]

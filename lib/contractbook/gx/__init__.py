@@ -3,7 +3,7 @@
 GX is imported only inside the functions that run checks (it costs seconds to import).
 """
 
-from .suites import coverage, generate, render, table_suite
+from .suites import NotMapped, Suite, coverage, generate, render, table_suite
 from .targets import TARGETS
 
-__all__ = ["TARGETS", "coverage", "generate", "render", "table_suite"]
+__all__ = ["TARGETS", "NotMapped", "Suite", "coverage", "generate", "render", "table_suite"]

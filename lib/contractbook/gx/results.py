@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from .suites import NotMapped, Suite
+
 SAMPLE = 5
 
 
@@ -123,16 +125,16 @@ class TableResult:
     table: str
     suite: str
     checks: list[Check]
-    not_mapped: list[dict]
+    not_mapped: list[NotMapped]
     malformed: object = None  # pre-load: DataFrame of malformed CSV records
     seconds: float = 0.0
 
     @classmethod
-    def from_gx(cls, table, suite: dict, validation, frame=None, malformed=None, seconds=0.0,
+    def from_gx(cls, table, suite: Suite, validation, frame=None, malformed=None, seconds=0.0,
                 index: str | None = None):
         """From a GX ExpectationSuiteValidationResult (index: the SQL column holding lines)."""
         checks = [_check(table, r, frame, index) for r in validation.results]
-        return cls(table, suite["name"], checks, suite["meta"]["contractbook"]["not_mapped"],
+        return cls(table, suite.name, checks, suite.not_mapped,
                    malformed, seconds)
 
     @property

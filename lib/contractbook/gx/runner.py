@@ -45,24 +45,24 @@ def _quoted(table: str):
     return quoted_name(table, quote=True)
 
 
-def apply_tolerances(suite: dict, tolerances: dict[str, float]) -> dict:
+def apply_tolerances(suite: gen.Suite, tolerances: dict[str, float]) -> gen.Suite:
     """A copy of suite with `mostly` set on row-level expectations, and the tolerances in meta."""
-    out = copy.deepcopy(suite)
-    for e in out["expectations"]:
+    exps = copy.deepcopy(suite.expectations)
+    for e in exps:
         m = mostly_for(e["meta"]["rule_id"], e["meta"]["kind"], tolerances)
         if e["type"] in gen.MOSTLY_TYPES and m < 1.0:
             e["kwargs"]["mostly"] = m
-    out["meta"]["contractbook"]["tolerances"] = dict(tolerances)
-    return out
+    return suite.with_expectations(exps, tolerances=dict(tolerances))
 
 
-def _gx_suite(ctx, suite: dict):
+def _gx_suite(ctx, suite: gen.Suite):
     import great_expectations as gx
 
+    doc = suite.to_dict()
     exps = [{"type": e["type"], "kwargs": e["kwargs"], "meta": e["meta"],
-             "severity": e["severity"]} for e in suite["expectations"]]
+             "severity": e["severity"]} for e in doc["expectations"]]
     return ctx.suites.add_or_update(gx.ExpectationSuite(
-        name=suite["name"], expectations=exps, meta=suite["meta"], notes=suite["notes"]))
+        name=doc["name"], expectations=exps, meta=doc["meta"], notes=doc["notes"]))
 
 
 def _checkpoint(ctx, name: str, batch_definition, suite, result_format: dict):

@@ -136,20 +136,20 @@ def stage_inputs(contract: Contract, paths: dict[str, Path], db: Path) -> Staged
     return out
 
 
-def sql_suite(suite: dict) -> dict:
+def sql_suite(suite: gen.Suite) -> gen.Suite:
     """The pre-load suite as GX runs it in SQL: a strftime or JSON check becomes its helper flag."""
     import copy
 
     flags = {"expect_column_values_to_match_strftime_format": STRFTIME_SUFFIX,
              "expect_column_values_to_be_json_parseable": JSON_SUFFIX}
-    out = copy.deepcopy(suite)
-    for e in out["expectations"]:
+    exps = copy.deepcopy(suite.expectations)
+    for e in exps:
         if e["type"] in flags:
             kw = e["kwargs"]
             e["kwargs"] = {"column": kw["column"] + flags[e["type"]], "value_set": [True],
                            **({"mostly": kw["mostly"]} if "mostly" in kw else {})}
             e["type"] = "expect_column_values_to_be_in_set"
-    return out
+    return suite.with_expectations(exps)
 
 
 def frame(db: Path, table: str):

@@ -1,14 +1,17 @@
-"""Pure generator: contract -> one GX expectation suite (plain JSON-able dict) per table and target.
+"""Pure generator: contract -> one GX expectation suite (a `Suite` record) per table and target.
 
 Every rule of `contract.rules` becomes one or more expectations (each carries the rule id in its
 meta) or is listed by name under `meta.contractbook.not_mapped` with the reason. GX itself is not
-imported here: the runner turns these dicts into GX objects.
+imported here: the runner turns `Suite.to_dict()` into GX objects.
 """
 
 from __future__ import annotations
 
+import copy
+import html
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from contractbook import provenance
 from contractbook.contract import Contract, Rule, Table, naming
@@ -33,6 +36,70 @@ MOSTLY_TYPES = frozenset({
 })
 
 Mapped = list[dict] | str  # expectations, or the reason the rule cannot be expressed
+
+
+@dataclass(frozen=True)
+class NotMapped:
+    """A rule a target's suite cannot express, with the reason."""
+
+    rule_id: str
+    kind: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        """The JSON form under meta.contractbook.not_mapped."""
+        return {"rule_id": self.rule_id, "kind": self.kind, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One table's GX suite for one target: provenance, expectations (GX's JSON), rules left out."""
+
+    name: str
+    notes: str
+    contract: str
+    version: str
+    table: str
+    target: str
+    engine: str
+    schema: str | None
+    primary_key: list[str]
+    not_mapped: list[NotMapped]
+    expectations: list[dict] = field(default_factory=list)  # GX expectation configurations
+    tolerances: dict[str, float] | None = None  # set by the runner (gx.runner.apply_tolerances)
+
+    def to_dict(self) -> dict:
+        """The suite as GX reads it and as it is committed (render())."""
+        meta = {"generator": GENERATOR, "contract": self.contract, "version": self.version,
+                "table": self.table, "target": self.target, "engine": self.engine,
+                "schema": self.schema, "primary_key": list(self.primary_key),
+                "not_mapped": [n.to_dict() for n in self.not_mapped]}
+        if self.tolerances is not None:
+            meta["tolerances"] = dict(self.tolerances)
+        return {"name": self.name, "notes": self.notes, "meta": {"contractbook": meta},
+                "expectations": copy.deepcopy(self.expectations)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Suite:
+        """The Suite of a document written by to_dict() (a committed suite file)."""
+        m = d["meta"]["contractbook"]
+        return cls(d["name"], d["notes"], m["contract"], m["version"], m["table"], m["target"],
+                   m["engine"], m["schema"], list(m["primary_key"]),
+                   [NotMapped(**n) for n in m["not_mapped"]], copy.deepcopy(d["expectations"]),
+                   m.get("tolerances"))
+
+    def with_expectations(self, expectations: list[dict], **changes) -> Suite:
+        """A copy with other expectations (and any other field changed)."""
+        return replace(self, expectations=expectations, **changes)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(str(e['meta'].get('rule_id') or 'table'))}</td>"
+                       f"<td>{html.escape(e['type'])}</td></tr>" for e in self.expectations)
+        left = "".join(f"<li>{html.escape(n.rule_id)}: {html.escape(n.reason)}</li>"
+                       for n in self.not_mapped)
+        return (f"<p><b>{html.escape(self.name)}</b>: {len(self.expectations)} expectations"
+                f"</p><table><tr><th>rule</th><th>expectation</th></tr>{rows}</table>"
+                + (f"<p>not mapped:</p><ul>{left}</ul>" if left else ""))
 
 
 def _exp(type_: str, rule: Rule | None, **kwargs) -> dict:
@@ -180,7 +247,7 @@ def suite_name(contract: Contract, table: str, target_name: str) -> str:
 
 
 def table_suite(contract: Contract, table: Table, target_name: str,
-                schema: str | None = DEFAULT_SCHEMA) -> dict:
+                schema: str | None = DEFAULT_SCHEMA) -> Suite:
     """The suite of one table for one target ('csv', 'duckdb', 'postgres')."""
     tgt = target(target_name)
     schema = schema or naming.loaded_dataset(contract, tgt.name)
@@ -188,43 +255,38 @@ def table_suite(contract: Contract, table: Table, target_name: str,
     for rule in contract.rules_for(table.name):
         mapped = _map(rule, table, tgt, schema)
         if isinstance(mapped, str):
-            not_mapped.append({"rule_id": rule.id, "kind": rule.kind, "reason": mapped})
+            not_mapped.append(NotMapped(rule.id, rule.kind, mapped))
         else:
             expectations += mapped
     header = provenance.line(contract, GENERATOR, f"GX suite of table {table.name} (target "
                              f"{tgt.name})")
-    return {
-        "name": suite_name(contract, table.name, tgt.name),
-        "notes": header,
-        "meta": {"contractbook": {
-            "generator": GENERATOR, "contract": contract.id, "version": contract.version,
-            "table": table.name, "target": tgt.name, "engine": tgt.engine,
-            "schema": schema if tgt.engine == "sql" else None,
-            "primary_key": list(table.primary_key), "not_mapped": not_mapped}},
-        "expectations": expectations,
-    }
+    return Suite(suite_name(contract, table.name, tgt.name), header, contract.id,
+                 contract.version, table.name, tgt.name, tgt.engine,
+                 schema if tgt.engine == "sql" else None, list(table.primary_key), not_mapped,
+                 expectations)
 
 
-def generate(contract: Contract, target_name: str, schema: str | None = DEFAULT_SCHEMA) -> dict[str, dict]:
+def generate(contract: Contract, target_name: str,
+             schema: str | None = DEFAULT_SCHEMA) -> dict[str, Suite]:
     """Every table's suite for one target, keyed by table name (contract order)."""
     return {t.name: table_suite(contract, t, target_name, schema) for t in contract.tables}
 
 
-def coverage(suites: dict[str, dict]) -> dict[str, str]:
+def coverage(suites: dict[str, Suite]) -> dict[str, str]:
     """rule id -> 'mapped' or the not-mapped reason, over a target's suites."""
     out: dict[str, str] = {}
     for suite in suites.values():
-        for e in suite["expectations"]:
+        for e in suite.expectations:
             if e["meta"]["rule_id"]:
                 out[e["meta"]["rule_id"]] = "mapped"
-        for n in suite["meta"]["contractbook"]["not_mapped"]:
-            out[n["rule_id"]] = n["reason"]
+        for n in suite.not_mapped:
+            out[n.rule_id] = n.reason
     return out
 
 
-def render(suite: dict) -> str:
+def render(suite: Suite) -> str:
     """Stable text form of a suite (what is committed)."""
-    return json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(suite.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 def files(contract: Contract, targets=None, schema: str | None = DEFAULT_SCHEMA) -> dict[str, str]:
