@@ -154,11 +154,12 @@ class Loader:
     With overlap=True dlt extracts in a background thread while the checks run, each table's
     resource waiting for table_ready(name); on 2 busy cores this measured no faster (both are
     CPU-bound), so it is off by default. The last resource is _run_metrics, built by
-    metrics(streamed) once every table is through.
+    metrics(streamed) once every table is through. after_extract(), when given, runs once every
+    row is in dlt's files (e.g. to free the work database before the load needs memory).
     """
 
     def __init__(self, pipe, con, contract: Contract, tables: list[str], dest: Destination,
-                 metrics=None, overlap: bool = False):
+                 metrics=None, overlap: bool = False, after_extract=None):
         import threading
 
         import pyarrow as pa
@@ -172,7 +173,7 @@ class Loader:
         self.streamed: dict[str, int] = {}
         self.names = [n for t in tables for n in (t, f"{t}__rejects")]
         self.seconds: dict[str, float] = {}  # dlt extract / normalize / load wall seconds
-        self.after_extract = None
+        self.after_extract = after_extract
         resources = []
         for name in tables:
             resources.append(resource(self._gated(name, f"SELECT * FROM ok.{qi(name)}", name),
@@ -216,11 +217,7 @@ class Loader:
             self.thread.join()
 
     def finish(self) -> dict[str, int]:
-        """Wait for the extraction, then normalize and load; dlt's normalized row counts.
-
-        self.after_extract(), when set, runs once every row is in dlt's files (e.g. to free the
-        work database before the load needs memory).
-        """
+        """Wait for the extraction, then after_extract(), normalize and load; dlt's row counts."""
         import time
 
         started = time.perf_counter()
