@@ -93,7 +93,7 @@ _ = report.metrics_chart(metrics)
 # %%
 acc = result.accounting()
 checkpoint(product, {"read = loaded + rejected for every table": result.ok},
-           {"rows read": sum(a["read"] for a in acc), "rows loaded": sum(a["loaded"] for a in acc),
-            "rows rejected": sum(a["rejected"] for a in acc), "run id": result.run_id},
+           {"rows read": sum(a.read for a in acc), "rows loaded": sum(a.loaded for a in acc),
+            "rows rejected": sum(a.rejected for a in acc), "run id": result.run_id},
            next_="[gx-checks](gx-checks.html) checks the raw files and the warehouse again, "
                  "with Great Expectations.")

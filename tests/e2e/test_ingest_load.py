@@ -50,7 +50,7 @@ def _snapshot(path: Path, contract) -> dict:
 def test_ingest_accounts_for_every_row_and_keeps_rejects(contract, data, tmp_path):
     r = _run(contract, data, tmp_path)
     assert r.ok
-    acc = {a["table"]: (a["read"], a["loaded"], a["rejected"]) for a in r.accounting()}
+    acc = {a.table: (a.read, a.loaded, a.rejected) for a in r.accounting()}
     assert acc["orders"] == (3, 2, 1) and acc["order_items"] == (5, 3, 2)
     assert acc["order_reviews"] == (3, 2, 1)
     snap = _snapshot(tmp_path / "wh.duckdb", contract)

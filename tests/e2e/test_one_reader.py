@@ -105,7 +105,7 @@ def test_kaggle_download_ingests_as_published(contract, tmp_path):
     assert {p.name for p in paths.values()} == {kaggle_name(t) for t in contract.table_names}
     r = ingest(contract, kag, warehouse=tmp_path / "wh.duckdb", rejects_dir=tmp_path / "rej",
                state_dir=tmp_path / "state", progress=lambda *_: None, server="kaggle")
-    assert r.ok and all(a["rejected"] == 0 and a["read"] > 0 for a in r.accounting())
+    assert r.ok and all(a.rejected == 0 and a.read > 0 for a in r.accounting())
     con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
     assert con.execute("SELECT seller_zip_code_prefix FROM olist.sellers ORDER BY 1").fetchall() \
         == [("04195",), ("22041",)]

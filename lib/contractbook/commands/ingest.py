@@ -93,8 +93,9 @@ def run(args) -> int:
     except (IngestError, ValueError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2
-    totals = [sum(a[k] for a in result.accounting()) for k in ("read", "loaded", "rejected")]
-    failed = [a["table"] for a in result.accounting() if a.get("error")]
+    acc = result.accounting()
+    totals = [sum(getattr(a, k) for a in acc) for k in ("read", "loaded", "rejected")]
+    failed = [a.table for a in acc if a.error]
     verdict = ("accounting OK" if result.ok else
                f"TABLE(S) FAILED TO READ: {', '.join(failed)}" if failed else "ACCOUNTING FAILED")
     print(f"read {totals[0]:,} = loaded {totals[1]:,} + rejected {totals[2]:,}: {verdict} "

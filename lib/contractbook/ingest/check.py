@@ -47,8 +47,27 @@ def setup(con) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {s}")
 
 
-def _names(table: str) -> dict[str, str]:
-    return {k: f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej")}
+@dataclass(frozen=True)
+class RunContext:
+    """The run every reject row names: its id and the ingest timestamp (UTC, ISO 8601)."""
+
+    run_id: str
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class WorkTables:
+    """The work tables of one table: typed rows, (row, rule) pairs, verdicts, rejects."""
+
+    chk: str
+    pairs: str
+    bad: str
+    rej: str
+
+    @classmethod
+    def of(cls, table: str) -> WorkTables:
+        """work.chk_<table>, work.pairs_<table>, work.bad_<table>, work.rej_<table> (quoted)."""
+        return cls(*(f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej")))
 
 
 # The connection SQL rules run on: no file, network or extension access, settings locked, so a
@@ -94,7 +113,7 @@ def _rule_inputs(con, contract: Contract, table: str, rules, rows: str) -> dict:
     return out
 
 
-def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
+def _sql_rules(con, contract: Contract, table: str, n: WorkTables) -> None:
     """Add (row, rule) pairs for candidate rows a cross-table SQL rule returns (joined on shared
     column names); candidates are the rows no other rule rejected.
 
@@ -108,10 +127,10 @@ def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
     if not rules:
         return
     cols = ", ".join(f"c.{qi(c)}" for c in t.column_names)
-    rejected = f"(SELECT DISTINCT _row FROM {n['pairs']} WHERE policy = 'reject')"
+    rejected = f"(SELECT DISTINCT _row FROM {n.pairs} WHERE policy = 'reject')"
     rows = f"work.{qi('cand_' + table)}"
     con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT c.rowid AS _row, {cols} "
-                f"FROM {n['chk']} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row")
+                f"FROM {n.chk} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row")
     rc = restricted_connection(_rule_inputs(con, contract, table, rules, rows))
     marks = []
     try:
@@ -137,10 +156,10 @@ def _sql_rules(con, contract: Contract, table: str, n: dict) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE sqlpairs AS {' UNION ALL '.join(found)}", params)
     for _, _, name in marks:
         con.unregister(name)
-    con.execute(f"INSERT INTO {n['pairs']} SELECT * FROM sqlpairs")
+    con.execute(f"INSERT INTO {n.pairs} SELECT * FROM sqlpairs")
 
 
-def check_table(con, contract: Contract, table: str, data_dir: Path, run: dict,
+def check_table(con, contract: Contract, table: str, data_dir: Path, run: RunContext,
                 fk_policy: dict | None = None, path: Path | None = None,
                 work_dir: Path | None = None, failed: str | None = None) -> TableCheck:
     """Read, type and check one table in one pass; its accepted rows become view ok.<table>.
@@ -156,21 +175,21 @@ def check_table(con, contract: Contract, table: str, data_dir: Path, run: dict,
     src = (empty(table, t.column_names, res.path) if failed else
            stage(con, table, t.column_names, res.path, work_dir or Path(data_dir) / ".staging"))
     res.notes += src.warnings
-    n = _names(table)
+    n = WorkTables.of(table)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {n['chk']} AS "
+        con.execute(f"CREATE OR REPLACE TABLE {n.chk} AS "
                     + typed_query(contract, table, src.present, src.raw, fk_policy), src.params)
         src.settle(con)
     finally:
         src.discard()
-    pairs = " UNION ALL ".join(pair_queries(contract, table, n["chk"], fk_policy=fk_policy))
-    con.execute(f"CREATE OR REPLACE TABLE {n['pairs']} AS {pairs}")
+    pairs = " UNION ALL ".join(pair_queries(contract, table, n.chk, fk_policy=fk_policy))
+    con.execute(f"CREATE OR REPLACE TABLE {n.pairs} AS {pairs}")
     _sql_rules(con, contract, table, n)
-    con.execute(f"CREATE OR REPLACE TABLE {n['bad']} AS "
-                + verdict_query(contract, table, f"SELECT * FROM {n['pairs']}"))
+    con.execute(f"CREATE OR REPLACE TABLE {n.bad} AS "
+                + verdict_query(contract, table, f"SELECT * FROM {n.pairs}"))
     cols = ", ".join(f"c.{qi(c)}" for c in t.column_names)
-    con.execute(f"CREATE OR REPLACE VIEW ok.{qi(table)} AS SELECT {cols} FROM {n['chk']} AS c "
-                f"ANTI JOIN (SELECT _row FROM {n['bad']} WHERE _reasons IS NOT NULL) AS b "
+    con.execute(f"CREATE OR REPLACE VIEW ok.{qi(table)} AS SELECT {cols} FROM {n.chk} AS c "
+                f"ANTI JOIN (SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL) AS b "
                 "ON c.rowid = b._row")
     _rejects(con, contract, table, src, n, run)
     _count(con, res, n, src)
@@ -178,12 +197,12 @@ def check_table(con, contract: Contract, table: str, data_dir: Path, run: dict,
     return res
 
 
-def _rejects(con, contract: Contract, table: str, src, n: dict, run: dict) -> None:
+def _rejects(con, contract: Contract, table: str, src, n: WorkTables, run: RunContext) -> None:
     """work.rej_<table>: rule rejects (raw values) and malformed records (their exact bytes),
     each with its physical start line and byte span in the file."""
     t = contract.table(table)
     bad = src.malformed
-    rowids = con.sql(f"SELECT _row FROM {n['bad']} WHERE _reasons IS NOT NULL ORDER BY _row"
+    rowids = con.sql(f"SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL ORDER BY _row"
                      ).fetchnumpy()["_row"]
     rowids = np.asarray(rowids, np.int64)
     kinds = [[f"{table}.csv.{k}"] for k in bad.kind]
@@ -203,18 +222,18 @@ def _rejects(con, contract: Contract, table: str, src, n: dict, run: dict) -> No
     prov = ("$file AS source_file, $cid AS contract_id, $cver AS contract_version, "
             "$run AS run_id, CAST($at AS TIMESTAMPTZ) AS ingested_at")
     params = {"file": src.path.name, "cid": contract.id, "cver": contract.version,
-              "run": run["run_id"], "at": run["ingested_at"]}
+              "run": run.run_id, "at": run.ingested_at}
     raw_cols = ", ".join(f"{raw_value(c, typed='c.' + qi(c))} AS {qi(c)}" for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in t.column_names)
     con.execute(f"""
-        CREATE OR REPLACE TABLE {n['rej']} AS
+        CREATE OR REPLACE TABLE {n.rej} AS
         SELECT {raw_cols}, CAST(to_json(b._reasons) AS VARCHAR) AS reject_reasons,
                CAST(NULL AS VARCHAR) AS reject_detail, CAST(NULL AS VARCHAR) AS raw_line,
                CAST(NULL AS BLOB) AS raw_bytes, {prov}, l.line AS source_line,
                l.off AS source_offset, l.len AS source_length, b._reasons AS _reason_list
-        FROM (SELECT * FROM {n['bad']} WHERE _reasons IS NOT NULL) AS b
+        FROM (SELECT * FROM {n.bad} WHERE _reasons IS NOT NULL) AS b
              JOIN _row_lines AS l ON l.rid = b._row
-             JOIN {n['chk']} AS c ON c.rowid = b._row
+             JOIN {n.chk} AS c ON c.rowid = b._row
         UNION ALL BY NAME
         SELECT {null_cols}, CAST(to_json(kinds) AS VARCHAR) AS reject_reasons,
                detail AS reject_detail, raw_line, raw_bytes, {prov}, line AS source_line,
@@ -225,22 +244,22 @@ def _rejects(con, contract: Contract, table: str, src, n: dict, run: dict) -> No
     con.execute("DROP TABLE _bad")
 
 
-def _count(con, res: TableCheck, n: dict, src) -> None:
+def _count(con, res: TableCheck, n: WorkTables, src) -> None:
     """Counts; read is the reader's count of physical records, checked against the parts."""
     n_rows, n_bad, warned = con.execute(
-        f"SELECT (SELECT count(*) FROM {n['chk']}), "
-        f"(SELECT count(*) FROM {n['bad']} WHERE _reasons IS NOT NULL), "
-        f"(SELECT count(*) FROM {n['bad']} WHERE _warnings IS NOT NULL)").fetchall()[0]
+        f"SELECT (SELECT count(*) FROM {n.chk}), "
+        f"(SELECT count(*) FROM {n.bad} WHERE _reasons IS NOT NULL), "
+        f"(SELECT count(*) FROM {n.bad} WHERE _warnings IS NOT NULL)").fetchall()[0]
     res.accepted = n_rows - n_bad
     res.malformed, res.rejected = con.execute(
-        f"SELECT count(*) FILTER (WHERE raw_bytes IS NOT NULL), count(*) FROM {n['rej']}"
+        f"SELECT count(*) FILTER (WHERE raw_bytes IS NOT NULL), count(*) FROM {n.rej}"
     ).fetchall()[0]
     res.read = src.records
     if n_rows + res.malformed != src.records or n_rows != src.line.size:
         raise ReadError(f"{src.path}: {src.records} records read but {n_rows} staged + "
                         f"{res.malformed} malformed; refusing to lose records silently")
     res.reasons = Counter(dict(con.execute(f"SELECT reason, count(*) FROM (SELECT unnest(_reason_list) "
-                                           f"AS reason FROM {n['rej']}) GROUP BY reason").fetchall()))
+                                           f"AS reason FROM {n.rej}) GROUP BY reason").fetchall()))
     res.warnings = Counter(dict(con.execute(
-        f"SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w FROM {n['bad']}) GROUP BY w"
+        f"SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w FROM {n.bad}) GROUP BY w"
     ).fetchall())) if warned else Counter()

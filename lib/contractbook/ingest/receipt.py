@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+
+from .accounts import Account, html_rows
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,20 @@ class Receipt:
     location: str
     contract_id: str
     contract_version: str
-    accounting: list[dict]
+    accounting: list[Account]
+
+    def to_dict(self) -> dict:
+        """The JSON form (what the receipt file holds)."""
+        return {**asdict(self), "accounting": [a.to_dict() for a in self.accounting]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Receipt:
+        """The Receipt of a JSON document written by to_dict()."""
+        values = {f.name: d[f.name] for f in fields(cls)}
+        return cls(**{**values, "accounting": [Account.from_dict(a) for a in d["accounting"]]})
+
+    def _repr_html_(self) -> str:
+        return html_rows(self.accounting, f"run {self.run_id} ({self.status}) -> {self.location}")
 
 
 def write(result, path: str | Path) -> Path:
@@ -26,13 +41,13 @@ def write(result, path: str | Path) -> Path:
                       result.contract.id, result.contract.version, result.accounting())
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(asdict(receipt), indent=2, sort_keys=False) + "\n")
+    path.write_text(json.dumps(receipt.to_dict(), indent=2, sort_keys=False) + "\n")
     return path
 
 
 def read(path: str | Path) -> Receipt:
     """The Receipt written at path."""
-    return Receipt(**json.loads(Path(path).read_text(encoding="utf-8")))
+    return Receipt.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def warehouse(path: str | Path) -> str:

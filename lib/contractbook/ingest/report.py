@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 
+from .accounts import TableMetrics
+
 
 def _table(rows: list[dict]) -> str:
     if not rows:
@@ -17,17 +19,17 @@ def _table(rows: list[dict]) -> str:
 
 def accounting_rows(result) -> list[dict]:
     """read = loaded + rejected per table, with the verdict."""
-    return [{**a, "ok": "yes" if a["ok"] else "NO"} for a in result.accounting()]
+    return [{**a.to_dict(), "ok": "yes" if a.ok else "NO"} for a in result.accounting()]
 
 
 def reason_rows(result) -> list[dict]:
     """Rejected and warned rows per rule id (a row with several reasons counts under each)."""
     rows = []
     for m in result.metrics():
-        for rule, n in json.loads(m["rejected_by_reason"]).items():
-            rows.append({"table": m["table_name"], "rule": rule, "policy": "reject", "rows": n})
-        for rule, n in json.loads(m["warnings_by_rule"]).items():
-            rows.append({"table": m["table_name"], "rule": rule, "policy": "warn", "rows": n})
+        for rule, n in json.loads(m.rejected_by_reason).items():
+            rows.append({"table": m.table_name, "rule": rule, "policy": "reject", "rows": n})
+        for rule, n in json.loads(m.warnings_by_rule).items():
+            rows.append({"table": m.table_name, "rule": rule, "policy": "warn", "rows": n})
     return rows
 
 
@@ -36,24 +38,24 @@ def render(result) -> str:
     verdict = "accounting holds for every table" if result.ok else "ACCOUNTING FAILED"
     metric_cols = ("table_name", "rows_read", "rows_loaded", "rows_rejected", "rows_malformed",
                    "duration_seconds", "rows_per_second")
-    metrics = [{k: m[k] for k in metric_cols} for m in result.metrics()]
+    metrics = [{k: getattr(m, k) for k in metric_cols} for m in result.metrics()]
     return (f"<p>run <code>{result.run_id}</code> ({html.escape(result.status)}) → "
             f"<b>{result.destination}</b>: {verdict}</p>"
             f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}")
 
 
-def metrics_chart(metrics: list[dict]):
+def metrics_chart(metrics: list[TableMetrics]):
     """A matplotlib figure: rows loaded and rejected per table, and rows per second."""
     import matplotlib.pyplot as plt
 
-    names = [m["table_name"] for m in metrics]
+    names = [m.table_name for m in metrics]
     fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4))
-    a.barh(names, [m["rows_loaded"] for m in metrics], label="loaded")
-    a.barh(names, [m["rows_rejected"] for m in metrics], left=[m["rows_loaded"] for m in metrics],
+    a.barh(names, [m.rows_loaded for m in metrics], label="loaded")
+    a.barh(names, [m.rows_rejected for m in metrics], left=[m.rows_loaded for m in metrics],
            label="rejected")
     a.set_xlabel("rows")
     a.legend()
-    b.barh(names, [m["rows_per_second"] or 0 for m in metrics])
+    b.barh(names, [m.rows_per_second or 0 for m in metrics])
     b.set_xlabel("rows per second (check + share of load)")
     fig.tight_layout()
     return fig

@@ -13,7 +13,8 @@ from contractbook.contract import Contract
 from contractbook.errors import UsageError
 
 from . import destinations, failures, history, load, runlock, status
-from .check import TableCheck, check_table, setup
+from .accounts import Account, TableMetrics
+from .check import RunContext, TableCheck, check_table, setup
 from .rejects import write_parquet
 
 
@@ -34,41 +35,39 @@ class IngestResult:
     location: str = ""  # the warehouse written: a path or a server's host:port/db, no secret
     resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
 
-    def accounting(self) -> list[dict]:
+    def accounting(self) -> list[Account]:
         """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected."""
         out = []
         for name, c in self.checks.items():
             loaded, rejected = self.loaded.get(name, 0), self.rejected_loaded.get(name, 0)
-            out.append({"table": name, "read": c.read, "loaded": loaded, "rejected": rejected,
-                        "ok": c.error is None
-                        and c.read == loaded + rejected == c.accepted + c.rejected,
-                        "error": c.error})
+            out.append(Account(name, c.read, loaded, rejected, c.error is None
+                               and c.read == loaded + rejected == c.accepted + c.rejected, c.error))
         return out
 
     @property
     def ok(self) -> bool:
         """True when the accounting equation holds for every table."""
-        return all(a["ok"] for a in self.accounting())
+        return all(a.ok for a in self.accounting())
 
-    def metrics(self) -> list[dict]:
+    def metrics(self) -> list[TableMetrics]:
         """One metrics row per table (the content of _run_metrics)."""
-        acc = {a["table"]: a for a in self.accounting()}
+        acc = {a.table: a for a in self.accounting()}
         total = sum(c.read for c in self.checks.values()) or 1
         rows = []
         for name, c in self.checks.items():
             share = self.load_seconds * c.read / total  # load time apportioned by rows
             seconds = c.seconds + share
-            rows.append({
-                "run_id": self.run_id, "contract_id": self.contract.id,
-                "contract_version": self.contract.version, "destination": self.destination,
-                "table_name": name, "rows_read": c.read, "rows_loaded": acc[name]["loaded"],
-                "rows_rejected": acc[name]["rejected"], "rows_malformed": c.malformed,
-                "rejected_by_reason": json.dumps(dict(sorted(c.reasons.items()))),
-                "warnings_by_rule": json.dumps(dict(sorted(c.warnings.items()))),
-                "check_seconds": round(c.seconds, 4), "load_seconds": round(share, 4),
-                "duration_seconds": round(seconds, 4),
-                "rows_per_second": round(c.read / seconds, 1) if seconds else None,
-                "accounting_ok": acc[name]["ok"], "notes": "; ".join(c.notes)})
+            rows.append(TableMetrics(
+                run_id=self.run_id, contract_id=self.contract.id,
+                contract_version=self.contract.version, destination=self.destination,
+                table_name=name, rows_read=c.read, rows_loaded=acc[name].loaded,
+                rows_rejected=acc[name].rejected, rows_malformed=c.malformed,
+                rejected_by_reason=json.dumps(dict(sorted(c.reasons.items()))),
+                warnings_by_rule=json.dumps(dict(sorted(c.warnings.items()))),
+                check_seconds=round(c.seconds, 4), load_seconds=round(share, 4),
+                duration_seconds=round(seconds, 4),
+                rows_per_second=round(c.read / seconds, 1) if seconds else None,
+                accounting_ok=acc[name].ok, notes="; ".join(c.notes)))
         return rows
 
     def _repr_html_(self) -> str:
@@ -92,11 +91,10 @@ def work_config(state_dir, memory_limit: str | None, overrides: dict | None = No
     return {**config, **(overrides or {})}
 
 
-def new_run() -> dict:
+def new_run() -> RunContext:
     """Run id and ingest timestamp (UTC)."""
     now = datetime.now(UTC)
-    return {"run_id": now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8],
-            "ingested_at": now.isoformat()}
+    return RunContext(now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8], now.isoformat())
 
 
 def _parent_failed_policy(contract: Contract, table: str, failed: dict, fk_policy) -> dict:
@@ -106,7 +104,7 @@ def _parent_failed_policy(contract: Contract, table: str, failed: dict, fk_polic
     return {**(fk_policy or {}), **{r: "warn" for r in rules}}
 
 
-def check_all(con, contract: Contract, data_dir, run: dict, fk_policy=None, progress=print,
+def check_all(con, contract: Contract, data_dir, run: RunContext, fk_policy=None, progress=print,
               on_table=None, paths: dict | None = None, work_dir=None):
     """Check every table parents first; returns {table: TableCheck} in that order.
 
@@ -172,7 +170,7 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
     run = new_run()
     locks = runlock.lock_files(dest.local_path(warehouse), location, state_dir)
     try:
-        with runlock.exclusive(locks, run["run_id"], wait, progress):
+        with runlock.exclusive(locks, run.run_id, wait, progress):
             return _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_dir,
                            fk_policy, progress, duckdb_config, overlap, memory_limit, run, paths)
     except Exception as e:
@@ -188,22 +186,24 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
     import duckdb
 
     con = duckdb.connect(config=work_config(state_dir, memory_limit, duckdb_config))
-    result = IngestResult(run["run_id"], contract, dest.name, {}, rejects_dir=Path(rejects_dir),
+    result = IngestResult(run.run_id, contract, dest.name, {}, rejects_dir=Path(rejects_dir),
                           location=location)
-    rec = status.RunRecord(run["run_id"], contract.id, contract.version, dest.name, location,
-                           run["ingested_at"])
+    rec = status.RunRecord(run.run_id, contract.id, contract.version, dest.name, location,
+                           run.ingested_at)
     pipe = load.pipeline(contract, dest, warehouse, state_dir, memory_limit=memory_limit,
                          location=location)
     try:
-        progress(f"ingest {contract.id} v{contract.version} run {run['run_id']} -> {dest.name}")
+        progress(f"ingest {contract.id} v{contract.version} run {run.run_id} -> {dest.name}")
         setup(con)
         load.finish_pending(pipe)  # a killed run's packages, into this same warehouse only
         status.record(pipe, dest, rec)
-        loader = load.Loader(pipe, con, contract, contract.dependency_order, dest, None, overlap)
+        # the work tables are no longer needed once every row is in dlt's files
+        loader = load.Loader(pipe, con, contract, contract.dependency_order, dest, None, overlap,
+                             after_extract=con.close)
 
         def ready(name: str) -> None:  # close earlier rejects, then let the table stream
             result.resolved[name] = history.resolve(
-                con, contract, name, history.open_rejects(pipe, dest, name), run["run_id"])
+                con, contract, name, history.open_rejects(pipe, dest, name), run.run_id)
             loader.table_ready(name)
 
         try:
@@ -214,9 +214,8 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
             loader.abort()
             raise
         started = time.perf_counter()
-        write_parquet(con, list(result.checks.values()), Path(rejects_dir), run["run_id"])
+        write_parquet(con, list(result.checks.values()), Path(rejects_dir), run.run_id)
         parquet = time.perf_counter()
-        loader.after_extract = con.close  # the work tables are no longer needed by then
         counts = loader.finish()
         result.load_seconds = time.perf_counter() - started
         result.phases = {"checks": sum(c.seconds for c in result.checks.values()),
@@ -228,11 +227,11 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
                                   for n in result.checks}  # closed earlier rejects are not this run's
         progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
         for a in result.accounting():
-            if a["error"]:
-                progress(f"  FAILED {a['table']}: {a['error']}")
-            elif not a["ok"]:
-                progress(f"  ACCOUNTING FAILED {a['table']}: read {a['read']} != loaded "
-                         f"{a['loaded']} + rejected {a['rejected']}")
+            if a.error:
+                progress(f"  FAILED {a.table}: {a.error}")
+            elif not a.ok:
+                progress(f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
+                         f"{a.loaded} + rejected {a.rejected}")
         rec.finish(result.ok, None if result.ok else "accounting failed")
         status.record(pipe, dest, rec, result.metrics())
         result.status = rec.status

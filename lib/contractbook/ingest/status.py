@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
+from .accounts import TableMetrics
 from .destinations import Destination
 
 RUNS_COLUMNS = {
@@ -60,7 +61,8 @@ class RunRecord:
         return pa.Table.from_pylist([row], schema=schema)
 
 
-def record(pipe, dest: Destination, rec: RunRecord, metrics: list[dict] | None = None) -> None:
+def record(pipe, dest: Destination, rec: RunRecord,
+           metrics: list[TableMetrics] | None = None) -> None:
     """Load the run's status (and, once it finished, its metrics) in one small dlt load."""
     import pyarrow as pa
 
@@ -69,6 +71,6 @@ def record(pipe, dest: Destination, rec: RunRecord, metrics: list[dict] | None =
 
     resources = [resource(rec.arrow(), RUNS_HINTS, dest)]
     if metrics:
-        rows = [{**m, "run_status": rec.status} for m in metrics]
+        rows = [{**m.to_dict(), "run_status": rec.status} for m in metrics]
         resources.append(resource(pa.Table.from_pylist(rows), METRICS_HINTS, dest))
     pipe.run(resources)

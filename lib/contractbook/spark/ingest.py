@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from contractbook.contract import Contract
-from contractbook.ingest.check import TableCheck
+from contractbook.ingest.check import RunContext, TableCheck
 from contractbook.ingest.plan import pair_queries, qi, raw_value, row_rules, rule_order, typed_query
 from contractbook.ingest.run import IngestResult, new_run
 
@@ -102,13 +102,13 @@ def _lines(spark, table: str):
                                                                              "lines_" + table))
 
 
-def _rejects(spark, contract: Contract, table: str, run: dict, path: Path, file: str):
+def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path, file: str):
     """Rule rejects (raw values) and malformed records with their lines, the DuckDB columns."""
     t = contract.table(table)
     names = {k: ident(view_name("work", f"{k}_{table}")) for k in ("chk", "bad", "lines", "src")}
     prov = (f"{lit(file)} AS source_file, {lit(contract.id)} AS contract_id, "
-            f"{lit(contract.version)} AS contract_version, {lit(run['run_id'])} AS run_id, "
-            f"CAST({lit(run['ingested_at'])} AS TIMESTAMP_LTZ) AS ingested_at")
+            f"{lit(contract.version)} AS contract_version, {lit(run.run_id)} AS run_id, "
+            f"CAST({lit(run.ingested_at)} AS TIMESTAMP_LTZ) AS ingested_at")
     raw_cols = ", ".join(transpile(f"SELECT {raw_value(c, typed='c.' + qi(c))} AS {qi(c)}")
                          .removeprefix("SELECT ") for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS STRING) AS {ident(c)}" for c in t.column_names)
@@ -136,7 +136,7 @@ def _rejects(spark, contract: Contract, table: str, run: dict, path: Path, file:
                                                 "AS _reason_list"), "work", "rej_" + table)
 
 
-def check_table(spark, contract: Contract, table: str, data_dir: Path, run: dict, work: Path,
+def check_table(spark, contract: Contract, table: str, data_dir: Path, run: RunContext, work: Path,
                 out: Path, fk_policy: dict | None = None,
                 cand_tables: set[str] | None = None) -> TableCheck:
     """Read, type and check one table; accepted rows -> out/<table>, rejects -> out/<table>__rejects.
@@ -199,7 +199,7 @@ def count_all(spark, checks: dict[str, TableCheck]) -> None:
         (checks[t].reasons if k == "reason" else checks[t].warnings)[rule] = n
 
 
-def check_all(spark, contract: Contract, data_dir, run: dict, work: Path, out: Path,
+def check_all(spark, contract: Contract, data_dir, run: RunContext, work: Path, out: Path,
               fk_policy=None, progress=print) -> dict[str, TableCheck]:
     """Check every table parents first; returns {table: TableCheck} in that order."""
     for name in contract.dependency_order:
@@ -244,22 +244,22 @@ def ingest(contract: Contract, data_dir, out=DEFAULT_OUT, rejects_dir="data/reje
 
     spark = spark or session()
     run = new_run()
-    out, work = Path(out), Path(state_dir) / "work" / run["run_id"]
-    result = IngestResult(run["run_id"], contract, "parquet", {}, rejects_dir=Path(rejects_dir))
-    progress(f"ingest {contract.id} v{contract.version} run {run['run_id']} -> Spark, Parquet {out}")
+    out, work = Path(out), Path(state_dir) / "work" / run.run_id
+    result = IngestResult(run.run_id, contract, "parquet", {}, rejects_dir=Path(rejects_dir))
+    progress(f"ingest {contract.id} v{contract.version} run {run.run_id} -> Spark, Parquet {out}")
     try:
         result.checks = check_all(spark, contract, data_dir, run, work, out, fk_policy, progress)
         started = time.perf_counter()
-        write_rejects(spark, result.checks.values(), Path(rejects_dir), run["run_id"])
+        write_rejects(spark, result.checks.values(), Path(rejects_dir), run.run_id)
         # the equation is checked again on what was written
         written = _written(spark, out, [p for n in result.checks for p in (n, f"{n}__rejects")])
         result.loaded = {n: written.get(n, 0) for n in result.checks}
         result.rejected_loaded = {n: written.get(f"{n}__rejects", 0) for n in result.checks}
         result.load_seconds = time.perf_counter() - started
         for a in result.accounting():
-            if not a["ok"]:
-                progress(f"  ACCOUNTING FAILED {a['table']}: read {a['read']} != loaded "
-                         f"{a['loaded']} + rejected {a['rejected']}")
+            if not a.ok:
+                progress(f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
+                         f"{a.loaded} + rejected {a.rejected}")
         return result
     finally:
         spark.catalog.clearCache()
