@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 
 from contractbook.contract import Contract
 
@@ -83,7 +84,19 @@ def _post_load(rule_id: str, rows: list[dict], checks: list[Check], contract: Co
     return p, f, p == f
 
 
-def compare(run: CheckRun, contract: Contract, manifest) -> list[dict]:
+@dataclass(frozen=True)
+class ProofRow:
+    """One rule: rows planted, rows flagged, whether they match, a few missed and extra keys."""
+
+    rule_id: str
+    planted: int
+    flagged: int
+    ok: bool
+    missed: list | None = None
+    extra: list | None = None
+
+
+def compare(run: CheckRun, contract: Contract, manifest) -> list[ProofRow]:
     """One row per rule planted or flagged: planted, flagged, ok (see module doc for the rules)."""
     pre = run.target == "csv"
     by_rule = _flagged_rows(run)
@@ -101,8 +114,8 @@ def compare(run: CheckRun, contract: Contract, manifest) -> list[dict]:
             p, f, ok = _post_load(rule_id, rows.get(rule_id, []), by_rule.get(rule_id, []),
                                   contract) if rule_id in by_rule else \
                 (len(rows[rule_id]), 0, False)
-        out.append({"rule_id": rule_id, "planted": p if isinstance(p, int) else len(p),
-                    "flagged": f if isinstance(f, int) else len(f), "ok": ok,
-                    "missed": sorted(p - f)[:5] if isinstance(p, set) else None,
-                    "extra": sorted(f - p)[:5] if isinstance(p, set) else None})
+        out.append(ProofRow(rule_id, p if isinstance(p, int) else len(p),
+                            f if isinstance(f, int) else len(f), ok,
+                            sorted(p - f)[:5] if isinstance(p, set) else None,
+                            sorted(f - p)[:5] if isinstance(p, set) else None))
     return out

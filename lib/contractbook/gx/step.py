@@ -15,7 +15,7 @@ from contractbook.contract import Contract
 
 from . import coverage, generate
 from .context import open_context
-from .proof import compare
+from .proof import ProofRow, compare
 from .runner import run_postload, run_preload
 from .tolerances import from_env
 
@@ -41,11 +41,20 @@ def manifest(raw_dir: str | Path):
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def not_mapped(contract: Contract, targets: tuple[str, ...]) -> list[dict]:
+@dataclass(frozen=True)
+class Unmapped:
+    """A rule one target's suite cannot express, with the reason."""
+
+    target: str
+    rule_id: str
+    reason: str
+
+
+def not_mapped(contract: Contract, targets: tuple[str, ...]) -> list[Unmapped]:
     """Rules per target that are not expectations, with the reason."""
     from .targets import TARGETS
 
-    return [{"target": t, "rule_id": r, "reason": why} for t in targets
+    return [Unmapped(t, r, why) for t in targets
             if t in TARGETS  # a destination that is no GX target (filesystem): nothing to map
             for r, why in coverage(generate(contract, t)).items() if why != "mapped"]
 
@@ -55,9 +64,9 @@ class GXStep:
     """Everything the gx-checks report shows."""
 
     tolerances: dict
-    coverage: list[dict]
+    coverage: list[Unmapped]
     pre: object  # CheckRun
-    proof: list[dict]
+    proof: list[ProofRow]
     planted: int
     post: object = None  # CheckRun, or None on a non-SQL destination
     note: str = ""
@@ -72,7 +81,7 @@ class GXStep:
     @property
     def proof_ok(self) -> bool:
         """True when every rule flagged exactly its planted rows."""
-        return all(r["ok"] for r in self.proof)
+        return all(r.ok for r in self.proof)
 
     def _repr_html_(self) -> str:
         tol = self.tolerances or "none: every row must pass"
