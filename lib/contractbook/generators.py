@@ -21,6 +21,11 @@ class Generator:
     out: str
     options: tuple[str, ...] = ()
 
+    def not_applicable(self, contract) -> str | None:
+        """Why this generator has nothing to say about contract (its module's not_applicable)."""
+        check = getattr(importlib.import_module(self.module), "not_applicable", None)
+        return check(contract) if check else None
+
     def files(self, contract, **options) -> dict[str, str]:
         """Relative path (under `out`) -> text; an unknown option is a clear error."""
         unknown = sorted(set(options) - set(self.options))
@@ -56,13 +61,33 @@ def get(name: str) -> Generator:
         raise ValueError(f"unknown generator {name!r}; known: {', '.join(GENERATORS)}") from None
 
 
-def files(contract, only=None) -> dict[str, str]:
-    """Path under generated/ -> text, for the generators named in only (default: all)."""
-    out: dict[str, str] = {}
+def applicable(contract, only=None) -> tuple[list[Generator], dict[str, str]]:
+    """The generators to run (only, default all) and those skipped: name -> why not applicable.
+
+    A generator named in only that does not apply is an error, not a skip.
+    """
+    run, skipped = [], {}
     for name in only or GENERATORS:
         g = get(name)
-        out.update({str(Path(g.out) / rel) if g.out else rel: text
-                    for rel, text in g.files(contract).items()})
+        reason = g.not_applicable(contract)
+        if reason and only:
+            raise ValueError(f"generator {name!r} does not apply to {contract.id}: {reason}")
+        if reason:
+            skipped[name] = reason
+        else:
+            run.append(g)
+    return run, skipped
+
+
+def files(contract, only=None) -> dict[str, str]:
+    """Path under generated/ -> text, for the applicable generators named in only (default all)."""
+    out: dict[str, str] = {}
+    for g in applicable(contract, only)[0]:
+        try:
+            produced = g.files(contract)
+        except ValueError as e:  # e.g. a type kind a dialect or GX target cannot map
+            raise ValueError(f"generator {g.name!r}: {e}") from None
+        out.update({str(Path(g.out) / rel) if g.out else rel: text for rel, text in produced.items()})
     return out
 
 
@@ -72,7 +97,7 @@ def default_out(contract) -> Path:
 
 
 def write(contract, out_dir: str | Path, only=None) -> list[Path]:
-    """Write every file of the chosen generators under out_dir; the paths written."""
+    """Write every file of the chosen generators under out_dir (all rendered first); the paths."""
     written = []
     for rel, text in files(contract, only).items():
         path = Path(out_dir) / rel

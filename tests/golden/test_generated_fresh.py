@@ -53,3 +53,22 @@ def test_unknown_generator_or_option_is_a_clear_error(contract):
         get("sql")
     with pytest.raises(ValueError, match="generator 'dlt': unknown option.* dialect; known: none"):
         get("dlt").files(contract, dialect="duckdb")
+
+
+def test_a_generator_that_does_not_apply_is_skipped_or_refused(tmp_path, capsys):
+    minimal = str(Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "minimal.yaml")
+    assert main(["generate", minimal, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped curated: the SQL models read tables it lacks: order_items" in out
+    assert (tmp_path / "ddl" / "duckdb.sql").is_file()
+    assert not (tmp_path / "curated.odcs.yaml").exists()
+    assert main(["generate", minimal, "--only", "curated", "--out", str(tmp_path / "x")]) == 2
+    assert "generator 'curated' does not apply to urn:test:minimal" in capsys.readouterr().err
+
+
+def test_a_contract_a_generator_cannot_render_is_one_line_and_nothing_written(tmp_path, capsys):
+    arrays = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "world"
+    assert main(["generate", str(arrays / "v320_arrays_maps.yaml"), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "generator 'gx': column profiles.tags: type kind 'array'" in err
+    assert "Traceback" not in err and list(tmp_path.iterdir()) == []

@@ -15,12 +15,26 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    """Write the files and say how many went where."""
+    """Write the files and say how many went where; exit 2 when a named generator does not apply,
+    1 when the contract cannot be rendered by one (nothing is written then)."""
+    import sys
+
     from contractbook.contract import load
-    from contractbook.generators import default_out, write
+    from contractbook.generators import applicable, default_out, write
 
     contract = load(args.contract)
     out = args.out or default_out(contract)
-    written = write(contract, out, args.only)
-    print(f"wrote {len(written)} files under {out} ({', '.join(args.only or ['every generator'])})")
+    try:
+        ran, skipped = applicable(contract, args.only)
+    except ValueError as e:
+        print(f"generate: {e}", file=sys.stderr)
+        return 2
+    for name, reason in skipped.items():
+        print(f"skipped {name}: {reason}")
+    try:
+        written = write(contract, out, [g.name for g in ran])
+    except ValueError as e:
+        print(f"generate: {args.contract}: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files under {out} ({', '.join(g.name for g in ran) or 'none'})")
     return 0

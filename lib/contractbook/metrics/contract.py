@@ -79,3 +79,11 @@ def text(contract: Contract, models_: tuple[Model, ...] | None = None) -> str:
 def files(contract: Contract) -> dict[str, str]:
     """{FILE: text}: the curated contract of every packaged model."""
     return {FILE: text(contract)}
+
+
+def not_applicable(contract: Contract) -> str | None:
+    """Why the packaged models cannot describe contract's curated tables, or None when they can."""
+    from .declare import _declared
+
+    missing = sorted({t for m in _declared() for t in m.raw_inputs} - set(contract.table_names))
+    return f"the SQL models read tables it lacks: {', '.join(missing)}" if missing else None
