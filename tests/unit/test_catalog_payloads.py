@@ -27,7 +27,7 @@ def curated():
     return load(FIXTURE)
 
 
-def metrics_rows(contract) -> list[dict]:
+def metrics_rows(contract) -> list[results.MetricsRow]:
     """_run_metrics rows of two runs; the later one has failures on two rules."""
     rows = []
     for run, bad in (("20261130T000000Z-00000000", {"orders.order_status.allowed_values": 9}),
@@ -35,11 +35,10 @@ def metrics_rows(contract) -> list[dict]:
         for t in contract.tables:
             reasons = {k: v for k, v in bad.items() if k.startswith(t.name + ".")}
             warned = {"products.foreign_key.products_category": 3} if t.name == "products" else {}
-            rows.append({"run_id": run, "table_name": t.name, "rows_read": 100,
-                         "rows_loaded": 100 - sum(reasons.values()),
-                         "rows_rejected": sum(reasons.values()),
-                         "rejected_by_reason": json.dumps(reasons),
-                         "warnings_by_rule": json.dumps(warned)})
+            rows.append(results.MetricsRow.from_dict({
+                "run_id": run, "table_name": t.name, "rows_read": 100,
+                "rows_loaded": 100 - sum(reasons.values()), "rows_rejected": sum(reasons.values()),
+                "rejected_by_reason": json.dumps(reasons), "warnings_by_rule": json.dumps(warned)}))
     return rows
 
 

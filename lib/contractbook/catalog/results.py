@@ -34,41 +34,60 @@ class TableRun:
     rows_rejected: int
 
 
-def latest(metrics: list[dict]) -> list[dict]:
-    """The rows of the most recent run_id (run ids sort by time)."""
-    if not metrics:
-        return []
-    last = max(m["run_id"] for m in metrics)
-    return [m for m in metrics if m["run_id"] == last]
-
-
-def _counts(value) -> dict:
+def _counts(value) -> dict[str, int]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
-def rule_results(contract: Contract, metrics: list[dict]) -> dict[str, RuleResult]:
+@dataclass(frozen=True)
+class MetricsRow:
+    """The columns of one `_run_metrics` row that the catalog and the lineage read back."""
+
+    run_id: str
+    table_name: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    rejected_by_reason: dict[str, int]
+    warnings_by_rule: dict[str, int]
+
+    @classmethod
+    def from_dict(cls, d: dict) -> MetricsRow:
+        """From a row as the warehouse returns it (reason counts as JSON text or a map)."""
+        return cls(d["run_id"], d["table_name"], int(d["rows_read"]), int(d["rows_loaded"]),
+                   int(d["rows_rejected"]), _counts(d.get("rejected_by_reason")),
+                   _counts(d.get("warnings_by_rule")))
+
+
+def latest(metrics: list[MetricsRow]) -> list[MetricsRow]:
+    """The rows of the most recent run_id (run ids sort by time)."""
+    if not metrics:
+        return []
+    last = max(m.run_id for m in metrics)
+    return [m for m in metrics if m.run_id == last]
+
+
+def rule_results(contract: Contract, metrics: list[MetricsRow]) -> dict[str, RuleResult]:
     """rule id -> result of the latest run, for every rule of a table that run checked."""
-    rows = {m["table_name"]: m for m in latest(metrics)}
+    rows = {m.table_name: m for m in latest(metrics)}
     out = {}
     for rule in contract.rules:
         m = rows.get(rule.table)
         if m is None:
             continue
-        failing = (_counts(m.get("rejected_by_reason")).get(rule.id, 0)
-                   + _counts(m.get("warnings_by_rule")).get(rule.id, 0))
+        failing = m.rejected_by_reason.get(rule.id, 0) + m.warnings_by_rule.get(rule.id, 0)
         out[rule.id] = RuleResult(rule.id, rule.table, rule.kind, failing == 0, int(failing),
-                                  int(m["rows_read"]), m["run_id"])
+                                  m.rows_read, m.run_id)
     return out
 
 
-def table_runs(metrics: list[dict]) -> dict[str, TableRun]:
+def table_runs(metrics: list[MetricsRow]) -> dict[str, TableRun]:
     """table -> accounting of the latest run."""
-    return {m["table_name"]: TableRun(m["table_name"], m["run_id"], int(m["rows_read"]),
-                                      int(m["rows_loaded"]), int(m["rows_rejected"]))
+    return {m.table_name: TableRun(m.table_name, m.run_id, m.rows_read, m.rows_loaded,
+                                   m.rows_rejected)
             for m in latest(metrics)}
 
 
-def read_metrics(warehouse: str | Path, schema: str = "olist") -> list[dict]:
+def read_metrics(warehouse: str | Path, schema: str = "olist") -> list[MetricsRow]:
     """Every row of `<schema>._run_metrics` in a DuckDB warehouse; [] when there is none yet."""
     import duckdb
 
@@ -83,6 +102,6 @@ def read_metrics(warehouse: str | Path, schema: str = "olist") -> list[dict]:
             return []
         cur = con.execute(f'SELECT * FROM "{schema}"."_run_metrics"')
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return [MetricsRow.from_dict(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
     finally:
         con.close()

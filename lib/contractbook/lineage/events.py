@@ -106,10 +106,10 @@ def _warehouse_products(run: TaskRun) -> list[Path]:
     return out
 
 
-def _since_start(metrics: list[dict], run: TaskRun) -> list[dict]:
+def _since_start(metrics: list[rr.MetricsRow], run: TaskRun) -> list[rr.MetricsRow]:
     """_run_metrics rows of runs that started after this task did (so: this task's run)."""
     stamp = run.started.strftime("%Y%m%dT%H%M%SZ")
-    return [m for m in metrics if m["run_id"][:16] >= stamp]
+    return [m for m in metrics if m.run_id[:16] >= stamp]
 
 
 def inputs(run: TaskRun, contract: Contract | None, final: bool) -> list:
