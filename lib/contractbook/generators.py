@@ -87,7 +87,8 @@ def files(contract, only=None) -> dict[str, str]:
             produced = g.files(contract)
         except ValueError as e:  # e.g. a type kind a dialect or GX target cannot map
             raise ValueError(f"generator {g.name!r}: {e}") from None
-        out.update({str(Path(g.out) / rel) if g.out else rel: text for rel, text in produced.items()})
+        out.update({str(Path(g.out) / rel) if g.out else rel: text
+                    for rel, text in produced.items()})
     return out
 
 

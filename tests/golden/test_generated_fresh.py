@@ -1,4 +1,4 @@
-"""Every committed derived file under contracts/olist_mini/generated/ is what its generator writes."""
+"""Every committed file under contracts/olist_mini/generated/ is what its generator writes."""
 
 from __future__ import annotations
 

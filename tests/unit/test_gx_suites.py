@@ -1,4 +1,4 @@
-"""GX suites generated from the contract: coverage of every rule, shapes, provenance (no GX import)."""
+"""GX suites generated from the contract: coverage of every rule, shapes, provenance (no GX)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ def add_arguments(p) -> None:
     """Options of `generate`."""
     from contractbook.generators import GENERATORS
 
-    p.add_argument("contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml")
+    p.add_argument("contract", help="the contract YAML, e.g. contracts/olist_mini/contract.yaml")
     p.add_argument("--out", help="output folder (default: generated/ beside the contract)")
     p.add_argument("--only", action="append", choices=list(GENERATORS), metavar="NAME",
                    help="run only this generator (repeatable): " + "; ".join(

@@ -177,7 +177,8 @@ def header(t: Target, contract: Contract, what: str) -> list[str]:
     """Comment lines naming contract id, version, generator and dialect (contract text inert)."""
     d = t.dialect
     where = d.qualify(t.catalog, t.schema)
-    lines = provenance.lines(contract, GENERATOR, f"{what} for {d.title} ({d.name}), schema {where},")
+    lines = provenance.lines(contract, GENERATOR,
+                             f"{what} for {d.title} ({d.name}), schema {where},")
     if what == "CREATE script":
         lines.append(f"Keys: {d.key_note}." + ("" if d.unique else f" {d.unique_note}."))
         if any(r.on_violation == "warn" for r in contract.relationships):

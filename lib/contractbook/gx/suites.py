@@ -89,8 +89,8 @@ class Suite:
                    m.get("tolerances"))
 
     def __getitem__(self, key: str):
-        """Read-only key access to to_dict(), only for the benchmark harness (lib/contractbook/bench,
-        moved by another branch) until it reads attributes; remove then."""
+        """Read-only key access to to_dict(), only for the benchmark harness
+        (lib/contractbook/bench, moved by another branch) until it reads attributes; remove then."""
         return self.to_dict()[key]
 
     def with_expectations(self, expectations: list[dict], **changes) -> Suite:
