@@ -181,10 +181,26 @@ def _column(src: Source, keys: list[Key], prop: dict) -> tuple[Column | None, li
     return col, problems
 
 
-def _split_ref(ref: str, default_table: str | None) -> tuple[str | None, str]:
-    """`table.column` (or `column` inside its own table) -> (table, column)."""
-    parts = ref.split(".")
-    return (parts[-2], parts[-1]) if len(parts) >= 2 else (default_table, parts[0])
+def _split_ref(ref: str, default_table: str | None, known: dict | None = None) -> tuple[str | None, str]:
+    """`table.column` (or `column` inside its own table) -> (table, column).
+
+    Names may hold dots: the split is the one whose table and column the contract declares
+    (known: {table: column names}), else the last dot.
+    """
+    ref = str(ref)
+    for i in (i for i, ch in enumerate(ref) if ch == "."):
+        if ref[i + 1:] in (known or {}).get(ref[:i], ()):
+            return ref[:i], ref[i + 1:]
+    if default_table is not None and ref in (known or {}).get(default_table, ()):
+        return default_table, ref
+    parts = ref.rsplit(".", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (default_table, parts[0])
+
+
+def _known(src: Source) -> dict:
+    """{table name: column names} as the document declares them (for splitting references)."""
+    return {o.get("name"): {p.get("name") for p in o.get("properties") or [] if isinstance(p, dict)}
+            for o in src.data.get("schema") or [] if isinstance(o, dict)}
 
 
 def _as_list(x) -> list:
@@ -192,8 +208,9 @@ def _as_list(x) -> list:
 
 
 def _relationship(src: Source, keys: list[Key], rel: dict, table: str, column: str | None) -> Relationship:
-    frm = [_split_ref(r, table)[1] for r in _as_list(rel.get("from") or column)]
-    targets = [_split_ref(r, None) for r in _as_list(rel.get("to") or [])]
+    known = _known(src)
+    frm = [_split_ref(r, table, known)[1] for r in _as_list(rel.get("from") or column)]
+    targets = [_split_ref(r, None, known) for r in _as_list(rel.get("to") or [])]
     props = {p.get("property"): p.get("value") for p in rel.get("customProperties") or []}
     to_table = targets[0][0] if targets else None
     rid = rel.get("id") or f"{table}_{'_'.join(frm)}__{to_table}_{'_'.join(c for _, c in targets)}"
