@@ -131,10 +131,9 @@ def test_names_an_engine_cannot_hold_are_refused_naming_the_limit(tmp_path):
 
 
 def test_sql_syntax_in_a_name_is_quoted_and_a_line_break_refused(tmp_path):
-    text = MINIMAL.replace("- name: customers\n", "- name: \"a;b'c\"\n", 1).replace(
-        "to: customers.customer_id", "to: \"a;b'c.customer_id\"", 1)
+    text = MINIMAL.replace("- name: orders\n", "- name: \"a;b'c\"\n", 1)
     contract = load(_write(tmp_path, text))
-    assert contract.table_names[0] == "a;b'c"
+    assert "a;b'c" in contract.table_names
     text = MINIMAL.replace("- name: customers\n", "- name: \"a\\nb\"\n", 1)
     contract, problems = parse(_write(tmp_path, text))
     assert contract is None and "contains the control character U+000A" in problems[0].message
