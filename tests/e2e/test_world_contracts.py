@@ -15,12 +15,15 @@ import pandas as pd
 import pytest
 
 from contractbook.contract import load, naming, parse
-from contractbook.ddl import create, drop
+from contractbook.ddl import DdlError, create, drop
 
 WORLD = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "world"
 CONTRACTS = sorted(p.stem for p in WORLD.glob("*.yaml"))
 DIALECTS = ("duckdb", "postgres", "bigquery", "snowflake", "databricks")
 ROWS = 150
+# dialects that cannot hold a contract's names (BigQuery: no ; ' ( ) in names, Unity Catalog: no
+# space or period in table names)
+REFUSED = {"v320_odd_names": ("bigquery", "databricks"), "v320_unicode_names": ("databricks",)}
 
 
 def test_the_world_is_big_and_varied():
@@ -47,10 +50,15 @@ def test_ddl_runs_in_duckdb_and_renders_everywhere(name):
     con = duckdb.connect()
     con.execute(create(contract, "duckdb"))
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert tables == set(contract.table_names)
+    assert tables == {t.physical for t in contract.tables}  # physicalName is the engine's name
     con.execute(drop(contract, "duckdb"))
     for d in DIALECTS:
-        assert create(contract, d) and drop(contract, d)
+        try:
+            assert create(contract, d) and drop(contract, d)
+        except DdlError as e:  # only a name the engine cannot hold, and the limit is named
+            assert d in REFUSED.get(name, ()) and "cannot hold" in str(e), (d, str(e))
+        else:
+            assert d not in REFUSED.get(name, ())
 
 
 @pytest.mark.postgres
@@ -63,7 +71,7 @@ def test_ddl_runs_in_postgres(name, postgres_dsn):
         cur.execute(create(contract, "postgres"))
         cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
                     (naming.dataset(contract, "postgres"),))
-        assert {r[0] for r in cur.fetchall()} == set(contract.table_names)
+        assert {r[0] for r in cur.fetchall()} == {t.physical for t in contract.tables}
         if contract.tables:  # a DROP script of no tables is only comments
             cur.execute(drop(contract, "postgres"))
 

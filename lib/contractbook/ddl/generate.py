@@ -69,7 +69,8 @@ def target(contract: Contract, dialect: str | Dialect, catalog: str | None = Non
 def column_def(t: Target, table: Table, col: Column) -> str:
     """`name TYPE [NOT NULL] [comment]` for one column."""
     d = t.dialect
-    d.check_name(col.physical, f"column {table.name}.{col.name}", "column")
+    d.check_name(col.physical, f"column {table.name}.{col.name}" + (
+        "" if col.physical == col.name else ", physicalName"), "column")
     sql = f"{d.ident(col.physical)} {d.render_type(col.type, f'{table.name}.{col.name}')}"
     sql += " NOT NULL" if col.required else ""
     if d.column_comment and col.description:
@@ -177,7 +178,8 @@ def comment_statements(t: Target, table: Table) -> list[str]:
 def create_table(t: Target, table: Table) -> list[str]:
     """CREATE TABLE plus its comments and FK indexes, as a list of statements."""
     d = t.dialect
-    d.check_name(table.physical, f"table {table.label()}", "table")
+    d.check_name(table.physical, f"table {table.name}" + (
+        "" if table.physical == table.name else ", physicalName"), "table")
     head = d.create_table.format(table=t.table(table.name))
     tail = d.table_suffix.format(comment=d.literal(table.description)) + ";"
     stmt = "\n".join([head, *_body(_entries(t, table)), tail])
