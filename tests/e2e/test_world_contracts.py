@@ -8,6 +8,7 @@ ingest with dlt (every planted defect rejected with its rule, nothing else; acco
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -110,3 +111,46 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
         manifest = pd.read_csv(raw / "defects.csv", dtype=str, keep_default_na=False)
         rows = pd.DataFrame(compare(run_preload(ctx, contract, raw), contract, manifest))
         assert rows.ok.all(), rows[~rows.ok].to_string()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["v320_odd_names", "v302_events_mixed_case", "v300_crm_customers"])
+def test_ddl_and_ingest_name_the_same_tables(name, tmp_path):
+    """physicalName is the warehouse's name: ingest loads into the tables the DDL created."""
+    from contractbook.ingest.run import ingest
+    from contractbook.synth import generate
+
+    contract = load(WORLD / f"{name}.yaml")
+    assert any(t.physical != t.name or any(c.physical != c.name for c in t.columns)
+               or t.name != t.name.lower() for t in contract.tables)
+    schema = naming.loaded_dataset(contract, "duckdb")
+    wh = tmp_path / "wh.duckdb"
+    # without foreign keys: DuckDB enforces them and dlt loads a child's file before its parent's
+    unlinked = replace(contract, tables=tuple(replace(t, relationships=()) for t in contract.tables))
+    with duckdb.connect(str(wh)) as con:
+        con.execute(create(unlinked, "duckdb", schema=schema))
+    raw = tmp_path / "raw"
+    generate(contract, ROWS, 5, raw, defects="all=2", progress=None)
+    loaded = ingest(contract, raw, "duckdb", wh, tmp_path / "rejects", tmp_path / "state",
+                    progress=lambda *_: None)
+    assert loaded.ok, loaded.accounting()
+    with duckdb.connect(str(wh), read_only=True) as con:
+        got = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE "
+                                         "schema_name = ? AND table_name NOT LIKE '\\_%' ESCAPE '\\'",
+                                         [schema]).fetchall()}
+        assert got == {n for t in contract.tables for n in (t.physical, f"{t.physical}__rejects")}
+        for t in contract.tables:
+            cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+                "ORDER BY column_index", [schema, t.physical]).fetchall()]
+            assert cols == [c.physical for c in t.columns]
+            n = con.execute(f"SELECT count(*) FROM {naming_ident(schema)}."
+                            f"{naming_ident(t.physical)}").fetchone()[0]
+            assert n == loaded.loaded[t.name] == loaded.checks[t.name].accepted > 0
+
+
+def naming_ident(name: str) -> str:
+    """A quoted DuckDB identifier."""
+    from contractbook.sqltext import ident
+
+    return ident(name, "duckdb")
