@@ -206,7 +206,9 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
         for k, q in enumerate(obj.get("quality") or []):
             if q.get("type") in ("text", "custom", "library", None):
                 out.append(src.problem(["schema", i, "quality", k],
-                                       f"table-level quality rule {q.get('id') or k!r} is declared but not enforced by contractbook",
+                                       f"table-level quality rule "
+                                       f"{q.get('id') or q.get('metric') or q.get('rule') or k!r}"
+                                       " is declared but not enforced by contractbook",
                                        "write it as a `type: sql` rule", severity="warning"))
     for key in ("slaProperties", "price", "roles"):
         if src.data.get(key):
