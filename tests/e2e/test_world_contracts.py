@@ -92,11 +92,22 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
     from contractbook.ingest.run import check_all, ingest, new_run
     from contractbook.synth import generate
 
+    from contractbook.synth import plugins
+    from contractbook.synth.targets import targets
+
     contract = load(WORLD / f"{name}.yaml")
     raw = tmp_path / "raw"
-    result = generate(contract, ROWS, 5, raw, defects="all=2", progress=None)
+    found = targets(contract, plugins.for_contract(contract).sql_planters)
+    # one defect for every rule a defect kind can break (every target of every kind)
+    spec = ",".join(f"{k}={len(v)}" for k, v in found.items() if v) or "all=2"
+    result = generate(contract, ROWS, 5, raw, defects=spec, progress=None)
     planted = {(m["table"], int(m["line"]), m["rule_id"]) for m in result.defects}
     assert bool(planted) == bool(contract.tables)
+    # every rule is broken once, or listed with the reason no defect can break it
+    unplanted = json.loads((raw / "manifest.json").read_text())["defects"]["not_plantable"]
+    rules = {r.id for r in contract.rules}
+    assert {p[2] for p in planted} | set(unplanted) >= rules and all(unplanted.values())
+    assert not {p[2] for p in planted} & set(unplanted)
     con = duckdb.connect()
     checks = check_all(con, contract, raw, new_run(), progress=lambda *_: None)
     assert _rejected(con, checks) == planted

@@ -181,7 +181,10 @@ def _type(ctx, t, v, k):
     col = ctx.table.column(t.column)
     if col.type.kind not in TYPE_BREAKERS:
         raise ValueError(f"column {col.name!r}: no way to write a value that is not {col.type}")
-    return _value_defect(ctx, v, t.column, TYPE_BREAKERS[col.type.kind](v[ctx.i(t.column)]))
+    value = v[ctx.i(t.column)]
+    if value in (None, ""):  # an empty source value: break a value the column holds elsewhere
+        value = min(x for x in ctx._existing(t.column) if x not in (None, ""))
+    return _value_defect(ctx, v, t.column, TYPE_BREAKERS[col.type.kind](value))
 
 
 def _breaker(fn):
