@@ -90,9 +90,7 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
     from contractbook.gx.proof import compare
     from contractbook.gx.runner import run_preload
     from contractbook.ingest.run import check_all, ingest, new_run
-    from contractbook.synth import generate
-
-    from contractbook.synth import plugins
+    from contractbook.synth import generate, plugins
     from contractbook.synth.targets import targets
 
     contract = load(WORLD / f"{name}.yaml")

@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from contractbook.contract.kinds import by_field
+from contractbook.sqltext import ident
 
 from . import plugins
 from .records import TS_FORMAT, esc, line, set_value
@@ -279,9 +280,9 @@ VALUE_KINDS = ("required", "type", "allowed_values", "pattern", "range", "foreig
 
 def next_free_sql(table) -> str:
     """Rows whose next sequence number (last key column + 1) is free within their group."""
-    *group, seq = (f'"{c}"' for c in table.primary_key)
+    *group, seq = (ident(c) for c in table.primary_key)
     same = " AND ".join(f"b.{c} = a.{c}" for c in group)
-    return (f'SELECT a._row FROM "{table.name}" AS a ANTI JOIN "{table.name}" AS b '
+    return (f"SELECT a._row FROM {ident(table.name)} AS a ANTI JOIN {ident(table.name)} AS b "
             f"ON {same} AND b.{seq} = a.{seq} + 1")
 
 
@@ -392,7 +393,7 @@ def _existing(src: Rows, table) -> Callable[[str], set]:
 
     def existing(column: str) -> set:
         if column not in cache:
-            rows = src.where(f'SELECT _row FROM "{table.name}"')
+            rows = src.where(f"SELECT _row FROM {ident(table.name)}")
             cache[column] = {r[table.column_names.index(column)] for r in src.texts(table.name, rows)}
         return cache[column]
     return existing
