@@ -137,7 +137,8 @@ def test_ddl_and_ingest_name_the_same_tables(name, clean, tmp_path):
     schema = naming.loaded_dataset(contract, "duckdb")
     wh = tmp_path / "wh.duckdb"
     # without foreign keys: DuckDB enforces them and dlt loads a child's file before its parent's
-    unlinked = replace(contract, tables=tuple(replace(t, relationships=()) for t in contract.tables))
+    unlinked = replace(contract,
+                       tables=tuple(replace(t, relationships=()) for t in contract.tables))
     with duckdb.connect(str(wh)) as con:
         con.execute(create(unlinked, "duckdb", schema=schema))
     raw = tmp_path / "raw"
@@ -146,9 +147,9 @@ def test_ddl_and_ingest_name_the_same_tables(name, clean, tmp_path):
                     progress=lambda *_: None)
     assert loaded.ok, loaded.accounting()
     with duckdb.connect(str(wh), read_only=True) as con:
-        got = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE "
-                                         "schema_name = ? AND table_name NOT LIKE '\\_%' ESCAPE '\\'",
-                                         [schema]).fetchall()}
+        got = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? "
+            "AND table_name NOT LIKE '\\_%' ESCAPE '\\'", [schema]).fetchall()}
         assert got == {n for t in contract.tables for n in (t.physical, f"{t.physical}__rejects")}
         for t in contract.tables:
             cols = [r[0] for r in con.execute(

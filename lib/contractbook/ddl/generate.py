@@ -99,7 +99,8 @@ def foreign_key_clause(t: Target, rel: Relationship) -> str:
     """The FOREIGN KEY table constraint of one relationship."""
     d = t.dialect
     return d.foreign_key.format(name=d.ident(names.foreign_key(rel)),
-                                columns=t.columns(rel.table, rel.columns), ref=t.table(rel.to_table),
+                                columns=t.columns(rel.table, rel.columns),
+                                ref=t.table(rel.to_table),
                                 ref_columns=t.columns(rel.to_table, rel.to_columns))
 
 
