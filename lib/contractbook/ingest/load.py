@@ -103,8 +103,9 @@ def resource(data, hints: dict, dest: Destination, holding: set[str] | None = No
         kwargs["primary_key"] = hints["primary_key"]
     if dest.table_format:
         kwargs["table_format"] = dest.table_format
-    if dest.binary_file_format and any(c.get("data_type") == "binary"
-                                       for c in hints["columns"].values()):
+    unsafe = any(ch in name for name in hints["columns"] for ch in dest.header_unsafe)
+    if dest.binary_file_format and (unsafe or any(c.get("data_type") == "binary"
+                                                  for c in hints["columns"].values())):
         kwargs["file_format"] = dest.binary_file_format
     return dlt.resource(data, **kwargs)
 
