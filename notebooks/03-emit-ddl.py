@@ -100,7 +100,7 @@ fig = draw(model)
 # %%
 checkpoint(product, {"one script per dialect written": len(written) >= 5,
                      "every primary key is a constraint in DuckDB":
-                         {t.name for t in model.tables if t.primary_key}
+                         {t.physical for t in model.tables if t.primary_key}
                          <= {r["table"] for r in found}},
            {"scripts": len(written), "constraints in DuckDB": len(found)},
            next_="[ingest](ingest.html) loads the data into these tables. When the contract "

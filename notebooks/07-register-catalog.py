@@ -72,7 +72,7 @@ result.payloads.tables[0].model_dump(exclude_none=True, mode="json")
 # %%
 registered = {getattr(t.name, "root", t.name) for t in result.payloads.tables}
 checkpoint(product, {"every contract table has a table request":
-                     {t.name for c in result.contracts for t in c.tables} <= registered,
+                     {t.physical for c in result.contracts for t in c.tables} <= registered,
                      "the catalog page was written": result.page.is_file()},
            {"tables": len(result.payloads.tables), "verdict": result.push.verdict},
            next_="[the catalog page](catalog.html), or back to [all reports](index.html).")

@@ -1,4 +1,4 @@
-"""The whole DAG runs with a contract other than the shipped one (a world contract, small data)."""
+"""The whole DAG runs with a contract other than the shipped one (world contracts, small data)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,34 @@ import pytest
 from support.project import BIN, ROOT, copy_project, run, state_env
 
 pytestmark = pytest.mark.slow
-CONTRACT = "v310_several_schemas.yaml"
+WORLD = ROOT / "tests" / "fixtures" / "contracts" / "world"
+# several schemas and servers; SQL syntax and physicalNames in table and column names;
+# mixed-case names and a v3.0.2 contract
+CONTRACTS = ["v310_several_schemas.yaml", "v320_odd_names.yaml", "v302_events_mixed_case.yaml"]
 
 
-def test_dag_builds_with_a_world_contract(tmp_path):
+@pytest.mark.parametrize("name", CONTRACTS)
+def test_dag_builds_with_a_world_contract(name, tmp_path):
+    from contractbook.contract import load, naming
+
     project = copy_project(tmp_path / "project")
-    shutil.copy2(ROOT / "tests" / "fixtures" / "contracts" / "world" / CONTRACT, project / CONTRACT)
+    shutil.copy2(WORLD / name, project / name)
+    contract = load(project / name)
     env = state_env(project, tmp_path / "home")
-    run([str(BIN / "ploomber"), "build", "--env--contract", CONTRACT, "--env--n_orders", "150"],
+    run([str(BIN / "ploomber"), "build", "--env--contract", name, "--env--n_orders", "150"],
         project, env)
     index = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert "FAILED" not in index and "succeeded" in index
-    assert (project / "data" / "raw" / "sales.csv").exists()
+    assert all((project / "data" / "raw" / f"{t}.csv").exists() for t in contract.table_names)
     import duckdb
 
     con = duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True)
-    schemas = {r[0] for r in con.execute(
-        "SELECT table_schema FROM information_schema.tables").fetchall()}
-    main = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    found = con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+    schemas = {s for s, _ in found}
+    dataset = naming.loaded_dataset(contract, "duckdb")
     # the contract's servers schema, not `olist` (and dlt's staging schema of its merges: the run
     # status records); main holds only the build history
-    assert schemas == {"retail", "retail_staging", "main"} and main == {"_runs"}
+    assert dataset in schemas and schemas <= {dataset, f"{dataset}_staging", "main"}
+    assert {n for s, n in found if s == "main"} == {"_runs"}
+    # the tables under their physicalName, as the DDL names them
+    assert {t.physical for t in contract.tables} <= {n for s, n in found if s == dataset}

@@ -208,3 +208,24 @@ def test_files_are_written_without_secrets(sdk, built, contract, tmp_path, monke
 def test_contracts_sharing_a_schema_request_it_once(sdk, contract):
     built = sdk[0].build([contract, contract])
     assert [s.name.root for s in built.schemas] == ["raw", "olist"]
+
+
+def test_warehouse_tables_carry_physical_names_and_raw_files_logical_ones(sdk):
+    payloads = sdk[0]
+    odd = load(Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "world"
+               / "v320_odd_names.yaml")
+    p = payloads.build([odd])
+    by_schema = {}
+    for t in p.tables:
+        by_schema.setdefault(t.databaseSchema.root.rsplit(".", 1)[-1], {})[t.name.root] = t
+    wh, raw = by_schema["Odd Schema"], by_schema["raw"]
+    assert set(wh) == {"Tbl Clients (v1), Ü", "Orders (2026)"}
+    assert set(raw) == {"Client; Records", "Orders (2026)"}
+    clients = wh["Tbl Clients (v1), Ü"]
+    assert clients.displayName == "Client; Records"
+    assert [c.displayName for c in clients.columns] == ["client.id", None, "back\\slash"]
+    fk = next(k for k in wh["Orders (2026)"].tableConstraints if k.referredColumns)
+    assert fk.columns == ["client \\ fk"]
+    assert fk.referredColumns[0].root.endswith('Tbl Clients (v1), Ü.Client "ID"')
+    edge = next(e for e in p.lineage if e.from_fqn.endswith("Client; Records"))
+    assert edge.to_fqn.endswith("Odd Schema.Tbl Clients (v1), Ü")

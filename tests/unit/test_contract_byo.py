@@ -130,10 +130,13 @@ def test_names_an_engine_cannot_hold_are_refused_naming_the_limit(tmp_path):
         create(contract, "postgres")
 
 
-def test_sql_syntax_in_a_name_is_refused(tmp_path):
-    text = MINIMAL.replace("- name: customers\n", "- name: a;b\n", 1)
+def test_sql_syntax_in_a_name_is_quoted_and_a_line_break_refused(tmp_path):
+    text = MINIMAL.replace("- name: orders\n", "- name: \"a;b'c\"\n", 1)
+    contract = load(_write(tmp_path, text))
+    assert "a;b'c" in contract.table_names
+    text = MINIMAL.replace("- name: customers\n", "- name: \"a\\nb\"\n", 1)
     contract, problems = parse(_write(tmp_path, text))
-    assert contract is None and "not a safe SQL identifier" in problems[0].message
+    assert contract is None and "contains the control character U+000A" in problems[0].message
 
 
 # --- the one type table ------------------------------------------------------------------------
@@ -198,3 +201,26 @@ def test_pipeline_names_are_sanitized_from_the_contract():
     assert naming.pipeline_name(contract, "duckdb") == "contractbook_user_profiles_duckdb"
     assert naming.slug("urn:x:y") == "urn_x_y" and naming.slug("Boutique Paris") == "boutique_paris"
     assert naming.slug("9 lives") == "c_9_lives"
+
+
+def test_physical_names_are_the_engines_and_must_be_distinct(tmp_path):
+    text = MINIMAL.replace("- name: orders\n",
+                           "- name: orders\n    physicalName: \"Order's Table\"\n", 1)
+    contract = load(_write(tmp_path, text))
+    assert contract.table("orders").physical == "Order's Table"
+    assert "\"Order's Table\"" in create(contract, "duckdb")
+    clash = MINIMAL.replace("- name: orders\n", "- name: orders\n    physicalName: customers\n", 1)
+    contract, problems = parse(_write(tmp_path, clash))
+    assert contract is None and "table physical name 'customers' is declared twice" in [
+        p.message for p in problems if p.severity == "error"][0]
+
+
+def test_names_dlt_cannot_carry_are_refused_before_loading_naming_the_limit(tmp_path):
+    from contractbook.ingest.hints import names_problem
+
+    text = MINIMAL.replace("- name: orders\n", "- name: orders\n    physicalName: \"a.b\"\n", 1)
+    table = load(_write(tmp_path, text)).table("orders")
+    assert "load-file paths" in names_problem(table) and "'.'" in names_problem(table)
+    ok = MINIMAL.replace("- name: orders\n",
+                         "- name: orders\n    physicalName: \"Ordres (v2), Ü\"\n", 1)
+    assert names_problem(load(_write(tmp_path, ok)).table("orders")) == ""

@@ -29,8 +29,9 @@ EXPECTED = {
                    "unterminated character set at position 1")],
     "duplicate_column": [(17, "schema[customers].properties[customer_id].name",
                           "column 'customer_id' is declared twice in table 'customers'")],
-    "unsafe_identifier": [(20, "schema[orders; drop table x].name",
-                           "table name 'orders; drop table x' is not a safe SQL identifier")],
+    "unsafe_identifier": [(20, "schema[../orders; drop table x].name",
+                           "table name '../orders; drop table x' contains `/` (a table's default "
+                           "input file is <name>.csv)")],
     "empty_allowed_values": [(37, "schema[orders].properties[order_status].quality[0].arguments.validValues",
                               "the validValues list is empty")],
     "unknown_type": [(19, "schema[customers].properties[customer_state].physicalType",

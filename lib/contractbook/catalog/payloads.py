@@ -97,7 +97,7 @@ def fqn(*parts: str) -> str:
     return ".".join(f'"{p}"' if "." in p else p for p in parts)
 
 
-def column(table: Table, c, tags: list[TagLabel]) -> Column:
+def column(table: Table, c, tags: list[TagLabel], physical: bool = True) -> Column:
     """One column: type with length/precision/scale, description, constraint and tags."""
     t = c.type
     base = (c.physical_type or "").split("(")[0].strip().lower()
@@ -107,7 +107,9 @@ def column(table: Table, c, tags: list[TagLabel]) -> Column:
     constraint = (Constraint.PRIMARY_KEY if table.primary_key == (c.name,)
                   else Constraint.UNIQUE if c.unique
                   else Constraint.NOT_NULL if c.required else Constraint.NULL)
-    return Column(name=c.name, dataType=kind, dataLength=t.length if t.length else None,
+    name = c.physical if physical else c.name
+    return Column(name=name, displayName=c.name if name != c.name else None,
+                  dataType=kind, dataLength=t.length if t.length else None,
                   precision=t.precision, scale=t.scale,
                   dataTypeDisplay=c.physical_type or str(t), description=c.description or None,
                   constraint=constraint, tags=tags or None)
@@ -124,36 +126,50 @@ def column_tags(c) -> list[TagLabel]:
     return labels + [_label(TAGS[t]) for t in c.tags if t in TAGS]
 
 
-def constraints(table: Table, schema_fqn: str) -> list[TableConstraint]:
-    """The table's primary key and one FOREIGN_KEY per relationship, parents by FQN."""
+def constraints(table: Table, schema_fqn: str, tables: dict | None = None) -> list[TableConstraint]:
+    """The table's primary key and one FOREIGN_KEY per relationship, parents by FQN; with
+    tables ({name: Table}), in the warehouse's names (physicalName)."""
+    tables = tables or {}
+
+    def col(t: str, c: str) -> str:
+        return tables[t].column(c).physical if t in tables else c
+
+    def tbl(t: str) -> str:
+        return tables[t].physical if t in tables else t
+
     out = []
     if table.primary_key:
         out.append(TableConstraint(constraintType=ConstraintType.PRIMARY_KEY,
-                                   columns=list(table.primary_key)))
+                                   columns=[col(table.name, c) for c in table.primary_key]))
     for r in table.relationships:
         out.append(TableConstraint(
-            constraintType=ConstraintType.FOREIGN_KEY, columns=list(r.columns),
-            referredColumns=[fqn(*schema_fqn.split("."), r.to_table, col) for col in r.to_columns]))
+            constraintType=ConstraintType.FOREIGN_KEY, columns=[col(r.table, c) for c in r.columns],
+            referredColumns=[fqn(*schema_fqn.split("."), tbl(r.to_table), col(r.to_table, c))
+                             for c in r.to_columns]))
     return out
 
 
-def table(t: Table, schema_fqn: str) -> CreateTableRequest:
-    """The create request of one contract table."""
-    return CreateTableRequest(name=t.name, description=t.description or None,
+def table(t: Table, schema_fqn: str, tables: dict | None = None) -> CreateTableRequest:
+    """The create request of one contract table: in the warehouse's names (physicalName, the
+    logical name as displayName) when tables ({name: Table}) is given, else as the raw file."""
+    physical = tables is not None
+    name = t.physical if physical else t.name
+    return CreateTableRequest(name=name, displayName=t.name if name != t.name else None,
+                              description=t.description or None,
                               databaseSchema=schema_fqn,
-                              columns=[column(t, c, column_tags(c)) for c in t.columns],
-                              tableConstraints=constraints(t, schema_fqn) or None)
+                              columns=[column(t, c, column_tags(c), physical) for c in t.columns],
+                              tableConstraints=constraints(t, schema_fqn, tables) or None)
 
 
 def _sql(rule: Rule, table_fqn_name: str, schema: str) -> str:
     """The rows breaking a rule without a native test definition: the rejects kept for it."""
     if rule.kind == "sql" and rule.params.get("rows_query"):
         return rule.params["rows_query"]
-    return (f"SELECT * FROM {schema}.{rule.table}__rejects "
+    return (f"SELECT * FROM {schema}.{table_fqn_name}__rejects "
             f"WHERE reject_reasons LIKE '%\"{rule.id}\"%'")
 
 
-def _parameters(rule: Rule, schema: str) -> list[TestCaseParameterValue]:
+def _parameters(rule: Rule, schema: str, physical: str = "") -> list[TestCaseParameterValue]:
     p = rule.params
     values = {
         "allowed_values": lambda: {"allowedValues": str(list(p["values"]))},
@@ -163,7 +179,7 @@ def _parameters(rule: Rule, schema: str) -> list[TestCaseParameterValue]:
         "length": lambda: {"minLength": p.get("min_length"), "maxLength": p.get("max_length")},
     }.get(rule.kind)
     if TEST_DEFINITIONS[rule.kind] == "tableCustomSQLQuery":
-        pairs = {"sqlExpression": _sql(rule, rule.table, schema), "strategy": "ROWS"}
+        pairs = {"sqlExpression": _sql(rule, physical or rule.table, schema), "strategy": "ROWS"}
     else:
         pairs = values() if values else {}
     return [TestCaseParameterValue(name=k, value=str(v)) for k, v in pairs.items() if v is not None]
@@ -174,15 +190,19 @@ def test_case_name(rule: Rule) -> str:
     return rule.id.replace(".", "__")
 
 
-def test_case(rule: Rule, table_fqn: str, schema: str) -> CreateTestCaseRequest:
-    """One contract rule as an OpenMetadata test case on its table (or column)."""
+def test_case(rule: Rule, table_fqn: str, schema: str,
+              table: Table | None = None) -> CreateTestCaseRequest:
+    """One contract rule as an OpenMetadata test case on its table (or column); table: the
+    contract table, whose physicalNames the warehouse holds."""
     link = f"<#E::table::{table_fqn}"
     if len(rule.columns) == 1 and TEST_DEFINITIONS[rule.kind] != "tableCustomSQLQuery":
-        link += f"::columns::{rule.columns[0]}"
+        c = rule.columns[0]
+        link += f"::columns::{table.column(c).physical if table is not None else c}"
     return CreateTestCaseRequest(name=test_case_name(rule), displayName=rule.id,
                                  description=rule.description or None,
                                  testDefinition=TEST_DEFINITIONS[rule.kind],
-                                 entityLink=link + ">", parameterValues=_parameters(rule, schema))
+                                 entityLink=link + ">", parameterValues=_parameters(
+                                     rule, schema, table.physical if table is not None else ""))
 
 
 def test_result(result: RuleResult, when: datetime) -> TestCaseResult:
@@ -197,9 +217,9 @@ def test_result(result: RuleResult, when: datetime) -> TestCaseResult:
 
 
 def _raw_edges(contract: Contract, raw_schema: str, schema_fqn: str) -> list[Edge]:
-    return [Edge(fqn(*raw_schema.split("."), t.name), fqn(*schema_fqn.split("."), t.name),
-                 tuple(((fqn(*raw_schema.split("."), t.name, c),),
-                        fqn(*schema_fqn.split("."), t.name, c)) for c in t.column_names),
+    return [Edge(fqn(*raw_schema.split("."), t.name), fqn(*schema_fqn.split("."), t.physical),
+                 tuple(((fqn(*raw_schema.split("."), t.name, c.name),),
+                        fqn(*schema_fqn.split("."), t.physical, c.physical)) for c in t.columns),
                  f"ingest: data/raw/{t.name}.csv loaded by contractbook")
             for t in contract.tables]
 
@@ -261,15 +281,17 @@ def build(contracts: Sequence[Contract], destination: str = "duckdb",
             seen.add(schema_fqn)
             out.schemas.append(CreateDatabaseSchemaRequest(
                 name=schema, database=db_fqn, description=f"tables of contract {contract.id}"))
+        by_name = {t.name: t for t in contract.tables}
         for t in contract.tables:
-            out.tables.append(table(t, schema_fqn))
+            out.tables.append(table(t, schema_fqn, by_name))
             if i == 0:
                 out.tables.append(table(t, raw_schema))
         for rule in contract.rules:
-            tc = test_case(rule, fqn(*schema_fqn.split("."), rule.table), schema)
+            tb = by_name[rule.table]
+            tc = test_case(rule, fqn(*schema_fqn.split("."), tb.physical), schema, tb)
             out.test_cases.append(tc)
             if rule.id in results:
-                out.test_results[fqn(*schema_fqn.split("."), rule.table, tc.name.root)] = \
+                out.test_results[fqn(*schema_fqn.split("."), tb.physical, tc.name.root)] = \
                     test_result(results[rule.id], when)
         out.lineage += (_raw_edges(contract, raw_schema, schema_fqn) if i == 0
                         else _curated_edges(contract, schema_fqn, where))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -181,10 +182,40 @@ def _column(src: Source, keys: list[Key], prop: dict) -> tuple[Column | None, li
     return col, problems
 
 
-def _split_ref(ref: str, default_table: str | None) -> tuple[str | None, str]:
-    """`table.column` (or `column` inside its own table) -> (table, column)."""
-    parts = ref.split(".")
-    return (parts[-2], parts[-1]) if len(parts) >= 2 else (default_table, parts[0])
+# ODCS 3.1+ fully qualified reference: [file.yaml#][/]schema/<object id>/properties/<property id>
+_QUALIFIED = re.compile(r"^(?:[^#]*#)?/?schema/([^/]+)/properties/([^/]+)$")
+
+
+def _split_ref(ref: str, default_table: str | None,
+               known: dict | None = None, ids: dict | None = None) -> tuple[str | None, str]:
+    """`table.column`, `column` inside its own table, or a fully qualified reference by ids
+    (the only form ODCS 3.1+ allows for names beyond [A-Za-z0-9_-]) -> (table, column).
+
+    Shorthand names may hold dots: the split is the one whose table and column the contract
+    declares (known: {table: column names}), else the last dot.
+    """
+    ref = str(ref)
+    if (m := _QUALIFIED.match(ref)) and (m.group(1), m.group(2)) in (ids or {}):
+        return ids[(m.group(1), m.group(2))]
+    for i in (i for i, ch in enumerate(ref) if ch == "."):
+        if ref[i + 1:] in (known or {}).get(ref[:i], ()):
+            return ref[:i], ref[i + 1:]
+    if default_table is not None and ref in (known or {}).get(default_table, ()):
+        return default_table, ref
+    parts = ref.rsplit(".", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (default_table, parts[0])
+
+
+def _known(src: Source) -> tuple[dict, dict]:
+    """{table name: column names} and {(object id, property id): (table, column)} as the
+    document declares them (for resolving references)."""
+    objs = [o for o in src.data.get("schema") or [] if isinstance(o, dict)]
+    props = [(o, p) for o in objs for p in o.get("properties") or [] if isinstance(p, dict)]
+    names = {o.get("name"): {p.get("name") for p in o.get("properties") or []
+                             if isinstance(p, dict)} for o in objs}
+    ids = {(str(o.get("id")), str(p.get("id"))): (o.get("name"), p.get("name"))
+           for o, p in props if o.get("id") is not None and p.get("id") is not None}
+    return names, ids
 
 
 def _as_list(x) -> list:
@@ -192,8 +223,9 @@ def _as_list(x) -> list:
 
 
 def _relationship(src: Source, keys: list[Key], rel: dict, table: str, column: str | None) -> Relationship:
-    frm = [_split_ref(r, table)[1] for r in _as_list(rel.get("from") or column)]
-    targets = [_split_ref(r, None) for r in _as_list(rel.get("to") or [])]
+    known, ids = _known(src)
+    frm = [_split_ref(r, table, known, ids)[1] for r in _as_list(rel.get("from") or column)]
+    targets = [_split_ref(r, None, known, ids) for r in _as_list(rel.get("to") or [])]
     props = {p.get("property"): p.get("value") for p in rel.get("customProperties") or []}
     to_table = targets[0][0] if targets else None
     rid = rel.get("id") or f"{table}_{'_'.join(frm)}__{to_table}_{'_'.join(c for _, c in targets)}"

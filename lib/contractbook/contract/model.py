@@ -36,6 +36,11 @@ class Column:
     physical_name: str | None = None  # ODCS physicalName: the engine's name, when it differs
 
     @property
+    def physical(self) -> str:
+        """The name the engine uses: physicalName, else name."""
+        return self.physical_name or self.name
+
+    @property
     def is_personal(self) -> bool:
         """True when the column carries personal or confidential data."""
         return bool(self.classification and self.classification != "public") or "pii" in self.tags
@@ -97,6 +102,15 @@ class Table:
     sql_rules: tuple[SqlRule, ...] = ()
     path: str = ""
     physical_name: str | None = None  # ODCS physicalName: the engine's name, when it differs
+
+    @property
+    def physical(self) -> str:
+        """The name the engine uses: physicalName, else name."""
+        return self.physical_name or self.name
+
+    def label(self) -> str:
+        """The logical name for messages, with the physical one when it differs."""
+        return self.name if self.physical == self.name else f"{self.name} ({self.physical})"
 
     @property
     def column_names(self) -> list[str]:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .errors import Problem
 from .kinds import by_field
 from .model import Contract, Table
 from .source import Source
 
-# Names are quoted everywhere, so letters of any script, digits, spaces and symbols are fine.
-# Refused, stricter than ODCS (which allows any string): characters that are SQL syntax or break
-# `table.column` references (; ' " ` . , ( ) and control characters), and surrounding spaces.
-IDENTIFIER = re.compile(r"^(?!\s)[^;'\"`.,()\x00-\x1f\x7f]+(?<!\s)\Z")
-_NAME_FIX = ("drop the characters ; ' \" ` . , ( ) and control characters, and spaces around "
-             "the name (letters of any script, digits, spaces and other symbols are fine)")
+# Names are quoted everywhere (contractbook.sqltext), so any text is a name: capitals, spaces,
+# any script and SQL syntax (; ' " ` \ . , ( )). Refused only what no step can carry: control
+# characters (CSV headers and dlt's load files cannot hold a line break in a name), spaces around
+# the name (dlt strips them) and, in table names, `/` (a table's default file is <name>.csv).
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f]|^\s|\s\Z")
+_BAD_TABLE = re.compile(r"/")
+_NAME_FIX = "drop control characters and spaces around the name (anything else is quoted)"
 # Type kinds that may reference each other through a foreign key.
 _FAMILY = by_field("family")
 # Library metrics the pipeline enforces; anything else is reported as not enforced.
@@ -35,28 +35,59 @@ def _prop_index(src: Source, table: Table, column: str) -> int:
     return next(j for j, p in enumerate(props) if p.get("name") == column)
 
 
+def _name_problem(name, table: bool) -> str | None:
+    """Why name cannot be a table (table=True) or column name; None when it can."""
+    if not isinstance(name, str) or not name:
+        return "is not a non-empty text"
+    if m := _BAD_NAME.search(name):
+        return (f"contains the control character U+{ord(m.group()):04X}" if not m.group().isspace()
+                or m.group() in "\t\n\r\x0b\x0c" else "has a space at its start or end")
+    if table and _BAD_TABLE.search(name):
+        return "contains `/` (a table's default input file is <name>.csv)"
+    return None
+
+
+def _duplicates(src: Source, keys: list, items: list, message: str, fix: str) -> list[Problem]:
+    """A problem for every repeated name: by name, then by the engine's name (physicalName or
+    name) among those whose names differ; message is formatted with the name and the key."""
+    out = []
+    for key in ("name", "physicalName"):
+        seen: dict = {}
+        for j, item in enumerate(items):
+            n = item.get("name") if key == "name" else item.get("physicalName") or item.get("name")
+            if n is None or (key == "physicalName" and item.get("name") in seen.get(n, ())):
+                continue
+            if n in seen:
+                out.append(src.problem(keys + [j, key if item.get(key) else "name"],
+                                       message.format(name=n, key="name" if key == "name"
+                                                      else "physical name"), fix))
+            seen.setdefault(n, set()).add(item.get("name"))
+    return out
+
+
 def _identifiers(src: Source, contract: Contract) -> list[Problem]:
     out = []
-    for name, n in Counter(contract.table_names).items():
-        if n > 1:
-            i = [k for k, t in enumerate(contract.table_names) if t == name][1]
-            out.append(src.problem(["schema", i, "name"], f"table {name!r} is declared {n} times",
-                                   "give every schema object a distinct name"))
-    for i, obj in enumerate(src.data.get("schema") or []):
+    objs = [o for o in src.data.get("schema") or [] if isinstance(o, dict)]
+    out += _duplicates(src, ["schema"], objs, "table {key} {name!r} is declared twice",
+                       "give every schema object a distinct name and physicalName")
+    for i, obj in enumerate(objs):
         name = obj.get("name")
-        if not isinstance(name, str) or not IDENTIFIER.match(name):
-            out.append(src.problem(["schema", i, "name"], f"table name {name!r} is not a safe SQL identifier",
-                                   _NAME_FIX))
-        names = [p.get("name") for p in obj.get("properties") or []]
-        for j, col in enumerate(names):
-            if not isinstance(col, str) or not IDENTIFIER.match(col):
-                out.append(src.problem(["schema", i, "properties", j, "name"],
-                                       f"column name {col!r} is not a safe SQL identifier",
+        for key in ("name", "physicalName"):
+            if (key == "name" or obj.get(key) is not None) and (
+                    why := _name_problem(obj.get(key), True)):
+                out.append(src.problem(["schema", i, key], f"table {key} {obj.get(key)!r} {why}",
                                        _NAME_FIX))
-            elif names.index(col) != j:
-                out.append(src.problem(["schema", i, "properties", j, "name"],
-                                       f"column {col!r} is declared twice in table {name!r}",
-                                       "remove or rename the duplicate column"))
+        props = [p for p in obj.get("properties") or [] if isinstance(p, dict)]
+        for j, prop in enumerate(props):
+            for key in ("name", "physicalName"):
+                if (key == "name" or prop.get(key) is not None) and (
+                        why := _name_problem(prop.get(key), False)):
+                    out.append(src.problem(["schema", i, "properties", j, key],
+                                           f"column {key} {prop.get(key)!r} {why}", _NAME_FIX))
+        out += _duplicates(src, ["schema", i, "properties"], props,
+                           "column {name!r} is declared twice in table " + repr(name)
+                           .replace("{", "{{").replace("}", "}}"),
+                           "remove or rename the duplicate column (or its physicalName)")
     return out
 
 
@@ -175,7 +206,9 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
         for k, q in enumerate(obj.get("quality") or []):
             if q.get("type") in ("text", "custom", "library", None):
                 out.append(src.problem(["schema", i, "quality", k],
-                                       f"table-level quality rule {q.get('id') or k!r} is declared but not enforced by contractbook",
+                                       f"table-level quality rule "
+                                       f"{q.get('id') or q.get('metric') or q.get('rule') or k!r}"
+                                       " is declared but not enforced by contractbook",
                                        "write it as a `type: sql` rule", severity="warning"))
     for key in ("slaProperties", "price", "roles"):
         if src.data.get(key):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from contractbook import sqltext
@@ -34,6 +35,9 @@ class Dialect:
     rebuild_dependents: bool = False  # rebuilding a table means rebuilding its FK children too
     max_identifier_bytes: int | None = None  # longest name the engine holds (UTF-8 bytes)
     identifier_limit_note: str = ""  # where the limit comes from, said when a name exceeds it
+    max_table_bytes: int | None = None  # longest table name, where it differs from the above
+    # kind of name ("table"/"column") -> (regex of characters the engine cannot hold, whose rule)
+    refused_chars: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def ident(self, name: str) -> str:
         """A quoted identifier (quoting rules per engine: contractbook.sqltext.QUOTING)."""
@@ -43,13 +47,18 @@ class Dialect:
         """Comma-separated quoted identifiers."""
         return ", ".join(self.ident(n) for n in names)
 
-    def check_name(self, name: str, what: str) -> None:
-        """DdlError naming the engine's limit when name is longer than it can hold."""
+    def check_name(self, name: str, what: str, kind: str = "column") -> None:
+        """DdlError naming the engine's limit when it cannot hold name (too long, a character)."""
         n = len(name.encode("utf-8"))
-        if self.max_identifier_bytes and n > self.max_identifier_bytes:
+        most = (self.max_table_bytes if kind == "table" else None) or self.max_identifier_bytes
+        if most and n > most:
             raise DdlError(f"{what} {name!r} is {n} bytes long; {self.title} names hold at most "
-                           f"{self.max_identifier_bytes} bytes{self.identifier_limit_note}: "
+                           f"{most} bytes{self.identifier_limit_note}: "
                            "shorten it (or give it a shorter physicalName)")
+        if kind in self.refused_chars and (m := re.search(self.refused_chars[kind][0], name)):
+            raise DdlError(f"{what} {name!r} contains {m.group()!r}, which {self.title} {kind} "
+                           f"names cannot hold ({self.refused_chars[kind][1]}): give it a "
+                           "physicalName without it")
 
     def literal(self, text: str) -> str:
         """A string literal (escaped per engine by contractbook.sqltext)."""

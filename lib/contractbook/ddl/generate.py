@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contractbook import provenance, sqltext
 from contractbook.contract import Column, Contract, Relationship, Table, naming
@@ -28,10 +28,24 @@ class Target:
     dialect: Dialect
     schema: str
     catalog: str | None = None
+    tables: dict = field(default_factory=dict, compare=False)  # logical name -> Table
+
+    def physical(self, name: str) -> str:
+        """The engine's name of the contract table called name (other names pass through)."""
+        return self.tables[name].physical if name in self.tables else name
+
+    def column(self, table: str, name: str) -> str:
+        """The engine's name of column name of the contract table called table."""
+        t = self.tables.get(table)
+        return t.column(name).physical if t is not None and name in t.column_names else name
+
+    def columns(self, table: str, names) -> str:
+        """Comma-separated quoted engine names of columns of table."""
+        return ", ".join(self.dialect.ident(self.column(table, n)) for n in names)
 
     def table(self, name: str) -> str:
-        """Fully qualified, quoted table name."""
-        return self.dialect.qualify(self.catalog, self.schema, name)
+        """Fully qualified, quoted engine name of the table called name."""
+        return self.dialect.qualify(self.catalog, self.schema, self.physical(name))
 
     def index(self, name: str) -> str:
         """Schema-qualified, quoted index name."""
@@ -47,14 +61,16 @@ def target(contract: Contract, dialect: str | Dialect, catalog: str | None = Non
            schema: str | None = None) -> Target:
     """A Target with the dialect's default catalog and the contract's default schema."""
     d = get(dialect)
-    return Target(d, schema or default_schema(contract, d.name), catalog or d.default_catalog)
+    return Target(d, schema or default_schema(contract, d.name), catalog or d.default_catalog,
+                  {tb.name: tb for tb in contract.tables})
 
 
 def column_def(t: Target, table: Table, col: Column) -> str:
     """`name TYPE [NOT NULL] [comment]` for one column."""
     d = t.dialect
-    d.check_name(col.name, f"column {table.name}.{col.name}")
-    sql = f"{d.ident(col.name)} {d.render_type(col.type, f'{table.name}.{col.name}')}"
+    d.check_name(col.physical, f"column {table.name}.{col.name}" + (
+        "" if col.physical == col.name else ", physicalName"), "column")
+    sql = f"{d.ident(col.physical)} {d.render_type(col.type, f'{table.name}.{col.name}')}"
     sql += " NOT NULL" if col.required else ""
     if d.column_comment and col.description:
         sql += d.column_comment.format(text=d.literal(col.description))
@@ -68,21 +84,23 @@ def is_enforced(t: Target, rel: Relationship) -> bool:
 
 def primary_key_clause(t: Target, table: Table) -> str:
     """The PRIMARY KEY table constraint (composite keys in key order)."""
-    return t.dialect.primary_key.format(name=t.dialect.ident(names.primary_key(table.name)),
-                                        columns=t.dialect.idents(table.primary_key))
+    return t.dialect.primary_key.format(name=t.dialect.ident(names.primary_key(table.physical)),
+                                        columns=t.columns(table.name, table.primary_key))
 
 
 def unique_clause(t: Target, table: Table, col: Column) -> str:
     """The UNIQUE table constraint of one column (dialect must support UNIQUE)."""
-    return t.dialect.unique.format(name=t.dialect.ident(names.unique(table.name, col.name)),
-                                   columns=t.dialect.ident(col.name))
+    return t.dialect.unique.format(name=t.dialect.ident(names.unique(table.physical, col.physical)),
+                                   columns=t.dialect.ident(col.physical))
 
 
 def foreign_key_clause(t: Target, rel: Relationship) -> str:
     """The FOREIGN KEY table constraint of one relationship."""
     d = t.dialect
-    return d.foreign_key.format(name=d.ident(names.foreign_key(rel)), columns=d.idents(rel.columns),
-                                ref=t.table(rel.to_table), ref_columns=d.idents(rel.to_columns))
+    return d.foreign_key.format(name=d.ident(names.foreign_key(rel)),
+                                columns=t.columns(rel.table, rel.columns),
+                                ref=t.table(rel.to_table),
+                                ref_columns=t.columns(rel.to_table, rel.to_columns))
 
 
 def _fk_note(t: Target, rel: Relationship) -> str:
@@ -132,14 +150,16 @@ def fk_indexes(t: Target, table: Table) -> list[tuple[str, tuple[str, ...]]]:
     out: dict[tuple[str, ...], str] = {}
     for rel in table.relationships:
         if tuple(table.primary_key[:len(rel.columns)]) != rel.columns:
-            out.setdefault(rel.columns, names.index(table.name, rel.columns))
+            out.setdefault(rel.columns, names.index(
+                table.physical, [t.column(table.name, c) for c in rel.columns]))
     return [(name, cols) for cols, name in out.items()]
 
 
 def index_statement(t: Target, table: str, name: str, columns) -> str:
     """CREATE INDEX for one index."""
     d = t.dialect
-    return d.index.format(name=d.ident(name), table=t.table(table), columns=d.idents(columns))
+    return d.index.format(name=d.ident(name), table=t.table(table),
+                          columns=t.columns(table, columns))
 
 
 def comment_statements(t: Target, table: Table) -> list[str]:
@@ -149,7 +169,8 @@ def comment_statements(t: Target, table: Table) -> list[str]:
         return []
     out = [d.alters["table_comment"].format(table=t.table(table.name), text=d.literal(table.description))
            ] if table.description else []
-    return out + [d.alters["column_comment"].format(table=t.table(table.name), column=d.ident(c.name),
+    return out + [d.alters["column_comment"].format(table=t.table(table.name),
+                                                    column=d.ident(c.physical),
                                                     text=d.literal(c.description))
                   for c in table.columns if c.description]
 
@@ -157,7 +178,8 @@ def comment_statements(t: Target, table: Table) -> list[str]:
 def create_table(t: Target, table: Table) -> list[str]:
     """CREATE TABLE plus its comments and FK indexes, as a list of statements."""
     d = t.dialect
-    d.check_name(table.name, "table")
+    d.check_name(table.physical, f"table {table.name}" + (
+        "" if table.physical == table.name else ", physicalName"), "table")
     head = d.create_table.format(table=t.table(table.name))
     tail = d.table_suffix.format(comment=d.literal(table.description)) + ";"
     stmt = "\n".join([head, *_body(_entries(t, table)), tail])
@@ -196,8 +218,8 @@ def create(contract: Contract, dialect: str | Dialect, catalog: str | None = Non
     parts = ["\n".join(header(t, contract, "CREATE script")), "\n".join(preamble(t, contract))]
     for name in contract.dependency_order:
         table = contract.table(name)
-        parts.append(sqltext.comment_text(f"{name}: {table.description}" if table.description
-                                          else name))
+        parts.append(sqltext.comment_text(f"{table.label()}: {table.description}"
+                                          if table.description else table.label()))
         parts[-1] += "\n" + "\n".join(create_table(t, table))
     return "\n\n".join(parts) + "\n"
 

@@ -36,9 +36,10 @@ def _header(contract: Contract, what: str, style: str = "python") -> str:
 
 
 def _columns_struct(contract: Contract, table: str) -> str:
-    """DuckDB struct literal {'column': 'TYPE', ...} for read_csv's `columns`, quoted by sqltext."""
+    """DuckDB struct literal {'column': 'TYPE', ...} for read_csv's `columns`, quoted by sqltext
+    (the physicalName: the CSV's columns are read under the names the hints give them)."""
     cols = contract.table(table).columns
-    return "{" + ", ".join(f"{sqltext.literal(c.name)}: {sqltext.literal(sql_type(c, table))}"
+    return "{" + ", ".join(f"{sqltext.literal(c.physical)}: {sqltext.literal(sql_type(c, table))}"
                            for c in cols) + "}"
 
 

@@ -28,11 +28,33 @@ def _qualify(tree: exp.Expression, schema: str | None, own_table: str) -> exp.Ex
     return tree
 
 
-def render(query: str | exp.Expression, own_table: str, dialect: str, schema: str | None) -> str:
+def _physical(tree: exp.Expression, tables: dict) -> exp.Expression:
+    """Contract names -> warehouse names (physicalName): tables, and columns of those tables
+    whose engine name is the same in every table that declares them."""
+    used = [tables[t.name] for t in tree.find_all(exp.Table) if t.name in tables]
+    cols: dict[str, set] = {}
+    for t in used:
+        for c in t.columns:
+            cols.setdefault(c.name, set()).add(c.physical)
+    for t in list(tree.find_all(exp.Table)):
+        if t.name in tables and tables[t.name].physical != t.name:
+            t.set("this", exp.to_identifier(tables[t.name].physical, quoted=True))
+    for c in list(tree.find_all(exp.Column)):
+        if len(cols.get(c.name, ())) == 1 and (p := next(iter(cols[c.name]))) != c.name:
+            c.set("this", exp.to_identifier(p, quoted=True))
+    return tree
+
+
+def render(query: str | exp.Expression, own_table: str, dialect: str, schema: str | None,
+           tables: dict | None = None) -> str:
     """A rule's rows query (text or parsed tree) for GX: own table -> {batch}, others
-    schema-qualified, in dialect, comments dropped."""
+    schema-qualified, in dialect, comments dropped; with tables ({name: Table}), contract
+    names become the warehouse's (physicalName)."""
     tree = query.copy() if isinstance(query, exp.Expression) else sqlglot.parse_one(
         query, read=SOURCE_DIALECT)
+    if tables:
+        tree = _physical(tree, tables)
+        own_table = tables[own_table].physical if own_table in tables else own_table
     tree = _qualify(tree, schema, own_table)
     sql = tree.sql(dialect=dialect, pretty=True, comments=False)
     # GX formats the query with str.format: {batch} is the only placeholder, other braces doubled.

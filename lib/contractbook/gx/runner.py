@@ -196,11 +196,12 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
         t0 = time.perf_counter()
         suite = apply_tolerances(gen.table_suite(contract, contract.table(name), tgt.name, schema),
                                  tolerances)
-        bd = ds.add_table_asset(name, table_name=_quoted(name), schema_name=schema) \
+        tb = contract.table(name)  # the warehouse holds it under its physicalName
+        bd = ds.add_table_asset(name, table_name=_quoted(tb.physical), schema_name=schema) \
             .add_batch_definition_whole_table("all")
         fmt = {"result_format": "COMPLETE"}
-        if contract.table(name).primary_key:
-            fmt["unexpected_index_column_names"] = list(contract.table(name).primary_key)
+        if tb.primary_key:
+            fmt["unexpected_index_column_names"] = [tb.column(c).physical for c in tb.primary_key]
         cp = _checkpoint(ctx, f"{prefix}.{tgt.name}.{name}", bd, _gx_suite(ctx, suite), fmt)
         result = cp.run()
         run.tables.append(TableResult.from_gx(name, suite, _validation(result),

@@ -23,6 +23,9 @@ class Destination:
     # dlt file format for tables with a binary column (rejects' raw bytes) where the default one
     # cannot hold bytes that are not UTF-8 (PostgreSQL loads Arrow as CSV COPY)
     binary_file_format: str | None = None
+    # characters a column name cannot hold in the default file format's header (dlt's Postgres
+    # COPY splits the CSV header at every comma): such tables load as binary_file_format too
+    header_unsafe: str = ""
     env: tuple[str, ...] = ()  # environment variables dlt reads (credentials)
     permissions: str = ""
     tested: bool = False  # exercised for real by this project's tests
@@ -107,7 +110,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
                 tested=True),
     Destination("postgres", "PostgreSQL server (loads via COPY)",
                 env=("DESTINATION__POSTGRES__CREDENTIALS",), identity="{host}:{port}/{database}",
-                binary_file_format="insert_values",
+                binary_file_format="insert_values", header_unsafe=',"',
                 permissions="CONNECT and CREATE on the database (dlt creates the schema `{schema}` and "
                             "its staging schema), or USAGE+CREATE on an existing schema `{schema}`.",
                 tested=True),

@@ -20,7 +20,7 @@ def column_hint(table: Table, col: Column) -> dict:
     """The dlt column schema of one contract column."""
     if col.type.kind not in DLT_TYPES:
         raise ValueError(f"column {table.name}.{col.name}: type {col.type} has no dlt mapping")
-    hint = {"name": col.name, **DLT_TYPES[col.type.kind], "nullable": not col.required}
+    hint = {"name": col.physical, **DLT_TYPES[col.type.kind], "nullable": not col.required}
     if col.type.kind == "decimal":
         hint.update(precision=col.type.precision, scale=col.type.scale)
     if col.name in table.primary_key:
@@ -31,14 +31,42 @@ def column_hint(table: Table, col: Column) -> dict:
 
 
 def table_hints(contract: Contract, table: str) -> dict:
-    """Keyword arguments for dlt.resource / apply_hints of one contract table."""
+    """Keyword arguments for dlt.resource / apply_hints of one contract table, in the engine's
+    names (physicalName, else name): the table the DDL creates."""
     t = contract.table(table)
     return {
-        "name": t.name,
-        "primary_key": list(t.primary_key),
+        "name": t.physical,
+        "primary_key": [t.column(c).physical for c in t.primary_key],
         "write_disposition": "merge" if t.primary_key else NO_KEY_DISPOSITION,
-        "columns": {c.name: column_hint(t, c) for c in t.columns},
+        "columns": {c.physical: column_hint(t, c) for c in t.columns},
     }
+
+
+def rejects_table(t: Table) -> str:
+    """The warehouse table holding a table's rejects: <physical name>__rejects."""
+    return f"{t.physical}__rejects"
+
+
+def renamed(t: Table) -> str:
+    """A DuckDB `RENAME (...)` clause from the contract's names to the engine's ('' if none)."""
+    from contractbook.sqltext import ident
+
+    pairs = [f"{ident(c.name)} AS {ident(c.physical)}" for c in t.columns if c.physical != c.name]
+    return f" RENAME ({', '.join(pairs)})" if pairs else ""
+
+
+def names_problem(t: Table) -> str:
+    """Why dlt cannot load table t under its engine names ('' when it can)."""
+    from .dltnaming import REFUSED
+
+    pattern, why = REFUSED["table"]
+    if m := pattern.search(t.physical):
+        return f"table {t.label()}: {m.group()!r} in {t.physical!r}: {why}"
+    pattern, why = REFUSED["column"]
+    for c in t.columns:
+        if m := pattern.search(c.physical):
+            return f"column {t.name}.{c.name}: {m.group()!r} in {c.physical!r}: {why}"
+    return ""
 
 
 REJECT_COLUMNS = {
@@ -71,8 +99,9 @@ def rejects_hints(contract: Contract, table: str) -> dict:
     """Hints of <table>__rejects: raw values as text plus provenance, merged on (file, line, run):
     the history of every run, each reject open until a later run resolves it."""
     t = contract.table(table)
-    raw = {c.name: {"name": c.name, "data_type": "text", "nullable": True} for c in t.columns}
-    return {"name": f"{table}__rejects", "primary_key": ["source_file", "source_line", "run_id"],
+    raw = {c.physical: {"name": c.physical, "data_type": "text", "nullable": True}
+           for c in t.columns}
+    return {"name": rejects_table(t), "primary_key": ["source_file", "source_line", "run_id"],
             "write_disposition": "merge",
             "columns": {**raw, **{k: {"name": k, **v} for k, v in REJECT_COLUMNS.items()}}}
 

@@ -18,14 +18,24 @@ import warnings
 from contractbook.contract import Contract
 
 from .destinations import Destination
+from .hints import rejects_table
 from .plan import qi
 
 COLUMNS = ("resolved_by_run", "resolution")
 
 
-def open_rejects(pipe, dest: Destination, table: str):
-    """The destination's open rejects of table from earlier runs (Arrow), or None."""
-    name = f"{table}__rejects"
+def open_rejects(pipe, dest: Destination, table: str, contract: Contract | None = None):
+    """The destination's open rejects of table from earlier runs (Arrow, in the contract's
+    column names), or None."""
+    out = _open_rejects(pipe, dest, table, contract)
+    if out is None or contract is None:
+        return out
+    logical = {c.physical: c.name for c in contract.table(table).columns}
+    return out.rename_columns([logical.get(n, n) for n in out.schema.names])
+
+
+def _open_rejects(pipe, dest: Destination, table: str, contract: Contract | None):
+    name = rejects_table(contract.table(table)) if contract is not None else f"{table}__rejects"
     schema = pipe.default_schema if pipe.default_schema_name else None
     if schema is None or name not in schema.data_table_names(seen_data_only=True):
         return None

@@ -9,7 +9,8 @@ from contractbook.contract import Contract, naming
 from contractbook.sqltext import name_token
 
 from .destinations import Destination
-from .hints import METRICS_HINTS, rejects_hints, table_hints
+from .dltnaming import MODULE as NAMING
+from .hints import METRICS_HINTS, rejects_hints, rejects_table, renamed, table_hints
 from .plan import qi
 
 BATCH_ROWS = 250_000
@@ -24,6 +25,8 @@ def _quiet_dlt() -> None:
     # dlt's Parquet files are intermediate (read once by the loader, then deleted): compressing
     # them cost a third of the extract time and made the load read slower (measured)
     os.environ.setdefault("DATA_WRITER__COMPRESSION", "none")
+    # tables and columns land under the contract's physical names, as the DDL creates them
+    os.environ.setdefault("SCHEMA__NAMING", NAMING)
 
 
 def pipeline_name(contract: Contract, dest: Destination, location: str) -> str:
@@ -100,8 +103,9 @@ def resource(data, hints: dict, dest: Destination, holding: set[str] | None = No
         kwargs["primary_key"] = hints["primary_key"]
     if dest.table_format:
         kwargs["table_format"] = dest.table_format
-    if dest.binary_file_format and any(c.get("data_type") == "binary"
-                                       for c in hints["columns"].values()):
+    unsafe = any(ch in name for name in hints["columns"] for ch in dest.header_unsafe)
+    if dest.binary_file_format and (unsafe or any(c.get("data_type") == "binary"
+                                                  for c in hints["columns"].values())):
         kwargs["file_format"] = dest.binary_file_format
     return dlt.resource(data, **kwargs)
 
@@ -166,7 +170,10 @@ class Loader:
 
         self.pipe, self.con = pipe, con
         finish_pending(pipe)
-        holding = holding_tables(pipe, [n for t in tables for n in (t, f"{t}__rejects")])
+        # contract name -> the warehouse table dlt loads it into (physicalName, else name)
+        self.loaded_as = {n: w for t in tables for n, w in (
+            (t, contract.table(t).physical), (f"{t}__rejects", rejects_table(contract.table(t))))}
+        holding = holding_tables(pipe, list(self.loaded_as.values()))
         self.ready = {t: threading.Event() for t in tables}
         self.aborted = False
         self.error: BaseException | None = None
@@ -176,10 +183,12 @@ class Loader:
         self.after_extract = after_extract
         resources = []
         for name in tables:
-            resources.append(resource(self._gated(name, f"SELECT * FROM ok.{qi(name)}", name),
+            rename = renamed(contract.table(name))
+            resources.append(resource(self._gated(name, f"SELECT *{rename} FROM ok.{qi(name)}",
+                                                  name),
                                       table_hints(contract, name), dest, holding))
-            resources.append(resource(self._gated(name, "SELECT * EXCLUDE (_reason_list) FROM "
-                                                        f"work.{qi('rej_' + name)}",
+            resources.append(resource(self._gated(name, f"SELECT * EXCLUDE (_reason_list){rename} "
+                                                        f"FROM work.{qi('rej_' + name)}",
                                                   f"{name}__rejects"),
                                       rejects_hints(contract, name), dest, holding))
         if metrics is not None and tables:  # no tables, no metrics rows: nothing to create
@@ -237,7 +246,7 @@ class Loader:
         self.seconds = {"extract": extracted - started, "normalize": normalized - extracted,
                         "load": time.perf_counter() - normalized}
         counts = dict(info.row_counts)
-        # dlt's naming convention (snake_case) renames e.g. `EventLog` to `event_log`: count by
-        # the contract's names
-        norm = self.pipe.default_schema.naming.normalize_path
-        return counts | {n: counts.get(norm(n), 0) for n in self.names if n not in counts}
+        # dlt counts by warehouse table (physicalName): count by the contract's names
+        norm = self.pipe.default_schema.naming.normalize_table_identifier
+        return counts | {n: counts.get(w, counts.get(norm(w), 0))
+                         for n, w in self.loaded_as.items()}

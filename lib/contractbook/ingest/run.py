@@ -15,6 +15,7 @@ from contractbook.errors import UsageError
 from . import destinations, failures, history, load, runlock, status
 from .accounts import Account, TableMetrics
 from .check import RunContext, TableCheck, check_table, setup
+from .hints import names_problem
 from .rejects import write_parquet
 
 
@@ -162,6 +163,8 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
 
     paths = sources(contract, data_dir, server)
     require(paths)
+    if problem := next(filter(None, (names_problem(t) for t in contract.tables)), ""):
+        raise UsageError(f"{contract.path}: {problem}; give it a physicalName without it")
     dest = destinations.get(destination)
     location = dest.location(warehouse)
     if "'" in str(Path(state_dir).resolve()):  # dlt writes its load files' paths into SQL text
@@ -203,7 +206,8 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
 
         def ready(name: str) -> None:  # close earlier rejects, then let the table stream
             result.resolved[name] = history.resolve(
-                con, contract, name, history.open_rejects(pipe, dest, name), run.run_id)
+                con, contract, name, history.open_rejects(pipe, dest, name, contract),
+                run.run_id)
             loader.table_ready(name)
 
         try:

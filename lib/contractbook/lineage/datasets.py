@@ -85,7 +85,8 @@ def table_input(table: Table, warehouse, schema_name: str,
                 results: list[RuleResult] | None = None, rules: dict | None = None) -> InputDataset:
     """A warehouse table read by a task, with its schema and (when known) assertions."""
     facets = {"dataQualityAssertions": assertions(results, rules or {})} if results else {}
-    return InputDataset(namespace=warehouse_namespace(warehouse), name=f"{schema_name}.{table.name}",
+    return InputDataset(namespace=warehouse_namespace(warehouse),
+                        name=f"{schema_name}.{table.physical}",
                         facets={"schema": schema(table)}, inputFacets=facets)
 
 
@@ -118,14 +119,15 @@ def table_output(table: Table, warehouse, schema_name: str, rows: int | None = N
         facets["dataQualityMetrics"] = dqm.DataQualityMetricsDatasetFacet(columnMetrics={},
                                                                           rowCount=rows)
         out_facets["outputStatistics"] = stats.OutputStatisticsOutputDatasetFacet(rowCount=rows)
-    return OutputDataset(namespace=warehouse_namespace(warehouse), name=f"{schema_name}.{table.name}",
+    return OutputDataset(namespace=warehouse_namespace(warehouse),
+                         name=f"{schema_name}.{table.physical}",
                          facets=facets, outputFacets=out_facets)
 
 
 def rejects_output(table: Table, warehouse, schema_name: str, rows: int) -> OutputDataset:
     """The `<table>__rejects` table: rows rejected in this run."""
     return OutputDataset(
-        namespace=warehouse_namespace(warehouse), name=f"{schema_name}.{table.name}__rejects",
+        namespace=warehouse_namespace(warehouse), name=f"{schema_name}.{table.physical}__rejects",
         facets={"dataQualityMetrics": dqm.DataQualityMetricsDatasetFacet(columnMetrics={},
                                                                          rowCount=rows)},
         outputFacets={"outputStatistics": stats.OutputStatisticsOutputDatasetFacet(rowCount=rows)})

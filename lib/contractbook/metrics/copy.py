@@ -14,7 +14,8 @@ from contractbook.sqltext import ident
 
 
 def _tables(contract: Contract) -> list[str]:
-    return [n for t in contract.table_names for n in (t, f"{t}__rejects")]
+    """The warehouse tables ingest loaded: physicalName (else name) and its rejects."""
+    return [n for t in contract.tables for n in (t.physical, f"{t.physical}__rejects")]
 
 
 def _postgres(contract: Contract, schema: str):

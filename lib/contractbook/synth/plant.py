@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from contractbook.contract.kinds import by_field
+from contractbook.sqltext import ident
 
 from . import plugins
 from .records import TS_FORMAT, esc, line, set_value
@@ -181,7 +182,10 @@ def _type(ctx, t, v, k):
     col = ctx.table.column(t.column)
     if col.type.kind not in TYPE_BREAKERS:
         raise ValueError(f"column {col.name!r}: no way to write a value that is not {col.type}")
-    return _value_defect(ctx, v, t.column, TYPE_BREAKERS[col.type.kind](v[ctx.i(t.column)]))
+    value = v[ctx.i(t.column)]
+    if value in (None, ""):  # an empty source value: break a value the column holds elsewhere
+        value = min(x for x in ctx._existing(t.column) if x not in (None, ""))
+    return _value_defect(ctx, v, t.column, TYPE_BREAKERS[col.type.kind](value))
 
 
 def _breaker(fn):
@@ -276,9 +280,9 @@ VALUE_KINDS = ("required", "type", "allowed_values", "pattern", "range", "foreig
 
 def next_free_sql(table) -> str:
     """Rows whose next sequence number (last key column + 1) is free within their group."""
-    *group, seq = (f'"{c}"' for c in table.primary_key)
+    *group, seq = (ident(c) for c in table.primary_key)
     same = " AND ".join(f"b.{c} = a.{c}" for c in group)
-    return (f'SELECT a._row FROM "{table.name}" AS a ANTI JOIN "{table.name}" AS b '
+    return (f"SELECT a._row FROM {ident(table.name)} AS a ANTI JOIN {ident(table.name)} AS b "
             f"ON {same} AND b.{seq} = a.{seq} + 1")
 
 
@@ -389,7 +393,7 @@ def _existing(src: Rows, table) -> Callable[[str], set]:
 
     def existing(column: str) -> set:
         if column not in cache:
-            rows = src.where(f'SELECT _row FROM "{table.name}"')
+            rows = src.where(f"SELECT _row FROM {ident(table.name)}")
             cache[column] = {r[table.column_names.index(column)] for r in src.texts(table.name, rows)}
         return cache[column]
     return existing

@@ -18,6 +18,7 @@ from .plant import plan
 from .render import header, lines_sql, text_sql
 from .spec import KINDS
 from .spec import parse as parse_spec
+from .targets import not_planted
 from .write import TableWriter
 
 GENERATOR = "contractbook.synth"
@@ -103,7 +104,11 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
     _write_manifest(out / "defects.csv", manifest)
     seconds = time.perf_counter() - t0
     params = {"n_orders": n_orders, "seed": seed, "defects": str(spec)}
-    _write_json(out / "manifest.json", contract, params, rows, manifest)
+    unplanted = not_planted(contract, plugin)
+    _write_json(out / "manifest.json", contract, params, rows, manifest, unplanted)
+    if unplanted and not spec.empty:
+        say(f"  {len(unplanted)} rule(s) no defect can break (why: manifest.json "
+            "defects.not_plantable)")
     total = sum(rows.values())
     say(f"wrote {total:,} rows and {len(manifest)} planted defect(s) to {out} in {seconds:.2f} s "
         f"({total / max(seconds, 1e-9):,.0f} rows/s)")
@@ -139,11 +144,13 @@ def _write_manifest(path: Path, manifest: list[dict]) -> None:
         out.writerows(manifest)
 
 
-def _write_json(path: Path, contract, params: dict, rows: dict, manifest: list[dict]) -> None:
+def _write_json(path: Path, contract, params: dict, rows: dict, manifest: list[dict],
+                unplanted: dict | None = None) -> None:
     kinds = {k: n for k in KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
     doc = {"generator": GENERATOR, "generator_version": VERSION,
            "contract": {"id": contract.id, "name": contract.name, "version": contract.version},
            "params": params, "rows": rows, "total_rows": sum(rows.values()),
-           "defects": {"records": len(manifest), "by_kind": kinds, "file": "defects.csv"},
+           "defects": {"records": len(manifest), "by_kind": kinds, "file": "defects.csv",
+                       "not_plantable": unplanted or {}},
            "files": {t: f"{t}.csv" for t in rows}}
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

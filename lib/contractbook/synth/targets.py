@@ -177,3 +177,36 @@ def targets(contract, sql_planters=None) -> dict[str, list[Target]]:
         sql_planters = for_contract(contract).sql_planters
     f = Facts(contract, sql_planters)
     return {kind: fn(f) for kind, fn in TARGETS.items()}
+
+
+# Rule kind -> why a rule of it got no target (when no defect kind names it).
+NOT_PLANTED = {
+    "type": "a text column takes any text, or the column is a key, a foreign key, unique or read "
+            "by a SQL rule (a wrong value would break those rules too)",
+    "required": "the column is a key, a foreign key, unique or read by a SQL rule, or its table "
+                "is a foreign-key parent (rejecting the row would orphan its children)",
+    "primary_key": "the table has another unique column (a duplicate record would break it too)",
+    "unique": "the table has no primary key to give the duplicate record a fresh one",
+    "allowed_values": "the column is a key, a foreign key or read by a SQL rule, or its table is "
+                      "a foreign-key parent",
+    "pattern": "the column is a foreign key or read by a SQL rule, or its table is a foreign-key "
+               "parent",
+    "range": "the column is a key, a foreign key or read by a SQL rule, or its table is a "
+             "foreign-key parent",
+    "length": "no length defect is planted yet (a longer text may also break the column's type "
+              "length or pattern)",
+    "foreign_key": "composite key, or the child table is itself a parent, or a SQL rule reads "
+                   "the column",
+    "sql": "the contract's plug-in has no planter for it",
+}
+# Why the generic generator plants no SQL-rule defect (a plug-in may: synth.plugins).
+GENERIC_SQL = ("the generic generator plants none: a SQL condition has no generic inverse, and "
+               "its clean rows satisfy a SQL rule only where the column rules imply it, where "
+               "no single changed value can break the SQL rule alone")
+
+
+def not_planted(contract, plugin) -> dict[str, str]:
+    """rule id -> why no defect kind can break it, for every rule none targets."""
+    hit = {t.rule_id for ts in targets(contract, plugin.sql_planters).values() for t in ts}
+    return {r.id: GENERIC_SQL if r.kind == "sql" and plugin.name == "generic"
+            else NOT_PLANTED[r.kind] for r in contract.rules if r.id not in hit}

@@ -22,5 +22,12 @@ DIALECT = Dialect(
         "table_comment": "ALTER TABLE {table} SET OPTIONS (description = {text});",
         "column_comment": "ALTER TABLE {table} ALTER COLUMN {column} SET OPTIONS (description = {text});",
     },
-    max_identifier_bytes=300, identifier_limit_note=' (column names; tables 1024)',
+    max_identifier_bytes=300, identifier_limit_note=' (columns 300 characters, tables 1024 bytes)',
+    max_table_bytes=1024,
+    refused_chars={
+        "table": (r"[^\w\s\-]|[\t\n\r\f\v]",
+                  "table names are letters, marks, numbers, connectors, dashes and spaces"),
+        "column": (r"[!\"$()*,./;?@\[\\\]^`{}~]",
+                   "flexible column names exclude ! \" $ ( ) * , . / ; ? @ [ \\ ] ^ ` { } ~"),
+    },
 )

@@ -24,4 +24,8 @@ DIALECT = Dialect(
         "column_comment": "ALTER TABLE {table} ALTER COLUMN {column} COMMENT {text};",
     },
     max_identifier_bytes=255, identifier_limit_note='',
+    # Unity Catalog object names; column names are free (the tables use Delta column mapping)
+    refused_chars={"table": (r"[. /\x00-\x1f\x7f]",
+                             "Unity Catalog names exclude the period, space, / and control "
+                             "characters")},
 )
