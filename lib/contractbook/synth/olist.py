@@ -9,14 +9,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from . import columns, pools, world
+from . import columns, olist_quirks, pools, world
+from .layout import FileStyle, Layout
 from .plugins import Plugin
 from .records import TS_FORMAT, line, set_value
 
 _set = set_value
 
 # Orphans the public data really has (two categories without a translation); else a fresh value.
-ORPHANS = {"products.product_category_name": ("pc_gamer", "portateis_cozinha_e_preparadores_de_alimentos")}
+ORPHANS = {"products.product_category_name": tuple(olist_quirks.UNTRANSLATED)}
 
 
 def _timestamps_out_of_order(ctx, t, v, k):
@@ -42,10 +43,27 @@ SQL_PLANTERS = {
 ELIGIBLE = {
     "orders.sql.order_timestamps_ordered":
         "SELECT _row FROM orders WHERE order_approved_at IS NOT NULL",
-    "order_payments.sql.payments_match_items":  # an order with items: the rule compares both
-        "SELECT p._row FROM order_payments AS p SEMI JOIN order_items AS i "
-        "ON p.order_id = i.order_id WHERE p.payment_sequential = 1",
+    # an order with items (the rule compares both), paid exactly, without card instalments
+    # (their interest is tolerated): then the extra amount breaks the rule and only it
+    "order_payments.sql.payments_match_items":
+        "WITH due AS (SELECT order_id, sum(price + freight_value) AS due FROM order_items "
+        "GROUP BY order_id), paid AS (SELECT order_id, sum(payment_value) AS paid, "
+        "max(CASE WHEN payment_type = 'credit_card' THEN payment_installments ELSE 1 END) AS inst "
+        "FROM order_payments GROUP BY order_id) "
+        "SELECT p._row FROM order_payments AS p JOIN paid AS s ON p.order_id = s.order_id "
+        "JOIN due AS d ON p.order_id = d.order_id "
+        "WHERE p.payment_sequential = 1 AND s.inst <= 1 AND abs(s.paid - d.due) <= 0.01",
 }
+
+# The public download as published (issue 17): file names from the contract's `kaggle` server,
+# the header row quoted in every file but the translation table, which has a BOM and CRLF;
+# zip-code prefixes always quoted; the data's quirks at their published rates.
+KAGGLE = Layout(
+    "kaggle", server="kaggle", default=FileStyle(quote_header=True),
+    styles={"product_category_name_translation": FileStyle(bom=True, newline="\r\n")},
+    quoted=frozenset({"customers.customer_zip_code_prefix", "sellers.seller_zip_code_prefix",
+                      "geolocation.geolocation_zip_code_prefix"}),
+    quirks=olist_quirks.apply)
 
 
 def tables(contract, n_orders: int, seed: int) -> dict:
@@ -54,4 +72,5 @@ def tables(contract, n_orders: int, seed: int) -> dict:
     return {t.name: columns.table(w, t) for t in contract.tables}
 
 
-PLUGIN = Plugin("olist", tables, sql_planters=SQL_PLANTERS, eligible=ELIGIBLE, orphans=ORPHANS)
+PLUGIN = Plugin("olist", tables, sql_planters=SQL_PLANTERS, eligible=ELIGIBLE, orphans=ORPHANS,
+                layouts={KAGGLE.name: KAGGLE})
