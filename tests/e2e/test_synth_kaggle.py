@@ -86,6 +86,22 @@ def test_kaggle_layout_ingests_without_rejects_and_counts_the_quirks(contract, c
     assert "rows_warned" in report.render(r)
 
 
+def test_gx_on_the_kaggle_layout_fails_only_warning_rules(contract, contract_path, tmp_path):
+    from contractbook.gx.context import open_context
+    from contractbook.gx.runner import run_postload, run_preload
+    from contractbook.reading.find import sources
+
+    data = _synth(contract_path, tmp_path / "raw")
+    _ingest(contract, data, tmp_path)
+    ctx = open_context(tmp_path / "gx", tmp_path / "docs")
+    pre = run_preload(ctx, contract, data, paths=sources(contract, data, "kaggle"))
+    post = run_postload(ctx, contract, f"duckdb:///{tmp_path / 'wh.duckdb'}", "duckdb")
+    for run in (pre, post):
+        assert run.errors == [], [c.rule_id for c in run.errors]
+    warned = {c.rule_id for c in post.checks if not c.success}
+    assert warned == set(_expected_warnings(data))  # the quirks, shown as warnings
+
+
 def _break(data):
     """Invalidate one order's status (a parent defect) and delete another order (orphans)."""
     items = _rows(data / "olist_order_items_dataset.csv")
