@@ -184,3 +184,18 @@ def test_planted_record_takes_the_files_terminator():
 
     assert header(T, FileStyle(quote_header=True)) == b'"x","y""z"\n'
     assert header(T, crlf) == io.BytesIO(b'\xef\xbb\xbfx,"y""z"\r\n').read()
+
+
+def test_planted_records_keep_the_layouts_quoting(contract, tmp_path):
+    result = generate(contract, 1500, 9, tmp_path, defects="all=3", progress=None,
+                      layout="kaggle")
+    manifest = _rows(tmp_path / "defects.csv")
+    checked = 0
+    for table, column in (("customers", 2), ("sellers", 1), ("geolocation", 0)):
+        lines = (tmp_path / result.files[table]).read_bytes().split(b"\n")
+        for m in manifest:
+            if m["table"] == table and not m["kind"].startswith("csv_"):
+                field = lines[int(m["line"]) - 1].split(b",")[column]
+                assert field == b"" or re.fullmatch(rb'"[^"]*"', field), (m, field)
+                checked += 1
+    assert checked >= 3

@@ -71,6 +71,27 @@ def header(table, style: FileStyle) -> bytes:
     return (("\ufeff" if style.bom else "") + text).encode("utf-8")
 
 
+def requote(data: bytes, table, quoted: frozenset) -> bytes:
+    """A well-formed planted record with the layout's always-quoted columns quoted; a malformed
+    one (its point is to be malformed) as it is."""
+    import csv
+
+    from .records import esc, line
+
+    cols = [i for i, n in enumerate(table.column_names) if f"{table.name}.{n}" in quoted]
+    if not cols:
+        return data
+    try:
+        rows = list(csv.reader([data.decode("utf-8")[:-1]]))
+    except (UnicodeDecodeError, csv.Error):
+        return data
+    if len(rows) != 1 or len(rows[0]) != len(table.column_names) or line(rows[0]) != data:
+        return data
+    values = rows[0]
+    return (",".join('"' + v.replace('"', '""') + '"' if i in cols and v else esc(v)
+                     for i, v in enumerate(values)) + "\n").encode("utf-8")
+
+
 def terminate(data: bytes, style: FileStyle) -> bytes:
     """A planted record with the file's record terminator (planters write LF)."""
     if style.newline == "\r\n" and data.endswith(b"\n") and not data.endswith(b"\r\n"):

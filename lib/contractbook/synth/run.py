@@ -99,7 +99,8 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
         t1 = time.perf_counter()
         con.register("_rows", typed[t.name])
         style = lay.style(t.name)
-        planted = [replace(ev, data=layouts.terminate(ev.data, style)) for ev in events[t.name]]
+        planted = [replace(ev, data=layouts.terminate(layouts.requote(ev.data, t, lay.quoted), style))
+                   for ev in events[t.name]]
         (out / files[t.name]).parent.mkdir(parents=True, exist_ok=True)
         with open(out / files[t.name], "wb") as fh:
             writer = TableWriter(fh, layouts.header(t, style), planted)
