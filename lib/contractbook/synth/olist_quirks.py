@@ -36,7 +36,6 @@ SHARED_BY_THREE = 0.0004
 UNTRANSLATED = {"pc_gamer": 0.0001, "portateis_cozinha_e_preparadores_de_alimentos": 0.0003}
 REVIEW_CONTENT = ("review_id", "review_score", "review_comment_title", "review_comment_message",
                   "review_creation_date", "review_answer_timestamp")
-TS = "%Y-%m-%d %H:%M:%S"
 
 
 def _rng(seed: int, stream: int) -> np.random.Generator:
@@ -51,7 +50,7 @@ def _some(rng: np.random.Generator, eligible: np.ndarray, share: float) -> np.nd
 
 def _seconds(arr) -> np.ndarray:
     """Timestamp text as epoch seconds (NAT where empty)."""
-    ts = pc.cast(pc.strptime(arr, format=TS, unit="s"), pa.int64())
+    ts = pc.cast(pc.cast(arr, pa.timestamp("s")), pa.int64())  # ISO text: Arrow's own parser
     return pc.fill_null(ts, NAT).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
@@ -71,8 +70,8 @@ def orders(t: pa.Table, seed: int) -> pa.Table:
     early = _some(rng, np.flatnonzero(ok & (approved - purchase >= 60)), CARRIER_BEFORE_APPROVAL)
     gap = approved[early] - purchase[early]
     carrier[early] = purchase[early] + (gap * rng.uniform(0.05, 0.95, len(early))).astype(np.int64)
-    rest = np.setdiff1d(np.flatnonzero(ok), early)
-    soon = _some(rng, rest, DELIVERED_BEFORE_CARRIER)
+    ok[early] = False
+    soon = _some(rng, np.flatnonzero(ok), DELIVERED_BEFORE_CARRIER)
     span = carrier[soon] - approved[soon]
     delivered[soon] = approved[soon] + (span * rng.uniform(0.1, 0.9, len(soon))).astype(np.int64)
     t = _set(t, "order_delivered_carrier_date", timestamp_text(carrier).arrow())
@@ -87,8 +86,9 @@ def payments(p: pa.Table, items: pa.Table, seed: int) -> pa.Table:
     con = duckdb.connect()
     con.register("p", p.append_column("_row", pa.array(np.arange(p.num_rows))))
     con.register("i", items)
-    cents = con.sql("SELECT CAST(round(payment_value * 100) AS BIGINT) AS c FROM p ORDER BY _row"
-                    ).fetchnumpy()["c"].astype(np.int64)
+    value = p["payment_value"].combine_chunks()  # decimal(p,2): exact in a double below 2**53
+    cents = np.rint(pc.cast(value, pa.float64()).to_numpy(zero_copy_only=False) * 100
+                    ).astype(np.int64)
     main = con.sql("""
         SELECT p._row, p.payment_installments AS inst, p.payment_type = 'credit_card' AS card,
                CAST(round(d.due * 100) AS BIGINT) AS due
@@ -101,11 +101,13 @@ def payments(p: pa.Table, items: pa.Table, seed: int) -> pa.Table:
     interest = _some(rng, np.flatnonzero(card & (inst > 1)), INTEREST)
     rate = rng.uniform(*INTEREST_PER_INSTALMENT, len(interest)) * inst[interest]
     cents[row[interest]] += np.maximum(2, np.rint(due[interest] * rate)).astype(np.int64)
-    short = _some(rng, np.setdiff1d(np.arange(len(row)), interest), SHORT_PAID)
+    others = np.ones(len(row), dtype=bool)
+    others[interest] = False
+    short = _some(rng, np.flatnonzero(others), SHORT_PAID)
     cut = np.maximum(2, np.rint(due[short] * rng.uniform(*SHORT_BY, len(short)))).astype(np.int64)
     cents[row[short]] = np.maximum(0, cents[row[short]] - cut)
-    value = p.schema.field("payment_value").type
-    return _set(p, "payment_value", decimal_array(Money(cents), value.precision, value.scale))
+    kind = p.schema.field("payment_value").type
+    return _set(p, "payment_value", decimal_array(Money(cents), kind.precision, kind.scale))
 
 
 def reviews(r: pa.Table, seed: int) -> pa.Table:
@@ -135,10 +137,10 @@ def products(t: pa.Table, seed: int) -> pa.Table:
     """A few products in the two categories the translation table lacks."""
     rng = _rng(seed, 4)
     cat = pc.cast(t["product_category_name"].combine_chunks(), pa.string())
-    free = np.flatnonzero(pc.is_valid(cat).to_numpy(zero_copy_only=False))
+    free = pc.is_valid(cat).to_numpy(zero_copy_only=False).copy()
     for name, share in UNTRANSLATED.items():
-        chosen = _some(rng, free, share)
-        free = np.setdiff1d(free, chosen)
+        chosen = _some(rng, np.flatnonzero(free), share)
+        free[chosen] = False
         mask = np.zeros(len(cat), dtype=bool)
         mask[chosen] = True
         cat = pc.if_else(pa.array(mask), pa.scalar(name), cat)
