@@ -63,8 +63,10 @@ table(report.accounting_rows(result), caption=f"run {result.run_id} -> {result.d
 
 # %% [markdown]
 # ## Why rows were rejected (or only warned)
-# A foreign key with policy `warn` (products without a category translation) loads the row and
-# counts a warning.
+# A rule with policy `warn` (a known quirk of the data: products without a category translation,
+# carrier dates before approval, orders paid less than items + freight) loads the row and counts
+# a warning. A foreign-key reject says its cause: an `orphan` (no such parent) or `parent
+# rejected` (the parent row broke a rule; its table, key and rules are in `reject_detail`).
 
 # %%
 table(report.reason_rows(result))

@@ -62,7 +62,7 @@ def test_ingest_accounts_for_every_row_and_keeps_rejects(contract, data, tmp_pat
     con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
     row = con.execute("SELECT order_status, contract_version, run_id, ingested_at FROM "
                       "olist.orders__rejects").fetchall()[0]
-    assert row[:3] == ("lost", "1.1.0", r.run_id) and row[3] is not None
+    assert row[:3] == ("lost", "2.0.0", r.run_id) and row[3] is not None
     metrics = con.execute("SELECT table_name, rows_read, rows_loaded, rows_rejected, "
                           "rejected_by_reason, accounting_ok FROM olist._run_metrics "
                           "WHERE table_name = 'orders'").fetchall()

@@ -25,7 +25,7 @@ def v2():
 @pytest.fixture(scope="module")
 def v1_1(tmp_path_factory, contract_path):
     """A minor version: one nullable column and two descriptions (DuckDB alters these in place)."""
-    text = contract_path.read_text(encoding="utf-8").replace("version: 1.1.0", "version: 1.2.0")
+    text = contract_path.read_text(encoding="utf-8").replace("version: 2.0.0", "version: 2.1.0")
     text = text.replace("description: Sellers that fulfil orders.", "description: Sellers on Olist.")
     text = text.replace("        description: Delivery date promised at purchase.\n",
                         "        description: Delivery date promised at purchase.\n"

@@ -78,7 +78,18 @@ def test_sql_rules_run_on_typed_views(contract):
         AS t(order_id, payment_sequential, payment_type, payment_installments, payment_value)""")
     for name in ("order_items", "order_payments"):
         c.execute(f"CREATE VIEW {name} AS {typed_select(contract.table(name), f'raw_{name}')}")
-    q = violation_query(contract, _rule(contract, "order_payments.sql.payments_match_items"))
-    assert c.execute(f"SELECT order_id FROM ({q})").fetchall() == []  # within 0.01 BRL
-    c.execute("UPDATE raw_order_payments SET payment_value = '12.00'")
-    assert c.execute(f"SELECT order_id FROM ({q})").fetchall() == [("o1",)]
+    over = violation_query(contract, _rule(contract, "order_payments.sql.payments_match_items"))
+    under = violation_query(contract, _rule(contract, "order_payments.sql.payments_below_items"))
+
+    def flagged(value: str, installments: str = "1") -> tuple[bool, bool]:
+        c.execute("UPDATE raw_order_payments SET payment_value = ?, payment_installments = ?",
+                  [value, installments])
+        return tuple(c.execute(f"SELECT order_id FROM ({q})").fetchall() == [("o1",)]
+                     for q in (over, under))
+
+    assert flagged("12.49") == (False, False)  # within 0.01 BRL
+    assert flagged("12.00") == (False, True)   # paid less: a warning
+    assert flagged("13.00") == (True, False)   # paid more without instalments: rejected
+    # 3 instalments: up to 2% interest per instalment tolerated (12.50 + 0.01 + 0.75)
+    assert flagged("13.26", "3") == (False, False)
+    assert flagged("13.27", "3") == (True, False)

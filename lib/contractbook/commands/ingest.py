@@ -98,6 +98,8 @@ def run(args) -> int:
     failed = [a.table for a in acc if a.error]
     verdict = ("accounting OK" if result.ok else
                f"TABLE(S) FAILED TO READ: {', '.join(failed)}" if failed else "ACCOUNTING FAILED")
+    warned = sum(a.warned or 0 for a in result.accounting())
     print(f"read {totals[0]:,} = loaded {totals[1]:,} + rejected {totals[2]:,}: {verdict} "
-          f"(run {result.run_id} {result.status})")
+          f"(run {result.run_id} {result.status})"
+          + (f"; {warned:,} loaded row(s) warned (known quirks)" if warned else ""))
     return 0 if result.ok else 1

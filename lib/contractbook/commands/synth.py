@@ -20,6 +20,11 @@ def add_arguments(p) -> None:
     p.add_argument("--out", default="data/raw", help="output directory (default data/raw)")
     p.add_argument("--contract", default="contracts/olist_mini/contract.yaml",
                    help="contract YAML (default contracts/olist_mini/contract.yaml)")
+    p.add_argument("--layout", default="plain", metavar="NAME",
+                   help="file layout: plain (<table>.csv, the default), or one the contract's "
+                        "plug-in publishes: kaggle for olist_mini (the published file names from "
+                        "the contract's kaggle server, quoted headers, BOM + CRLF on the "
+                        "translation table, and the public data's quirks)")
     p.add_argument("--quiet", action="store_true", help="no per-table progress lines")
 
 
@@ -31,7 +36,7 @@ def run(args) -> int:
     try:
         contract = load(args.contract)
         generate(contract, args.n_orders, args.seed, args.out, defects=args.defects,
-                 progress=None if args.quiet else print)
+                 progress=None if args.quiet else print, layout=args.layout)
     except ValueError as e:
         print(f"synth: {e}", file=sys.stderr)
         return 1

@@ -28,6 +28,15 @@ KINDS = {
     "foreign_key_removed": (False, "minor", "foreign key removed or now warning only"),
     "allowed_values_widened": (False, "minor", "allowed values widened"),
     "check_relaxed": (False, "minor", "range or length check relaxed"),
+    "quality_rule_added": (True, "major", "rejecting quality rule (sql) added"),
+    "quality_rule_now_rejecting": (True, "major", "quality rule (sql) now rejecting, was a warning"),
+    "quality_rule_changed": (True, "major", "rejecting quality rule's query changed (treated as "
+                                            "tightened: which rows it rejects cannot be compared)"),
+    "quality_rule_removed": (False, "minor", "rejecting quality rule (sql) removed"),
+    "quality_rule_now_warning": (False, "minor", "quality rule (sql) now a warning, was rejecting"),
+    "quality_warning_added": (False, "minor", "warning quality rule (sql) added"),
+    "quality_warning_changed": (False, "minor", "warning quality rule's query changed"),
+    "quality_warning_removed": (False, "minor", "warning quality rule (sql) removed"),
     "description_changed": (False, "patch", "description changed"),
 }
 
@@ -172,6 +181,33 @@ def _relationships(old: Table, new: Table) -> list[Change]:
     return sorted(out, key=lambda c: (c.kind, c.column or ""))
 
 
+def _rejecting(severity: str) -> bool:
+    return severity == "error"  # as contract.rules derives the policy
+
+
+def _quality(old: Table, new: Table) -> list[Change]:
+    """Changes of the table's SQL quality rules, matched by id (the query compared as written)."""
+    before, after = {r.id: r for r in old.sql_rules}, {r.id: r for r in new.sql_rules}
+    out = []
+    for rid, r in after.items():
+        was = before.get(rid)
+        if was is None:
+            kind = "quality_rule_added" if _rejecting(r.severity) else "quality_warning_added"
+        elif _rejecting(was.severity) != _rejecting(r.severity):
+            kind = "quality_rule_now_rejecting" if _rejecting(r.severity) else \
+                "quality_rule_now_warning"
+        elif " ".join(was.query.split()) != " ".join(r.query.split()):
+            kind = "quality_rule_changed" if _rejecting(r.severity) else "quality_warning_changed"
+        elif (was.name, was.description) != (r.name, r.description):
+            kind = "description_changed"
+        else:
+            continue
+        out.append(Change(kind, new.name, None, rid))
+    out += [Change("quality_rule_removed" if _rejecting(r.severity) else "quality_warning_removed",
+                   new.name, None, rid) for rid, r in before.items() if rid not in after]
+    return out
+
+
 def _table(old: Table, new: Table) -> list[Change]:
     out = []
     for c in old.columns:
@@ -187,6 +223,7 @@ def _table(old: Table, new: Table) -> list[Change]:
         out.append(Change("primary_key_changed", new.name, None,
                           f"({', '.join(old.primary_key)}) -> ({', '.join(new.primary_key)})"))
     out += _relationships(old, new)
+    out += _quality(old, new)
     if old.description != new.description:
         out.append(Change("description_changed", new.name))
     return out

@@ -28,7 +28,9 @@ PHASES = {"drop_foreign_key": 10, "drop_index": 20, "drop_unique": 30, "drop_pri
           "note": 100}
 # Change kinds the DDL does not express: the pipeline's checks enforce them.
 NO_DDL = ("allowed_values_narrowed", "allowed_values_widened", "check_tightened", "check_relaxed",
-          "pattern_changed")
+          "pattern_changed", "quality_rule_added", "quality_rule_now_rejecting",
+          "quality_rule_changed", "quality_rule_removed", "quality_rule_now_warning",
+          "quality_warning_added", "quality_warning_changed", "quality_warning_removed")
 # Kinds every dialect can render without an ALTER template.
 _ALWAYS = {"drop_table", "create_table", "backfill", "note"}
 

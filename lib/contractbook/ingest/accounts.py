@@ -22,6 +22,7 @@ class Account:
     rejected: int
     ok: bool
     error: str | None = None
+    warned: int | None = None  # loaded rows with a warning (a known quirk); None: not counted
 
     def to_dict(self) -> dict:
         """The JSON form (the receipt's `accounting` items)."""

@@ -13,6 +13,7 @@ from contractbook.contract import Contract
 from contractbook.reading.files import ReadError
 from contractbook.reading.stage import empty, stage
 
+from .cascade import causes
 from .plan import pair_queries, qi, raw_value, typed_query, verdict_query
 
 
@@ -28,6 +29,8 @@ class TableCheck:
     malformed: int = 0
     reasons: Counter = field(default_factory=Counter)
     warnings: Counter = field(default_factory=Counter)
+    warned: int | None = None  # rows accepted with at least one warning (None: not counted)
+    cascaded: Counter = field(default_factory=Counter)  # fk rule -> rows whose parent was rejected
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None  # the file could not be read at all: nothing of it loaded
@@ -57,17 +60,18 @@ class RunContext:
 
 @dataclass(frozen=True)
 class WorkTables:
-    """The work tables of one table: typed rows, (row, rule) pairs, verdicts, rejects."""
+    """The work tables of one table: typed rows, (row, rule) pairs, verdicts, rejects, causes."""
 
     chk: str
     pairs: str
     bad: str
     rej: str
+    cause: str  # child rows whose parent row was rejected (see cascade.py)
 
     @classmethod
     def of(cls, table: str) -> WorkTables:
-        """work.chk_<table>, work.pairs_<table>, work.bad_<table>, work.rej_<table> (quoted)."""
-        return cls(*(f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej")))
+        """work.chk_<table>, work.pairs_<table>, work.bad_<table>, work.rej_<table>, work.cause_<table> (quoted)."""
+        return cls(*(f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej", "cause")))
 
 
 # The connection SQL rules run on: no file, network or extension access, settings locked, so a
@@ -191,6 +195,7 @@ def check_table(con, contract: Contract, table: str, data_dir: Path, run: RunCon
     con.execute(f"CREATE OR REPLACE VIEW ok.{qi(table)} AS SELECT {cols} FROM {n.chk} AS c "
                 f"ANTI JOIN (SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL) AS b "
                 "ON c.rowid = b._row")
+    causes(con, contract, table, n.bad, n.chk, n.cause)
     _rejects(con, contract, table, src, n, run)
     _count(con, res, n, src)
     res.seconds = time.perf_counter() - started
@@ -228,12 +233,13 @@ def _rejects(con, contract: Contract, table: str, src, n: WorkTables, run: RunCo
     con.execute(f"""
         CREATE OR REPLACE TABLE {n.rej} AS
         SELECT {raw_cols}, CAST(to_json(b._reasons) AS VARCHAR) AS reject_reasons,
-               CAST(NULL AS VARCHAR) AS reject_detail, CAST(NULL AS VARCHAR) AS raw_line,
+               k.detail AS reject_detail, CAST(NULL AS VARCHAR) AS raw_line,
                CAST(NULL AS BLOB) AS raw_bytes, {prov}, l.line AS source_line,
                l.off AS source_offset, l.len AS source_length, b._reasons AS _reason_list
         FROM (SELECT * FROM {n.bad} WHERE _reasons IS NOT NULL) AS b
              JOIN _row_lines AS l ON l.rid = b._row
              JOIN {n.chk} AS c ON c.rowid = b._row
+             LEFT JOIN {n.cause} AS k ON k._row = b._row
         UNION ALL BY NAME
         SELECT {null_cols}, CAST(to_json(kinds) AS VARCHAR) AS reject_reasons,
                detail AS reject_detail, raw_line, raw_bytes, {prov}, line AS source_line,
@@ -260,6 +266,11 @@ def _count(con, res: TableCheck, n: WorkTables, src) -> None:
                         f"{res.malformed} malformed; refusing to lose records silently")
     res.reasons = Counter(dict(con.execute(f"SELECT reason, count(*) FROM (SELECT unnest(_reason_list) "
                                            f"AS reason FROM {n.rej}) GROUP BY reason").fetchall()))
+    res.warned = con.execute(f"SELECT count(*) FROM {n.bad} WHERE _warnings IS NOT NULL "
+                             "AND _reasons IS NULL").fetchall()[0][0] if warned else 0
+    res.cascaded = Counter(dict(con.execute(
+        f"SELECT r, count(*) FROM (SELECT unnest(rules) AS r FROM {n.cause}) GROUP BY r"
+    ).fetchall()))
     res.warnings = Counter(dict(con.execute(
         f"SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w FROM {n.bad}) GROUP BY w"
     ).fetchall())) if warned else Counter()

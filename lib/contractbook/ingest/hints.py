@@ -72,7 +72,9 @@ def names_problem(t: Table) -> str:
 REJECT_COLUMNS = {
     "reject_reasons": {"data_type": "text", "nullable": False,
                        "description": "JSON array of every rule id the record broke"},
-    "reject_detail": {"data_type": "text", "description": "parser message for malformed records"},
+    "reject_detail": {"data_type": "text", "description": "parser message for malformed records; "
+                      "for a row whose parent was rejected (not missing), JSON with cause "
+                      "parent_rejected, the parent table, key and rules"},
     "raw_line": {"data_type": "text", "description": "text of a malformed record (bytes that are "
                  "not UTF-8, and NUL, written as \\xNN)"},
     "raw_bytes": {"data_type": "binary", "description": "exact bytes of a malformed record"},

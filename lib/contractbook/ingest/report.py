@@ -23,13 +23,22 @@ def accounting_rows(result) -> list[dict]:
 
 
 def reason_rows(result) -> list[dict]:
-    """Rejected and warned rows per rule id (a row with several reasons counts under each)."""
+    """Rejected and warned rows per rule id (a row with several reasons counts under each); a
+    foreign key's rejects are split by cause: a true orphan, or a parent that was rejected."""
     rows = []
     for m in result.metrics():
+        c = result.checks.get(m.table_name)
+        cascaded = getattr(c, "cascaded", None) or {}
         for rule, n in json.loads(m.rejected_by_reason).items():
-            rows.append({"table": m.table_name, "rule": rule, "policy": "reject", "rows": n})
+            row = {"table": m.table_name, "rule": rule, "policy": "reject", "cause": "", "rows": n}
+            if rule in cascaded:
+                rows.append({**row, "cause": "parent rejected", "rows": cascaded[rule]})
+                row = {**row, "cause": "orphan", "rows": n - cascaded[rule]}
+            if row["rows"]:
+                rows.append(row)
         for rule, n in json.loads(m.warnings_by_rule).items():
-            rows.append({"table": m.table_name, "rule": rule, "policy": "warn", "rows": n})
+            rows.append({"table": m.table_name, "rule": rule, "policy": "warn", "cause": "",
+                         "rows": n})
     return rows
 
 
@@ -38,7 +47,9 @@ def render(result) -> str:
     verdict = "accounting holds for every table" if result.ok else "ACCOUNTING FAILED"
     metric_cols = ("table_name", "rows_read", "rows_loaded", "rows_rejected", "rows_malformed",
                    "duration_seconds", "rows_per_second")
-    metrics = [{k: getattr(m, k) for k in metric_cols} for m in result.metrics()]
+    warned = {a.table: a.warned for a in result.accounting()}
+    metrics = [{**{k: getattr(m, k) for k in metric_cols}, "rows_warned": warned.get(m.table_name)}
+               for m in result.metrics()]
     return (f"<p>run <code>{result.run_id}</code> ({html.escape(result.status)}) → "
             f"<b>{result.destination}</b>: {verdict}</p>"
             f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}")

@@ -37,12 +37,14 @@ class IngestResult:
     resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
 
     def accounting(self) -> list[Account]:
-        """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected."""
+        """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected;
+        warned: loaded rows with a warning (a known quirk), part of loaded."""
         out = []
         for name, c in self.checks.items():
             loaded, rejected = self.loaded.get(name, 0), self.rejected_loaded.get(name, 0)
             out.append(Account(name, c.read, loaded, rejected, c.error is None
-                               and c.read == loaded + rejected == c.accepted + c.rejected, c.error))
+                               and c.read == loaded + rejected == c.accepted + c.rejected, c.error,
+                               c.warned))
         return out
 
     @property

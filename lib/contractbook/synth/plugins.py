@@ -16,6 +16,7 @@ class Plugin:
     sql_planters: dict = field(default_factory=dict)   # SQL rule id -> planter
     eligible: dict = field(default_factory=dict)       # rule id -> SQL choosing source rows
     orphans: dict = field(default_factory=dict)        # table.column -> orphan values to plant
+    layouts: dict = field(default_factory=dict)        # layout name -> synth.layout.Layout
 
 
 # contract name -> module defining PLUGIN; every other contract uses the generic generator.

@@ -41,9 +41,12 @@ def needs_quoting(col) -> bool:
     return True
 
 
-def field_expr(col) -> str:
-    """text_expr plus RFC 4180 quoting where the value needs it (quotes doubled)."""
+def field_expr(col, always: bool = False) -> str:
+    """text_expr plus RFC 4180 quoting where the value needs it (quotes doubled); always: every
+    non-empty value quoted (a published layout's style)."""
     t = text_expr(col)
+    if always:
+        return f"'\"' || replace({t}, '\"', '\"\"') || '\"'"
     if not needs_quoting(col):
         return t
     needs = " OR ".join(f"contains({t}, {ch})" for ch in ("','", "'\"'", "chr(10)", "chr(13)"))
@@ -56,12 +59,15 @@ def text_sql(table, source: str) -> str:
         f" FROM {source}"
 
 
-def lines_sql(table, source: str) -> str:
-    """SELECT of one string per row: the complete CSV record including its final LF."""
+def lines_sql(table, source: str, newline: str = "\n", quoted=frozenset()) -> str:
+    """SELECT of one string per row: the complete CSV record including its terminator (LF or
+    CRLF); quoted: `table.column` names whose values are always quoted."""
     parts = []
     for i, c in enumerate(table.columns):
-        parts += (["','"] if i else []) + [field_expr(c)]
-    return f"SELECT concat({', '.join(parts)}, chr(10)) AS line FROM {source}"
+        always = f"{table.name}.{c.name}" in quoted
+        parts += (["','"] if i else []) + [field_expr(c, always)]
+    end = ", ".join(f"chr({ord(ch)})" for ch in newline)
+    return f"SELECT concat({', '.join(parts)}, {end}) AS line FROM {source}"
 
 
 def record(values) -> str:

@@ -7,15 +7,16 @@ import csv
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
+from . import layout as layouts
 from . import plugins
 from .plant import plan
-from .render import header, lines_sql, text_sql
+from .render import lines_sql, text_sql
 from .spec import KINDS
 from .spec import parse as parse_spec
 from .targets import not_planted
@@ -36,6 +37,7 @@ class Result:
     defects: list[dict]
     seconds: float
     params: dict = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # table -> file name (the layout's)
 
     @property
     def total_rows(self) -> int:
@@ -44,7 +46,7 @@ class Result:
 
     def path(self, table: str) -> Path:
         """The CSV file of a table."""
-        return self.out_dir / f"{table}.csv"
+        return self.out_dir / self.files.get(table, f"{table}.csv")
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -65,18 +67,26 @@ def _load(contract):
 
 
 def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
-             progress: Callable[[str], None] | None = print) -> Result:
-    """Write `<table>.csv` for every contract table, `defects.csv` and `manifest.json` into out_dir."""
+             progress: Callable[[str], None] | None = print, layout: str | None = None) -> Result:
+    """Write every contract table's file, `defects.csv` and `manifest.json` into out_dir.
+
+    layout: None or "plain" (`<table>.csv`), or one the contract's plug-in publishes (olist_mini:
+    "kaggle", the published file names and styles plus the public data's quirks).
+    """
     import duckdb
 
     contract = _load(contract)
     spec = parse_spec(defects)
+    plugin = plugins.for_contract(contract)
+    lay = layouts.choose(plugin, layout)
+    files = lay.file_names(contract)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    plugin = plugins.for_contract(contract)
     typed = plugin.tables(contract, n_orders, seed)
+    if lay.quirks:
+        typed = lay.quirks(contract, typed, seed)
     say(f"simulated {n_orders:,} {'orders' if plugin.name == 'olist' else 'rows per table'} "
         f"({plugin.name}) in {time.perf_counter() - t0:.2f} s")
     con = duckdb.connect()
@@ -89,9 +99,14 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
     for t in contract.tables:
         t1 = time.perf_counter()
         con.register("_rows", typed[t.name])
-        with open(out / f"{t.name}.csv", "wb") as fh:
-            writer = TableWriter(fh, header(t).encode("utf-8"), events[t.name])
-            for batch in con.sql(lines_sql(t, "_rows")).to_arrow_reader(BATCH_ROWS):
+        style = lay.style(t.name)
+        planted = [replace(ev, data=layouts.terminate(layouts.requote(ev.data, t, lay.quoted), style))
+                   for ev in events[t.name]]
+        (out / files[t.name]).parent.mkdir(parents=True, exist_ok=True)
+        with open(out / files[t.name], "wb") as fh:
+            writer = TableWriter(fh, layouts.header(t, style), planted)
+            sql = lines_sql(t, "_rows", style.newline, lay.quoted)
+            for batch in con.sql(sql).to_arrow_reader(BATCH_ROWS):
                 writer.feed(batch)
             writer.close()
         con.unregister("_rows")
@@ -105,14 +120,16 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
     seconds = time.perf_counter() - t0
     params = {"n_orders": n_orders, "seed": seed, "defects": str(spec)}
     unplanted = not_planted(contract, plugin)
-    _write_json(out / "manifest.json", contract, params, rows, manifest, unplanted)
+    if lay is not layouts.PLAIN:
+        params["layout"] = lay.name
+    _write_json(out / "manifest.json", contract, params, rows, manifest, files, unplanted)
     if unplanted and not spec.empty:
         say(f"  {len(unplanted)} rule(s) no defect can break (why: manifest.json "
             "defects.not_plantable)")
     total = sum(rows.values())
     say(f"wrote {total:,} rows and {len(manifest)} planted defect(s) to {out} in {seconds:.2f} s "
         f"({total / max(seconds, 1e-9):,.0f} rows/s)")
-    return Result(out, rows, manifest, seconds, params)
+    return Result(out, rows, manifest, seconds, params, files)
 
 
 class _DuckRows:
@@ -145,12 +162,12 @@ def _write_manifest(path: Path, manifest: list[dict]) -> None:
 
 
 def _write_json(path: Path, contract, params: dict, rows: dict, manifest: list[dict],
-                unplanted: dict | None = None) -> None:
+                files: dict[str, str], unplanted: dict | None = None) -> None:
     kinds = {k: n for k in KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
     doc = {"generator": GENERATOR, "generator_version": VERSION,
            "contract": {"id": contract.id, "name": contract.name, "version": contract.version},
            "params": params, "rows": rows, "total_rows": sum(rows.values()),
            "defects": {"records": len(manifest), "by_kind": kinds, "file": "defects.csv",
                        "not_plantable": unplanted or {}},
-           "files": {t: f"{t}.csv" for t in rows}}
+           "files": {t: files[t] for t in rows}}
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

@@ -139,8 +139,10 @@ def _foreign_key(f: Facts) -> list[Target]:
 
 
 def _sql(f: Facts) -> list[Target]:
-    return [Target("sql", r.id, r.table) for r in f.contract.rules
-            if r.kind == "sql" and r.id in f.sql_planters]
+    """Rejecting rules first, spread over tables (a small count breaks one rule per table)."""
+    rules = sorted((r for r in f.contract.rules if r.kind == "sql" and r.id in f.sql_planters),
+                   key=lambda r: r.policy != "reject")
+    return _spread([Target("sql", r.id, r.table) for r in rules])
 
 
 def _malformed(kind: str, suffix: str, need_text: bool = False):
