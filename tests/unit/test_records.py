@@ -17,7 +17,7 @@ from contractbook.ingest.run import IngestResult, new_run
 GX = Path(__file__).resolve().parents[2] / "contracts" / "olist_mini" / "generated" / "gx"
 RECEIPT_KEYS = ["run_id", "status", "destination", "location", "contract_id", "contract_version",
                 "accounting"]
-ACCOUNT_KEYS = ["table", "read", "loaded", "rejected", "ok", "error"]
+ACCOUNT_KEYS = ["table", "read", "loaded", "rejected", "ok", "error", "warned"]
 
 
 def _result(contract) -> IngestResult:
@@ -44,7 +44,7 @@ def test_accounting_is_typed_and_the_receipt_keeps_its_json(contract, tmp_path):
     doc = json.loads(path.read_text())
     assert list(doc) == RECEIPT_KEYS and list(doc["accounting"][0]) == ACCOUNT_KEYS
     assert doc["accounting"][0] == {"table": "orders", "read": 5, "loaded": 4, "rejected": 1,
-                                    "ok": True, "error": None}
+                                    "ok": True, "error": None, "warned": None}
     back = receipt.read(path)
     assert back.accounting == acc and back.to_dict() == doc
 
