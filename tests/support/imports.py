@@ -1,0 +1,125 @@
+"""The import graph of lib/contractbook, read from the source with ast (nothing is imported).
+
+Used by tests/unit/test_architecture.py (no cycles; the README diagram is current) and to
+regenerate the diagram: `python tests/support/imports.py` prints the README's Mermaid block.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+LIB = Path(__file__).resolve().parents[2] / "lib"
+PACKAGE = "contractbook"
+
+
+def modules(lib: Path = LIB) -> dict[str, Path]:
+    """Dotted module name -> source file, for every module of the package."""
+    out = {}
+    for path in sorted((lib / PACKAGE).rglob("*.py")):
+        parts = list(path.relative_to(lib).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out[".".join(parts)] = path
+    return out
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
+    """The absolute module an ImportFrom names."""
+    if not node.level:
+        return node.module or ""
+    base = module.split(".") if is_package else module.split(".")[:-1]
+    base = base[: len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def edges(top_level_only: bool = False, lib: Path = LIB) -> set[tuple[str, str]]:
+    """(importer, imported) pairs inside the package.
+
+    top_level_only keeps imports at module level (not inside functions): those are the ones
+    that make an import cycle fail at import time.
+    """
+    mods = modules(lib)
+    out = set()
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):  # `if TYPE_CHECKING:` imports are for annotations only
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                node.body = []
+        nodes = tree.body if top_level_only else list(ast.walk(tree))
+        for node in nodes:
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = _resolve(name, path.name == "__init__.py", node)
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base
+                           for a in node.names]
+            for t in targets:
+                while t and t not in mods:
+                    t = t.rpartition(".")[0]
+                if t and t != name and t.startswith(PACKAGE):
+                    out.add((name, t))
+    return out
+
+
+def cycles(graph: set[tuple[str, str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan), sorted."""
+    adj: dict[str, list[str]] = {}
+    for a, b in graph:
+        adj.setdefault(a, []).append(b)
+        adj.setdefault(b, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in adj[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    sys.setrecursionlimit(10_000)
+    for v in sorted(adj):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def package_graph(lib: Path = LIB) -> set[tuple[str, str]]:
+    """(package, package) edges between the subpackages of contractbook (module-level and lazy)."""
+    def pkg(m: str) -> str:
+        parts = m.split(".")
+        return parts[1] if len(parts) > 1 else "contractbook"
+
+    return {(pkg(a), pkg(b)) for a, b in edges(lib=lib) if pkg(a) != pkg(b)}
+
+
+def mermaid(lib: Path = LIB) -> str:
+    """The README's architecture diagram: a Mermaid flowchart of package imports."""
+    lines = ["```mermaid", "flowchart LR"]
+    lines += [f"  {a} --> {b}" for a, b in sorted(package_graph(lib))]
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(mermaid())
