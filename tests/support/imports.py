@@ -64,6 +64,18 @@ def edges(top_level_only: bool = False, lib: Path = LIB) -> set[tuple[str, str]]
     return out
 
 
+def top_level_imports(lib: Path = LIB) -> set[tuple[str, str]]:
+    """(module, first name of what it imports) for every import of the package, lazy ones too."""
+    out = set()
+    for name, path in modules(lib).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                out |= {(name, a.name.split(".")[0]) for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                out.add((name, node.module.split(".")[0]))
+    return out
+
+
 def cycles(graph: set[tuple[str, str]]) -> list[list[str]]:
     """Strongly connected components with more than one module (Tarjan), sorted."""
     adj: dict[str, list[str]] = {}

@@ -1,5 +1,6 @@
 """The package's shape: no import cycles between modules (lazy imports included) or packages,
-and the README's architecture diagram is the current import graph."""
+dependencies point one way (contract model -> generators -> runners -> notebooks), and the
+README's architecture diagram is the current import graph."""
 
 from __future__ import annotations
 
@@ -15,6 +16,54 @@ def test_no_module_import_cycles():
 
 def test_no_package_import_cycles():
     assert imports.cycles(imports.package_graph()) == []
+
+
+# The contract model reads files and validates; it needs nothing of the later layers.
+MODEL = ("contractbook.contract",)
+MODEL_MAY_IMPORT = ("contractbook.contract", "contractbook.fastimport", "contractbook.errors",
+                    "contractbook.sqltext")
+# Generators: contract in, text or data out (pure); the generator parts of a mixed package too.
+GENERATORS = ("contractbook.ddl", "contractbook.jsonschema", "contractbook.dltgen",
+              "contractbook.synth", "contractbook.diff", "contractbook.gx.suites")
+# The ingest modules a generator may read: tables of hints, casts and destinations (no I/O).
+INGEST_TABLES = ("contractbook.ingest.castmap", "contractbook.ingest.hints",
+                 "contractbook.ingest.destinations")
+
+
+def _within(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def test_the_contract_model_imports_no_later_layer():
+    bad = sorted((a, b) for a, b in imports.edges()
+                 if _within(a, MODEL) and not _within(b, MODEL_MAY_IMPORT))
+    assert bad == []
+
+
+def test_generators_import_no_ingest_runner():
+    bad = sorted((a, b) for a, b in imports.edges()
+                 if _within(a, GENERATORS) and _within(b, ("contractbook.ingest",))
+                 and not _within(b, INGEST_TABLES))
+    assert bad == []
+
+
+def test_nothing_in_lib_imports_the_notebooks():
+    names = {b for _, b in imports.top_level_imports()}
+    assert "contractbook" in names  # the reader sees absolute imports
+    assert "notebooks" not in names
+
+
+def test_layer_check_sees_a_model_importing_a_runner(tmp_path):
+    pkg = tmp_path / "contractbook"
+    (pkg / "contract").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "contract" / "__init__.py").write_text("")
+    (pkg / "contract" / "model.py").write_text("def f():\n    from contractbook.ingest import run\n")
+    (pkg / "ingest").mkdir()
+    (pkg / "ingest" / "run.py").write_text("import notebooks\n")
+    graph = imports.edges(lib=tmp_path)
+    assert ("contractbook.contract.model", "contractbook.ingest.run") in graph
+    assert ("contractbook.ingest.run", "notebooks") in imports.top_level_imports(lib=tmp_path)
 
 
 def test_cycle_finder_finds_a_cycle(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contractbook.catalog import results
-from contractbook.contract import KINDS, load
+from contractbook.contract import TYPE_KINDS, load
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "catalog" / "curated.yaml"
 RUN = "20261201T000000Z-abcdef01"
@@ -121,7 +121,7 @@ def test_types_lengths_precision_and_constraints(built):
 
 
 def test_every_type_kind_maps(sdk):
-    assert set(sdk[0].DATA_TYPES) == set(KINDS)
+    assert set(sdk[0].DATA_TYPES) == set(TYPE_KINDS)
 
 
 def test_personal_columns_carry_classification_tags(built, contract):

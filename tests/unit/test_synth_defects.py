@@ -9,7 +9,7 @@ import duckdb
 import pytest
 import sqlglot
 
-from contractbook.synth import KINDS, generate
+from contractbook.synth import DEFECT_KINDS, generate
 from support.readback import load as read_back
 from support.rule_sql import typed_select, violation_query
 
@@ -83,8 +83,8 @@ def test_rate_spec_keeps_isolation(by_rate, contract):
 
 def test_every_kind_is_planted_as_asked(planted):
     _, _, _, manifest = planted
-    counts = {k: sum(1 for m in manifest if m["kind"] == k) for k in KINDS}
-    assert counts == dict.fromkeys(KINDS, 3)
+    counts = {k: sum(1 for m in manifest if m["kind"] == k) for k in DEFECT_KINDS}
+    assert counts == dict.fromkeys(DEFECT_KINDS, 3)
 
 
 def test_duplicate_keys_are_single_and_composite(planted, contract):

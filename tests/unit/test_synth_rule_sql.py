@@ -5,12 +5,12 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from contractbook.contract.rules import KINDS
+from contractbook.contract.rules import RULE_KINDS
 from support.rule_sql import QUERIES, typed_select, violation_query
 
 
 def test_every_rule_kind_has_a_query():
-    assert set(QUERIES) == set(KINDS)
+    assert set(QUERIES) == set(RULE_KINDS)
 
 
 def test_unknown_kind_is_a_clear_error(contract):

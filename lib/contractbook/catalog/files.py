@@ -26,7 +26,7 @@ def header(payloads: Payloads, kind: str, model: str) -> dict:
 def documents(payloads: Payloads) -> dict[str, dict]:
     """file name -> JSON document: {"generated": header, "requests": [...]} per kind."""
     out = {}
-    for kind in Payloads.KINDS:
+    for kind in Payloads.PAYLOAD_KINDS:
         items = getattr(payloads, kind)
         model = type(items[0]).__name__ if items else ""
         out[f"{kind}.json"] = {"generated": header(payloads, kind, model),

@@ -84,11 +84,11 @@ class Payloads:
     test_results: dict = field(default_factory=dict)  # test case FQN -> TestCaseResult
     lineage: list[Edge] = field(default_factory=list)
 
-    KINDS = ("services", "databases", "schemas", "classifications", "tags", "tables", "test_cases")
+    PAYLOAD_KINDS = ("services", "databases", "schemas", "classifications", "tags", "tables", "test_cases")
 
     def counts(self) -> dict[str, int]:
         """Number of requests per kind (lineage edges and test results included)."""
-        return {**{k: len(getattr(self, k)) for k in self.KINDS},
+        return {**{k: len(getattr(self, k)) for k in self.PAYLOAD_KINDS},
                 "test_results": len(self.test_results), "lineage": len(self.lineage)}
 
 

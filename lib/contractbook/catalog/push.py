@@ -104,7 +104,7 @@ def push(payloads: Payloads, host: str | None = None, token: str | None = None) 
         return PushReport(True, reason=f"{HOST_ENV} and {TOKEN_ENVS[0]} are not both set")
     om = client(host, token)
     report = PushReport(False, host)
-    for kind in Payloads.KINDS:
+    for kind in Payloads.PAYLOAD_KINDS:
         for request in getattr(payloads, kind):
             entity = _put(om, request, kind[:-1].replace("_", " "))
             if kind == "tables":

@@ -156,7 +156,6 @@ TYPE_KINDS: dict[str, Kind] = {k.name: k for k in (
     _json_kind("map", "object", "OBJECT"),
 )}
 
-KINDS = tuple(TYPE_KINDS)
 DIALECT_NAMES = ("duckdb", "postgres", "bigquery", "snowflake", "databricks")
 
 

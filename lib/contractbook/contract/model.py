@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .rules import Rule, derive
 from .types import ColumnType
 
 
@@ -71,19 +72,6 @@ class SqlRule:
     rows_tree: object = field(default=None, repr=False, compare=False)  # sqlglot tree, parsed once
     refused: str = ""                 # why the rule is not a read-only contract query ('' = accepted)
     keys: tuple = field(default=(), repr=False, compare=False)  # where it sits in the YAML
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One checkable rule derived from the contract, with a stable id (e.g. orders.order_id.required)."""
-
-    id: str
-    kind: str
-    table: str
-    columns: tuple[str, ...] = ()
-    params: dict = field(default_factory=dict, hash=False, compare=False)
-    policy: str = "reject"
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,8 +157,6 @@ class Contract:
     @cached_property
     def rules(self) -> list[Rule]:
         """Every checkable rule of the contract, in table and column order."""
-        from .rules import derive
-
         return derive(self)
 
     def rules_for(self, table: str) -> list[Rule]:

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from .aliases import ALIASES, CONTAINERS
-from .kinds import KINDS, TYPE_KINDS
+from .kinds import TYPE_KINDS
 
-__all__ = ["KINDS", "TYPE_KINDS", "ColumnType", "TypeProblem", "resolve", "resolve_noted"]
+__all__ = ["TYPE_KINDS", "ColumnType", "TypeProblem", "resolve", "resolve_noted"]
 
 # physicalType base name -> kind, as contractbook spells them (engine spellings: aliases.py).
 _PHYSICAL = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from contractbook.contract import Column, ColumnType, Contract, Relationship, Table
 
 # Change kind -> (breaking?, semver level when not breaking, one-line meaning).
-KINDS = {
+CHANGE_KINDS = {
     "table_removed": (True, "major", "table removed"),
     "column_removed": (True, "major", "column removed"),
     "column_added_required": (True, "major", "new required column"),
@@ -49,17 +49,17 @@ class Change:
     @property
     def breaking(self) -> bool:
         """True when consumers of the old version can break."""
-        return KINDS[self.kind][0]
+        return CHANGE_KINDS[self.kind][0]
 
     @property
     def level(self) -> str:
         """The semver part this change needs bumped: major, minor or patch."""
-        return KINDS[self.kind][1]
+        return CHANGE_KINDS[self.kind][1]
 
     def __str__(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
         tag = "BREAKING" if self.breaking else "non-breaking"
-        return f"[{tag}] {KINDS[self.kind][2]}: {where}" + (f" ({self.detail})" if self.detail else "")
+        return f"[{tag}] {CHANGE_KINDS[self.kind][2]}: {where}" + (f" ({self.detail})" if self.detail else "")
 
 
 def _digits(t: ColumnType) -> tuple[int, int] | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .files import InputFile, ReadError, identify, read_bytes
-from .records import KINDS, Records, split
+from .records import MALFORMED_KINDS, Records, split
 
 MIN_LINE_SIZE = 2_097_152  # DuckDB's default max_line_size
 _ids = itertools.count()
@@ -209,7 +209,7 @@ def stage_csv(con, s: Staged, columns: list[str], work_dir: Path, limit: int | N
         s.warnings.append(f"{s.path}: {r.blank_lines} empty line(s) skipped (not records)")
     good, bad = r.good, r.bad
     for i, d in zip(bad.tolist(), r.detail, strict=True):
-        s._add_bad(int(r.line[i]), KINDS[r.kind[i]], d, data[r.start[i]:r.end[i]], int(r.start[i]))
+        s._add_bad(int(r.line[i]), MALFORMED_KINDS[r.kind[i]], d, data[r.start[i]:r.end[i]], int(r.start[i]))
     s.line, s.offset = r.line[good], r.start[good]
     s.length = r.end[good] - r.start[good]
     n = next(_ids)

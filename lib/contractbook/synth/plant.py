@@ -21,7 +21,7 @@ from contractbook.contract.kinds import by_field
 
 from . import plugins
 from .records import TS_FORMAT, esc, line, set_value
-from .spec import KINDS, Spec
+from .spec import DEFECT_KINDS, Spec
 from .targets import HEX32, Target, targets
 
 # Text a duplicate gets in numeric columns a SQL rule sums, so the copy leaves every total alone.
@@ -317,7 +317,7 @@ def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[T
     used = {t: np.zeros(rows[t], dtype=bool) for t in contract.table_names}
     free: dict[str, np.ndarray] = {}  # rows whose next sequence number is free
     picks = []
-    for kind in KINDS:
+    for kind in DEFECT_KINDS:
         for target, k in zip(found[kind], _per_target_counts(spec, kind, found[kind], rows), strict=True):
             if k == 0:
                 continue

@@ -16,7 +16,7 @@ import pyarrow as pa
 from . import plugins
 from .plant import plan
 from .render import header, lines_sql, text_sql
-from .spec import KINDS
+from .spec import DEFECT_KINDS
 from .spec import parse as parse_spec
 from .write import TableWriter
 
@@ -140,7 +140,7 @@ def _write_manifest(path: Path, manifest: list[dict]) -> None:
 
 
 def _write_json(path: Path, contract, params: dict, rows: dict, manifest: list[dict]) -> None:
-    kinds = {k: n for k in KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
+    kinds = {k: n for k in DEFECT_KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
     doc = {"generator": GENERATOR, "generator_version": VERSION,
            "contract": {"id": contract.id, "name": contract.name, "version": contract.version},
            "params": params, "rows": rows, "total_rows": sum(rows.values()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Every kind of bad data the generator plants (as in the defect manifest's `kind` column).
-KINDS = ("required", "type", "primary_key", "unique", "allowed_values", "pattern", "range",
+DEFECT_KINDS = ("required", "type", "primary_key", "unique", "allowed_values", "pattern", "range",
          "foreign_key", "sql", "csv_column_count", "csv_quoting", "csv_encoding")
 
 
@@ -52,8 +52,8 @@ def parse(text: str | None) -> Spec:
             if not 0 <= rate < 0.05:
                 raise ValueError(f"defect spec: rate={value} must be in [0, 0.05)")
             continue
-        if name != "all" and name not in KINDS:
-            raise ValueError(f"defect spec: unknown kind {name!r}; kinds: {', '.join(KINDS)}, all, rate")
+        if name != "all" and name not in DEFECT_KINDS:
+            raise ValueError(f"defect spec: unknown kind {name!r}; kinds: {', '.join(DEFECT_KINDS)}, all, rate")
         if not value.isdigit():
             raise ValueError(f"defect spec: {name}={value!r} must be a non-negative integer count")
         if name == "all":
