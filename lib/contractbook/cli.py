@@ -14,7 +14,7 @@ COMMANDS = {
     "diff": ("contractbook.commands.diff", "compare two contract versions: changes, bump, migrations"),
     "ingest": ("contractbook.commands.ingest", "check, split and load CSVs with dlt; rejects kept as data"),
     "dlt-pipeline": ("contractbook.commands.dlt_pipeline", "write a standalone dlt pipeline for a contract"),
-    "bench-ingest": ("contractbook.commands.bench_ingest", "benchmark ingest against DuckDB alone (issue 5)"),
+    "bench-ingest": ("contractbook.commands.bench_ingest", "benchmark ingest against DuckDB alone"),
     "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),

@@ -8,7 +8,7 @@ from contractbook.contract import Contract
 
 
 @dataclass(frozen=True)
-class Target:
+class CatalogService:
     """An OpenMetadata database service type and its database name for one ingest destination."""
 
     destination: str
@@ -18,22 +18,22 @@ class Target:
 
 
 # OpenMetadata has no DuckDB connector: the embedded warehouse is a CustomDatabase service.
-TARGETS: dict[str, Target] = {t.destination: t for t in (
-    Target("duckdb", "CustomDatabase", "warehouse", "no DuckDB connector: a custom database service"),
-    Target("postgres", "Postgres", "olist"),
-    Target("filesystem", "Datalake", "delta", "Delta tables in a folder"),
-    Target("databricks", "UnityCatalog", "main"),
-    Target("bigquery", "BigQuery", "olist"),
-    Target("snowflake", "Snowflake", "OLIST"),
+TARGETS: dict[str, CatalogService] = {t.destination: t for t in (
+    CatalogService("duckdb", "CustomDatabase", "warehouse", "no DuckDB connector: a custom database service"),
+    CatalogService("postgres", "Postgres", "olist"),
+    CatalogService("filesystem", "Datalake", "delta", "Delta tables in a folder"),
+    CatalogService("databricks", "UnityCatalog", "main"),
+    CatalogService("bigquery", "BigQuery", "olist"),
+    CatalogService("snowflake", "Snowflake", "OLIST"),
 )}
 
 # The raw CSV files the pipeline reads: one Datalake service, so files are entities lineage can use.
-RAW = Target("raw", "Datalake", "files", "the CSV files under data/raw")
+RAW = CatalogService("raw", "Datalake", "files", "the CSV files under data/raw")
 RAW_SCHEMA = "raw"
 PREFIX = "contractbook"
 
 
-def get(destination: str) -> Target:
+def get(destination: str) -> CatalogService:
     """The target of a destination; a clear error listing the known ones otherwise."""
     try:
         return TARGETS[destination]
@@ -42,7 +42,7 @@ def get(destination: str) -> Target:
                          f"{', '.join(TARGETS)}") from None
 
 
-def service_name(target: Target) -> str:
+def service_name(target: CatalogService) -> str:
     """The service's name in OpenMetadata, e.g. contractbook_duckdb."""
     return f"{PREFIX}_{target.destination}"
 

@@ -15,7 +15,7 @@ from contractbook.contract.kinds import TYPE_KINDS
 from contractbook.sqltext import name_token
 
 from . import crosstable
-from .targets import TEXT_PATTERNS, Target, strftime_format, target, type_names
+from .targets import TEXT_PATTERNS, GxTarget, strftime_format, target, type_names
 
 GENERATOR = "contractbook.gx"
 TYPED_SUFFIX = "__typed"  # pre-load helper column: the text column parsed to its type
@@ -42,14 +42,14 @@ def _exp(type_: str, rule: Rule | None, **kwargs) -> dict:
             "meta": meta, "severity": "warning" if rule and rule.policy == "warn" else "critical"}
 
 
-def checked_column(table: Table, name: str, tgt: Target) -> str:
+def checked_column(table: Table, name: str, tgt: GxTarget) -> str:
     """The column an order-sensitive check reads: pre-load non-text columns use the typed helper."""
     if tgt.engine == "pandas" and table.column(name).type.kind not in TEXT_KINDS:
         return name + TYPED_SUFFIX
     return name
 
 
-def _type(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _type(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     col = table.column(rule.columns[0])
     t = col.type
     longest = [_exp("expect_column_value_lengths_to_be_between", rule, column=col.name,
@@ -80,11 +80,11 @@ def _type(rule: Rule, table: Table, tgt: Target) -> Mapped:
     raise ValueError(f"column {table.name}.{col.name}: type kind {t.kind!r} has no CSV text check")
 
 
-def _required(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _required(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_values_to_not_be_null", rule, column=rule.columns[0])]
 
 
-def _unique(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _unique(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     cols = [checked_column(table, c, tgt) for c in rule.columns]
     if len(cols) == 1:
         return [_exp("expect_column_values_to_be_unique", rule, column=cols[0])]
@@ -92,17 +92,17 @@ def _unique(rule: Rule, table: Table, tgt: Target) -> Mapped:
                  ignore_row_if="any_value_is_missing")]
 
 
-def _allowed_values(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _allowed_values(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_values_to_be_in_set", rule, column=rule.columns[0],
                  value_set=list(rule.params["values"]))]
 
 
-def _pattern(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _pattern(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_values_to_match_regex", rule, column=rule.columns[0],
                  regex=rule.params["pattern"])]
 
 
-def _range(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _range(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     p = rule.params
     low = p.get("exclusive_minimum", p.get("minimum"))
     high = p.get("exclusive_maximum", p.get("maximum"))
@@ -112,7 +112,7 @@ def _range(rule: Rule, table: Table, tgt: Target) -> Mapped:
                  strict_max=True if "exclusive_maximum" in p else None)]
 
 
-def _length(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _length(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_value_lengths_to_be_between", rule, column=rule.columns[0],
                  min_value=rule.params.get("min_length"), max_value=rule.params.get("max_length"))]
 
@@ -126,7 +126,7 @@ def parent_check_column(rel) -> str:
     return f"{rel.columns[0]}__in__{rel.to_table}"
 
 
-def _foreign_key(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
+def _foreign_key(rule: Rule, table: Table, tgt: GxTarget, schema: str) -> Mapped:
     rel = next(r for r in table.relationships if rule.id.endswith(f".foreign_key.{r.id}"))
     if tgt.engine == "sql":
         query = crosstable.render(crosstable.foreign_key_rows_query(rel), table.name,
@@ -139,7 +139,7 @@ def _foreign_key(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
                  value_set=[True])]
 
 
-def _sql(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
+def _sql(rule: Rule, table: Table, tgt: GxTarget, schema: str) -> Mapped:
     if tgt.engine != "sql":
         return "cross-table SQL rule: GX runs UnexpectedRowsExpectation on SQL sources only; checked post-load"
     if not rule.params.get("rows_query"):
@@ -159,7 +159,7 @@ BUILDERS: dict[str, Callable[..., Mapped]] = {
 CROSS_TABLE_BUILDERS: dict[str, Callable[..., Mapped]] = {"foreign_key": _foreign_key, "sql": _sql}
 
 
-def _map(rule: Rule, table: Table, tgt: Target, schema: str) -> Mapped:
+def _map(rule: Rule, table: Table, tgt: GxTarget, schema: str) -> Mapped:
     if rule.kind in BUILDERS:
         return BUILDERS[rule.kind](rule, table, tgt)
     if rule.kind in CROSS_TABLE_BUILDERS:

@@ -31,7 +31,7 @@ def qi(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Ctx:
+class PredicateNames:
     """Names the predicates use: raw and typed aliases per column, window and join aliases."""
 
     table: Table
@@ -46,7 +46,7 @@ class Ctx:
         return f"t_{self.i(col)}"
 
 
-def _literal(ctx: Ctx, col: str, value) -> str:
+def _literal(ctx: PredicateNames, col: str, value) -> str:
     column = ctx.table.column(col)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -55,22 +55,22 @@ def _literal(ctx: Ctx, col: str, value) -> str:
     return f"CAST({_q(str(value))} AS {sql_type(column)})"
 
 
-def _type(ctx: Ctx, rule: Rule) -> str:
+def _type(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
     return f"{ctx.raw(c)} IS NOT NULL AND {ctx.typed(c)} IS NULL"
 
 
-def _required(ctx: Ctx, rule: Rule) -> str:
+def _required(ctx: PredicateNames, rule: Rule) -> str:
     return f"{ctx.raw(rule.columns[0])} IS NULL"
 
 
-def _allowed(ctx: Ctx, rule: Rule) -> str:
+def _allowed(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
     values = ", ".join(_literal(ctx, c, v) for v in rule.params["values"])
     return f"{ctx.typed(c)} IS NOT NULL AND {ctx.typed(c)} NOT IN ({values})"
 
 
-def _pattern(ctx: Ctx, rule: Rule) -> str:
+def _pattern(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
     return f"{ctx.raw(c)} IS NOT NULL AND NOT regexp_matches({ctx.raw(c)}, {_q(rule.params['pattern'])})"
 
@@ -78,14 +78,14 @@ def _pattern(ctx: Ctx, rule: Rule) -> str:
 _BOUNDS = {"minimum": "<", "maximum": ">", "exclusive_minimum": "<=", "exclusive_maximum": ">="}
 
 
-def _range(ctx: Ctx, rule: Rule) -> str:
+def _range(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
     t = ctx.typed(c)
     outside = " OR ".join(f"{t} {_BOUNDS[k]} {_literal(ctx, c, v)}" for k, v in rule.params.items())
     return f"{t} IS NOT NULL AND ({outside})"
 
 
-def _length(ctx: Ctx, rule: Rule) -> str:
+def _length(ctx: PredicateNames, rule: Rule) -> str:
     r = ctx.raw(rule.columns[0])
     parts = []
     if "min_length" in rule.params:
@@ -122,13 +122,13 @@ def raw_col(name: str, present: list[str]) -> str:
 LOCAL_KINDS = ("type", "required", "allowed_values", "pattern", "range", "length")
 
 
-def _pk_nulls(ctx: Ctx, rule: Rule) -> str | None:
+def _pk_nulls(ctx: PredicateNames, rule: Rule) -> str | None:
     """The row-local part of a key rule: a non-required key column left empty."""
     empty = [f"{ctx.raw(c)} IS NULL" for c in rule.columns if not ctx.table.column(c).required]
     return " OR ".join(empty) or None
 
 
-def _local_preds(ctx: Ctx, rules: list[Rule], policy: str) -> list[tuple[str, str]]:
+def _local_preds(ctx: PredicateNames, rules: list[Rule], policy: str) -> list[tuple[str, str]]:
     out = []
     for r in rules:
         if r.policy != policy:
@@ -171,7 +171,7 @@ def typed_query(contract: Contract, table: str, present: list[str], source: str,
     memory, 13% less CPU than a column per field).
     """
     t = contract.table(table)
-    ctx = Ctx(t)
+    ctx = PredicateNames(t)
     rules = row_rules(contract, table, fk_policy)
     raw_cols = [f"{raw_col(c.name, present)} AS {ctx.raw(c.name)}" for c in t.columns]
     typed_cols = [f"{cast_expr(c, ctx.raw(c.name), table)} AS {ctx.typed(c.name)}" for c in t.columns]
