@@ -180,7 +180,7 @@ def test_destination_picks_the_service_type(sdk, contract):
     pg = payloads.build([contract], "postgres")
     assert pg.services[0].serviceType.value == "Postgres"
     assert payloads.build([contract], "duckdb").services[0].serviceType.value == "CustomDatabase"
-    with pytest.raises(ValueError, match="no OpenMetadata service for destination 'oracle'"):
+    with pytest.raises(ValueError, match="unknown catalog destination 'oracle'; choose one of duckdb"):
         payloads.build([contract], "oracle")
 
 

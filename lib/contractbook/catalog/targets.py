@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contractbook.contract import Contract
+from contractbook.registry import lookup
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,7 @@ PREFIX = "contractbook"
 
 def get(destination: str) -> CatalogService:
     """The target of a destination; a clear error listing the known ones otherwise."""
-    try:
-        return TARGETS[destination]
-    except KeyError:
-        raise ValueError(f"no OpenMetadata service for destination {destination!r}; known: "
-                         f"{', '.join(TARGETS)}") from None
+    return lookup(TARGETS, destination, "catalog destination")
 
 
 def service_name(target: CatalogService) -> str:

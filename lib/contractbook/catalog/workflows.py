@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import yaml
 
 from contractbook.contract import Contract
+from contractbook.registry import lookup
 
 from . import targets
 
@@ -61,11 +62,7 @@ SOURCES: dict[str, Source] = {s.name: s for s in (
 
 def config(source: str, contract: Contract) -> dict:
     """The workflow config of one source for a contract's schema."""
-    try:
-        s = SOURCES[source]
-    except KeyError:
-        raise ValueError(f"unknown ingestion source {source!r}; known: {', '.join(SOURCES)}") \
-            from None
+    s = lookup(SOURCES, source, "ingestion source")
     schema = targets.schema_of(contract) if source != "datalake" else targets.RAW_SCHEMA
     pipeline = {"type": "DatabaseMetadata", "includeTables": True, "includeViews": False}
     if source != "datalake":

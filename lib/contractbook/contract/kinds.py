@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contractbook.registry import lookup
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -161,9 +163,7 @@ DIALECT_NAMES = ("duckdb", "postgres", "bigquery", "snowflake", "databricks")
 
 def kind(name: str) -> Kind:
     """The Kind called name; a clear error listing the known kinds otherwise."""
-    if name not in TYPE_KINDS:
-        raise KeyError(f"unknown type kind {name!r}; known: {', '.join(TYPE_KINDS)}")
-    return TYPE_KINDS[name]
+    return lookup(TYPE_KINDS, name, "type kind", KeyError)
 
 
 def by_field(attr: str) -> dict:

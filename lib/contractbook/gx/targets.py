@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from contractbook.contract.kinds import by_field
+from contractbook.registry import lookup
 
 # Raw CSV text -> what a value of each kind must look like, as written (CSV conventions).
 # Kinds parsed with a strftime format (DATETIME_FORMATS) are checked that way instead.
@@ -58,9 +59,7 @@ TARGETS: dict[str, GxTarget] = {
 
 def target(name: str) -> GxTarget:
     """The target called name; a clear error listing the known ones otherwise."""
-    if name not in TARGETS:
-        raise ValueError(f"unknown GX target {name!r}; known: {', '.join(TARGETS)}")
-    return TARGETS[name]
+    return lookup(TARGETS, name, "GX target")
 
 
 def type_names(tgt: GxTarget, kind: str, precision=None, scale=None, length=None) -> list[str]:

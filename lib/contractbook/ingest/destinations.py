@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contractbook.registry import lookup
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -150,8 +152,4 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
 
 def get(name: str) -> Destination:
     """The destination called name; a clear error listing the known ones otherwise."""
-    try:
-        return DESTINATIONS[name]
-    except KeyError:
-        raise ValueError(f"unknown destination {name!r}; choose one of "
-                         f"{', '.join(DESTINATIONS)}") from None
+    return lookup(DESTINATIONS, name, "destination")
