@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contractbook.catalog.paths import project_root
+from contractbook.paths import project_root
 from contractbook.reporting.executor import Serial as _Serial
 
 LINEAGE_DIR = "data/lineage"

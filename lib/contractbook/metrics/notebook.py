@@ -7,9 +7,9 @@ Paths resolve against the project root, so the notebook runs the same from `ploo
 from __future__ import annotations
 
 from contractbook.contract import load
+from contractbook.paths import at_root
 
 from .dashboard import Dashboard, Filters, compute, export
-from .paths import at_root
 from .refresh import refresh
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
