@@ -1,17 +1,23 @@
 """The import graph of lib/contractbook, read from the source with ast (nothing is imported).
 
 Used by tests/unit/test_architecture.py (no cycles; the README diagram is current) and to
-regenerate the diagram: `python tests/support/imports.py` prints the README's Mermaid block.
+regenerate the diagram: `.venv/bin/python tests/support/imports.py` prints the README's Mermaid
+block, `... --write` puts it into README.md between its architecture markers.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
 LIB = Path(__file__).resolve().parents[2] / "lib"
+README = LIB.parent / "README.md"
 PACKAGE = "contractbook"
+# Single modules every layer may use; the diagram leaves them out (they would touch every box).
+HELPERS = ("contractbook", "__main__", "errors", "paths", "sqltext", "registry", "fastimport")
+BLOCK = re.compile(r"(<!-- architecture:begin.*?-->\n)(.*?)(<!-- architecture:end -->)", re.S)
 
 
 def modules(lib: Path = LIB) -> dict[str, Path]:
@@ -126,12 +132,33 @@ def package_graph(lib: Path = LIB) -> set[tuple[str, str]]:
 
 
 def mermaid(lib: Path = LIB) -> str:
-    """The README's architecture diagram: a Mermaid flowchart of package imports."""
+    """The README's architecture diagram: a Mermaid flowchart of package imports (no helpers)."""
+    graph = sorted((a, b) for a, b in package_graph(lib) if a not in HELPERS and b not in HELPERS)
     lines = ["```mermaid", "flowchart LR"]
-    lines += [f"  {a} --> {b}" for a, b in sorted(package_graph(lib))]
+    lines += [f"  {a} --> {b}" for a, b in graph]
     lines.append("```")
     return "\n".join(lines) + "\n"
 
 
+def readme_block(text: str) -> str | None:
+    """The diagram currently between README's architecture markers (None: no markers)."""
+    m = BLOCK.search(text)
+    return m[2] if m else None
+
+
+def write_readme(path: Path = README) -> bool:
+    """Put the current diagram into README's block; True when the file changed."""
+    text = path.read_text(encoding="utf-8")
+    if readme_block(text) is None:
+        raise SystemExit(f"{path}: no <!-- architecture:begin --> ... end --> markers")
+    new = BLOCK.sub(lambda m: m[1] + mermaid() + m[3], text, count=1)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
 if __name__ == "__main__":
-    sys.stdout.write(mermaid())
+    if sys.argv[1:] == ["--write"]:
+        print(f"{README}: {'updated' if write_readme() else 'already current'}")
+    else:
+        sys.stdout.write(mermaid())

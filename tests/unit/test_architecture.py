@@ -4,8 +4,6 @@ README's architecture diagram is the current import graph."""
 
 from __future__ import annotations
 
-import re
-
 from support import imports
 from support.project import ROOT
 
@@ -58,7 +56,8 @@ def test_layer_check_sees_a_model_importing_a_runner(tmp_path):
     (pkg / "contract").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
     (pkg / "contract" / "__init__.py").write_text("")
-    (pkg / "contract" / "model.py").write_text("def f():\n    from contractbook.ingest import run\n")
+    lazy = "def f():\n    from contractbook.ingest import run\n"
+    (pkg / "contract" / "model.py").write_text(lazy)
     (pkg / "ingest").mkdir()
     (pkg / "ingest" / "run.py").write_text("import notebooks\n")
     graph = imports.edges(lib=tmp_path)
@@ -80,7 +79,20 @@ def test_cycle_finder_finds_a_cycle(tmp_path):
 
 
 def test_readme_diagram_is_the_current_import_graph():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    m = re.search(r"<!-- architecture:begin.*?-->\n(.*?)<!-- architecture:end -->", readme, re.S)
-    assert m, "README.md has no generated architecture diagram"
-    assert m[1] == imports.mermaid(), "stale diagram: python tests/support/imports.py"
+    found = imports.readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert found is not None, "README.md has no generated architecture diagram"
+    assert found == imports.mermaid(), \
+        "stale diagram: .venv/bin/python tests/support/imports.py --write"
+
+
+def test_the_diagram_shows_a_new_package_import(tmp_path):
+    pkg = tmp_path / "contractbook"
+    for sub in ("contract", "ingest"):
+        (pkg / sub).mkdir(parents=True)
+        (pkg / sub / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "ingest" / "run.py").write_text("from contractbook.contract import x\n"
+                                           "from contractbook import errors\n")
+    (pkg / "errors.py").write_text("")
+    assert "  ingest --> contract\n" in imports.mermaid(lib=tmp_path)
+    assert "errors" not in imports.mermaid(lib=tmp_path)
