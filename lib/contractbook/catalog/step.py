@@ -7,11 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contractbook.contract import Contract, load
 from contractbook.paths import at_root, shown
 
 from . import graph, page, results
+
+if TYPE_CHECKING:  # the SDK's models: imported by the step itself, lazily
+    from .payloads import Payloads
+    from .push import PushReport
 
 
 @dataclass
@@ -19,10 +24,10 @@ class CatalogRun:
     """What the step wrote and registered (or would register)."""
 
     contracts: list[Contract]
-    payloads: object = field(repr=False)
+    payloads: Payloads = field(repr=False)
     results: dict = field(repr=False)
     files: list[Path] = field(repr=False)
-    push: object
+    push: PushReport
     graph_png: Path
     page: Path
 

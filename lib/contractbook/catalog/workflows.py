@@ -32,7 +32,8 @@ class Source:
 
 
 def _postgres(c: Contract) -> dict:
-    server = next((s for s in (c.raw.get("servers") or []) if s.get("type") == "postgres"), {})
+    server: dict = next((s for s in (c.raw.get("servers") or []) if s.get("type") == "postgres"),
+                        {})
     return {"type": "Postgres", "username": "${POSTGRES_USER}",
             "authType": {"password": "${POSTGRES_PASSWORD}"},
             "hostPort": f"{server.get('host', 'localhost')}:{server.get('port', 5432)}",

@@ -57,10 +57,10 @@ _INT = r"^[+-]?[0-9]+$"
 _DOUBLE = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _TS = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?"
 _INTS = ("INTEGER", "BIGINT", "SMALLINT")
-_JSON_SQL = {"duckdb": Fit("JSON"), "postgres": Fit("JSONB"), "bigquery": Fit("JSON"),
+_JSON_SQL: dict[str, Fit | tuple[Fit, ...]] = {"duckdb": Fit("JSON"), "postgres": Fit("JSONB"), "bigquery": Fit("JSON"),
              "snowflake": Fit("VARIANT"),
              "databricks": Fit("STRING", note="Databricks stores JSON values as text")}
-_JSON_GX = {"duckdb": ("JSON", "VARCHAR"), "postgres": ("JSONB", "JSON")}
+_JSON_GX: dict[str, tuple[str, ...]] = {"duckdb": ("JSON", "VARCHAR"), "postgres": ("JSONB", "JSON")}
 
 
 def _json_kind(name: str, schema_type: str, json_type: str) -> Kind:

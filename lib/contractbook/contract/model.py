@@ -95,7 +95,7 @@ class Table:
     def primary_key(self) -> tuple[str, ...]:
         """Primary-key columns in key order (empty when the table has no key)."""
         keyed = [c for c in self.columns if c.primary_key_position is not None]
-        return tuple(c.name for c in sorted(keyed, key=lambda c: c.primary_key_position))
+        return tuple(c.name for c in sorted(keyed, key=lambda c: c.primary_key_position or 0))
 
     def column(self, name: str) -> Column:
         """The column called name; KeyError naming the table otherwise."""

@@ -64,7 +64,7 @@ def _primary_keys(src: Source, contract: Contract) -> list[Problem]:
     out = []
     for t in contract.tables:
         keyed = [c for c in t.columns if c.primary_key_position is not None]
-        positions = sorted(c.primary_key_position for c in keyed)
+        positions = sorted(c.primary_key_position or 0 for c in keyed)
         if keyed and positions != list(range(1, len(keyed) + 1)):
             missing = sorted(set(range(1, len(keyed) + 1)) - set(positions))
             out.append(src.problem(_keys(src, t, ["properties"]),

@@ -75,6 +75,7 @@ def primary_key_clause(t: DdlTarget, table: Table) -> str:
 
 def unique_clause(t: DdlTarget, table: Table, col: Column) -> str:
     """The UNIQUE table constraint of one column (dialect must support UNIQUE)."""
+    assert t.dialect.unique is not None, t.dialect.name
     return t.dialect.unique.format(name=t.dialect.ident(names.unique(table.name, col.name)),
                                    columns=t.dialect.ident(col.name))
 
@@ -140,6 +141,7 @@ def fk_indexes(t: DdlTarget, table: Table) -> list[tuple[str, tuple[str, ...]]]:
 def index_statement(t: DdlTarget, table: str, name: str, columns) -> str:
     """CREATE INDEX for one index."""
     d = t.dialect
+    assert d.index is not None, d.name  # only dialects with indexes get here
     return d.index.format(name=d.ident(name), table=t.table(table), columns=d.idents(columns))
 
 

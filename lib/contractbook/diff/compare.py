@@ -67,6 +67,7 @@ def _digits(t: ColumnType) -> tuple[int, int] | None:
     if t.kind in _INT_DIGITS:
         return _INT_DIGITS[t.kind], 0
     if t.kind == "decimal":
+        assert t.precision is not None and t.scale is not None  # resolve sets both for decimals
         return t.precision - t.scale, t.scale
     return None
 
@@ -80,8 +81,9 @@ def type_change(old: ColumnType, new: ColumnType) -> str | None:
         return "type_widened" if wider else "type_narrowed"
     if new.kind == "string" and new.length is None:
         return "type_widened"            # every value has a text form
-    if _digits(old) and _digits(new):
-        (oi, os_), (ni, ns) = _digits(old), _digits(new)
+    old_d, new_d = _digits(old), _digits(new)
+    if old_d and new_d:
+        (oi, os_), (ni, ns) = old_d, new_d
         return "type_widened" if ni >= oi and ns >= os_ else "type_narrowed"
     if old.kind in ("integer", "bigint", "decimal") and new.kind == "double":
         return "type_widened"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 SAMPLE = 5
 
@@ -52,8 +53,8 @@ def _error(r) -> str | None:
     info = r.exception_info or {}
     msgs = [v.get("exception_message") for v in info.values() if isinstance(v, dict)] \
         if "raised_exception" not in info else [info.get("exception_message")]
-    msgs = [m for m in msgs if m]
-    return msgs[0].splitlines()[0][:300] if msgs else None
+    found = [str(m) for m in msgs if m]
+    return found[0].splitlines()[0][:300] if found else None
 
 
 def _later(failing: list, kw: dict, frame) -> list:
@@ -124,7 +125,7 @@ class TableResult:
     suite: str
     checks: list[Check]
     not_mapped: list[dict]
-    malformed: object = None  # pre-load: DataFrame of malformed CSV records
+    malformed: Any = None  # pre-load: DataFrame of malformed CSV records
     seconds: float = 0.0
 
     @classmethod

@@ -199,7 +199,7 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
                                  tolerances)
         bd = ds.add_table_asset(name, table_name=_quoted(name), schema_name=schema) \
             .add_batch_definition_whole_table("all")
-        fmt = {"result_format": "COMPLETE"}
+        fmt: dict[str, object] = {"result_format": "COMPLETE"}
         if contract.table(name).primary_key:
             fmt["unexpected_index_column_names"] = list(contract.table(name).primary_key)
         cp = _checkpoint(ctx, f"{prefix}.{tgt.name}.{name}", bd, _gx_suite(ctx, suite), fmt)

@@ -36,7 +36,7 @@ Mapped = list[dict] | str  # expectations, or the reason the rule cannot be expr
 
 def _exp(type_: str, rule: Rule | None, **kwargs) -> dict:
     """One expectation configuration tagged with the rule it checks."""
-    meta = {"rule_id": rule.id, "kind": rule.kind, "policy": rule.policy,
+    meta: dict[str, object] = {"rule_id": rule.id, "kind": rule.kind, "policy": rule.policy,
             "description": rule.description} if rule else {"rule_id": None, "kind": "table"}
     return {"type": type_, "kwargs": {k: v for k, v in kwargs.items() if v is not None},
             "meta": meta, "severity": "warning" if rule and rule.policy == "warn" else "critical"}
@@ -65,6 +65,7 @@ def _type(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
         return longest or ("every CSV field is text; the reader rejects invalid UTF-8 "
                            "(csv_encoding), so nothing is left to check")
     if t.kind == "decimal":
+        assert t.precision is not None and t.scale is not None  # resolve sets both for decimals
         whole, scale = t.precision - t.scale, t.scale
         frac = rf"(\.[0-9]{{1,{scale}}})?" if scale else ""
         return [_exp("expect_column_values_to_match_regex", rule, column=col.name,
@@ -129,6 +130,7 @@ def parent_check_column(rel) -> str:
 def _foreign_key(rule: Rule, table: Table, tgt: GxTarget, schema: str) -> Mapped:
     rel = next(r for r in table.relationships if rule.id.endswith(f".foreign_key.{r.id}"))
     if tgt.engine == "sql":
+        assert tgt.sqlglot_dialect is not None  # every SQL target names its dialect
         query = crosstable.render(crosstable.foreign_key_rows_query(rel), table.name,
                                   tgt.sqlglot_dialect, schema)
         return [_exp("unexpected_rows_expectation", rule, unexpected_rows_query=query,
@@ -145,6 +147,7 @@ def _sql(rule: Rule, table: Table, tgt: GxTarget, schema: str) -> Mapped:
     if not rule.params.get("rows_query"):
         return "query is not `SELECT COUNT(*) FROM (<failing rows>)`, so no rows can be shown"
     tree = rule.params.get("rows_tree")
+    assert tgt.sqlglot_dialect is not None  # every SQL target names its dialect
     query = crosstable.render(rule.params["rows_query"] if tree is None else tree,
                               table.name, tgt.sqlglot_dialect, schema)
     return [_exp("unexpected_rows_expectation", rule, unexpected_rows_query=query,

@@ -41,7 +41,7 @@ def table_hints(contract: Contract, table: str) -> dict:
     }
 
 
-REJECT_COLUMNS = {
+REJECT_COLUMNS: dict[str, dict] = {
     "reject_reasons": {"data_type": "text", "nullable": False,
                        "description": "JSON array of every rule id the record broke"},
     "reject_detail": {"data_type": "text", "description": "parser message for malformed records"},

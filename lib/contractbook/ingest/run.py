@@ -122,7 +122,7 @@ def check_all(con, contract: Contract, data_dir, run: dict, fk_policy=None, prog
     require(paths)
     work_dir = Path(work_dir) if work_dir else Path(data_dir) / ".staging"
     setup(con)
-    checks, failed = {}, {}
+    checks, failed = {}, dict[str, str]()
     for name in contract.dependency_order:
         policy = _parent_failed_policy(contract, name, failed, fk_policy)
         try:

@@ -61,7 +61,7 @@ def _filtered_inputs(s, contract: Contract, spec: FilterSpec, f: Filters) -> Non
     out = lambda t: s.ident(SCHEMAS[RAW], t)  # noqa: E731
     s.execute(f"CREATE SCHEMA {s.ident(SCHEMAS[RAW])}")
     d, key, st = (s.ident(c) for c in (spec.date_column, spec.state_key, spec.state_column))
-    where, params = ["true"], []
+    where, params = ["true"], list[object]()
     if f.start:
         where.append(f"o.{d} >= ?")
         params.append(f.start)

@@ -16,7 +16,7 @@ DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_EXPORT = "data/curated"
 
 
-def _product(products, key: str, default: str):
+def _product(products, key: str, default):
     """products[key] from Ploomber (a mapping when injected), else default."""
     try:
         return products[key]

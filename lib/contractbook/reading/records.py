@@ -93,7 +93,8 @@ def _collect(err: UnicodeDecodeError):
     return "", err.end
 
 
-codecs.register_error("contractbook_offsets", _collect)
+# typeshed types error handlers for any UnicodeError; a decode handler gets UnicodeDecodeError
+codecs.register_error("contractbook_offsets", _collect)  # type: ignore[arg-type]
 
 
 def invalid_utf8(data: bytes) -> np.ndarray:

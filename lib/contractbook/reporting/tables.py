@@ -115,7 +115,8 @@ class Table:
     def _repr_html_(self) -> str:
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         if not self.rows:
-            return (f"{CSS}<div class='cb-table'>{cap and f'<b>{html.escape(self.caption)}</b>'}"
+            bold = f"<b>{html.escape(self.caption)}</b>" if self.caption else ""
+            return (f"{CSS}<div class='cb-table'>{bold}"
                     "<p class='cb-empty'>no rows</p></div>")
         numeric = self._numeric()
         head = "".join(f"<th class='{'num' if n else ''}'>{html.escape(str(c))}</th>"

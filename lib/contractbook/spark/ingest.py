@@ -204,7 +204,7 @@ def check_all(spark, contract: Contract, data_dir, run: dict, work: Path, out: P
     """Check every table parents first; returns {table: TableCheck} in that order."""
     for name in contract.dependency_order:
         row_rules(contract, name, fk_policy)  # policy errors before any work
-    checks, cand_tables = {}, set()
+    checks, cand_tables = {}, set[str]()
     for name in contract.dependency_order:
         checks[name] = check_table(spark, contract, name, Path(data_dir), run, work, out,
                                    fk_policy, cand_tables)

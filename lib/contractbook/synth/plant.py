@@ -54,6 +54,7 @@ class PlantContext:
         self.free_text = lambda column: facts.free_text(table.name, column)
         self.names = table.column_names
         self.counter = 0
+        self.plugin: object = None  # the contract's synth plug-in, set by plant()
 
     def i(self, column: str) -> int:
         """Position of column in the record."""
