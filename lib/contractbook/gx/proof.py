@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 from contractbook.contract import Contract
 
@@ -97,8 +98,8 @@ def compare(run: CheckRun, contract: Contract, manifest) -> list[dict]:
     f_lines = flagged(run, contract) if pre else {}
     out = []
     for rule_id in sorted(set(rows) | set(by_rule) | set(f_lines)):
-        p: int | set
-        f: int | set
+        p: Any  # pre-load: line sets; post-load: counts or key sets (see _post_load)
+        f: Any
         if pre:
             p = {int(r["line"]) for r in rows.get(rule_id, [])}
             f = f_lines.get(rule_id, set())

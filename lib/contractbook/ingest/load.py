@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from contractbook.contract import Contract, naming
@@ -172,7 +173,7 @@ class Loader:
         self.streamed: dict[str, int] = {}
         self.names = [n for t in tables for n in (t, f"{t}__rejects")]
         self.seconds: dict[str, float] = {}  # dlt extract / normalize / load wall seconds
-        self.after_extract = None
+        self.after_extract: Callable[[], None] | None = None
         resources = []
         for name in tables:
             resources.append(resource(self._gated(name, f"SELECT * FROM ok.{qi(name)}", name),

@@ -56,12 +56,12 @@ def _prefixes(seed: int, n: int, pools: P.Pools) -> dict:
     """Zip-code prefixes per state (weighted by customer share), each with a city and a centre."""
     rng = _rng(seed, 1)
     codes, shares = [s[0] for s in P.STATES], np.array([s[1] for s in P.STATES])
-    zips, states = [], []
+    zip_parts, state_parts = [], []
     for i, (_, _, _, _, _, lo, hi) in enumerate(P.STATES):
         k = min(hi - lo + 1, max(1, round(shares[i] / shares.sum() * n)))
-        zips.append(np.sort(rng.choice(np.arange(lo, hi + 1), size=k, replace=False)))
-        states.append(np.full(k, i))
-    zips, states = np.concatenate(zips), np.concatenate(states)
+        zip_parts.append(np.sort(rng.choice(np.arange(lo, hi + 1), size=k, replace=False)))
+        state_parts.append(np.full(k, i))
+    zips, states = np.concatenate(zip_parts), np.concatenate(state_parts)
     order = np.argsort(zips, kind="stable")
     zips, states = zips[order], states[order]
     m = len(zips)
