@@ -6,7 +6,8 @@ import argparse
 import importlib
 import sys
 
-# name -> (module, one-line help). Each module defines `add_arguments(parser)` and `run(args) -> int`.
+# name -> (module, one-line help). Each module defines `add_arguments(parser)` and
+# `run(args) -> int`.
 COMMANDS = {
     "validate": ("contractbook.commands.validate", "check a contract against ODCS and the semantic rules"),
     "jsonschema": ("contractbook.commands.jsonschema", "write one JSON Schema per table"),

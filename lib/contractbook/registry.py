@@ -1,4 +1,4 @@
-"""One lookup for every name -> entry registry: an unknown name raises an error listing the known."""
+"""One lookup for every name -> entry registry: an unknown name's error lists the known ones."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ def _dump(model) -> dict:
 
 
 def header(payloads: Payloads, kind: str, model: str) -> dict:
-    """What every payload file says about itself: contracts, generator, the SDK model of its items."""
+    """What every payload file says of itself: contracts, generator, the SDK model of its items."""
     return {"contracts": payloads.contracts, "destination": payloads.destination,
             "generator": GENERATOR, "kind": kind, "model": model}
 

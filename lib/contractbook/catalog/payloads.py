@@ -205,7 +205,7 @@ def _raw_edges(contract: Contract, raw_schema: str, schema_fqn: str) -> list[Edg
 
 
 def _curated_edges(contract: Contract, schema_fqn: str, where: dict[str, str]) -> list[Edge]:
-    """Warehouse tables -> curated tables, from transformSourceObjects; where: table -> schema FQN."""
+    """Warehouse -> curated tables, from transformSourceObjects; where: table -> schema FQN."""
     pairs: dict[tuple[str, str], list] = {}
     for (tbl, col), srcs in sources(contract).items():
         for src in srcs:

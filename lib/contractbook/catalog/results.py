@@ -1,4 +1,4 @@
-"""The latest run's result per contract rule, from the ingest's `_run_metrics` (pure + one reader)."""
+"""The latest run's result per rule, from the ingest's `_run_metrics` (pure + one reader)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The catalog step: payloads + workflow YAMLs to data/catalog/, push or dry run, graph, HTML page."""
+"""The catalog step: payloads + workflow YAMLs to data/catalog/, push or dry run, graph, page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where tables are registered, as data: ingest destination -> OpenMetadata service, database, schema."""
+"""Where tables are registered: ingest destination -> OpenMetadata service, database, schema."""
 
 from __future__ import annotations
 

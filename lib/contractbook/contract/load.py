@@ -30,7 +30,7 @@ def _odcs_validator(api: str):
 
 
 def _schema_problems(src: Source, api: str) -> list[Problem]:
-    """ODCS JSON Schema violations (the schema of the contract's own version), most specific first."""
+    """ODCS JSON Schema violations (the contract's own version's schema), most specific first."""
     if not schema_path(api).exists():
         return [src.problem(["apiVersion"], f"the JSON Schema of ODCS {api} is not installed "
                             f"(expected {schema_path(api)})",
@@ -116,7 +116,7 @@ def _enum_value(e):
 
 
 def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | None, str | None, list]:
-    """Allowed values from ODCS 3.1 invalidValues/validValues, 3.0 `rule: validValues` or 3.2 enum."""
+    """Allowed values: ODCS 3.1 invalidValues/validValues, 3.0 `rule: validValues` or 3.2 enum."""
     found, problems = [], []
     if prop.get("enum") is not None:
         found.append(("enum", tuple(_enum_value(e) for e in prop["enum"]), keys + ["enum"]))

@@ -91,12 +91,14 @@ def _relationships(src: Source, contract: Contract) -> list[Problem]:
         for r in t.relationships:
             keys = list(r.keys)
             if r.to_table not in names:
-                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} points to table {r.to_table!r}, which the contract does not declare",
+                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} points to table {r.to_table!r}, "
+                                       "which the contract does not declare",
                                        f"point `to` at one of: {', '.join(sorted(names))}"))
                 continue
             target = contract.table(r.to_table)
             if len(r.columns) != len(r.to_columns):
-                out.append(src.problem(keys, f"relationship {r.id!r} maps {len(r.columns)} column(s) to {len(r.to_columns)}",
+                out.append(src.problem(keys, f"relationship {r.id!r} maps {len(r.columns)} column(s) "
+                                       f"to {len(r.to_columns)}",
                                        "list as many `to` columns as `from` columns"))
                 continue
             for frm, to in zip(r.columns, r.to_columns, strict=True):
@@ -116,7 +118,9 @@ def _relationships(src: Source, contract: Contract) -> list[Problem]:
             referenced = set(r.to_columns)
             unique = {c.name for c in target.columns if c.unique}
             if referenced != set(target.primary_key) and not referenced <= unique and all(c in target.column_names for c in referenced):
-                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} references {r.to_table}({', '.join(r.to_columns)}), which is neither its primary key nor unique",
+                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} references "
+                                       f"{r.to_table}({', '.join(r.to_columns)}), "
+                                       "which is neither its primary key nor unique",
                                        "reference the target's primary key, or declare the target column unique", severity="warning"))
     return out
 
@@ -156,6 +160,11 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
     return out
 
 
+def _rule_name(q: dict):
+    """What a quality rule is called: its id, metric, rule or type."""
+    return q.get("id") or q.get("metric") or q.get("rule") or q.get("type")
+
+
 def _unenforced(src: Source, contract: Contract) -> list[Problem]:
     """Everything declared that the pipeline does not enforce, as warnings."""
     out = []
@@ -166,8 +175,10 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
                 if q.get("type", "library") in ("text", "custom") or v30_rule or (
                         q.get("metric") and q["metric"] not in _ENFORCED_METRICS):
                     out.append(src.problem(["schema", i, "properties", j, "quality", k],
-                                           f"quality rule {q.get('id') or q.get('metric') or q.get('rule') or q.get('type')!r} is declared but not enforced by contractbook",
-                                           "express it as logicalTypeOptions, required/unique, or a `type: sql` rule", severity="warning"))
+                                           f"quality rule {_rule_name(q)!r} is declared but not enforced "
+                                           "by contractbook",
+                                           "express it as logicalTypeOptions, required/unique, "
+                                           "or a `type: sql` rule", severity="warning"))
             for opt in _UNENFORCED_OPTIONS:
                 if opt in (p.get("logicalTypeOptions") or {}):
                     out.append(src.problem(["schema", i, "properties", j, "logicalTypeOptions", opt],
@@ -175,7 +186,8 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
         for k, q in enumerate(obj.get("quality") or []):
             if q.get("type") in ("text", "custom", "library", None):
                 out.append(src.problem(["schema", i, "quality", k],
-                                       f"table-level quality rule {q.get('id') or k!r} is declared but not enforced by contractbook",
+                                       f"table-level quality rule {q.get('id') or k!r} is declared but "
+                                       "not enforced by contractbook",
                                        "write it as a `type: sql` rule", severity="warning"))
     for key in ("slaProperties", "price", "roles"):
         if src.data.get(key):
@@ -202,7 +214,7 @@ def _strings(node, keys: list):
 
 
 def _control_characters(src: Source, contract: Contract) -> list[Problem]:
-    """Text with NUL or other control characters: refused, it cannot reach SQL or catalogs intact."""
+    """Text with NUL or other control characters: refused (cannot reach SQL or catalogs intact)."""
     out = []
     for keys, text in _strings(src.data, []):
         if m := _CONTROL.search(text):

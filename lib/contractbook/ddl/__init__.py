@@ -1,4 +1,4 @@
-"""DDL from the contract: CREATE/DROP scripts per SQL dialect, dialects as data behind a registry."""
+"""DDL from the contract: CREATE/DROP per SQL dialect, dialects as data behind a registry."""
 
 from .generate import GENERATOR, DdlTarget, create, drop, render, target
 from .registry import DIALECTS, get

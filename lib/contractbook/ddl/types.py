@@ -15,7 +15,7 @@ class DdlError(ValueError):
     """A contract that cannot be rendered as DDL: unknown dialect, unmappable column type."""
 
 
-# Keys are the kinds of contractbook.contract.TYPE_KINDS, plus "string(n)" for strings with a length.
+# Keys are the kinds of contractbook.contract.TYPE_KINDS, plus "string(n)" for sized strings.
 # A value is one Fit or a tuple of Fits tried in order (the first that holds wins).
 TYPES: dict[str, dict[str, Fit | tuple[Fit, ...]]] = {
     d: {**{k.name: k.sql[d] for k in TYPE_KINDS.values()}, "string(n)": TYPE_KINDS["string"].sized[d]}

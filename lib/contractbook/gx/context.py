@@ -1,4 +1,4 @@
-"""A GX file context kept inside the project: no analytics, no progress bars, Data Docs to a folder."""
+"""A GX file context inside the project: no analytics, no progress bars, Data Docs to a folder."""
 
 from __future__ import annotations
 
@@ -50,6 +50,6 @@ def open_context(state_dir: str | Path = DEFAULT_STATE, docs_dir: str | Path = D
 
 
 def build_docs(ctx) -> Path:
-    """Build the Data Docs site (offline; pages reference a CDN, so they render unstyled) -> index."""
+    """Build the Data Docs site (offline: CDN styles missing, pages render unstyled) -> index."""
     urls = ctx.build_data_docs(site_names=[DOCS_SITE])
     return Path(urls[DOCS_SITE].removeprefix("file://"))

@@ -217,7 +217,7 @@ class CheckRun:
                              for t in self.tables])
 
     def samples(self, limit: int = 10) -> dict[str, object]:
-        """'table · rule' -> DataFrame of up to SAMPLE failing rows, for the first limit failures."""
+        """'table · rule' -> DataFrame of up to SAMPLE failing rows, for the first limit ones."""
         import pandas as pd
 
         failed = [c for c in self.checks if not c.success and c.sample][:limit]

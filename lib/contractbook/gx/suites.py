@@ -143,7 +143,8 @@ def _foreign_key(rule: Rule, table: Table, tgt: GxTarget, schema: str) -> Mapped
 
 def _sql(rule: Rule, table: Table, tgt: GxTarget, schema: str) -> Mapped:
     if tgt.engine != "sql":
-        return "cross-table SQL rule: GX runs UnexpectedRowsExpectation on SQL sources only; checked post-load"
+        return ("cross-table SQL rule: GX runs UnexpectedRowsExpectation on SQL sources only; "
+                "checked post-load")
     if not rule.params.get("rows_query"):
         return "query is not `SELECT COUNT(*) FROM (<failing rows>)`, so no rows can be shown"
     tree = rule.params.get("rows_tree")

@@ -63,7 +63,7 @@ def target(name: str) -> GxTarget:
 
 
 def type_names(tgt: GxTarget, kind: str, precision=None, scale=None, length=None) -> list[str]:
-    """The accepted type names of one column on a SQL target, templates filled, unfillable dropped."""
+    """Accepted type names of one column on a SQL target, templates filled, unfillable dropped."""
     if kind not in tgt.type_names:
         raise ValueError(f"type kind {kind!r} has no {tgt.name} type mapping")
     values = {"precision": precision, "scale": scale, "length": length}

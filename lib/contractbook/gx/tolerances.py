@@ -1,4 +1,4 @@
-"""`mostly` tolerances per rule id or rule kind: parsed from a parameter or CONTRACTBOOK_GX_MOSTLY."""
+"""`mostly` tolerances per rule id or kind: from a parameter or CONTRACTBOOK_GX_MOSTLY."""
 
 from __future__ import annotations
 

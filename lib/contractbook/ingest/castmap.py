@@ -1,4 +1,4 @@
-"""The typed casting map: contract column type -> DuckDB type and a strict cast of the raw string."""
+"""The typed casting map: column type -> DuckDB type and a strict cast of the raw string."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def _decimal(col: Column, raw: str) -> str:
     assert p is not None and s is not None  # resolve sets both for decimals
     frac = rf"([.][0-9]{{1,{s}}})?" if s else ""
     regex = rf"^[+-]?[0-9]{{1,{max(p - s, 1)}}}{frac}$"
-    return f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) THEN TRY_CAST({raw} AS {sql_type(col)}) END"
+    return (f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) "
+            f"THEN TRY_CAST({raw} AS {sql_type(col)}) END")
 
 
 def _regex_cast(regex: str):

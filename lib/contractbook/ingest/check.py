@@ -53,7 +53,8 @@ def _names(table: str) -> dict[str, str]:
 
 # The connection SQL rules run on: no file, network or extension access, settings locked, so a
 # rule can read only the tables handed to it (set at connect; it cannot be turned back on).
-RESTRICTED: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False, "lock_configuration": True}
+RESTRICTED: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False, "lock_configuration": True}
 
 
 def restricted_connection(tables: dict):
@@ -242,5 +243,6 @@ def _count(con, res: TableCheck, n: dict, src) -> None:
     res.reasons = Counter(dict(con.execute(f"SELECT reason, count(*) FROM (SELECT unnest(_reason_list) "
                                            f"AS reason FROM {n['rej']}) GROUP BY reason").fetchall()))
     res.warnings = Counter(dict(con.execute(
-        f"SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w FROM {n['bad']}) GROUP BY w"
+        "SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w "
+        f"FROM {n['bad']}) GROUP BY w"
     ).fetchall())) if warned else Counter()

@@ -20,7 +20,8 @@ from contractbook.contract import Contract, Rule, Table
 
 from .castmap import _q, cast_expr, sql_type
 
-# Rule kinds this query decides; `sql` rules run afterwards on the candidate rows (see sql_rule_marks).
+# Rule kinds this query decides; `sql` rules run afterwards on the candidate rows
+# (see sql_rule_marks).
 ROW_KINDS = ("type", "required", "primary_key", "unique", "allowed_values", "pattern", "range",
              "length", "foreign_key")
 
@@ -72,7 +73,8 @@ def _allowed(ctx: PredicateNames, rule: Rule) -> str:
 
 def _pattern(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
-    return f"{ctx.raw(c)} IS NOT NULL AND NOT regexp_matches({ctx.raw(c)}, {_q(rule.params['pattern'])})"
+    return (f"{ctx.raw(c)} IS NOT NULL AND NOT "
+            f"regexp_matches({ctx.raw(c)}, {_q(rule.params['pattern'])})")
 
 
 _BOUNDS = {"minimum": "<", "maximum": ">", "exclusive_minimum": "<=", "exclusive_maximum": ">="}
@@ -101,7 +103,7 @@ PREDICATES = {"type": _type, "required": _required, "allowed_values": _allowed, 
 
 
 def row_rules(contract: Contract, table: str, fk_policy: dict | None = None) -> list[Rule]:
-    """The rules the check query decides for table, with foreign-key policies overridden by fk_policy."""
+    """The rules the check query decides for table; fk_policy overrides foreign-key policies."""
     rules = [r for r in contract.rules_for(table) if r.kind in ROW_KINDS]
     fk_policy = fk_policy or {}
     out = []
@@ -183,9 +185,11 @@ def typed_query(contract: Contract, table: str, present: list[str], source: str,
     row_in, row_out = (f"{row} AS _row, ", "_row, ") if row else ("", "")
     return "\n".join([
         f"SELECT {row_out}{', '.join(out_cols)},",
-        f"       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR _n IS NOT NULL OR {' OR '.join(inexact) or 'false'}",
+        "       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR _n IS NOT NULL OR "
+        f"{' OR '.join(inexact) or 'false'}",
         "            THEN CAST(to_json(struct_pack(l := _l, w := _w, n := _n,",
-        f"                 r := CASE WHEN {keep_raw} THEN struct_pack({raws}) END)) AS VARCHAR)",
+        f"                 r := CASE WHEN {keep_raw} THEN "
+        f"struct_pack({raws}) END)) AS VARCHAR)",
         "       END AS _x",
         "FROM (",
         f"  SELECT *, {_list_of(_local_preds(ctx, rules, 'reject'))} AS _l,",
@@ -204,7 +208,7 @@ def x_field(field: str, sql_type: str, x: str = "_x") -> str:
 
 
 def raw_value(column: str, x: str = "c._x", typed: str | None = None) -> str:
-    """A column's value as written: the kept raw value, else the typed value (prints back exactly)."""
+    """A column's value as written: the kept raw value, else the typed one (prints back exactly)."""
     return (f"coalesce(json_extract_string({x}, {_q('$.r.' + column)}), "
             f"CAST({typed or qi(column)} AS VARCHAR))")
 
@@ -245,7 +249,7 @@ def rule_order(contract: Contract, table: str) -> list[str]:
 
 
 def verdict_query(contract: Contract, table: str, pairs: str) -> str:
-    """Per row with any broken rule: _reasons (policy reject) and _warnings (warn), in rule order."""
+    """Per row with a broken rule: _reasons (policy reject) and _warnings (warn), in rule order."""
     order = "[" + ", ".join(_q(i) for i in rule_order(contract, table)) + "]"
     pos = f"array_position({order}, rule)"
     return (f"SELECT _row, list(rule ORDER BY {pos}) FILTER (WHERE policy = 'reject') AS _reasons, "

@@ -35,7 +35,7 @@ class IngestResult:
     resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
 
     def accounting(self) -> list[dict]:
-        """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected."""
+        """Per table: read, loaded and rejected (by dlt), and whether read = loaded + rejected."""
         out = []
         for name, c in self.checks.items():
             loaded, rejected = self.loaded.get(name, 0), self.rejected_loaded.get(name, 0)

@@ -139,7 +139,7 @@ def _rejects(spark, contract: Contract, table: str, run: dict, path: Path, file:
 def check_table(spark, contract: Contract, table: str, data_dir: Path, run: dict, work: Path,
                 out: Path, fk_policy: dict | None = None,
                 cand_tables: set[str] | None = None) -> TableCheck:
-    """Read, type and check one table; accepted rows -> out/<table>, rejects -> out/<table>__rejects.
+    """Read, type, check one table; accepted rows -> out/<table>, rejects -> out/<table>__rejects.
 
     cand_tables: tables whose SQL-rule candidate views exist (later rules read those first).
     """

@@ -16,7 +16,8 @@ from .records import TS_FORMAT, line, set_value
 _set = set_value
 
 # Orphans the public data really has (two categories without a translation); else a fresh value.
-ORPHANS = {"products.product_category_name": ("pc_gamer", "portateis_cozinha_e_preparadores_de_alimentos")}
+ORPHANS = {"products.product_category_name":
+           ("pc_gamer", "portateis_cozinha_e_preparadores_de_alimentos")}
 
 
 def _timestamps_out_of_order(ctx, t, v, k):
@@ -40,8 +41,9 @@ SQL_PLANTERS = {
 
 # Eligible source rows: SQL over the clean tables (each has a `_row` column: its position).
 ELIGIBLE = {
-    "orders.sql.order_timestamps_ordered":
-        "SELECT _row FROM orders WHERE order_approved_at IS NOT NULL",
+    "orders.sql.order_timestamps_ordered": (
+        "SELECT _row FROM orders "
+        "WHERE order_approved_at IS NOT NULL"),
     "order_payments.sql.payments_match_items":  # an order with items: the rule compares both
         "SELECT p._row FROM order_payments AS p SEMI JOIN order_items AS i "
         "ON p.order_id = i.order_id WHERE p.payment_sequential = 1",

@@ -1,4 +1,4 @@
-"""A short profile of generated data for the notebook: row counts, orders per month, status mix, defects."""
+"""A profile of generated data for the notebook: row counts, orders per month, status, defects."""
 
 from __future__ import annotations
 

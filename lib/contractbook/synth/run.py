@@ -1,4 +1,4 @@
-"""Run the generator: simulate, plant defects, write the CSVs, the defect manifest and manifest.json."""
+"""Run the generator: simulate, plant defects, write the CSVs, defect manifest and manifest.json."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ class Result:
 
         rows = "".join(f"<tr><td>{escape(t)}</td><td style='text-align:right'>{n:,}</td></tr>"
                        for t, n in self.rows.items())
-        return (f"<p>{self.total_rows:,} rows in {self.seconds:.1f} s into <code>{escape(str(self.out_dir))}"
+        return (f"<p>{self.total_rows:,} rows in {self.seconds:.1f} s into "
+                f"<code>{escape(str(self.out_dir))}"
                 f"</code>, {len(self.defects)} planted defect record(s)</p>"
                 f"<table><tr><th>table</th><th>rows</th></tr>{rows}</table>")
 
@@ -65,7 +66,7 @@ def _load(contract):
 
 def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
              progress: Callable[[str], None] | None = print) -> Result:
-    """Write `<table>.csv` for every contract table, `defects.csv` and `manifest.json` into out_dir."""
+    """Write `<table>.csv` per contract table, `defects.csv` and `manifest.json` into out_dir."""
     import duckdb
 
     contract = _load(contract)

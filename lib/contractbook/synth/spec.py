@@ -1,4 +1,4 @@
-"""The defect spec: `kind=count,...`, `all=N` (N of every kind) and `rate=R` (a fraction of rows)."""
+"""The defect spec: `kind=count,...`, `all=N` (N of every kind), `rate=R` (a fraction of rows)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ DEFECT_KINDS = ("required", "type", "primary_key", "unique", "allowed_values", "
 
 @dataclass(frozen=True)
 class Spec:
-    """How many defects of each kind: explicit counts, else `all`, else `rate` of the target rows."""
+    """How many defects of each kind: explicit counts, else `all`, else `rate` of target rows."""
 
     counts: dict[str, int] = field(default_factory=dict)
     all: int | None = None
@@ -36,7 +36,7 @@ class Spec:
 
 
 def parse(text: str | None) -> Spec:
-    """Parse a spec such as `all=2`, `primary_key=5,csv_quoting=1` or `rate=0.001`; '' means none."""
+    """Parse a spec such as `all=2`, `primary_key=5,csv_quoting=1`, `rate=0.001`; '' is none."""
     counts, all_, rate = {}, None, 0.0
     for item in (p.strip() for p in (text or "").split(",")):
         if not item:

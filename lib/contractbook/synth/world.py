@@ -42,7 +42,7 @@ class Sizes:
 
 @dataclass
 class World:
-    """All generated attributes, grouped by table; `columns.COLUMNS` maps them to contract columns."""
+    """All generated attributes by table; `columns.COLUMNS` maps them to contract columns."""
 
     sizes: Sizes
     t: dict[str, dict] = field(default_factory=dict)
@@ -125,7 +125,7 @@ def _products(seed: int, s: Sizes) -> dict:
 
 
 def _purchases(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Purchase times: a few in late 2016, a growing ramp through August 2018, seconds resolution."""
+    """Purchase times: a few in late 2016, a growing ramp through August 2018, in seconds."""
     u = rng.random(n)
     t = np.where(u < 0.003, T_START + (T_2017 - T_START) * rng.random(n),
                  T_2017 + (T_RAMP_END - T_2017) * rng.random(n) ** 0.75)
