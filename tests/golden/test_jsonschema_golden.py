@@ -1,4 +1,4 @@
-"""JSON Schemas: golden files for a fixture contract, freshness of the committed olist_mini schemas."""
+"""JSON Schemas: golden files for a fixture contract; the committed olist_mini schemas are fresh."""
 
 import json
 from pathlib import Path
@@ -21,10 +21,12 @@ def test_golden_schemas_for_fixture_contract():
 
 
 def test_committed_schemas_are_fresh(contract):
-    """Regenerate with: python -m contractbook jsonschema contracts/olist_mini/contract.yaml --out {GENERATED}."""
+    """Regenerate: python -m contractbook jsonschema CONTRACT --out {GENERATED} (olist_mini)."""
     got = {f"{name}.json": render(schema) for name, schema in generate(contract).items()}
     committed = {p.name: p.read_text() for p in GENERATED.glob("*.json")}
-    assert got == committed, "stale: run `python -m contractbook jsonschema contracts/olist_mini/contract.yaml --out contracts/olist_mini/generated/jsonschema`"
+    assert got == committed, ("stale: run `python -m contractbook jsonschema "
+                              "contracts/olist_mini/contract.yaml "
+                              "--out contracts/olist_mini/generated/jsonschema`")
 
 
 def test_schemas_are_valid_draft_2020_12_with_provenance(contract):

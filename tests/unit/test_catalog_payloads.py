@@ -1,4 +1,4 @@
-"""OpenMetadata payloads from the contract: SDK models, types, keys, tags, test cases, lineage, YAMLs."""
+"""OpenMetadata payloads from the contract: SDK models, types, keys, tags, tests, lineage, YAMLs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Push to OpenMetadata through the SDK client, against a local HTTP stand-in that records requests."""
+"""Push to OpenMetadata with the SDK client, against a local HTTP stand-in recording requests."""
 
 from __future__ import annotations
 

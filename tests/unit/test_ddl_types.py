@@ -1,4 +1,4 @@
-"""Type maps as data: every kind maps in every dialect; unmappable types and dialects fail clearly."""
+"""Type maps as data: every kind maps in every dialect; unmappable types, dialects fail clearly."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GX suites generated from the contract: coverage of every rule, shapes, freshness (no GX import)."""
+"""GX suites from the contract: coverage of every rule, shapes, freshness (no GX import)."""
 
 from __future__ import annotations
 

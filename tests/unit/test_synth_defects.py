@@ -1,4 +1,4 @@
-"""Planted defects: the manifest lists exactly the records that break each rule, and nothing else breaks."""
+"""Planted defects: the manifest lists exactly the records breaking each rule, nothing else."""
 
 from __future__ import annotations
 
@@ -139,8 +139,9 @@ def test_malformed_rows_are_the_only_rejects_of_duckdbs_strict_reader(planted, c
 
 
 def test_rejecting_the_planted_records_leaves_sql_totals_intact(planted, contract):
-    """Drop every planted record a reject rule flags: no total changes, so payments_match_items flags only the
-    orders the manifest names, and the only orphans are children of planted orders."""
+    """Drop every planted record a reject rule flags: no total changes, so payments_match_items
+    flags only the orders the manifest names, and the only orphans are children of planted
+    orders."""
     _, con, _, manifest = planted
     warn = {r.id for r in contract.rules if r.policy == "warn"}  # warned rows are loaded
     for t in contract.tables:
