@@ -13,11 +13,12 @@
 # %% [markdown]
 # # Register the catalog: OpenMetadata and lineage, from the contract and the run
 #
-# **Why.** A catalog is only trusted when it says what the data *is* and how it *did*. OpenMetadata's
-# own contract import drops the quality rules, so we register from the contract directly: the
-# services, the tables with their types (decimal precision and scale, varchar lengths), keys and
-# foreign keys, the personal-data classifications, one test case per contract rule *with the
-# latest run's result*, and the lineage raw files → warehouse tables → curated tables.
+# **Why.** A catalog is only trusted when it says what the data *is* and how it *did*.
+# OpenMetadata's own contract import drops the quality rules, so we register from the contract
+# directly: the services, the tables with their types (decimal precision and scale, varchar
+# lengths), keys and foreign keys, the personal-data classifications, one test case per contract
+# rule *with the latest run's result*, and the lineage raw files → warehouse tables → curated
+# tables.
 #
 # **How.** The requests are built with the OpenMetadata SDK's own models and written as JSON under
 # `data/catalog/`, next to `metadata ingest` workflow YAMLs for PostgreSQL, the raw files (datalake)

@@ -6,7 +6,8 @@ import argparse
 import importlib
 import sys
 
-# name -> (module, one-line help). Each module defines `add_arguments(parser)` and `run(args) -> int`.
+# name -> (module, one-line help). Each module defines `add_arguments(parser)` and
+# `run(args) -> int`.
 COMMANDS = {
     "validate": ("contractbook.commands.validate", "check a contract against ODCS and the semantic rules"),
     "jsonschema": ("contractbook.commands.jsonschema", "write one JSON Schema per table"),
@@ -15,7 +16,7 @@ COMMANDS = {
     "ingest": ("contractbook.commands.ingest", "check, split and load CSVs with dlt; rejects kept as data"),
     "dlt-pipeline": ("contractbook.commands.dlt_pipeline", "write a standalone dlt pipeline for a contract"),
     "generate": ("contractbook.commands.generate", "write every file derived from a contract"),
-    "bench-ingest": ("contractbook.commands.bench_ingest", "benchmark ingest against DuckDB alone (issue 5)"),
+    "bench-ingest": ("contractbook.commands.bench_ingest", "benchmark ingest against DuckDB alone"),
     "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
     "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
     "bench": ("contractbook.commands.bench", "time every DAG step against DuckDB alone, dlt and GX anchors"),

@@ -78,7 +78,8 @@ def exit_code(e: BaseException) -> int | None:
     if entry is None:
         return None
     if entry[:2] == ("builtins", "OSError"):
-        return OS_FIXES.get(e.errno, (None,))[0]
+        fix = OS_FIXES.get(e.errno) if isinstance(e, OSError) and e.errno else None
+        return fix[0] if fix else None
     return entry[2]
 
 
@@ -89,7 +90,7 @@ def _entry(e: BaseException) -> tuple[str, str, int, str] | None:
 def one_line(e: BaseException) -> str:
     """The one line printed for an anticipated failure: cause and fix, no secret."""
     entry = _entry(e) or ("", "", 0, "")
-    if entry[:2] == ("builtins", "OSError") and e.errno in OS_FIXES:
+    if entry[:2] == ("builtins", "OSError") and isinstance(e, OSError) and e.errno in OS_FIXES:
         where = f"{e.filename}: " if e.filename else ""
         return scrub(f"{where}{e.strerror}; {OS_FIXES[e.errno][1]}")
     if entry[3]:  # a library's message: its first line, then our fix

@@ -12,7 +12,8 @@ def jsonschema():
     lifted right after the import, so other code can still import `rfc3987_syntax` itself.
     """
     if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # makes `import rfc3987_syntax` raise ImportError
+        # None makes `import rfc3987_syntax` raise ImportError (typeshed allows modules only)
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
         try:
             import jsonschema as module
         finally:

@@ -22,13 +22,34 @@ def project_root(start: str | Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / MARKER).is_file():
             return folder
-    raise FileNotFoundError(f"no {MARKER} in {here} or any folder above it")
+    raise FileNotFoundError(f"no project root (a folder with {MARKER}) at or above {here}")
 
 
 def resolve(path: str | Path, root: Path | None = None) -> str:
     """path itself when absolute, else path below the project root (as a string)."""
     p = Path(path)
     return str(p if p.is_absolute() else (root or project_root()) / p)
+
+
+def at_root(path: str | Path, start: str | Path | None = None) -> Path:
+    """path itself when absolute, else path under the project root found from start (a Path)."""
+    p = Path(path)
+    return p if p.is_absolute() else project_root(start) / p
+
+
+# The project's raw contract, relative to the root (the metrics models read it by default).
+RAW_CONTRACT = Path("contracts/olist_mini/contract.yaml")
+
+
+def default_contract() -> Path:
+    """The project's raw contract: under the root above cwd, else beside the installed package."""
+    try:
+        found = at_root(RAW_CONTRACT)
+        if found.is_file():
+            return found
+    except FileNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[2] / RAW_CONTRACT
 
 
 def _render(value, env: dict):

@@ -87,7 +87,7 @@ def ident(name: str, dialect: str = "duckdb") -> str:
 
 
 def literal(text: str, dialect: str = "duckdb") -> str:
-    """text as a string literal of dialect, for SQL that is written out (bind values at run time)."""
+    """text as a string literal of dialect, for SQL written out (bind values at run time)."""
     q = quoting(dialect)
     return f"'{_replace(_no_nul(text, 'string literal'), q.literal_escapes)}'"
 

@@ -1,4 +1,4 @@
-"""The built DAG's lineage events, catalog payloads and catalog page (shares the session's build)."""
+"""The built DAG's lineage events, catalog payloads and page (shares the session's build)."""
 
 from __future__ import annotations
 

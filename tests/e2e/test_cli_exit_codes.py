@@ -1,4 +1,4 @@
-"""Anticipated failures end in one line naming cause and fix, with their exit code: real processes."""
+"""Anticipated failures end in one line naming cause and fix, with their exit code (processes)."""
 
 from __future__ import annotations
 

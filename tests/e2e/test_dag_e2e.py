@@ -1,4 +1,4 @@
-"""The whole Ploomber DAG, built twice in a temporary copy of the project with small data and a fake HOME."""
+"""The whole Ploomber DAG, built twice in a temporary project copy, small data, a fake HOME."""
 
 from __future__ import annotations
 

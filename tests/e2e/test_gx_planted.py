@@ -46,9 +46,9 @@ def planted(contract, tmp_path_factory):
 
 
 def test_every_kind_was_planted(planted):
-    from contractbook.synth import KINDS
+    from contractbook.synth import DEFECT_KINDS
 
-    assert set(planted[1].kind) == set(KINDS)
+    assert set(planted[1].kind) == set(DEFECT_KINDS)
 
 
 def test_preload_flags_exactly_the_planted_lines(gx_ctx, contract, planted):

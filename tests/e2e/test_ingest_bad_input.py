@@ -129,7 +129,8 @@ def test_sql_rule_rejects_the_rows_it_returns(contract, data):
 
 def test_rejects_keep_raw_values_as_written(contract, data):
     """A row rejected by a key rule keeps its values exactly as written, even where the typed value
-    prints differently ('+2' for 2, '10.5' for 10.50), and a row with a failed cast keeps the bad text."""
+    prints differently ('+2' for 2, '10.5' for 10.50), and a row with a failed cast keeps the bad
+    text."""
     items = _rows(data / "order_items.csv")
     dup = items[2].split(",")
     dup[1], dup[5] = "+2", "10.5"  # same key as line 3 once typed: a later duplicate

@@ -1,4 +1,4 @@
-"""Full ingest into DuckDB with dlt: accounting, rejects as data, metrics, idempotence, crash, CLI."""
+"""Ingest into DuckDB with dlt: accounting, rejects as data, metrics, idempotence, crash, CLI."""
 
 from __future__ import annotations
 

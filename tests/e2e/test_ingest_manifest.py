@@ -1,4 +1,4 @@
-"""Every defect the synthetic generator plants ends up in rejects with its rule id, nothing else does.
+"""Every defect the synthetic generator plants is in rejects with its rule id, nothing else is.
 
 Expected rejects = the manifest's rows (policy reject), widened and cascaded as the rules say:
 - a SQL rule rejects every row sharing the key its query returns (payments_match_items returns

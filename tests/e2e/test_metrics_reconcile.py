@@ -1,5 +1,6 @@
 """Reconciliation on generated data: synth (with planted defects) + ingest + models; the curated
-totals equal the sums over the accepted raw rows, and each model's left-out count is the ingest's."""
+totals equal the sums over the accepted raw rows, and each model's left-out count is the
+ingest's."""
 
 from __future__ import annotations
 
@@ -50,8 +51,10 @@ PAIRS = {  # curated total -> the same total over the accepted raw rows
                         "SELECT count(*) FROM olist.orders"),
     "mismatches": ("SELECT count(*) FROM curated.order_totals WHERE payment_mismatch",
                    "SELECT count(*) FROM olist.orders AS o WHERE abs("
-                   "coalesce((SELECT sum(payment_value) FROM olist.order_payments AS p WHERE p.order_id = o.order_id), 0)"
-                   " - coalesce((SELECT sum(price + freight_value) FROM olist.order_items AS i WHERE i.order_id = o.order_id), 0)"
+                   "coalesce((SELECT sum(payment_value) FROM olist.order_payments AS p "
+                   "WHERE p.order_id = o.order_id), 0)"
+                   " - coalesce((SELECT sum(price + freight_value) FROM olist.order_items AS i "
+                   "WHERE i.order_id = o.order_id), 0)"
                    ") > 0.01"),
 }
 

@@ -1,4 +1,4 @@
-"""The validate-contract notebook fails its task on a broken contract, after showing the problems."""
+"""The validate-contract notebook fails on a broken contract, after showing the problems."""
 
 from __future__ import annotations
 

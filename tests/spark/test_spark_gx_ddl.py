@@ -1,4 +1,4 @@
-"""Databricks DDL executed on local Spark after the rewrite; GX on Spark DataFrames on planted defects."""
+"""Databricks DDL run on local Spark after the rewrite; GX on Spark DataFrames, planted defects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A corpus of hostile strings, and a copy of the shipped contract with them in every free-text field.
+"""A corpus of hostile strings, and a copy of the shipped contract with them in every text field.
 
 Each string tries one way out of the place it is written into: a SQL string literal (quotes,
 backslashes, `' || (SELECT ...) || '`), a `--` or `/* */` comment (LF, CR, CRLF, U+2028,

@@ -94,7 +94,8 @@ def start(database: str = "contractbook", host_auth: str = "trust") -> Server:
     try:
         run([str(pg / "initdb"), "-D", str(data), "-U", USER, "--auth-local=trust",
              f"--auth-host={host_auth}", "-E", "UTF8", "--no-sync"])
-        opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
+        opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
+                "-c fsync=off -c full_page_writes=off")
         run([str(pg / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"])
         run([str(pg / "createdb"), "-h", str(root), "-p", str(port), "-U", USER, database])
     except subprocess.CalledProcessError as e:

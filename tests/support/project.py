@@ -41,7 +41,7 @@ def copy_project(dest: Path, small: dict = SMALL) -> Path:
 
 
 def state_env(project: Path, home: Path) -> dict[str, str]:
-    """os.environ plus the variables `make env` exports for project, HOME=home, venv first on PATH."""
+    """os.environ plus what `make env` exports for project, HOME=home, the venv first on PATH."""
     project.mkdir(parents=True, exist_ok=True)
     out = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(project),
                           "-f", str(ROOT / "Makefile"), "env"],

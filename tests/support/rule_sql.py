@@ -32,7 +32,7 @@ def lit(value) -> str:
 
 
 def duckdb_type(column) -> str:
-    """The DuckDB type of a contract column (the DDL registry's map); DdlError for unmappable kinds."""
+    """The DuckDB type of a column (the DDL registry's map); DdlError for unmappable kinds."""
     from contractbook.ddl.registry import column_type
 
     return column_type("duckdb", column)
@@ -84,7 +84,8 @@ def _allowed_values(contract, rule, relation, ordinal) -> str:
 def _pattern(contract, rule, relation, ordinal) -> str:
     c = q(rule.columns[0])
     return _select(relation(rule.table),
-                   f"{c} IS NOT NULL AND NOT regexp_matches(CAST({c} AS VARCHAR), {lit(rule.params['pattern'])})")
+                   f"{c} IS NOT NULL AND NOT "
+                   f"regexp_matches(CAST({c} AS VARCHAR), {lit(rule.params['pattern'])})")
 
 
 _BOUNDS = {"minimum": "<", "maximum": ">", "exclusive_minimum": "<=", "exclusive_maximum": ">="}
@@ -110,7 +111,8 @@ def _foreign_key(contract, rule, relation, ordinal) -> str:
     present = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in rule.columns)
     match = " AND ".join(f"p.{q(b)} = c.{q(a)}" for a, b in
                          zip(rule.columns, rule.params["to_columns"], strict=True))
-    return f"SELECT c.* FROM {child} AS c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match})"
+    return (f"SELECT c.* FROM {child} AS c WHERE {present} "
+            f"AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match})")
 
 
 def _sql(contract, rule, relation, ordinal) -> str:
@@ -129,7 +131,7 @@ QUERIES = {
 
 
 def violation_query(contract, rule, relation: Callable[[str], str] = q, ordinal: str = "rowid") -> str:
-    """The DuckDB query returning the rows of rule.table (or the SQL rule's rows) that break rule."""
+    """The DuckDB query of the rows of rule.table (or the SQL rule's rows) that break rule."""
     if rule.kind not in QUERIES:
         raise ValueError(f"rule {rule.id}: no DuckDB check for rule kind {rule.kind!r}; "
                          f"known kinds: {', '.join(QUERIES)}")
@@ -137,6 +139,6 @@ def violation_query(contract, rule, relation: Callable[[str], str] = q, ordinal:
 
 
 def typed_select(table, source: str, keep: tuple[str, ...] = ()) -> str:
-    """SELECT casting every column of a raw-text relation to its contract type (bad values -> NULL)."""
+    """SELECT casting each column of a raw-text relation to its contract type (bad -> NULL)."""
     cols = [f"TRY_CAST({q(c.name)} AS {duckdb_type(c)}) AS {q(c.name)}" for c in table.columns]
     return "SELECT " + ", ".join(cols + [q(k) for k in keep]) + f" FROM {source}"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from contractbook.catalog.paths import project_root, resolve
 from contractbook.cli import main
+from contractbook.paths import at_root, project_root
 from support import http_standin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def no_env(monkeypatch):
 def test_paths_resolve_from_the_notebooks_folder(monkeypatch):
     monkeypatch.chdir(ROOT / "notebooks")
     assert project_root() == ROOT
-    assert resolve("data/catalog") == ROOT / "data" / "catalog"
+    assert at_root("data/catalog") == ROOT / "data" / "catalog"
     with pytest.raises(FileNotFoundError, match="no project root"):
         project_root("/")
 

@@ -1,4 +1,4 @@
-"""OpenMetadata payloads from the contract: SDK models, types, keys, tags, test cases, lineage, YAMLs."""
+"""OpenMetadata payloads from the contract: SDK models, types, keys, tags, tests, lineage, YAMLs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contractbook.catalog import results
-from contractbook.contract import KINDS, load
+from contractbook.contract import TYPE_KINDS, load
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "catalog" / "curated.yaml"
 RUN = "20261201T000000Z-abcdef01"
@@ -120,7 +120,7 @@ def test_types_lengths_precision_and_constraints(built):
 
 
 def test_every_type_kind_maps(sdk):
-    assert set(sdk[0].DATA_TYPES) == set(KINDS)
+    assert set(sdk[0].DATA_TYPES) == set(TYPE_KINDS)
 
 
 def test_personal_columns_carry_classification_tags(built, contract):
@@ -179,7 +179,7 @@ def test_destination_picks_the_service_type(sdk, contract):
     pg = payloads.build([contract], "postgres")
     assert pg.services[0].serviceType.value == "Postgres"
     assert payloads.build([contract], "duckdb").services[0].serviceType.value == "CustomDatabase"
-    with pytest.raises(ValueError, match="no OpenMetadata service for destination 'oracle'"):
+    with pytest.raises(ValueError, match="unknown catalog destination 'oracle'; choose one of duckdb"):
         payloads.build([contract], "oracle")
 
 

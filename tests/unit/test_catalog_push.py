@@ -1,4 +1,4 @@
-"""Push to OpenMetadata through the SDK client, against a local HTTP stand-in that records requests."""
+"""Push to OpenMetadata with the SDK client, against a local HTTP stand-in recording requests."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def _validate_bodies(server, built):
     from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
     by_path = {OpenMetadata.get_suffix(type(getattr(built, k)[0])): type(getattr(built, k)[0])
-               for k in built.KINDS}
+               for k in built.PAYLOAD_KINDS}
     for r in server.requests:
         path = r.path.split("?")[0].removeprefix("/api/v1")
         if r.method == "PUT" and path in by_path:

@@ -16,7 +16,8 @@ EXPECTED = {
     "missing_required_fields": [(2, "", "not valid ODCS: 'version' is a required property"),
                                 (2, "", "not valid ODCS: 'id' is a required property")],
     "fk_missing_table": [(31, "schema[orders].properties[customer_id].relationships[0].to",
-                          "relationship 'orders_customer' points to table 'clients', which the contract does not declare")],
+                          "relationship 'orders_customer' points to table 'clients', "
+                          "which the contract does not declare")],
     "fk_missing_column": [(31, "schema[orders].properties[customer_id].relationships[0].to",
                            "relationship 'orders_customer': table 'customers' has no column 'cust_id'")],
     "fk_type_mismatch": [(31, "schema[orders].properties[customer_id].relationships[0].to",
@@ -48,7 +49,8 @@ EXPECTED = {
                     (17, "schema[customers].properties[customer_id].name",
                      "column 'customer_id' is declared twice in table 'customers'"),
                     (31, "schema[orders].properties[customer_id].relationships[0].to",
-                     "relationship 'orders_customer' points to table 'clients', which the contract does not declare")],
+                     "relationship 'orders_customer' points to table 'clients', "
+                     "which the contract does not declare")],
 }
 
 
@@ -154,7 +156,8 @@ def test_rule_ids_are_unique_and_cover_every_constraint(contract):
 
 def test_v32_enum_form_is_read_like_valid_values(tmp_path):
     text = (FIXTURES / "minimal.yaml").read_text().replace(
-        "        quality:\n          - metric: invalidValues\n            arguments: {validValues: [delivered, shipped]}\n            mustBe: 0\n",
+        "        quality:\n          - metric: invalidValues\n"
+        "            arguments: {validValues: [delivered, shipped]}\n            mustBe: 0\n",
         "        enum:\n          - value: delivered\n          - value: shipped\n").replace("v3.1.0", "v3.2.0")
     (tmp_path / "c.yaml").write_text(text)
     column = load(tmp_path / "c.yaml").table("orders").column("order_status")
@@ -163,7 +166,9 @@ def test_v32_enum_form_is_read_like_valid_values(tmp_path):
 
 def test_unenforced_declarations_are_warnings(tmp_path):
     text = (FIXTURES / "minimal.yaml").read_text().replace(
-        "            mustBe: 0\n", "            mustBe: 0\n          - metric: rowCount\n            mustBeGreaterThan: 10\n")
+        "            mustBe: 0\n",
+        "            mustBe: 0\n          - metric: rowCount\n"
+        "            mustBeGreaterThan: 10\n")
     (tmp_path / "c.yaml").write_text(text)
     contract = load(tmp_path / "c.yaml")
     assert [w.message for w in contract.warnings] == [

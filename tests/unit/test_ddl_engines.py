@@ -1,4 +1,4 @@
-"""The generated DDL runs in real DuckDB and PostgreSQL, and its foreign keys really reject orphans."""
+"""The generated DDL runs in real DuckDB and PostgreSQL, and its foreign keys reject orphans."""
 
 from __future__ import annotations
 

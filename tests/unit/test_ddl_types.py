@@ -1,19 +1,19 @@
-"""Type maps as data: every kind maps in every dialect; unmappable types and dialects fail clearly."""
+"""Type maps as data: every kind maps in every dialect; unmappable types, dialects fail clearly."""
 
 from __future__ import annotations
 
 import pytest
 
-from contractbook.contract import KINDS, ColumnType
+from contractbook.contract import TYPE_KINDS, ColumnType
 from contractbook.ddl import DIALECTS, KINDS_MAPPED, TYPES, DdlError, get
 
 
 def test_every_kind_maps_in_every_dialect():
-    assert set(KINDS) <= set(KINDS_MAPPED)
+    assert set(TYPE_KINDS) <= set(KINDS_MAPPED)
     for name in DIALECTS:
         assert set(TYPES[name]) == set(KINDS_MAPPED), name
         d = get(name)
-        for kind in KINDS:
+        for kind in TYPE_KINDS:
             ctype = ColumnType(kind, precision=10 if kind == "decimal" else None,
                                scale=2 if kind == "decimal" else None)
             assert d.render_type(ctype, f"t.{kind}")

@@ -8,7 +8,7 @@ import pytest
 
 from contractbook.cli import main
 from contractbook.contract import ColumnType, load
-from contractbook.diff import KINDS, bump, compare, entry, required, sufficient, type_change
+from contractbook.diff import CHANGE_KINDS, bump, compare, entry, required, sufficient, type_change
 
 V2 = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "olist_mini_v2.yaml"
 
@@ -29,7 +29,7 @@ ONLY_IN_QUALITY_TEST = {"quality_rule_now_warning", "quality_warning_changed"}
 
 
 def test_fixture_pair_exercises_every_change_kind(changes):
-    assert {c.kind for c in changes} == set(KINDS) - ONLY_IN_QUALITY_TEST
+    assert {c.kind for c in changes} == set(CHANGE_KINDS) - ONLY_IN_QUALITY_TEST
 
 
 @pytest.mark.parametrize("kind,where", [
@@ -58,7 +58,7 @@ def test_fixture_pair_exercises_every_change_kind(changes):
 def test_change_located_and_classified(changes, kind, where):
     found = [c for c in changes if c.kind == kind and (c.table, c.column) == where]
     assert found, f"{kind} at {where} not found in {[str(c) for c in changes]}"
-    assert found[0].breaking == KINDS[kind][0]
+    assert found[0].breaking == CHANGE_KINDS[kind][0]
 
 
 def _edited(contract_path, tmp_path, old: str, new: str):
@@ -83,7 +83,7 @@ def test_quality_rule_changes(contract, contract_path, tmp_path, old, new, kind)
     changes = compare(contract, _edited(contract_path, tmp_path, old, new))
     assert [c.kind for c in changes] == ([kind] if kind else [])  # whitespace is no change
     if kind:
-        assert changes[0].breaking == KINDS[kind][0]
+        assert changes[0].breaking == CHANGE_KINDS[kind][0]
 
 
 def test_no_changes_between_identical_versions(contract):

@@ -1,4 +1,4 @@
-"""Migrations on real engines: old DDL + migration leaves the catalog a fresh create of new leaves."""
+"""Real-engine migrations: old DDL + migration leaves the catalog a fresh create of new leaves."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ ENV = {
     "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG": "dev",
     # an unreachable host would retry for minutes; one attempt is enough should anything connect
     "DESTINATION__DATABRICKS__CREDENTIALS__CONNECTION_PARAMETERS":
-        '{"_retry_stop_after_attempts_count": 1}',
+        '{"_retry_stop_after_attempts_count": 1}',  # noqa: E501 (one key: value)
 }
 
 

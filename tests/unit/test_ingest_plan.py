@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from contractbook.contract import KINDS
+from contractbook.contract import TYPE_KINDS
 from contractbook.ingest import castmap, destinations, hints
 from contractbook.ingest.plan import check_query, row_rules
 
@@ -31,8 +31,8 @@ def test_casts_are_strict_nothing_guessed(contract):
 
 
 def test_every_kind_has_a_cast_and_a_dlt_type():
-    assert set(castmap.CASTS) == set(KINDS)
-    assert set(hints.DLT_TYPES) == set(KINDS)
+    assert set(castmap.CASTS) == set(TYPE_KINDS)
+    assert set(hints.DLT_TYPES) == set(TYPE_KINDS)
 
 
 def test_unknown_type_names_the_column(contract):

@@ -8,9 +8,9 @@ import pytest
 
 from contractbook.metrics import engines
 from contractbook.metrics.dashboard import Filters, compute
-from contractbook.metrics.paths import at_root, project_root
 from contractbook.metrics.plots import PLOTS
 from contractbook.metrics.run import run
+from contractbook.paths import at_root, project_root
 from support.metrics_fixture import load_duckdb
 from support.project import ROOT
 

@@ -63,7 +63,8 @@ def test_one_copy_transpiled_per_engine(contract):
 
 
 def test_unknown_engine_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown engine 'oracle'; choose one of duckdb, postgres"):
+    with pytest.raises(ValueError,
+                       match="unknown metrics engine 'oracle'; choose one of duckdb, postgres"):
         get("oracle")
 
 

@@ -187,7 +187,7 @@ def test_duckdb_and_postgres_give_the_same_tables(contract, postgres_dsn, tmp_pa
 
 
 def _norm(row: tuple) -> tuple:
-    """Comparable across drivers: decimals as floats, dates and timestamps as ISO text, NULL as ''."""
+    """Comparable across drivers: decimals as floats, dates and timestamps as ISO text, NULL ''."""
     out = []
     for v in row:
         if isinstance(v, Decimal):

@@ -1,4 +1,4 @@
-"""Report helpers: formatted tables, the checkpoint, project paths, the report exporter, the index."""
+"""Report helpers: formatted tables, the checkpoint, project paths, the exporter, the index."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile `type: sql` rules: each forbidden construct is a validation error naming rule and construct."""
+"""Hostile `type: sql` rules: each forbidden construct is an error naming rule and construct."""
 
 from __future__ import annotations
 

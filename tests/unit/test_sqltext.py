@@ -1,4 +1,4 @@
-"""The one place contract text becomes SQL: identifiers, literals and comments, for every dialect."""
+"""The one place contract text becomes SQL: identifiers, literals, comments, for every dialect."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Clean synthetic data: contract-shaped, deterministic, realistic, and every contract rule holds."""
+"""Clean synthetic data: contract-shaped, deterministic, realistic; every contract rule holds."""
 
 from __future__ import annotations
 
@@ -98,9 +98,11 @@ def test_values_look_like_the_public_olist_data(clean):
     assert 0.9 < delivered / total < 1
     assert _one(con, """SELECT count(*) FROM orders WHERE order_status <> 'delivered'
                         AND order_delivered_customer_date IS NOT NULL""")[0] == 0
-    late = _one(con, "SELECT count(*) FROM orders WHERE order_delivered_customer_date > order_estimated_delivery_date")[0]
+    late = _one(con, "SELECT count(*) FROM orders "
+                     "WHERE order_delivered_customer_date > order_estimated_delivery_date")[0]
     assert 0.02 * total < late < 0.2 * total
-    assert _one(con, "SELECT count(*) FROM orders WHERE order_estimated_delivery_date <= order_purchase_timestamp")[0] == 0
+    assert _one(con, "SELECT count(*) FROM orders "
+                     "WHERE order_estimated_delivery_date <= order_purchase_timestamp")[0] == 0
     assert _one(con, "SELECT count(DISTINCT customer_state) FROM customers")[0] >= 15
     assert _one(con, "SELECT count(*) FROM raw_customers WHERE customer_zip_code_prefix LIKE '0%'")[0] > 0
     assert _one(con, "SELECT max(order_item_id) FROM order_items")[0] >= 3

@@ -1,4 +1,4 @@
-"""Planted defects: the manifest lists exactly the records that break each rule, and nothing else breaks."""
+"""Planted defects: the manifest lists exactly the records breaking each rule, nothing else."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import duckdb
 import pytest
 import sqlglot
 
-from contractbook.synth import KINDS, generate
+from contractbook.synth import DEFECT_KINDS, generate
 from support.readback import load as read_back
 from support.rule_sql import typed_select, violation_query
 
@@ -83,8 +83,8 @@ def test_rate_spec_keeps_isolation(by_rate, contract):
 
 def test_every_kind_is_planted_as_asked(planted):
     _, _, _, manifest = planted
-    counts = {k: sum(1 for m in manifest if m["kind"] == k) for k in KINDS}
-    assert counts == dict.fromkeys(KINDS, 3)
+    counts = {k: sum(1 for m in manifest if m["kind"] == k) for k in DEFECT_KINDS}
+    assert counts == dict.fromkeys(DEFECT_KINDS, 3)
 
 
 def test_duplicate_keys_are_single_and_composite(planted, contract):
@@ -139,8 +139,9 @@ def test_malformed_rows_are_the_only_rejects_of_duckdbs_strict_reader(planted, c
 
 
 def test_rejecting_the_planted_records_leaves_sql_totals_intact(planted, contract):
-    """Drop every planted record a reject rule flags: no total changes, so payments_match_items flags only the
-    orders the manifest names, and the only orphans are children of planted orders."""
+    """Drop every planted record a reject rule flags: no total changes, so payments_match_items
+    flags only the orders the manifest names, and the only orphans are children of planted
+    orders."""
     _, con, _, manifest = planted
     warn = {r.id for r in contract.rules if r.policy == "warn"}  # warned rows are loaded
     for t in contract.tables:

@@ -1,16 +1,16 @@
-"""Rule -> DuckDB violation query: one hand-made table per rule kind, flagged rows checked exactly."""
+"""Rule -> DuckDB violation query: a hand-made table per rule kind, flagged rows checked exactly."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from contractbook.contract.rules import KINDS
+from contractbook.contract.rules import RULE_KINDS
 from support.rule_sql import QUERIES, typed_select, violation_query
 
 
 def test_every_rule_kind_has_a_query():
-    assert set(QUERIES) == set(KINDS)
+    assert set(QUERIES) == set(RULE_KINDS)
 
 
 def test_unknown_kind_is_a_clear_error(contract):
@@ -35,12 +35,13 @@ def con(contract):
         (5, NULL, '2', NULL, 'two', 'abc'),             -- required x2 (+pk), type x2
         (6, 'o3', '1', 'voucher', '0', '7.50'),
         (7, 'o9', '1', 'voucher', '1', '1.00'))         -- orphan order
-        AS t(_line, order_id, payment_sequential, payment_type, payment_installments, payment_value)""")
-    c.execute("""CREATE TABLE raw_orders AS SELECT * FROM (VALUES (2, 'o1'), (3, 'o2'), (4, 'o3'), (5, 'O4'))
-        AS t(_line, order_id)""")
+        AS t(_line, order_id, payment_sequential, payment_type, payment_installments,
+             payment_value)""")
+    c.execute("""CREATE TABLE raw_orders AS SELECT * FROM (VALUES
+        (2, 'o1'), (3, 'o2'), (4, 'o3'), (5, 'O4')) AS t(_line, order_id)""")
     c.execute("""CREATE TABLE raw_product_category_name_translation AS SELECT * FROM (VALUES
-        (2, 'a', 'x'), (3, 'b', 'x'), (4, 'c', NULL), (5, 'd', NULL)) AS t(_line, product_category_name,
-        product_category_name_english)""")
+        (2, 'a', 'x'), (3, 'b', 'x'), (4, 'c', NULL), (5, 'd', NULL))
+        AS t(_line, product_category_name, product_category_name_english)""")
     return c
 
 
@@ -72,9 +73,12 @@ def test_string_length_is_part_of_the_type(contract):
 
 def test_sql_rules_run_on_typed_views(contract):
     c = duckdb.connect()
-    c.execute("""CREATE TABLE raw_order_items AS SELECT * FROM (VALUES ('o1', '1', 'p', 's', '2018-01-01 00:00:00',
-        '10.00', '2.50')) AS t(order_id, order_item_id, product_id, seller_id, shipping_limit_date, price, freight_value)""")
-    c.execute("""CREATE TABLE raw_order_payments AS SELECT * FROM (VALUES ('o1', '1', 'boleto', '1', '12.49'))
+    c.execute("""CREATE TABLE raw_order_items AS SELECT * FROM (VALUES
+        ('o1', '1', 'p', 's', '2018-01-01 00:00:00', '10.00', '2.50'))
+        AS t(order_id, order_item_id, product_id, seller_id, shipping_limit_date, price,
+             freight_value)""")
+    c.execute("""CREATE TABLE raw_order_payments AS SELECT * FROM (VALUES
+        ('o1', '1', 'boleto', '1', '12.49'))
         AS t(order_id, payment_sequential, payment_type, payment_installments, payment_value)""")
     for name in ("order_items", "order_payments"):
         c.execute(f"CREATE VIEW {name} AS {typed_select(contract.table(name), f'raw_{name}')}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contractbook.cli import main
-from contractbook.synth import KINDS, parse_spec
+from contractbook.synth import DEFECT_KINDS, parse_spec
 from contractbook.synth.plant import PLANTERS, SQL_PLANTERS
 from contractbook.synth.targets import Facts, targets
 
@@ -31,9 +31,9 @@ def test_spec_errors_say_what_to_write(bad, words):
 
 def test_every_kind_has_a_planter_and_a_target_in_olist_mini(contract):
     found = targets(contract)
-    assert set(found) == set(KINDS)
-    assert all(found[k] for k in KINDS), [k for k in KINDS if not found[k]]
-    assert set(PLANTERS) | {"sql"} == set(KINDS)
+    assert set(found) == set(DEFECT_KINDS)
+    assert all(found[k] for k in DEFECT_KINDS), [k for k in DEFECT_KINDS if not found[k]]
+    assert set(PLANTERS) | {"sql"} == set(DEFECT_KINDS)
 
 
 def test_every_sql_rule_of_the_contract_has_a_planter(contract):

@@ -18,7 +18,7 @@ def _dump(model) -> dict:
 
 
 def header(payloads: Payloads, kind: str, model: str) -> dict:
-    """What every payload file says about itself: contracts, generator, the SDK model of its items."""
+    """What every payload file says of itself: contracts, generator, the SDK model of its items."""
     return {"contracts": payloads.contracts, "destination": payloads.destination,
             "generator": GENERATOR, "kind": kind, "model": model}
 
@@ -26,7 +26,7 @@ def header(payloads: Payloads, kind: str, model: str) -> dict:
 def documents(payloads: Payloads) -> dict[str, dict]:
     """file name -> JSON document: {"generated": header, "requests": [...]} per kind."""
     out = {}
-    for kind in Payloads.KINDS:
+    for kind in Payloads.PAYLOAD_KINDS:
         items = getattr(payloads, kind)
         model = type(items[0]).__name__ if items else ""
         out[f"{kind}.json"] = {"generated": header(payloads, kind, model),

@@ -1,4 +1,4 @@
-"""A self-contained offline HTML catalog page: tables, columns, classifications, rules, owners, lineage."""
+"""An offline HTML catalog page: tables, columns, classifications, rules, owners, lineage."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ CSS = ("body{font-family:sans-serif;margin:2em;max-width:1200px}td,th{padding:3p
 
 
 def owners(contract: Contract) -> str:
-    """Owners as the contract declares them (ODCS `team`, `roles`), or a note that it declares none."""
+    """Owners as the contract declares them (ODCS `team`, `roles`), or a note there are none."""
     raw = contract.raw or {}
     team = raw.get("team")
     members = team.get("members", []) if isinstance(team, dict) else team or []

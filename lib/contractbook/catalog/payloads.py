@@ -84,11 +84,11 @@ class Payloads:
     test_results: dict = field(default_factory=dict)  # test case FQN -> TestCaseResult
     lineage: list[Edge] = field(default_factory=list)
 
-    KINDS = ("services", "databases", "schemas", "classifications", "tags", "tables", "test_cases")
+    PAYLOAD_KINDS = ("services", "databases", "schemas", "classifications", "tags", "tables", "test_cases")
 
     def counts(self) -> dict[str, int]:
         """Number of requests per kind (lineage edges and test results included)."""
-        return {**{k: len(getattr(self, k)) for k in self.KINDS},
+        return {**{k: len(getattr(self, k)) for k in self.PAYLOAD_KINDS},
                 "test_results": len(self.test_results), "lineage": len(self.lineage)}
 
 
@@ -225,7 +225,7 @@ def _raw_edges(contract: Contract, raw_schema: str, schema_fqn: str) -> list[Edg
 
 
 def _curated_edges(contract: Contract, schema_fqn: str, where: dict[str, str]) -> list[Edge]:
-    """Warehouse tables -> curated tables, from transformSourceObjects; where: table -> schema FQN."""
+    """Warehouse -> curated tables, from transformSourceObjects; where: table -> schema FQN."""
     pairs: dict[tuple[str, str], list] = {}
     for (tbl, col), srcs in sources(contract).items():
         for src in srcs:

@@ -1,4 +1,4 @@
-"""Register the payloads on an OpenMetadata server through the SDK client: create-or-update, then lineage.
+"""Register the payloads on an OpenMetadata server (SDK client): create-or-update, then lineage.
 
 Every request is an idempotent PUT (create or update), so a push that failed half-way is simply run
 again. The server and its JWT token come from the environment only; without them it is a dry run.
@@ -97,14 +97,14 @@ def lineage_request(edge, ids: dict[str, str]):
 
 
 def push(payloads: Payloads, host: str | None = None, token: str | None = None) -> PushReport:
-    """Register everything when host and token are known (default: the environment); else dry run."""
+    """Register everything when host and token are known (default: environment); else dry run."""
     env_host, env_token = settings()
     host, token = host or env_host, token or env_token
     if not (host and token):
         return PushReport(True, reason=f"{HOST_ENV} and {TOKEN_ENVS[0]} are not both set")
     om = client(host, token)
     report = PushReport(False, host)
-    for kind in Payloads.KINDS:
+    for kind in Payloads.PAYLOAD_KINDS:
         for request in getattr(payloads, kind):
             entity = _put(om, request, kind[:-1].replace("_", " "))
             if kind == "tables":

@@ -1,4 +1,4 @@
-"""The latest run's result per contract rule, from the ingest's `_run_metrics` (pure + one reader)."""
+"""The latest run's result per rule, from the ingest's `_run_metrics` (pure + one reader)."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def read_metrics(warehouse: str | Path, schema: str = "olist") -> list[MetricsRo
     con = duckdb.connect(str(path), read_only=True)
     try:
         found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                            "AND table_name = '_run_metrics'", [schema]).fetchone()[0]
+                            "AND table_name = '_run_metrics'", [schema]).fetchone()[0]  # type: ignore[index]
         if not found:
             return []
         cur = con.execute(f'SELECT * FROM "{schema}"."_run_metrics"')

@@ -1,4 +1,4 @@
-"""Where curated columns come from: ODCS `transformSourceObjects` (`table.column`), without the SDK."""
+"""Where curated columns come from: ODCS `transformSourceObjects` (`table.column`), no SDK."""
 
 from __future__ import annotations
 

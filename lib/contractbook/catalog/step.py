@@ -1,4 +1,4 @@
-"""The catalog step: payloads + workflow YAMLs to data/catalog/, push or dry run, graph, HTML page."""
+"""The catalog step: payloads + workflow YAMLs to data/catalog/, push or dry run, graph, page."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contractbook.contract import Contract, load
-from contractbook.paths import shown
+from contractbook.paths import at_root, shown
 
 from . import graph, page, results
-from .paths import resolve
+
+if TYPE_CHECKING:  # the SDK's models: imported by the step itself, lazily
+    from .payloads import Payloads
+    from .push import PushReport
 
 
 @dataclass
@@ -20,10 +24,10 @@ class CatalogRun:
     """What the step wrote and registered (or would register)."""
 
     contracts: list[Contract]
-    payloads: object = field(repr=False)
+    payloads: Payloads = field(repr=False)
     results: dict = field(repr=False)
     files: list[Path] = field(repr=False)
-    push: object
+    push: PushReport
     graph_png: Path
     page: Path
 
@@ -71,15 +75,15 @@ def _run(contract_paths, destination, warehouse, out_dir, page_path, push) -> Ca
     from . import files, payloads
     from . import push as pusher
 
-    contracts = _fitting([load(resolve(p)) for p in contract_paths if p])
-    metrics = results.read_metrics(resolve(warehouse)) if destination == "duckdb" else []
+    contracts = _fitting([load(at_root(p)) for p in contract_paths if p])
+    metrics = results.read_metrics(at_root(warehouse)) if destination == "duckdb" else []
     found = {}
     for c in contracts:
         found.update(results.rule_results(c, metrics))
     built = payloads.build(contracts, destination, found)
-    written = files.write(built, contracts[0], resolve(out_dir))
+    written = files.write(built, contracts[0], at_root(out_dir))
     report = pusher.push(built) if push else pusher.PushReport(True, reason="push not requested")
-    page_file = resolve(page_path)
+    page_file = at_root(page_path)
     png = graph.draw(graph.build(built.lineage), page_file.with_suffix(".png"),
                      " + ".join(c.name for c in contracts))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

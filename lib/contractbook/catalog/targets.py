@@ -1,14 +1,15 @@
-"""Where tables are registered, as data: ingest destination -> OpenMetadata service, database, schema."""
+"""Where tables are registered: ingest destination -> OpenMetadata service, database, schema."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from contractbook.contract import Contract
+from contractbook.registry import lookup
 
 
 @dataclass(frozen=True)
-class Target:
+class CatalogService:
     """An OpenMetadata database service type and its database name for one ingest destination."""
 
     destination: str
@@ -18,31 +19,27 @@ class Target:
 
 
 # OpenMetadata has no DuckDB connector: the embedded warehouse is a CustomDatabase service.
-TARGETS: dict[str, Target] = {t.destination: t for t in (
-    Target("duckdb", "CustomDatabase", "warehouse", "no DuckDB connector: a custom database service"),
-    Target("postgres", "Postgres", "olist"),
-    Target("filesystem", "Datalake", "delta", "Delta tables in a folder"),
-    Target("databricks", "UnityCatalog", "main"),
-    Target("bigquery", "BigQuery", "olist"),
-    Target("snowflake", "Snowflake", "OLIST"),
+TARGETS: dict[str, CatalogService] = {t.destination: t for t in (
+    CatalogService("duckdb", "CustomDatabase", "warehouse", "no DuckDB connector: a custom database service"),
+    CatalogService("postgres", "Postgres", "olist"),
+    CatalogService("filesystem", "Datalake", "delta", "Delta tables in a folder"),
+    CatalogService("databricks", "UnityCatalog", "main"),
+    CatalogService("bigquery", "BigQuery", "olist"),
+    CatalogService("snowflake", "Snowflake", "OLIST"),
 )}
 
 # The raw CSV files the pipeline reads: one Datalake service, so files are entities lineage can use.
-RAW = Target("raw", "Datalake", "files", "the CSV files under data/raw")
+RAW = CatalogService("raw", "Datalake", "files", "the CSV files under data/raw")
 RAW_SCHEMA = "raw"
 PREFIX = "contractbook"
 
 
-def get(destination: str) -> Target:
+def get(destination: str) -> CatalogService:
     """The target of a destination; a clear error listing the known ones otherwise."""
-    try:
-        return TARGETS[destination]
-    except KeyError:
-        raise ValueError(f"no OpenMetadata service for destination {destination!r}; known: "
-                         f"{', '.join(TARGETS)}") from None
+    return lookup(TARGETS, destination, "catalog destination")
 
 
-def service_name(target: Target) -> str:
+def service_name(target: CatalogService) -> str:
     """The service's name in OpenMetadata, e.g. contractbook_duckdb."""
     return f"{PREFIX}_{target.destination}"
 

@@ -13,6 +13,7 @@ import yaml
 
 from contractbook import provenance
 from contractbook.contract import Contract
+from contractbook.registry import lookup
 
 from . import targets
 
@@ -34,7 +35,8 @@ class Source:
 
 
 def _postgres(c: Contract) -> dict:
-    server = next((s for s in (c.raw.get("servers") or []) if s.get("type") == "postgres"), {})
+    server: dict = next((s for s in (c.raw.get("servers") or []) if s.get("type") == "postgres"),
+                        {})
     return {"type": "Postgres", "username": "${POSTGRES_USER}",
             "authType": {"password": "${POSTGRES_PASSWORD}"},
             "hostPort": f"{server.get('host', 'localhost')}:{server.get('port', 5432)}",
@@ -64,11 +66,7 @@ SOURCES: dict[str, Source] = {s.name: s for s in (
 
 def config(source: str, contract: Contract) -> dict:
     """The workflow config of one source for a contract's schema."""
-    try:
-        s = SOURCES[source]
-    except KeyError:
-        raise ValueError(f"unknown ingestion source {source!r}; known: {', '.join(SOURCES)}") \
-            from None
+    s = lookup(SOURCES, source, "ingestion source")
     schema = targets.schema_of(contract) if source != "datalake" else targets.RAW_SCHEMA
     pipeline = {"type": "DatabaseMetadata", "includeTables": True, "includeViews": False}
     if source != "datalake":

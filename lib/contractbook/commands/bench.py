@@ -1,4 +1,4 @@
-"""`bench --n-orders N`: every DAG step and the anchors at 10k, 100k and N orders -> reports/bench.*"""
+"""`bench --n-orders N`: every DAG step and anchor at 10k, 100k and N orders -> reports/bench.*"""
 
 from __future__ import annotations
 

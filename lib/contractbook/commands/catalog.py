@@ -1,4 +1,4 @@
-"""`catalog`: OpenMetadata payloads + workflow YAMLs, push when configured, the HTML catalog page."""
+"""`catalog`: OpenMetadata payloads + workflow YAMLs, push when configured, the HTML page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`ddl --dialect D [--drop] CONTRACT` prints DDL; `ddl --all --out DIR CONTRACT` writes every dialect."""
+"""`ddl --dialect D [--drop] CONTRACT` prints DDL; `ddl --all --out DIR CONTRACT` writes all."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`jsonschema CONTRACT --out DIR`: write one JSON Schema file per table; `--check DATA` samples CSVs."""
+"""`jsonschema CONTRACT --out DIR`: one JSON Schema file per table; `--check DATA` samples CSVs."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import sys
 
 def add_arguments(p) -> None:
     """Options of `synth`."""
-    from contractbook.synth.spec import KINDS
+    from contractbook.synth.spec import DEFECT_KINDS
 
     p.add_argument("--n-orders", type=int, default=10_000, help="number of orders (default 10000); "
                    "the other tables scale with it (about 6.5 rows per order in all)")
@@ -15,7 +15,7 @@ def add_arguments(p) -> None:
                    "byte-identical files (default 42)")
     p.add_argument("--defects", default="", metavar="SPEC",
                    help="defects to plant: comma-separated kind=count, all=N (N of every kind) and/or "
-                        f"rate=R (a fraction of rows); kinds: {', '.join(KINDS)}. "
+                        f"rate=R (a fraction of rows); kinds: {', '.join(DEFECT_KINDS)}. "
                         "Empty (default): clean data and a header-only defects.csv")
     p.add_argument("--out", default="data/raw", help="output directory (default data/raw)")
     p.add_argument("--contract", default="contracts/olist_mini/contract.yaml",

@@ -20,8 +20,10 @@ def run(args) -> int:
     for p in problems:
         print(p, file=sys.stderr)
     if contract is None or (args.strict and problems):
-        print(f"{args.contract}: INVALID ({len(errors)} error(s), {len(problems) - len(errors)} warning(s))")
+        print(f"{args.contract}: INVALID ({len(errors)} error(s), "
+              f"{len(problems) - len(errors)} warning(s))")
         return 1
-    print(f"{args.contract}: valid ODCS {contract.api_version} contract {contract.id} v{contract.version}: "
-          f"{len(contract.tables)} tables, {len(contract.rules)} rules, {len(contract.warnings)} warning(s)")
+    print(f"{args.contract}: valid ODCS {contract.api_version} contract {contract.id} "
+          f"v{contract.version}: {len(contract.tables)} tables, {len(contract.rules)} rules, "
+          f"{len(contract.warnings)} warning(s)")
     return 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contractbook.registry import lookup
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -55,10 +57,10 @@ _INT = r"^[+-]?[0-9]+$"
 _DOUBLE = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _TS = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?"
 _INTS = ("INTEGER", "BIGINT", "SMALLINT")
-_JSON_SQL = {"duckdb": Fit("JSON"), "postgres": Fit("JSONB"), "bigquery": Fit("JSON"),
+_JSON_SQL: dict[str, Fit | tuple[Fit, ...]] = {"duckdb": Fit("JSON"), "postgres": Fit("JSONB"), "bigquery": Fit("JSON"),
              "snowflake": Fit("VARIANT"),
              "databricks": Fit("STRING", note="Databricks stores JSON values as text")}
-_JSON_GX = {"duckdb": ("JSON", "VARCHAR"), "postgres": ("JSONB", "JSON")}
+_JSON_GX: dict[str, tuple[str, ...]] = {"duckdb": ("JSON", "VARCHAR"), "postgres": ("JSONB", "JSON")}
 
 
 def _json_kind(name: str, schema_type: str, json_type: str) -> Kind:
@@ -156,15 +158,12 @@ TYPE_KINDS: dict[str, Kind] = {k.name: k for k in (
     _json_kind("map", "object", "OBJECT"),
 )}
 
-KINDS = tuple(TYPE_KINDS)
 DIALECT_NAMES = ("duckdb", "postgres", "bigquery", "snowflake", "databricks")
 
 
 def kind(name: str) -> Kind:
     """The Kind called name; a clear error listing the known kinds otherwise."""
-    if name not in TYPE_KINDS:
-        raise KeyError(f"unknown type kind {name!r}; known: {', '.join(TYPE_KINDS)}")
-    return TYPE_KINDS[name]
+    return lookup(TYPE_KINDS, name, "type kind", KeyError)
 
 
 def by_field(attr: str) -> dict:

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import ContractError, Problem
 from .model import Column, Contract, Relationship, SqlRule, Table
@@ -30,7 +31,7 @@ def _odcs_validator(api: str):
 
 
 def _schema_problems(src: Source, api: str) -> list[Problem]:
-    """ODCS JSON Schema violations (the schema of the contract's own version), most specific first."""
+    """ODCS JSON Schema violations (the contract's own version's schema), most specific first."""
     if not schema_path(api).exists():
         return [src.problem(["apiVersion"], f"the JSON Schema of ODCS {api} is not installed "
                             f"(expected {schema_path(api)})",
@@ -49,7 +50,7 @@ def _schema_problems(src: Source, api: str) -> list[Problem]:
 
 def _v32_fields(data: dict) -> list[tuple[str, list[Key]]]:
     """(field, keys) of the v3.2 fields contractbook reads natively: relationship `id`, `enum`."""
-    out = []
+    out: list[tuple[str, list[Key]]] = []
     for i, obj in enumerate(data.get("schema") or []):
         if not isinstance(obj, dict):
             continue
@@ -116,7 +117,7 @@ def _enum_value(e):
 
 
 def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | None, str | None, list]:
-    """Allowed values from ODCS 3.1 invalidValues/validValues, 3.0 `rule: validValues` or 3.2 enum."""
+    """Allowed values: ODCS 3.1 invalidValues/validValues, 3.0 `rule: validValues` or 3.2 enum."""
     found, problems = [], []
     if prop.get("enum") is not None:
         found.append(("enum", tuple(_enum_value(e) for e in prop["enum"]), keys + ["enum"]))
@@ -145,7 +146,7 @@ def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | N
     return values, form, problems
 
 
-def _column(src: Source, keys: list[Key], prop: dict) -> tuple[Column | None, list[Problem]]:
+def _column(src: Source, keys: list[Key], prop: Any) -> tuple[Column | None, list[Problem]]:
     opts = prop.get("logicalTypeOptions") or {}
     try:
         ctype, notes = resolve_noted(prop.get("logicalType"), prop.get("physicalType"), opts)
@@ -222,26 +223,28 @@ def _as_list(x) -> list:
     return x if isinstance(x, list) else [x]
 
 
-def _relationship(src: Source, keys: list[Key], rel: dict, table: str, column: str | None) -> Relationship:
+def _relationship(src: Source, keys: list[Key], rel: Any, table: Any, column: str | None) -> Relationship:
     known, ids = _known(src)
     frm = [_split_ref(r, table, known, ids)[1] for r in _as_list(rel.get("from") or column)]
     targets = [_split_ref(r, None, known, ids) for r in _as_list(rel.get("to") or [])]
     props = {p.get("property"): p.get("value") for p in rel.get("customProperties") or []}
     to_table = targets[0][0] if targets else None
     rid = rel.get("id") or f"{table}_{'_'.join(frm)}__{to_table}_{'_'.join(c for _, c in targets)}"
-    return Relationship(id=rid, table=table, columns=tuple(frm), to_table=to_table,
+    # no `to`: to_table None, which semantics reports (the model types the valid case)
+    return Relationship(id=rid, table=table, columns=tuple(frm), to_table=to_table,  # type: ignore[arg-type]
                         to_columns=tuple(c for _, c in targets),
                         on_violation=str(props.get("onViolation", "reject")), path=src.path(keys),
                         keys=tuple(keys))
 
 
-def _sql_rule(src: Source, keys: list[Key], q: dict, table: str) -> SqlRule:
+def _sql_rule(src: Source, keys: list[Key], q: Any, table: Any) -> SqlRule:
     """The rule, parsed and checked once (sqlrules.check); a refusal is kept for semantics."""
     import sqlglot
 
     from . import sqlrules
 
-    names = {o.get("name") for o in src.data.get("schema") or [] if isinstance(o, dict)}
+    names = {n for o in src.data.get("schema") or []
+             if isinstance(o, dict) and isinstance(n := o.get("name"), str)}
     rows, refused = None, ""
     try:
         rows = sqlrules.check(q.get("query") or "", names).rows
@@ -269,9 +272,9 @@ def _number_keys(columns: list[Column]) -> list[Column]:
     return out
 
 
-def _table(src: Source, i: int, obj: dict) -> tuple[Table, list[Problem]]:
+def _table(src: Source, i: int, obj: Any) -> tuple[Table, list[Problem]]:
     problems: list[Problem] = []
-    name, tkeys = obj.get("name"), ["schema", i]
+    name, tkeys = obj.get("name"), list[Key](["schema", i])
     columns, rels, sql = [], [], []
     for j, prop in enumerate(obj.get("properties") or []):
         pkeys = tkeys + ["properties", j]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .rules import Rule, derive
 from .types import ColumnType
 
 
@@ -79,19 +80,6 @@ class SqlRule:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One checkable rule derived from the contract, with a stable id (e.g. orders.order_id.required)."""
-
-    id: str
-    kind: str
-    table: str
-    columns: tuple[str, ...] = ()
-    params: dict = field(default_factory=dict, hash=False, compare=False)
-    policy: str = "reject"
-    description: str = ""
-
-
-@dataclass(frozen=True)
 class Table:
     """One table (ODCS schema object)."""
 
@@ -121,7 +109,7 @@ class Table:
     def primary_key(self) -> tuple[str, ...]:
         """Primary-key columns in key order (empty when the table has no key)."""
         keyed = [c for c in self.columns if c.primary_key_position is not None]
-        return tuple(c.name for c in sorted(keyed, key=lambda c: c.primary_key_position))
+        return tuple(c.name for c in sorted(keyed, key=lambda c: c.primary_key_position or 0))
 
     def column(self, name: str) -> Column:
         """The column called name; KeyError naming the table otherwise."""
@@ -183,8 +171,6 @@ class Contract:
     @cached_property
     def rules(self) -> list[Rule]:
         """Every checkable rule of the contract, in table and column order."""
-        from .rules import derive
-
         return derive(self)
 
     def rules_for(self, table: str) -> list[Rule]:

@@ -1,4 +1,4 @@
-"""Names derived from the contract: dataset/schema per destination, sanitized pipeline and dir names."""
+"""Names from the contract: dataset/schema per destination, sanitized pipeline and dir names."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def server(contract, destination: str | None = None) -> dict | None:
 
 
 def dataset(contract, destination: str | None = None) -> str:
-    """The schema (dataset) tables load into: the server entry's `schema`/`dataset`, else the name."""
+    """The schema (dataset) tables load into: the server's `schema`/`dataset`, else the name."""
     s = server(contract, destination)
     for entry in ([s] if s else []) + [x for x in contract.raw.get("servers") or []
                                         if isinstance(x, dict)]:

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from .model import Column, Contract, Rule, Table
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-# Rule kinds, in the order a row is checked. Every consumer (ingest, GX, synth defects) keys on these.
-KINDS = ("type", "required", "primary_key", "unique", "allowed_values", "pattern",
-         "range", "length", "foreign_key", "sql")
+if TYPE_CHECKING:  # the model imports this module: its classes are for annotations only
+    from .model import Column, Contract, Table
+
+# Rule kinds, in the order a row is checked. Every consumer (ingest, GX, synth defects) keys on
+# these.
+RULE_KINDS = ("type", "required", "primary_key", "unique", "allowed_values", "pattern",
+              "range", "length", "foreign_key", "sql")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One checkable rule derived from the contract, with a stable id (orders.order_id.required)."""
+
+    id: str
+    kind: str
+    table: str
+    columns: tuple[str, ...] = ()
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    policy: str = "reject"
+    description: str = ""
 
 
 def _column_rules(table: Table, c: Column) -> list[Rule]:

@@ -95,7 +95,7 @@ def _primary_keys(src: Source, contract: Contract) -> list[Problem]:
     out = []
     for t in contract.tables:
         keyed = [c for c in t.columns if c.primary_key_position is not None]
-        positions = sorted(c.primary_key_position for c in keyed)
+        positions = sorted(c.primary_key_position or 0 for c in keyed)
         if keyed and positions != list(range(1, len(keyed) + 1)):
             missing = sorted(set(range(1, len(keyed) + 1)) - set(positions))
             out.append(src.problem(_keys(src, t, ["properties"]),
@@ -122,12 +122,14 @@ def _relationships(src: Source, contract: Contract) -> list[Problem]:
         for r in t.relationships:
             keys = list(r.keys)
             if r.to_table not in names:
-                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} points to table {r.to_table!r}, which the contract does not declare",
+                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} points to table {r.to_table!r}, "
+                                       "which the contract does not declare",
                                        f"point `to` at one of: {', '.join(sorted(names))}"))
                 continue
             target = contract.table(r.to_table)
             if len(r.columns) != len(r.to_columns):
-                out.append(src.problem(keys, f"relationship {r.id!r} maps {len(r.columns)} column(s) to {len(r.to_columns)}",
+                out.append(src.problem(keys, f"relationship {r.id!r} maps {len(r.columns)} column(s) "
+                                       f"to {len(r.to_columns)}",
                                        "list as many `to` columns as `from` columns"))
                 continue
             for frm, to in zip(r.columns, r.to_columns, strict=True):
@@ -147,7 +149,9 @@ def _relationships(src: Source, contract: Contract) -> list[Problem]:
             referenced = set(r.to_columns)
             unique = {c.name for c in target.columns if c.unique}
             if referenced != set(target.primary_key) and not referenced <= unique and all(c in target.column_names for c in referenced):
-                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} references {r.to_table}({', '.join(r.to_columns)}), which is neither its primary key nor unique",
+                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} references "
+                                       f"{r.to_table}({', '.join(r.to_columns)}), "
+                                       "which is neither its primary key nor unique",
                                        "reference the target's primary key, or declare the target column unique", severity="warning"))
     return out
 
@@ -187,6 +191,11 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
     return out
 
 
+def _rule_name(q: dict):
+    """What a quality rule is called: its id, metric, rule or type."""
+    return q.get("id") or q.get("metric") or q.get("rule") or q.get("type")
+
+
 def _unenforced(src: Source, contract: Contract) -> list[Problem]:
     """Everything declared that the pipeline does not enforce, as warnings."""
     out = []
@@ -197,8 +206,10 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
                 if q.get("type", "library") in ("text", "custom") or v30_rule or (
                         q.get("metric") and q["metric"] not in _ENFORCED_METRICS):
                     out.append(src.problem(["schema", i, "properties", j, "quality", k],
-                                           f"quality rule {q.get('id') or q.get('metric') or q.get('rule') or q.get('type')!r} is declared but not enforced by contractbook",
-                                           "express it as logicalTypeOptions, required/unique, or a `type: sql` rule", severity="warning"))
+                                           f"quality rule {_rule_name(q)!r} is declared but not enforced "
+                                           "by contractbook",
+                                           "express it as logicalTypeOptions, required/unique, "
+                                           "or a `type: sql` rule", severity="warning"))
             for opt in _UNENFORCED_OPTIONS:
                 if opt in (p.get("logicalTypeOptions") or {}):
                     out.append(src.problem(["schema", i, "properties", j, "logicalTypeOptions", opt],
@@ -235,7 +246,7 @@ def _strings(node, keys: list):
 
 
 def _control_characters(src: Source, contract: Contract) -> list[Problem]:
-    """Text with NUL or other control characters: refused, it cannot reach SQL or catalogs intact."""
+    """Text with NUL or other control characters: refused (cannot reach SQL or catalogs intact)."""
     out = []
     for keys, text in _strings(src.data, []):
         if m := _CONTROL.search(text):

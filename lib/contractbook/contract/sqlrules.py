@@ -123,7 +123,7 @@ def _refusal(tree: exp.Expression, names: set[str]) -> str:
 
 
 def check(query: str, names: set[str]) -> ParsedRule:
-    """Parse a rule once and check it reads only tables in names; raises RuleRefused or ParseError."""
+    """Parse a rule once, check it reads only tables in names; raises RuleRefused or ParseError."""
     tree = parse(query)
     if why := _refusal(tree, set(names)):
         raise RuleRefused(why)

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from .aliases import ALIASES, CONTAINERS
-from .kinds import KINDS, TYPE_KINDS
+from .kinds import TYPE_KINDS
 
-__all__ = ["KINDS", "TYPE_KINDS", "ColumnType", "TypeProblem", "resolve", "resolve_noted"]
+__all__ = ["TYPE_KINDS", "ColumnType", "TypeProblem", "resolve", "resolve_noted"]
 
 # physicalType base name -> kind, as contractbook spells them (engine spellings: aliases.py).
 _PHYSICAL = {
@@ -86,6 +86,7 @@ def _physical(physical: str) -> tuple[str, int | None, int | None, str]:
     else:
         raise TypeProblem(f"physicalType {physical!r} is not understood; use one of "
                           f"{', '.join(sorted(_PHYSICAL))}, with (length) or (p,s)")
+    assert m is not None  # base was read from it
     p1 = None if not m.group(2) or m.group(2).lower() == "max" else int(m.group(2))
     p2 = int(m.group(3)) if m.group(3) else None
     if alias and p1 is None:

@@ -1,4 +1,4 @@
-"""ODCS versions: apiVersion -> the package release whose JSON Schema validates it, and where it is."""
+"""ODCS versions: apiVersion -> the release whose JSON Schema validates it, and where it is."""
 
 from __future__ import annotations
 

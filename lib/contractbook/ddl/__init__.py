@@ -1,8 +1,8 @@
-"""DDL from the contract: CREATE/DROP scripts per SQL dialect, dialects as data behind a registry."""
+"""DDL from the contract: CREATE/DROP per SQL dialect, dialects as data behind a registry."""
 
-from .generate import GENERATOR, Target, create, drop, render, target
+from .generate import GENERATOR, DdlTarget, create, drop, render, target
 from .registry import DIALECTS, get
 from .types import KINDS_MAPPED, TYPES, DdlError
 
-__all__ = ["DIALECTS", "GENERATOR", "KINDS_MAPPED", "TYPES", "DdlError", "Target", "create", "drop",
+__all__ = ["DIALECTS", "GENERATOR", "KINDS_MAPPED", "TYPES", "DdlError", "DdlTarget", "create", "drop",
            "get", "render", "target"]

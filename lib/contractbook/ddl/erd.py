@@ -1,4 +1,4 @@
-"""Entity-relationship diagram of a contract: tables as boxes, foreign keys as arrows (matplotlib)."""
+"""Entity-relationship diagram: tables as boxes, foreign keys as arrows (matplotlib)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _label(contract: Contract, name: str) -> str:
 
 
 def layout(g) -> dict[str, tuple[float, float]]:
-    """Columns by FK depth; rows ordered by the mean row of each table's neighbours (fewer crossings)."""
+    """Columns by FK depth; rows by the mean row of each table's neighbours (fewer crossings)."""
     layers: dict[int, list[str]] = {}
     for node, layer in g.nodes(data="layer"):
         layers.setdefault(layer, []).append(node)

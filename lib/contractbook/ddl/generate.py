@@ -22,7 +22,7 @@ WARN_NOTE = {
 
 
 @dataclass(frozen=True)
-class Target:
+class DdlTarget:
     """Where the tables go: dialect plus optional catalog (project/database) and schema."""
 
     dialect: Dialect
@@ -58,14 +58,14 @@ def default_schema(contract: Contract, dialect: str | None = None) -> str:
 
 
 def target(contract: Contract, dialect: str | Dialect, catalog: str | None = None,
-           schema: str | None = None) -> Target:
-    """A Target with the dialect's default catalog and the contract's default schema."""
+           schema: str | None = None) -> DdlTarget:
+    """A DdlTarget with the dialect's default catalog and the contract's default schema."""
     d = get(dialect)
-    return Target(d, schema or default_schema(contract, d.name), catalog or d.default_catalog,
+    return DdlTarget(d, schema or default_schema(contract, d.name), catalog or d.default_catalog,
                   {tb.name: tb for tb in contract.tables})
 
 
-def column_def(t: Target, table: Table, col: Column) -> str:
+def column_def(t: DdlTarget, table: Table, col: Column) -> str:
     """`name TYPE [NOT NULL] [comment]` for one column."""
     d = t.dialect
     d.check_name(col.physical, f"column {table.name}.{col.name}" + (
@@ -77,24 +77,25 @@ def column_def(t: Target, table: Table, col: Column) -> str:
     return sql
 
 
-def is_enforced(t: Target, rel: Relationship) -> bool:
+def is_enforced(t: DdlTarget, rel: Relationship) -> bool:
     """False for warn-policy FKs in engines that would reject the rows the contract keeps."""
     return not (t.dialect.enforces_keys and rel.on_violation == "warn")
 
 
-def primary_key_clause(t: Target, table: Table) -> str:
+def primary_key_clause(t: DdlTarget, table: Table) -> str:
     """The PRIMARY KEY table constraint (composite keys in key order)."""
     return t.dialect.primary_key.format(name=t.dialect.ident(names.primary_key(table.physical)),
                                         columns=t.columns(table.name, table.primary_key))
 
 
-def unique_clause(t: Target, table: Table, col: Column) -> str:
+def unique_clause(t: DdlTarget, table: Table, col: Column) -> str:
     """The UNIQUE table constraint of one column (dialect must support UNIQUE)."""
+    assert t.dialect.unique is not None, t.dialect.name
     return t.dialect.unique.format(name=t.dialect.ident(names.unique(table.physical, col.physical)),
                                    columns=t.dialect.ident(col.physical))
 
 
-def foreign_key_clause(t: Target, rel: Relationship) -> str:
+def foreign_key_clause(t: DdlTarget, rel: Relationship) -> str:
     """The FOREIGN KEY table constraint of one relationship."""
     d = t.dialect
     return d.foreign_key.format(name=d.ident(names.foreign_key(rel)),
@@ -103,7 +104,7 @@ def foreign_key_clause(t: Target, rel: Relationship) -> str:
                                 ref_columns=t.columns(rel.to_table, rel.to_columns))
 
 
-def _fk_note(t: Target, rel: Relationship) -> str:
+def _fk_note(t: DdlTarget, rel: Relationship) -> str:
     arrow = (f"{rel.table}({', '.join(rel.columns)}) -> "
              f"{rel.to_table}({', '.join(rel.to_columns)})")
     if not is_enforced(t, rel):
@@ -113,7 +114,7 @@ def _fk_note(t: Target, rel: Relationship) -> str:
     return f"{arrow}: {t.dialect.key_note}{suffix}"
 
 
-def _entries(t: Target, table: Table) -> list[tuple[list[str], str | None]]:
+def _entries(t: DdlTarget, table: Table) -> list[tuple[list[str], str | None]]:
     """Body items of CREATE TABLE: (comment lines, SQL or None for comment-only items)."""
     d = t.dialect
     items: list[tuple[list[str], str | None]] = [([], column_def(t, table, c)) for c in table.columns]
@@ -143,7 +144,7 @@ def _body(items: list[tuple[list[str], str | None]]) -> list[str]:
     return lines
 
 
-def fk_indexes(t: Target, table: Table) -> list[tuple[str, tuple[str, ...]]]:
+def fk_indexes(t: DdlTarget, table: Table) -> list[tuple[str, tuple[str, ...]]]:
     """(index name, columns) for FK columns not already leading the primary key."""
     if t.dialect.index is None:
         return []
@@ -155,14 +156,15 @@ def fk_indexes(t: Target, table: Table) -> list[tuple[str, tuple[str, ...]]]:
     return [(name, cols) for cols, name in out.items()]
 
 
-def index_statement(t: Target, table: str, name: str, columns) -> str:
+def index_statement(t: DdlTarget, table: str, name: str, columns) -> str:
     """CREATE INDEX for one index."""
     d = t.dialect
+    assert d.index is not None, d.name  # only dialects with indexes get here
     return d.index.format(name=d.ident(name), table=t.table(table),
                           columns=t.columns(table, columns))
 
 
-def comment_statements(t: Target, table: Table) -> list[str]:
+def comment_statements(t: DdlTarget, table: Table) -> list[str]:
     """COMMENT ON TABLE/COLUMN statements (dialects without inline comments)."""
     d = t.dialect
     if not d.comment_statements:
@@ -175,7 +177,7 @@ def comment_statements(t: Target, table: Table) -> list[str]:
                   for c in table.columns if c.description]
 
 
-def create_table(t: Target, table: Table) -> list[str]:
+def create_table(t: DdlTarget, table: Table) -> list[str]:
     """CREATE TABLE plus its comments and FK indexes, as a list of statements."""
     d = t.dialect
     d.check_name(table.physical, f"table {table.name}" + (
@@ -187,7 +189,7 @@ def create_table(t: Target, table: Table) -> list[str]:
     return [stmt, *comment_statements(t, table), *idx]
 
 
-def preamble(t: Target, contract: Contract) -> list[str]:
+def preamble(t: DdlTarget, contract: Contract) -> list[str]:
     """Schema creation and USE statements."""
     d = t.dialect
     values = {"schema": d.qualify(t.catalog, t.schema), "schema_name": d.ident(t.schema),
@@ -195,7 +197,7 @@ def preamble(t: Target, contract: Contract) -> list[str]:
     return [s.format(**values) for s in d.preamble]
 
 
-def header(t: Target, contract: Contract, what: str) -> list[str]:
+def header(t: DdlTarget, contract: Contract, what: str) -> list[str]:
     """Comment lines naming contract id, version, generator and dialect (contract text inert)."""
     d = t.dialect
     where = d.qualify(t.catalog, t.schema)

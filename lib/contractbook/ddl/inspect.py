@@ -6,7 +6,8 @@ Used to prove that DDL and migrations leave the catalog a fresh create from the 
 from __future__ import annotations
 
 _DUCKDB = {
-    "columns": "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+    "columns": "SELECT table_name, column_name, data_type, is_nullable "
+               "FROM information_schema.columns "
                "WHERE table_schema = ? AND table_name NOT LIKE '%__cb_backup'",
     "constraints": "SELECT table_name, constraint_type, constraint_column_names, referenced_table, "
                    "referenced_column_names FROM duckdb_constraints() WHERE schema_name = ?",
@@ -17,7 +18,8 @@ _DUCKDB = {
 }
 
 _POSTGRES = {
-    "columns": "SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, "
+    "columns": "SELECT table_name, column_name, data_type, character_maximum_length, "
+               "numeric_precision, "
                "numeric_scale, is_nullable FROM information_schema.columns WHERE table_schema = %s",
     "constraints": "SELECT cl.relname, con.conname, con.contype, pg_get_constraintdef(con.oid) "
                    "FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid "
@@ -51,7 +53,7 @@ def postgres_catalog(con, schema: str) -> dict[str, set[tuple]]:
 
 
 def try_duckdb(sql: str, schema: str) -> list[tuple]:
-    """Run a CREATE script in a throwaway in-memory DuckDB; (table, constraint, columns, refs) rows."""
+    """Run a CREATE script in a throwaway DuckDB; (table, constraint, columns, refs) rows."""
     import duckdb
 
     con = duckdb.connect(":memory:")

@@ -10,7 +10,7 @@ MAX = 63
 
 
 def _fit(name: str) -> str:
-    """name, or a prefix plus a digest when longer than MAX UTF-8 bytes (PostgreSQL counts bytes)."""
+    """name, or a prefix plus a digest when over MAX UTF-8 bytes (PostgreSQL counts bytes)."""
     if len(name.encode()) <= MAX:
         return name
     digest = hashlib.sha1(name.encode()).hexdigest()[:8]

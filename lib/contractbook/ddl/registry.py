@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 
+from contractbook.registry import lookup
+
 from .dialect import Dialect
 from .types import DdlError
 
@@ -15,9 +17,7 @@ def get(name: str | Dialect) -> Dialect:
     """The Dialect called name; DdlError listing the known dialects otherwise."""
     if isinstance(name, Dialect):
         return name
-    if name not in DIALECTS:
-        raise DdlError(f"unknown SQL dialect {name!r}; choose one of {', '.join(DIALECTS)}")
-    return importlib.import_module(DIALECTS[name]).DIALECT
+    return importlib.import_module(lookup(DIALECTS, name, "SQL dialect", DdlError)).DIALECT
 
 
 def column_type(dialect: str, column, table: str = "") -> str:

@@ -6,7 +6,7 @@ its view per dialect.
 
 from __future__ import annotations
 
-from contractbook.contract.kinds import DIALECT_NAMES, KINDS, TYPE_KINDS, Fit
+from contractbook.contract.kinds import DIALECT_NAMES, TYPE_KINDS, Fit
 
 __all__ = ["KINDS_MAPPED", "TYPES", "DdlError", "Fit", "sql_type"]
 
@@ -15,7 +15,7 @@ class DdlError(ValueError):
     """A contract that cannot be rendered as DDL: unknown dialect, unmappable column type."""
 
 
-# Keys are the kinds of contractbook.contract.KINDS, plus "string(n)" for strings with a length.
+# Keys are the kinds of contractbook.contract.TYPE_KINDS, plus "string(n)" for sized strings.
 # A value is one Fit or a tuple of Fits tried in order (the first that holds wins).
 TYPES: dict[str, dict[str, Fit | tuple[Fit, ...]]] = {
     d: {**{k.name: k.sql[d] for k in TYPE_KINDS.values()}, "string(n)": TYPE_KINDS["string"].sized[d]}
@@ -42,4 +42,4 @@ def sql_type(types: dict, dialect: str, ctype, where: str) -> Fit:
                      f"{'; '.join(_limits(f) for f in fits)}; change its physicalType")
 
 # The keys every dialect's map must define: each portable kind, plus strings with a length.
-KINDS_MAPPED = (*KINDS, "string(n)")
+KINDS_MAPPED = (*TYPE_KINDS, "string(n)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contractbook.contract import Contract
 
-from .compare import KINDS, Change
+from .compare import CHANGE_KINDS, Change
 from .semver import required
 
 # Section of the entry for each non-breaking change kind (default: Changed).
@@ -20,7 +20,7 @@ def section(c: Change) -> str:
 
 def _line(c: Change) -> str:
     where = f"`{c.table}.{c.column}`" if c.column else f"`{c.table}`"
-    return f"- {KINDS[c.kind][2].capitalize()}: {where}" + (f" ({c.detail})" if c.detail else "")
+    return f"- {CHANGE_KINDS[c.kind][2].capitalize()}: {where}" + (f" ({c.detail})" if c.detail else "")
 
 
 def entry(old: Contract, new: Contract, changes: list[Change], date: str | None = None) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from contractbook.contract import Column, ColumnType, Contract, Relationship, Table
 
 # Change kind -> (breaking?, semver level when not breaking, one-line meaning).
-KINDS = {
+CHANGE_KINDS = {
     "table_removed": (True, "major", "table removed"),
     "column_removed": (True, "major", "column removed"),
     "column_added_required": (True, "major", "new required column"),
@@ -58,17 +58,17 @@ class Change:
     @property
     def breaking(self) -> bool:
         """True when consumers of the old version can break."""
-        return KINDS[self.kind][0]
+        return CHANGE_KINDS[self.kind][0]
 
     @property
     def level(self) -> str:
         """The semver part this change needs bumped: major, minor or patch."""
-        return KINDS[self.kind][1]
+        return CHANGE_KINDS[self.kind][1]
 
     def __str__(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
         tag = "BREAKING" if self.breaking else "non-breaking"
-        return f"[{tag}] {KINDS[self.kind][2]}: {where}" + (f" ({self.detail})" if self.detail else "")
+        return f"[{tag}] {CHANGE_KINDS[self.kind][2]}: {where}" + (f" ({self.detail})" if self.detail else "")
 
 
 def _digits(t: ColumnType) -> tuple[int, int] | None:
@@ -76,6 +76,7 @@ def _digits(t: ColumnType) -> tuple[int, int] | None:
     if t.kind in _INT_DIGITS:
         return _INT_DIGITS[t.kind], 0
     if t.kind == "decimal":
+        assert t.precision is not None and t.scale is not None  # resolve sets both for decimals
         return t.precision - t.scale, t.scale
     return None
 
@@ -89,8 +90,9 @@ def type_change(old: ColumnType, new: ColumnType) -> str | None:
         return "type_widened" if wider else "type_narrowed"
     if new.kind == "string" and new.length is None:
         return "type_widened"            # every value has a text form
-    if _digits(old) and _digits(new):
-        (oi, os_), (ni, ns) = _digits(old), _digits(new)
+    old_d, new_d = _digits(old), _digits(new)
+    if old_d and new_d:
+        (oi, os_), (ni, ns) = old_d, new_d
         return "type_widened" if ni >= oi and ns >= os_ else "type_narrowed"
     if old.kind in ("integer", "bigint", "decimal") and new.kind == "double":
         return "type_widened"

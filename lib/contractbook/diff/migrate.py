@@ -13,7 +13,7 @@ from contractbook import sqltext
 from contractbook.contract import Contract, Table
 from contractbook.ddl import generate as g
 from contractbook.ddl import names
-from contractbook.ddl.generate import Target
+from contractbook.ddl.generate import DdlTarget
 
 from .compare import compare, type_change
 
@@ -50,13 +50,13 @@ class Op:
         return "set_not_null" if self.kind == "set_not_null_new" else self.kind
 
 
-def _fks(t: Target, table: Table | None) -> dict:
+def _fks(t: DdlTarget, table: Table | None) -> dict:
     if table is None:
         return {}
     return {names.foreign_key(r): r for r in table.relationships if g.is_enforced(t, r)}
 
 
-def _constraint_ops(t: Target, old: Table, new: Table, rekeyed: set[str]) -> list[Op]:
+def _constraint_ops(t: DdlTarget, old: Table, new: Table, rekeyed: set[str]) -> list[Op]:
     d, ops = t.dialect, []
     o_fk, n_fk = _fks(t, old), _fks(t, new)
     same = {k for k in o_fk.keys() & n_fk.keys()
@@ -87,7 +87,7 @@ def _constraint_ops(t: Target, old: Table, new: Table, rekeyed: set[str]) -> lis
     return ops
 
 
-def _column_ops(t: Target, old: Table, new: Table) -> list[Op]:
+def _column_ops(t: DdlTarget, old: Table, new: Table) -> list[Op]:
     d, ops = t.dialect, []
     ops += [Op("drop_column", new.name, {"column": c}) for c in old.column_names
             if c not in new.column_names]
@@ -116,7 +116,7 @@ def _column_ops(t: Target, old: Table, new: Table) -> list[Op]:
     return ops
 
 
-def plan(old: Contract, new: Contract, t: Target) -> list[Op]:
+def plan(old: Contract, new: Contract, t: DdlTarget) -> list[Op]:
     """Every in-place operation, in execution order (before any rebuild decision)."""
     ops = [Op("drop_table", n) for n in reversed(old.dependency_order) if n not in new.table_names]
     rekeyed = {tb.name for tb in new.tables
@@ -129,7 +129,7 @@ def plan(old: Contract, new: Contract, t: Target) -> list[Op]:
     return sorted(ops, key=lambda op: PHASES[op.kind])   # stable: table order kept within a phase
 
 
-def rebuilds(old: Contract, new: Contract, t: Target, ops: list[Op]) -> dict[str, str]:
+def rebuilds(old: Contract, new: Contract, t: DdlTarget, ops: list[Op]) -> dict[str, str]:
     """Tables the dialect must rebuild -> why (ops it cannot do in place; FK children)."""
     out: dict[str, str] = {}
     for op in ops:
@@ -146,7 +146,7 @@ def rebuilds(old: Contract, new: Contract, t: Target, ops: list[Op]) -> dict[str
     return out
 
 
-def _reattach(old: Contract, new: Contract, t: Target, why: dict[str, str], ops: list[Op]) -> list[Op]:
+def _reattach(old: Contract, new: Contract, t: DdlTarget, why: dict[str, str], ops: list[Op]) -> list[Op]:
     """Drop, then re-add, unchanged FKs of kept tables that point at rebuilt tables."""
     if t.dialect.rebuild_dependents:
         return []
@@ -163,7 +163,7 @@ def _reattach(old: Contract, new: Contract, t: Target, why: dict[str, str], ops:
     return out
 
 
-def _render(t: Target, op: Op) -> list[str]:
+def _render(t: DdlTarget, op: Op) -> list[str]:
     d = t.dialect
     p = dict(op.params)
     if op.kind == "note":
@@ -187,7 +187,7 @@ def _render(t: Target, op: Op) -> list[str]:
     return [*sqltext.comment(op.why), sql] if op.why else [sql]
 
 
-def _rebuild(old: Contract, new: Contract, t: Target, why: dict[str, str]) -> tuple[list, list]:
+def _rebuild(old: Contract, new: Contract, t: DdlTarget, why: dict[str, str]) -> tuple[list, list]:
     """(statements before the drops: backups, statements after the creates: restores)."""
     d = t.dialect
     order = [n for n in new.dependency_order if n in why]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from contractbook.contract import Contract
 
@@ -55,10 +56,12 @@ def planted(manifest, by: str = "line", contract: Contract | None = None) -> dic
     """rule id -> planted start lines (by='line') or key tuples (by='key', primary-key order)."""
     out: dict[str, set] = {}
     for row in manifest.itertuples(index=False):
+        value: object
         if by == "line":
             value = int(row.line)
         else:
             key = json.loads(row.key or "{}")
+            assert contract is not None, "by='key' needs the contract"
             value = tuple(str(key[c]) for c in contract.table(row.table).primary_key if c in key)
         out.setdefault(row.rule_id, set()).add(value)
     return out
@@ -75,7 +78,9 @@ def _post_load(rule_id: str, rows: list[dict], checks: list[Check], contract: Co
     cols = [k for k in pk if failing and k in failing[0]] or pk
     p = {tuple(str(json.loads(r["key"])[k]) for k in cols) for r in rows}
     if kind == "unique":
-        values = Counter(tuple(str(r[k]) for k in checks[0].column.split(",")) for r in failing)
+        column = checks[0].column
+        assert column is not None  # a unique rule names its column(s)
+        values = Counter(tuple(str(r[k]) for k in column.split(",")) for r in failing)
         extra = sum(values.values()) - len(values)
         f = {_key(r, cols) for r in failing}
         return p, f, p <= f and extra == len(p)
@@ -106,6 +111,8 @@ def compare(run: CheckRun, contract: Contract, manifest) -> list[ProofRow]:
     f_lines = flagged(run, contract) if pre else {}
     out = []
     for rule_id in sorted(set(rows) | set(by_rule) | set(f_lines)):
+        p: Any  # pre-load: line sets; post-load: counts or key sets (see _post_load)
+        f: Any
         if pre:
             p = {int(r["line"]) for r in rows.get(rule_id, [])}
             f = f_lines.get(rule_id, set())

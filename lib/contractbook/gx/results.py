@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 from .suites import NotMapped, Suite
 
@@ -54,8 +55,8 @@ def _error(r) -> str | None:
     info = r.exception_info or {}
     msgs = [v.get("exception_message") for v in info.values() if isinstance(v, dict)] \
         if "raised_exception" not in info else [info.get("exception_message")]
-    msgs = [m for m in msgs if m]
-    return msgs[0].splitlines()[0][:300] if msgs else None
+    found = [str(m) for m in msgs if m]
+    return found[0].splitlines()[0][:300] if found else None
 
 
 def _later(failing: list, kw: dict, frame) -> list:
@@ -126,7 +127,7 @@ class TableResult:
     suite: str
     checks: list[Check]
     not_mapped: list[NotMapped]
-    malformed: object = None  # pre-load: DataFrame of malformed CSV records
+    malformed: Any = None  # pre-load: DataFrame of malformed CSV records
     seconds: float = 0.0
 
     @classmethod
@@ -218,7 +219,7 @@ class CheckRun:
                              for t in self.tables])
 
     def samples(self, limit: int = 10) -> dict[str, object]:
-        """'table · rule' -> DataFrame of up to SAMPLE failing rows, for the first limit failures."""
+        """'table · rule' -> DataFrame of up to SAMPLE failing rows, for the first limit ones."""
         import pandas as pd
 
         failed = [c for c in self.checks if not c.success and c.sample][:limit]

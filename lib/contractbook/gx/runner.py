@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from contractbook.contract import Contract, naming
+from contractbook.registry import unknown
 
 from . import suites as gen
 from .results import CheckRun, TableResult
@@ -129,7 +130,7 @@ def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict 
     from .staged import frame, sql_suite, stage_inputs
 
     if engine not in PRELOAD_ENGINES:
-        raise ValueError(f"unknown pre-load engine {engine!r}; known: {', '.join(PRELOAD_ENGINES)}")
+        raise unknown(PRELOAD_ENGINES, engine, "pre-load engine")
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])
     tables = tables or contract.table_names
     started = time.perf_counter()
@@ -199,7 +200,7 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
         tb = contract.table(name)  # the warehouse holds it under its physicalName
         bd = ds.add_table_asset(name, table_name=_quoted(tb.physical), schema_name=schema) \
             .add_batch_definition_whole_table("all")
-        fmt = {"result_format": "COMPLETE"}
+        fmt: dict[str, object] = {"result_format": "COMPLETE"}
         if tb.primary_key:
             fmt["unexpected_index_column_names"] = [tb.column(c).physical for c in tb.primary_key]
         cp = _checkpoint(ctx, f"{prefix}.{tgt.name}.{name}", bd, _gx_suite(ctx, suite), fmt)

@@ -51,8 +51,11 @@ def install() -> None:
         return
     _require(sae, ("_PERSISTED_CONNECTION_DIALECTS", "SqlAlchemyExecutionEngine"))
     _require(tc, ("CASE_INSENSITIVE_DIALECTS",))
-    sae._PERSISTED_CONNECTION_DIALECTS = (*sae._PERSISTED_CONNECTION_DIALECTS, _Dialect(DIALECT))
-    tc.CASE_INSENSITIVE_DIALECTS = frozenset({*tc.CASE_INSENSITIVE_DIALECTS, _Dialect(DIALECT)})
+    # GX's private dialect tables are typed for its own enum; the shim adds a stand-in member
+    sae._PERSISTED_CONNECTION_DIALECTS = (  # type: ignore[assignment]
+        *sae._PERSISTED_CONNECTION_DIALECTS, _Dialect(DIALECT))
+    tc.CASE_INSENSITIVE_DIALECTS = frozenset(
+        {*tc.CASE_INSENSITIVE_DIALECTS, _Dialect(DIALECT)})  # type: ignore[arg-type]
     original = sae.SqlAlchemyExecutionEngine.__init__
     postgresql = importlib.import_module("sqlalchemy.dialects.postgresql")
 
@@ -62,5 +65,6 @@ def install() -> None:
         if self.dialect_name == DIALECT:
             self.dialect_module = postgresql
 
-    sae.SqlAlchemyExecutionEngine.__init__ = __init__
-    sae._contractbook_duckdb_shim = True
+    # the patch itself: GX's engine __init__ wrapped, and the module marked as patched
+    sae.SqlAlchemyExecutionEngine.__init__ = __init__  # type: ignore[method-assign]
+    sae._contractbook_duckdb_shim = True  # type: ignore[attr-defined]

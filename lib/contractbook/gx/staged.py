@@ -51,6 +51,7 @@ def _typed(kind: str, col: str, fmt: str | None) -> str | None:
     if kind in NUMERIC_KINDS:
         return f"TRY_CAST({c} AS DOUBLE)"
     if kind in ("timestamp", "timestamptz", "date"):
+        assert fmt is not None  # the caller gives dates and timestamps their format
         return f"try_strptime({c}, {literal(fmt)})"
     if kind == "boolean":
         return (f"CASE lower({c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false "
@@ -67,9 +68,11 @@ def helper_columns(contract: Contract, table: str) -> list[str]:
     for col in t.columns:
         kind = col.type.kind
         if TYPE_KINDS[kind].pandas == "json":
+            json_type = TYPE_KINDS[kind].json_type
+            assert json_type is not None  # every JSON kind names its json_type
             c = qi(col.name)
             out.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE coalesce(json_valid({c}) AND "
-                       f"json_type(TRY_CAST({c} AS JSON)) = {literal(TYPE_KINDS[kind].json_type)}, "
+                       f"json_type(TRY_CAST({c} AS JSON)) = {literal(json_type)}, "
                        f"false) END AS {qi(col.name + JSON_SUFFIX)}")
             continue
         if kind in gen.TEXT_KINDS:

@@ -19,7 +19,7 @@ from contractbook.contract.kinds import TYPE_KINDS
 from contractbook.sqltext import name_token
 
 from . import crosstable
-from .targets import TARGETS, TEXT_PATTERNS, Target, strftime_format, target, type_names
+from .targets import TARGETS, TEXT_PATTERNS, GxTarget, strftime_format, target, type_names
 
 GENERATOR = "contractbook.gx"
 TYPED_SUFFIX = "__typed"  # pre-load helper column: the text column parsed to its type
@@ -109,20 +109,20 @@ class Suite:
 
 def _exp(type_: str, rule: Rule | None, **kwargs) -> dict:
     """One expectation configuration tagged with the rule it checks."""
-    meta = {"rule_id": rule.id, "kind": rule.kind, "policy": rule.policy,
+    meta: dict[str, object] = {"rule_id": rule.id, "kind": rule.kind, "policy": rule.policy,
             "description": rule.description} if rule else {"rule_id": None, "kind": "table"}
     return {"type": type_, "kwargs": {k: v for k, v in kwargs.items() if v is not None},
             "meta": meta, "severity": "warning" if rule and rule.policy == "warn" else "critical"}
 
 
-def checked_column(table: Table, name: str, tgt: Target) -> str:
+def checked_column(table: Table, name: str, tgt: GxTarget) -> str:
     """The column an order-sensitive check reads: pre-load non-text columns use the typed helper."""
     if tgt.engine == "pandas" and table.column(name).type.kind not in TEXT_KINDS:
         return name + TYPED_SUFFIX
     return name
 
 
-def _type(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _type(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     col = table.column(rule.columns[0])
     t = col.type
     longest = [_exp("expect_column_value_lengths_to_be_between", rule, column=col.name,
@@ -138,6 +138,7 @@ def _type(rule: Rule, table: Table, tgt: Target) -> Mapped:
         return longest or ("every CSV field is text; the reader rejects invalid UTF-8 "
                            "(csv_encoding), so nothing is left to check")
     if t.kind == "decimal":
+        assert t.precision is not None and t.scale is not None  # resolve sets both for decimals
         whole, scale = t.precision - t.scale, t.scale
         frac = rf"(\.[0-9]{{1,{scale}}})?" if scale else ""
         return [_exp("expect_column_values_to_match_regex", rule, column=col.name,
@@ -153,11 +154,11 @@ def _type(rule: Rule, table: Table, tgt: Target) -> Mapped:
     raise ValueError(f"column {table.name}.{col.name}: type kind {t.kind!r} has no CSV text check")
 
 
-def _required(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _required(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_values_to_not_be_null", rule, column=rule.columns[0])]
 
 
-def _unique(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _unique(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     cols = [checked_column(table, c, tgt) for c in rule.columns]
     if len(cols) == 1:
         return [_exp("expect_column_values_to_be_unique", rule, column=cols[0])]
@@ -165,17 +166,17 @@ def _unique(rule: Rule, table: Table, tgt: Target) -> Mapped:
                  ignore_row_if="any_value_is_missing")]
 
 
-def _allowed_values(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _allowed_values(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_values_to_be_in_set", rule, column=rule.columns[0],
                  value_set=list(rule.params["values"]))]
 
 
-def _pattern(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _pattern(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_values_to_match_regex", rule, column=rule.columns[0],
                  regex=rule.params["pattern"])]
 
 
-def _range(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _range(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     p = rule.params
     low = p.get("exclusive_minimum", p.get("minimum"))
     high = p.get("exclusive_maximum", p.get("maximum"))
@@ -185,7 +186,7 @@ def _range(rule: Rule, table: Table, tgt: Target) -> Mapped:
                  strict_max=True if "exclusive_maximum" in p else None)]
 
 
-def _length(rule: Rule, table: Table, tgt: Target) -> Mapped:
+def _length(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
     return [_exp("expect_column_value_lengths_to_be_between", rule, column=rule.columns[0],
                  min_value=rule.params.get("min_length"), max_value=rule.params.get("max_length"))]
 
@@ -210,10 +211,11 @@ def _physical_rel(rel, tables: dict[str, Table]):
                    to_columns=tuple(parent.column(c).physical for c in rel.to_columns))
 
 
-def _foreign_key(rule: Rule, table: Table, tgt: Target, schema: str,
+def _foreign_key(rule: Rule, table: Table, tgt: GxTarget, schema: str,
                  tables: dict[str, Table]) -> Mapped:
     rel = next(r for r in table.relationships if rule.id.endswith(f".foreign_key.{r.id}"))
     if tgt.engine == "sql":
+        assert tgt.sqlglot_dialect is not None  # every SQL target names its dialect
         query = crosstable.render(crosstable.foreign_key_rows_query(_physical_rel(rel, tables)),
                                   table.physical, tgt.sqlglot_dialect, schema)
         return [_exp("unexpected_rows_expectation", rule, unexpected_rows_query=query,
@@ -224,12 +226,14 @@ def _foreign_key(rule: Rule, table: Table, tgt: Target, schema: str,
                  value_set=[True])]
 
 
-def _sql(rule: Rule, table: Table, tgt: Target, schema: str, tables: dict[str, Table]) -> Mapped:
+def _sql(rule: Rule, table: Table, tgt: GxTarget, schema: str, tables: dict[str, Table]) -> Mapped:
     if tgt.engine != "sql":
-        return "cross-table SQL rule: GX runs UnexpectedRowsExpectation on SQL sources only; checked post-load"
+        return ("cross-table SQL rule: GX runs UnexpectedRowsExpectation on SQL sources only; "
+                "checked post-load")
     if not rule.params.get("rows_query"):
         return "query is not `SELECT COUNT(*) FROM (<failing rows>)`, so no rows can be shown"
     tree = rule.params.get("rows_tree")
+    assert tgt.sqlglot_dialect is not None  # every SQL target names its dialect
     query = crosstable.render(rule.params["rows_query"] if tree is None else tree,
                               table.name, tgt.sqlglot_dialect, schema, tables)
     return [_exp("unexpected_rows_expectation", rule, unexpected_rows_query=query,
@@ -244,7 +248,7 @@ BUILDERS: dict[str, Callable[..., Mapped]] = {
 CROSS_TABLE_BUILDERS: dict[str, Callable[..., Mapped]] = {"foreign_key": _foreign_key, "sql": _sql}
 
 
-def _map(rule: Rule, table: Table, tgt: Target, schema: str, tables: dict[str, Table]) -> Mapped:
+def _map(rule: Rule, table: Table, tgt: GxTarget, schema: str, tables: dict[str, Table]) -> Mapped:
     if rule.kind in BUILDERS:
         mapped = BUILDERS[rule.kind](rule, table, tgt)
         return _physical(mapped, table) if tgt.engine == "sql" else mapped
@@ -276,7 +280,7 @@ def _physical(mapped: Mapped, table: Table) -> Mapped:
     return mapped
 
 
-def _table_level(table: Table, tgt: Target) -> list[dict]:
+def _table_level(table: Table, tgt: GxTarget) -> list[dict]:
     out = [_exp("expect_table_row_count_to_be_between", None, min_value=1),
            _exp("expect_table_columns_to_match_set", None, column_set=table.column_names,
                 exact_match=False)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from contractbook.contract.kinds import by_field
+from contractbook.registry import lookup
 
 # Raw CSV text -> what a value of each kind must look like, as written (CSV conventions).
 # Kinds parsed with a strftime format (DATETIME_FORMATS) are checked that way instead.
@@ -35,7 +36,7 @@ SQL_TYPE_NAMES["spark"] = {
 
 
 @dataclass(frozen=True)
-class Target:
+class GxTarget:
     """One place suites run: its engine, SQL dialect (sqlglot name) and capabilities."""
 
     name: str
@@ -45,26 +46,24 @@ class Target:
     type_names: dict[str, list[str]] = field(default_factory=dict)
 
 
-TARGETS: dict[str, Target] = {
-    "csv": Target("csv", "pandas", description="pre-load: raw CSV text read with pandas"),
-    "duckdb": Target("duckdb", "sql", "duckdb", "post-load: DuckDB warehouse (via the shim)",
+TARGETS: dict[str, GxTarget] = {
+    "csv": GxTarget("csv", "pandas", description="pre-load: raw CSV text read with pandas"),
+    "duckdb": GxTarget("duckdb", "sql", "duckdb", "post-load: DuckDB warehouse (via the shim)",
                      SQL_TYPE_NAMES["duckdb"]),
-    "postgres": Target("postgres", "sql", "postgres", "post-load: PostgreSQL warehouse",
+    "postgres": GxTarget("postgres", "sql", "postgres", "post-load: PostgreSQL warehouse",
                        SQL_TYPE_NAMES["postgres"]),
-    "spark": Target("spark", "sql", "spark", "post-load: Spark DataFrames (local or Databricks)",
+    "spark": GxTarget("spark", "sql", "spark", "post-load: Spark DataFrames (local or Databricks)",
                     SQL_TYPE_NAMES["spark"]),
 }
 
 
-def target(name: str) -> Target:
+def target(name: str) -> GxTarget:
     """The target called name; a clear error listing the known ones otherwise."""
-    if name not in TARGETS:
-        raise ValueError(f"unknown GX target {name!r}; known: {', '.join(TARGETS)}")
-    return TARGETS[name]
+    return lookup(TARGETS, name, "GX target")
 
 
-def type_names(tgt: Target, kind: str, precision=None, scale=None, length=None) -> list[str]:
-    """The accepted type names of one column on a SQL target, templates filled, unfillable dropped."""
+def type_names(tgt: GxTarget, kind: str, precision=None, scale=None, length=None) -> list[str]:
+    """Accepted type names of one column on a SQL target, templates filled, unfillable dropped."""
     if kind not in tgt.type_names:
         raise ValueError(f"type kind {kind!r} has no {tgt.name} type mapping")
     values = {"precision": precision, "scale": scale, "length": length}

@@ -1,4 +1,4 @@
-"""`mostly` tolerances per rule id or rule kind: parsed from a parameter or CONTRACTBOOK_GX_MOSTLY."""
+"""`mostly` tolerances per rule id or kind: from a parameter or CONTRACTBOOK_GX_MOSTLY."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def parse(spec: str | float | dict | None) -> dict[str, float]:
 
     Keys are '*', a rule kind or a rule id (they contain a dot); values in (0, 1].
     """
-    from contractbook.contract.rules import KINDS
+    from contractbook.contract.rules import RULE_KINDS
     if spec is None or spec == "":
         return {}
     if isinstance(spec, dict):
@@ -26,8 +26,8 @@ def parse(spec: str | float | dict | None) -> dict[str, float]:
             items[key.strip() or "*"] = value
     out = {}
     for kind, value in items.items():
-        if kind != "*" and kind not in KINDS and "." not in kind:
-            raise ValueError(f"{ENV}/mostly: {kind!r} is neither a rule kind ({', '.join(KINDS)}) "
+        if kind != "*" and kind not in RULE_KINDS and "." not in kind:
+            raise ValueError(f"{ENV}/mostly: {kind!r} is neither a rule kind ({', '.join(RULE_KINDS)}) "
                              "nor a rule id such as orders.order_status.allowed_values")
         try:
             f = float(value)

@@ -1,4 +1,4 @@
-"""The typed casting map: contract column type -> DuckDB type and a strict cast of the raw string."""
+"""The typed casting map: column type -> DuckDB type and a strict cast of the raw string."""
 
 from __future__ import annotations
 
@@ -29,9 +29,11 @@ def strptime_format(col: Column) -> str:
 
 def _decimal(col: Column, raw: str) -> str:
     p, s = col.type.precision, col.type.scale
+    assert p is not None and s is not None  # resolve sets both for decimals
     frac = rf"([.][0-9]{{1,{s}}})?" if s else ""
     regex = rf"^[+-]?[0-9]{{1,{max(p - s, 1)}}}{frac}$"
-    return f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) THEN TRY_CAST({raw} AS {sql_type(col)}) END"
+    return (f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) "
+            f"THEN TRY_CAST({raw} AS {sql_type(col)}) END")
 
 
 def _regex_cast(regex: str):
@@ -55,13 +57,16 @@ def _boolean(col: Column, raw: str) -> str:
 
 def _json(col: Column, raw: str) -> str:
     shape = TYPE_KINDS[col.type.kind].json_type
+    assert shape is not None  # every JSON kind names its json_type
     return (f"CASE WHEN json_valid({raw}) AND json_type(CAST({raw} AS JSON)) = {_q(shape)} "
             f"THEN CAST({raw} AS JSON) END")
 
 
 def _regex(col: Column, raw: str) -> str:
     k = TYPE_KINDS[col.type.kind]
-    return _regex_cast(k.cast_regex or k.text_regex)(col, raw)
+    regex = k.cast_regex or k.text_regex
+    assert regex is not None, k.name  # kinds cast by regex have one
+    return _regex_cast(regex)(col, raw)
 
 
 # cast recipe (a kind's `cast` in TYPE_KINDS) -> strict cast of the raw VARCHAR to the column's

@@ -76,7 +76,8 @@ class WorkTables:
 
 # The connection SQL rules run on: no file, network or extension access, settings locked, so a
 # rule can read only the tables handed to it (set at connect; it cannot be turned back on).
-RESTRICTED = {"enable_external_access": False, "lock_configuration": True}
+RESTRICTED: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False, "lock_configuration": True}
 
 
 def restricted_connection(tables: dict):
@@ -136,7 +137,7 @@ def _sql_rules(con, contract: Contract, table: str, n: WorkTables) -> None:
     con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT c.rowid AS _row, {cols} "
                 f"FROM {n.chk} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row")
     rc = restricted_connection(_rule_inputs(con, contract, table, rules, rows))
-    marks = []
+    marks: list = []
     try:
         for r in rules:
             query = sql(r.params["rows_tree"])

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contractbook.registry import lookup
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -60,6 +62,12 @@ class Destination:
         return f"{self.name}://" + self.identity.format_map(
             {k: getattr(creds, k, "") for k in re.findall(r"\{(\w+)\}", self.identity)})
 
+    def _warehouse(self, warehouse: str | Path | None) -> str | Path:
+        """The warehouse given, else the default of a local destination."""
+        found = warehouse or self.default_warehouse
+        assert found is not None, f"{self.name} has no default warehouse"
+        return found
+
     def _credentials(self):
         import dlt
         from dlt.common.configuration.exceptions import ConfigurationException
@@ -87,12 +95,12 @@ class Destination:
         if self.name == "duckdb":
             from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
-            path = Path(warehouse or self.default_warehouse)
+            path = Path(self._warehouse(warehouse))
             path.parent.mkdir(parents=True, exist_ok=True)
             config = {"memory_limit": memory_limit} if memory_limit else None
             return factory(credentials=DuckDbCredentials(str(path), global_config=config))
         if self.name == "filesystem":
-            path = Path(warehouse or self.default_warehouse).resolve()
+            path = Path(self._warehouse(warehouse)).resolve()
             path.mkdir(parents=True, exist_ok=True)
             return factory(bucket_url=path.as_uri())
         if warehouse:
@@ -153,8 +161,4 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
 
 def get(name: str) -> Destination:
     """The destination called name; a clear error listing the known ones otherwise."""
-    try:
-        return DESTINATIONS[name]
-    except KeyError:
-        raise ValueError(f"unknown destination {name!r}; choose one of "
-                         f"{', '.join(DESTINATIONS)}") from None
+    return lookup(DESTINATIONS, name, "destination")

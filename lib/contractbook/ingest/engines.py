@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from contractbook.registry import lookup
+
 
 @dataclass(frozen=True)
 class Engine:
@@ -33,8 +35,4 @@ ENGINES: dict[str, Engine] = {e.name: e for e in (
 
 def get(name: str) -> Engine:
     """The engine called name; a clear error listing the known ones otherwise."""
-    try:
-        return ENGINES[name]
-    except KeyError:
-        raise ValueError(f"unknown ingest engine {name!r}; choose one of "
-                         f"{', '.join(ENGINES)}") from None
+    return lookup(ENGINES, name, "ingest engine")

@@ -15,7 +15,7 @@ CREDENTIAL_WORDS = ("password authentication failed", "no password supplied", "r
 
 def causes(e: BaseException) -> Iterator[BaseException]:
     """e and everything it wraps (__cause__, __context__, dlt's .exception), each once."""
-    seen, todo = set(), [e]
+    seen, todo = set(), list[BaseException | None]([e])
     while todo:
         c = todo.pop(0)
         if c is None or id(c) in seen:

@@ -69,7 +69,7 @@ def names_problem(t: Table) -> str:
     return ""
 
 
-REJECT_COLUMNS = {
+REJECT_COLUMNS: dict[str, dict] = {
     "reject_reasons": {"data_type": "text", "nullable": False,
                        "description": "JSON array of every rule id the record broke"},
     "reject_detail": {"data_type": "text", "description": "parser message for malformed records; "

@@ -47,7 +47,7 @@ def _open_rejects(pipe, dest: Destination, table: str, contract: Contract | None
     with pipe.sql_client() as client:
         with client.execute_query(f"SELECT * FROM {client.make_qualified_table_name(name)}") as cur:
             native = getattr(cur, "native_cursor", None)  # DuckDB 2: dlt's own .arrow() fails
-            if not hasattr(native, "to_arrow_table"):
+            if native is None or not hasattr(native, "to_arrow_table"):
                 return cur.arrow()
             with warnings.catch_warnings():  # "an extra copy of the rows": a few rejects
                 warnings.simplefilter("ignore", UserWarning)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from contractbook.contract import Contract, naming
@@ -111,7 +112,7 @@ def resource(data, hints: dict, dest: Destination, holding: set[str] | None = No
 
 
 def finish_pending(pipe) -> bool:
-    """Load packages a crashed run left behind (dlt's run would load only them and skip new data)."""
+    """Load packages a crashed run left behind (dlt would load only them, skipping new data)."""
     if not pipe.has_pending_data:
         return False
     pipe.normalize()

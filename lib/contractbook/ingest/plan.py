@@ -20,7 +20,8 @@ from contractbook.contract import Contract, Rule, Table
 
 from .castmap import _q, cast_expr, sql_type
 
-# Rule kinds this query decides; `sql` rules run afterwards on the candidate rows (see sql_rule_marks).
+# Rule kinds this query decides; `sql` rules run afterwards on the candidate rows
+# (see sql_rule_marks).
 ROW_KINDS = ("type", "required", "primary_key", "unique", "allowed_values", "pattern", "range",
              "length", "foreign_key")
 
@@ -31,7 +32,7 @@ def qi(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Ctx:
+class PredicateNames:
     """Names the predicates use: raw and typed aliases per column, window and join aliases."""
 
     table: Table
@@ -46,7 +47,7 @@ class Ctx:
         return f"t_{self.i(col)}"
 
 
-def _literal(ctx: Ctx, col: str, value) -> str:
+def _literal(ctx: PredicateNames, col: str, value) -> str:
     column = ctx.table.column(col)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -55,37 +56,38 @@ def _literal(ctx: Ctx, col: str, value) -> str:
     return f"CAST({_q(str(value))} AS {sql_type(column)})"
 
 
-def _type(ctx: Ctx, rule: Rule) -> str:
+def _type(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
     return f"{ctx.raw(c)} IS NOT NULL AND {ctx.typed(c)} IS NULL"
 
 
-def _required(ctx: Ctx, rule: Rule) -> str:
+def _required(ctx: PredicateNames, rule: Rule) -> str:
     return f"{ctx.raw(rule.columns[0])} IS NULL"
 
 
-def _allowed(ctx: Ctx, rule: Rule) -> str:
+def _allowed(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
     values = ", ".join(_literal(ctx, c, v) for v in rule.params["values"])
     return f"{ctx.typed(c)} IS NOT NULL AND {ctx.typed(c)} NOT IN ({values})"
 
 
-def _pattern(ctx: Ctx, rule: Rule) -> str:
+def _pattern(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
-    return f"{ctx.raw(c)} IS NOT NULL AND NOT regexp_matches({ctx.raw(c)}, {_q(rule.params['pattern'])})"
+    return (f"{ctx.raw(c)} IS NOT NULL AND NOT "
+            f"regexp_matches({ctx.raw(c)}, {_q(rule.params['pattern'])})")
 
 
 _BOUNDS = {"minimum": "<", "maximum": ">", "exclusive_minimum": "<=", "exclusive_maximum": ">="}
 
 
-def _range(ctx: Ctx, rule: Rule) -> str:
+def _range(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
     t = ctx.typed(c)
     outside = " OR ".join(f"{t} {_BOUNDS[k]} {_literal(ctx, c, v)}" for k, v in rule.params.items())
     return f"{t} IS NOT NULL AND ({outside})"
 
 
-def _length(ctx: Ctx, rule: Rule) -> str:
+def _length(ctx: PredicateNames, rule: Rule) -> str:
     r = ctx.raw(rule.columns[0])
     parts = []
     if "min_length" in rule.params:
@@ -101,7 +103,7 @@ PREDICATES = {"type": _type, "required": _required, "allowed_values": _allowed, 
 
 
 def row_rules(contract: Contract, table: str, fk_policy: dict | None = None) -> list[Rule]:
-    """The rules the check query decides for table, with foreign-key policies overridden by fk_policy."""
+    """The rules the check query decides for table; fk_policy overrides foreign-key policies."""
     rules = [r for r in contract.rules_for(table) if r.kind in ROW_KINDS]
     fk_policy = fk_policy or {}
     out = []
@@ -122,13 +124,13 @@ def raw_col(name: str, present: list[str]) -> str:
 LOCAL_KINDS = ("type", "required", "allowed_values", "pattern", "range", "length")
 
 
-def _pk_nulls(ctx: Ctx, rule: Rule) -> str | None:
+def _pk_nulls(ctx: PredicateNames, rule: Rule) -> str | None:
     """The row-local part of a key rule: a non-required key column left empty."""
     empty = [f"{ctx.raw(c)} IS NULL" for c in rule.columns if not ctx.table.column(c).required]
     return " OR ".join(empty) or None
 
 
-def _local_preds(ctx: Ctx, rules: list[Rule], policy: str) -> list[tuple[str, str]]:
+def _local_preds(ctx: PredicateNames, rules: list[Rule], policy: str) -> list[tuple[str, str]]:
     out = []
     for r in rules:
         if r.policy != policy:
@@ -171,7 +173,7 @@ def typed_query(contract: Contract, table: str, present: list[str], source: str,
     memory, 13% less CPU than a column per field).
     """
     t = contract.table(table)
-    ctx = Ctx(t)
+    ctx = PredicateNames(t)
     rules = row_rules(contract, table, fk_policy)
     raw_cols = [f"{raw_col(c.name, present)} AS {ctx.raw(c.name)}" for c in t.columns]
     typed_cols = [f"{cast_expr(c, ctx.raw(c.name), table)} AS {ctx.typed(c.name)}" for c in t.columns]
@@ -183,9 +185,11 @@ def typed_query(contract: Contract, table: str, present: list[str], source: str,
     row_in, row_out = (f"{row} AS _row, ", "_row, ") if row else ("", "")
     return "\n".join([
         f"SELECT {row_out}{', '.join(out_cols)},",
-        f"       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR _n IS NOT NULL OR {' OR '.join(inexact) or 'false'}",
+        "       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR _n IS NOT NULL OR "
+        f"{' OR '.join(inexact) or 'false'}",
         "            THEN CAST(to_json(struct_pack(l := _l, w := _w, n := _n,",
-        f"                 r := CASE WHEN {keep_raw} THEN struct_pack({raws}) END)) AS VARCHAR)",
+        f"                 r := CASE WHEN {keep_raw} THEN "
+        f"struct_pack({raws}) END)) AS VARCHAR)",
         "       END AS _x",
         "FROM (",
         f"  SELECT *, {_list_of(_local_preds(ctx, rules, 'reject'))} AS _l,",
@@ -204,7 +208,7 @@ def x_field(field: str, sql_type: str, x: str = "_x") -> str:
 
 
 def raw_value(column: str, x: str = "c._x", typed: str | None = None) -> str:
-    """A column's value as written: the kept raw value, else the typed value (prints back exactly)."""
+    """A column's value as written: the kept raw value, else the typed one (prints back exactly)."""
     return (f"coalesce(json_extract_string({x}, {_q('$.r.' + column)}), "
             f"CAST({typed or qi(column)} AS VARCHAR))")
 
@@ -245,7 +249,7 @@ def rule_order(contract: Contract, table: str) -> list[str]:
 
 
 def verdict_query(contract: Contract, table: str, pairs: str) -> str:
-    """Per row with any broken rule: _reasons (policy reject) and _warnings (warn), in rule order."""
+    """Per row with a broken rule: _reasons (policy reject) and _warnings (warn), in rule order."""
     order = "[" + ", ".join(_q(i) for i in rule_order(contract, table)) + "]"
     pos = f"array_position({order}, rule)"
     return (f"SELECT _row, list(rule ORDER BY {pos}) FILTER (WHERE policy = 'reject') AS _reasons, "

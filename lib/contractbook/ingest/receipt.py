@@ -1,4 +1,4 @@
-"""Runner: the receipt of an ingest run, a small JSON file (the DAG task's product, any destination)."""
+"""Runner: an ingest run's receipt, a small JSON file (the DAG task's product, any destination)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from .plan import qi
 
 
 def write_parquet(con, checks, out: Path, run_id: str) -> int:
-    """Write each table's rejects under out/reason=<rule id>/date=<YYYY-MM-DD>/; returns rows written.
+    """Write each table's rejects under out/reason=<rule id>/date=<YYYY-MM-DD>/; rows written.
 
     A record with several reasons is written once under each of its reasons (the rejects table in
     the destination holds it once, with all of them).

@@ -73,7 +73,7 @@ def metrics_chart(metrics: list[TableMetrics]):
 
 
 def samples(rejects_dir, run_id: str, per_reason: int = 3) -> dict:
-    """{table: DataFrame} with up to per_reason rejected rows of this run per reason (from Parquet)."""
+    """{table: DataFrame} of up to per_reason rejected rows of this run per reason (Parquet)."""
     from pathlib import Path
 
     import duckdb

@@ -123,7 +123,7 @@ def check_all(con, contract: Contract, data_dir, run: RunContext, fk_policy=None
     require(paths)
     work_dir = Path(work_dir) if work_dir else Path(data_dir) / ".staging"
     setup(con)
-    checks, failed = {}, {}
+    checks, failed = {}, dict[str, str]()
     for name in contract.dependency_order:
         policy = _parent_failed_policy(contract, name, failed, fk_policy)
         try:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from .accounts import TableMetrics
 from .destinations import Destination
 
-RUNS_COLUMNS = {
+RUNS_COLUMNS: dict[str, dict] = {
     "run_id": {"data_type": "text", "nullable": False, "primary_key": True},
     "status": {"data_type": "text", "nullable": False,
                "description": "started, completed or failed; a run that stays started was killed"},

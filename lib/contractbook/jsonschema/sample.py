@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from contractbook.contract import Contract
 from .generate import generate
 
 # Portable kind -> how a CSV field (text) becomes the JSON value the schema describes.
-_CONVERT = {"integer": int, "bigint": int, "decimal": float, "double": float,
+_CONVERT: dict[str, Callable[[str], object]] = {"integer": int, "bigint": int, "decimal": float, "double": float,
             "boolean": lambda s: {"true": True, "false": False}.get(s.lower(), s)}
 
 

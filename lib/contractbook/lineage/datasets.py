@@ -26,6 +26,7 @@ from openlineage.client.generated import (
 from openlineage.client.generated import (
     schema_dataset as sd,
 )
+from openlineage.client.generated.base import InputDatasetFacet, OutputDatasetFacet
 
 from contractbook.catalog.results import RuleResult, TableRun
 from contractbook.catalog.sources import sources
@@ -51,7 +52,7 @@ def assertions(results: list[RuleResult], rules: dict) -> dqa.DataQualityAsserti
     out = []
     for r in results:
         rule = rules.get(r.rule_id)
-        cols = rule.columns if rule else ()
+        cols: tuple[str, ...] = rule.columns if rule else ()
         out.append(dqa.Assertion(
             assertion=r.kind, success=r.passed, column=cols[0] if len(cols) == 1 else None,
             severity="warn" if rule is not None and rule.policy == "warn" else "error",
@@ -63,7 +64,7 @@ def assertions(results: list[RuleResult], rules: dict) -> dqa.DataQualityAsserti
 def raw_file(table: Table, raw_dir: str | Path, results: list[RuleResult] | None = None,
              rules: dict | None = None, run: TableRun | None = None) -> InputDataset:
     """A raw CSV as an input, with its schema and (when known) assertions and rows read."""
-    facets = {}
+    facets: dict[str, InputDatasetFacet] = {}
     if results:
         facets["dataQualityAssertions"] = assertions(results, rules or {})
     if run:
@@ -84,7 +85,8 @@ def raw_output(table: Table, raw_dir: str | Path) -> OutputDataset:
 def table_input(table: Table, warehouse, schema_name: str,
                 results: list[RuleResult] | None = None, rules: dict | None = None) -> InputDataset:
     """A warehouse table read by a task, with its schema and (when known) assertions."""
-    facets = {"dataQualityAssertions": assertions(results, rules or {})} if results else {}
+    facets: dict[str, InputDatasetFacet] = (
+        {"dataQualityAssertions": assertions(results, rules or {})} if results else {})
     return InputDataset(namespace=warehouse_namespace(warehouse),
                         name=f"{schema_name}.{table.physical}",
                         facets={"schema": schema(table)}, inputFacets=facets)
@@ -114,7 +116,7 @@ def table_output(table: Table, warehouse, schema_name: str, rows: int | None = N
     facets: dict = {"schema": schema(table)}
     if lineage:
         facets["columnLineage"] = lineage
-    out_facets = {}
+    out_facets: dict[str, OutputDatasetFacet] = {}
     if rows is not None:
         facets["dataQualityMetrics"] = dqm.DataQualityMetricsDatasetFacet(columnMetrics={},
                                                                           rowCount=rows)

@@ -1,4 +1,4 @@
-"""Send run events: a JSON-lines file under data/lineage/ by default, HTTP when OPENLINEAGE_URL is set.
+"""Send run events: a JSON-lines file under data/lineage/, or HTTP when OPENLINEAGE_URL is set.
 
 The API key (OPENLINEAGE_API_KEY) comes from the environment only and is sent as a bearer header;
 it never appears in an event, a file or a log line.

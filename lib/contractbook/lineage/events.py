@@ -1,4 +1,4 @@
-"""Build a task's OpenLineage run events from its params and products (pure but for reading results).
+"""A task's OpenLineage run events from its params and products (pure but for reading results).
 
 Datasets come from what the task declares in pipeline.yaml, by key, so a new task needs no code:
 - params `contract` (or the tracked resource `resources_.contract`: the contract file; its tables

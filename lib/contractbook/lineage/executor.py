@@ -2,7 +2,8 @@
 
 Ploomber 0.23 has task hooks only after a task (`on_finish`, `on_failure`; `on_render` runs
 when the DAG renders, not when a task starts), so the start is taken where tasks are built: the
-executor. pipeline.yaml names it once (`executor: {dotted_path: contractbook.lineage.executor.Serial}`)
+executor. pipeline.yaml names it once
+(`executor: {dotted_path: contractbook.lineage.executor.Serial}`)
 and every task, present or added later, is covered. A lineage problem never fails the build: it
 is one warning line.
 """
@@ -13,7 +14,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contractbook.catalog.paths import project_root
+from contractbook.paths import project_root
 from contractbook.reporting.executor import Serial as _Serial
 
 LINEAGE_DIR = "data/lineage"

@@ -53,5 +53,6 @@ def select(model: Model, engine: str, schemas: dict[str, str] | None = None) -> 
                       exp.DataType.build(sql_type(c, engine, f"{model.name}.{c.name}"),
                                          dialect=dialect(engine).sqlglot))
              .as_(exp.to_identifier(c.name, quoted=True)) for c in model.columns]
+    assert isinstance(tree, exp.Query), model.path  # parse() read a SELECT
     outer = exp.select(*casts).from_(tree.subquery("m"))
     return outer.sql(dialect=dialect(engine).sqlglot)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from contractbook.contract import Contract
+from contractbook.registry import lookup
 
 from . import engines
 from .declare import CURATED, RAW, models
@@ -60,7 +61,7 @@ def _filtered_inputs(s, contract: Contract, spec: FilterSpec, f: Filters) -> Non
     out = lambda t: s.ident(SCHEMAS[RAW], t)  # noqa: E731
     s.execute(f"CREATE SCHEMA {s.ident(SCHEMAS[RAW])}")
     d, key, st = (s.ident(c) for c in (spec.date_column, spec.state_key, spec.state_column))
-    where, params = ["true"], []
+    where, params = ["true"], list[object]()
     if f.start:
         where.append(f"o.{d} >= ?")
         params.append(f.start)
@@ -105,9 +106,7 @@ class Dashboard:
         """One of the dashboard's figures by name (metrics.plots.PLOTS)."""
         from .plots import PLOTS
 
-        if name not in PLOTS:
-            raise KeyError(f"no plot {name!r}; choose one of {', '.join(PLOTS)}")
-        return PLOTS[name](self.frames)
+        return lookup(PLOTS, name, "plot", KeyError)(self.frames)
 
     def table(self, name: str):
         """A formatted table (pandas Styler) of one model output."""

@@ -214,8 +214,7 @@ def models(contract: Contract | None = None) -> tuple[Model, ...]:
     default the project's contracts/olist_mini/contract.yaml)."""
     if contract is None:
         from contractbook.contract import load
-
-        from .paths import default_contract
+        from contractbook.paths import default_contract
 
         contract = load(default_contract())
     return resolve(_declared(), contract)

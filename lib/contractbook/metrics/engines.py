@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contractbook.ddl import get as dialect
+from contractbook.registry import lookup
 
 
 class Session:
@@ -120,8 +121,4 @@ ENGINES: dict[str, Engine] = {e.name: e for e in (
 
 def get(name: str) -> Engine:
     """The engine called name; a clear error listing the known ones otherwise."""
-    try:
-        return ENGINES[name]
-    except KeyError:
-        raise ValueError(f"metrics: unknown engine {name!r}; choose one of "
-                         f"{', '.join(ENGINES)}") from None
+    return lookup(ENGINES, name, "metrics engine")

@@ -7,16 +7,16 @@ Paths resolve against the project root, so the notebook runs the same from `ploo
 from __future__ import annotations
 
 from contractbook.contract import load
+from contractbook.paths import at_root
 
 from .dashboard import Dashboard, Filters, compute, export
-from .paths import at_root
 from .refresh import refresh
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_EXPORT = "data/curated"
 
 
-def _product(products, key: str, default: str):
+def _product(products, key: str, default):
     """products[key] from Ploomber (a mapping when injected), else default."""
     try:
         return products[key]

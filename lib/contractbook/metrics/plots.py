@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import matplotlib.pyplot as plt
 
 BLUE, ORANGE, GREY, RED = "#1f77b4", "#ff7f0e", "#999999", "#d62728"
@@ -182,7 +185,9 @@ def carrier_hours(frames):
     return fig
 
 
-PLOTS = {"monthly": monthly, "delay_histogram": delay_histogram, "state_on_time": state_on_time,
-         "carrier_hours": carrier_hours, "payment_gap": payment_gap,
-         "score_distribution": score_distribution, "score_by_delay": score_by_delay,
-         "category_scores": category_scores, "seller_map": seller_map}
+# name -> the function drawing that figure from the dashboard's frames
+PLOTS: dict[str, Callable[..., Any]] = {
+    "monthly": monthly, "delay_histogram": delay_histogram, "state_on_time": state_on_time,
+    "carrier_hours": carrier_hours, "payment_gap": payment_gap,
+    "score_distribution": score_distribution, "score_by_delay": score_by_delay,
+    "category_scores": category_scores, "seller_map": seller_map}

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from contractbook.contract import Contract
 
 from . import compile as sql
 from .declare import CURATED, RAW, Model, models
 from .engines import Session
+
+if TYPE_CHECKING:
+    from .check import CuratedCheck
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class MetricsRun:
     engine: str
     schema: str
     models: list[ModelRun] = field(default_factory=list)
-    check: object | None = None  # metrics.check.CuratedCheck
+    check: CuratedCheck | None = None
 
     @property
     def ok(self) -> bool:

@@ -128,7 +128,8 @@ def last_runs(store: Path, limit: int = 10) -> list[LastRun]:
         return []
     with duckdb.connect(str(store), read_only=True) as con:
         if not con.execute("SELECT count(*) FROM information_schema.tables "
-                           "WHERE table_schema = 'main' AND table_name = '_runs'").fetchone()[0]:
+                           "WHERE table_schema = 'main' AND table_name = '_runs'"
+                           ).fetchone()[0]:  # type: ignore[index]  # count(*): always one row
             return []
         rows = con.execute(
             "SELECT run_id, min(started_at), max(ended_at), "

@@ -11,11 +11,12 @@ import inspect
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from . import history, inputs, runconfig
 
 # What this build was started with; on_render runs first, in the same process as the others.
-_BUILD: dict[str, object] = {}
+_BUILD: dict[str, Any] = {}
 
 STATUS = {"Executed": "completed", "Skipped": "skipped", "Errored": "failed",
           "Aborted": "not run", "BrokenProcessPool": "failed"}

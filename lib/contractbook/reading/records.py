@@ -26,7 +26,7 @@ LF, CR, QUOTE, COMMA, NUL = 10, 13, 34, 44, 0
 BOM = b"\xef\xbb\xbf"
 CHUNK = 1 << 24
 WINDOW = 4096  # multi-line candidates checked per vectorized pass
-KINDS = ("", "quoting", "encoding", "column_count")  # code -> malformed kind ("" = good)
+MALFORMED_KINDS = ("", "quoting", "encoding", "column_count")  # code -> malformed kind ("" = good)
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Records:
     end: np.ndarray  # one past its last content byte (line break excluded)
     stop: np.ndarray  # one past its line break (= end when the file ends without one)
     line: np.ndarray  # physical line where it starts (header = its own line, 1-based)
-    kind: np.ndarray  # int8 code into KINDS
+    kind: np.ndarray  # int8 code into MALFORMED_KINDS
     detail: list[str] = field(default_factory=list)  # per malformed record, in order
     header_stop: int = 0  # one past the header's line break
     blank_lines: int = 0
@@ -93,7 +93,8 @@ def _collect(err: UnicodeDecodeError):
     return "", err.end
 
 
-codecs.register_error("contractbook_offsets", _collect)
+# typeshed types error handlers for any UnicodeError; a decode handler gets UnicodeDecodeError
+codecs.register_error("contractbook_offsets", _collect)  # type: ignore[arg-type]
 
 
 def invalid_utf8(data: bytes) -> np.ndarray:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .files import InputFile, ReadError, identify, read_bytes
-from .records import KINDS, Records, split
+from .records import MALFORMED_KINDS, Records, split
 
 MIN_LINE_SIZE = 2_097_152  # DuckDB's default max_line_size
 _ids = itertools.count()
@@ -123,8 +123,11 @@ class Staged:
 
     def _add_bad(self, line, kind, detail, raw, offset) -> None:
         m = self.malformed
-        m.line.append(line), m.kind.append(kind), m.detail.append(detail)
-        m.raw.append(raw), m.offset.append(offset)
+        m.line.append(line)
+        m.kind.append(kind)
+        m.detail.append(detail)
+        m.raw.append(raw)
+        m.offset.append(offset)
 
 
 def _columns(s: Staged, header: list[str], columns: list[str] | None) -> list[str]:
@@ -134,8 +137,8 @@ def _columns(s: Staged, header: list[str], columns: list[str] | None) -> list[st
     differ only in case, which DuckDB would not tell apart).
     """
     positional = columns is None
-    columns = header if positional else columns
-    pos = {}
+    columns = header if columns is None else columns
+    pos: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         pos.setdefault(h, []).append(i)
     dupes = sorted({c for c in columns if len(pos.get(c, [])) > 1})
@@ -194,7 +197,7 @@ def head(data: bytes, n: int) -> bytes:
     return data if r.n <= n else data[:int(r.stop[n - 1]) if n else r.header_stop]
 
 
-def stage_csv(con, s: Staged, columns: list[str], work_dir: Path, limit: int | None = None
+def stage_csv(con, s: Staged, columns: list[str] | None, work_dir: Path, limit: int | None = None
               ) -> Staged:
     data = read_bytes(s.file)
     if limit is not None:
@@ -209,11 +212,12 @@ def stage_csv(con, s: Staged, columns: list[str], work_dir: Path, limit: int | N
         s.warnings.append(f"{s.path}: {r.blank_lines} empty line(s) skipped (not records)")
     good, bad = r.good, r.bad
     for i, d in zip(bad.tolist(), r.detail, strict=True):
-        s._add_bad(int(r.line[i]), KINDS[r.kind[i]], d, data[r.start[i]:r.end[i]], int(r.start[i]))
+        s._add_bad(int(r.line[i]), MALFORMED_KINDS[r.kind[i]], d, data[r.start[i]:r.end[i]], int(r.start[i]))
     s.line, s.offset = r.line[good], r.start[good]
     s.length = r.end[good] - r.start[good]
     n = next(_ids)
     s.rejects = f"_csvrej_{n}"
+    compression: str | None
     if r.pristine and s.file.compression is None and limit is None:
         src, compression = s.path, "none"
     elif r.pristine and limit is None:
@@ -237,7 +241,7 @@ def stage_csv(con, s: Staged, columns: list[str], work_dir: Path, limit: int | N
     return s
 
 
-def stage_native(con, s: Staged, columns: list[str], limit: int | None = None) -> Staged:
+def stage_native(con, s: Staged, columns: list[str] | None, limit: int | None = None) -> Staged:
     """Parquet or JSON Lines: DuckDB reads it; columns matched by name, cast to VARCHAR."""
     fn = {"parquet": "read_parquet($src_path)",
           "jsonl": "read_json($src_path, format='newline_delimited')"}[s.file.format]

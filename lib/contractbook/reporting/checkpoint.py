@@ -1,4 +1,4 @@
-"""The "What to check" checkpoint that ends every notebook: shown, asserted, and saved for the index.
+"""The "What to check" checkpoint ending every notebook: shown, asserted, saved for the index.
 
 `checkpoint(product, checks, numbers, next_)` renders a list of named checks (pass/fail), raises
 `CheckpointFailed` when one fails (the task fails, like a test), and writes the checks and the
@@ -64,7 +64,7 @@ class Checkpoint:
 
 def checkpoint(product, checks: dict[str, bool], numbers: dict | None = None,
                next_: str = "") -> Checkpoint:
-    """The checkpoint (end a cell with it), saved beside the report; a failing check fails the task."""
+    """The checkpoint (end a cell with it), saved by the report; a failed check fails the task."""
     from IPython.display import display
 
     cp = Checkpoint({k: bool(v) for k, v in checks.items()}, dict(numbers or {}), next_)

@@ -71,7 +71,7 @@ def _nb_product(task):
 
 def _extras(task, index_dir: Path) -> tuple[tuple[str, str], ...]:
     """Other products of the task that live next to the reports (e.g. GX Data Docs), as links."""
-    paths = getattr(task.product, "to_json_serializable", dict)()
+    paths: object = getattr(task.product, "to_json_serializable", dict)()
     out = []
     for key, path in paths.items() if isinstance(paths, dict) else ():
         path = Path(path).resolve()
@@ -158,8 +158,8 @@ def _error(task, folder: Path, root: Path, traceback: dict | None) -> tuple[str,
     nb = _nb_product(task)
     partial, text = export_partial(Path(str(nb)), folder) if nb is not None else (None, "")
     if not text and traceback:
-        text = (traceback.get("build") or "").strip().splitlines()[-1:]
-        text = text[0] if text else ""
+        last = (traceback.get("build") or "").strip().splitlines()[-1:]
+        text = last[0] if last else ""
     return text.replace(str(root) + os.sep, "").replace(str(root), "."), partial
 
 

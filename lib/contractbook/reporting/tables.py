@@ -2,8 +2,9 @@
 
 `table(data)` takes a DataFrame, a list of dicts or a dict of rows and returns a `Table` that
 renders itself (`_repr_html_`): no 0-based index, empty cells instead of NaN/None, helper
-columns (`x__typed`, `__in__...`: names holding `__`) hidden, wide tables scroll inside their box and long ones are
-paginated (pure HTML and CSS: works in JupyterLab and in the exported report, no JavaScript).
+columns (`x__typed`, `__in__...`: names holding `__`) hidden, wide tables scroll inside their box
+and long ones are paginated (pure HTML and CSS: works in JupyterLab and in the exported report,
+no JavaScript).
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ class Table:
     def _repr_html_(self) -> str:
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         if not self.rows:
-            return (f"{CSS}<div class='cb-table'>{cap and f'<b>{html.escape(self.caption)}</b>'}"
+            bold = f"<b>{html.escape(self.caption)}</b>" if self.caption else ""
+            return (f"{CSS}<div class='cb-table'>{bold}"
                     "<p class='cb-empty'>no rows</p></div>")
         numeric = self._numeric()
         head = "".join(f"<th class='{'num' if n else ''}'>{html.escape(str(c))}</th>"
@@ -137,7 +139,8 @@ class Table:
         pager = (f"<div class='cb-pager'>{len(self.rows):,} rows, {self.page} per page: "
                  + "".join(labels) + "</div>") if len(pages) > 1 else ""
         return (f"{CSS}<style>{''.join(rules)}</style><div class='cb-table'>{''.join(radios)}"
-                f"<table class='cb-t'>{cap}<thead><tr>{head}</tr></thead>{''.join(bodies)}</table>{pager}</div>")
+                f"<table class='cb-t'>{cap}<thead><tr>{head}</tr></thead>"
+                f"{''.join(bodies)}</table>{pager}</div>")
 
 
 def table(data, caption: str | None = None, page: int = PAGE, columns: list[str] | None = None,

@@ -38,8 +38,10 @@ def _drop_catalog(tree: exp.Expression, out: Rewritten) -> None:
 
 
 def _drop_constraints(tree: exp.Create, out: Rewritten) -> None:
-    schema = tree.this if isinstance(tree.this, exp.Schema) else None
-    for c in list(schema.expressions if schema else []):
+    schema = tree.this
+    if not isinstance(schema, exp.Schema):
+        return
+    for c in list(schema.expressions):
         if isinstance(c, exp.Constraint | exp.PrimaryKey | exp.ForeignKey):
             out.removed.append(f"constraint {c.sql(READ)[:60]}... on {schema.this.name}: "
                                "informational on Databricks, not held by open-source Spark")

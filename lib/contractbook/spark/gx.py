@@ -53,7 +53,7 @@ def run_spark(ctx, spark, contract: Contract, schema: str | None = None,
         suite = apply_tolerances(gen.table_suite(contract, contract.table(name), TARGET, schema),
                                  tolerances)
         bd = ds.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
-        fmt = {"result_format": "COMPLETE"}
+        fmt: dict[str, object] = {"result_format": "COMPLETE"}
         if contract.table(name).primary_key:
             fmt["unexpected_index_column_names"] = list(contract.table(name).primary_key)
         cp = _checkpoint(ctx, f"{prefix}.{TARGET}.{name}", bd, _gx_suite(ctx, suite), fmt)

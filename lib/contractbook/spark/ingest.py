@@ -139,7 +139,7 @@ def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path,
 def check_table(spark, contract: Contract, table: str, data_dir: Path, run: RunContext, work: Path,
                 out: Path, fk_policy: dict | None = None,
                 cand_tables: set[str] | None = None) -> TableCheck:
-    """Read, type and check one table; accepted rows -> out/<table>, rejects -> out/<table>__rejects.
+    """Read, type, check one table; accepted rows -> out/<table>, rejects -> out/<table>__rejects.
 
     cand_tables: tables whose SQL-rule candidate views exist (later rules read those first).
     """
@@ -204,7 +204,7 @@ def check_all(spark, contract: Contract, data_dir, run: RunContext, work: Path, 
     """Check every table parents first; returns {table: TableCheck} in that order."""
     for name in contract.dependency_order:
         row_rules(contract, name, fk_policy)  # policy errors before any work
-    checks, cand_tables = {}, set()
+    checks, cand_tables = {}, set[str]()
     for name in contract.dependency_order:
         checks[name] = check_table(spark, contract, name, Path(data_dir), run, work, out,
                                    fk_policy, cand_tables)

@@ -26,7 +26,7 @@ def ident(name: str) -> str:
 
 
 def _full_match(node: exp.RegexpFullMatch) -> exp.Expression:
-    """regexp_full_match(x, 'p') -> x RLIKE '^(?:p)\\z' (Java's $ also matches before a final \\n)."""
+    """regexp_full_match(x, 'p') -> x RLIKE '^(?:p)\\z' (Java's $ matches before a final \\n)."""
     value, pattern = node.this, node.expression
     return exp.RegexpLike(this=value, expression=exp.Literal.string(f"^(?:{pattern.name})\\z"))
 

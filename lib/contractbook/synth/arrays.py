@@ -13,7 +13,7 @@ NAT = np.iinfo(np.int64).min  # null timestamp (numpy's NaT)
 
 @dataclass(frozen=True)
 class Money:
-    """An amount in integer minor units (cents): exact sums, converted to decimal(p,s) at the end."""
+    """An amount in integer minor units (cents): exact sums, made decimal(p,s) at the end."""
 
     cents: np.ndarray
     valid: np.ndarray | None = None
@@ -135,7 +135,7 @@ def lognormal_int(rng: np.random.Generator, n: int, median: float, sigma: float,
 
 
 def decimal_array(money: Money, precision: int, scale: int) -> pa.Array:
-    """Exact decimal128(p,s) from integer cents (rescaled to the column's scale), no floats involved."""
+    """Exact decimal128(p,s) from integer cents (rescaled to the column's scale), no floats."""
     units = money.cents.astype(np.int64) * (10 ** scale) // 100 if scale >= 2 else \
         money.cents.astype(np.int64) // (10 ** (2 - scale))
     words = np.empty((len(units), 2), dtype=np.int64)

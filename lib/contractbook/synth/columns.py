@@ -1,4 +1,4 @@
-"""Contract columns -> generated values: a registry keyed by `table.column`, converted by column kind."""
+"""Contract columns -> generated values: a registry keyed by `table.column`, cast by kind."""
 
 from __future__ import annotations
 

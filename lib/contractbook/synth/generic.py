@@ -1,4 +1,4 @@
-"""The generic generator: clean rows for any contract, from its types, options, keys and relationships.
+"""The generic generator: clean rows for any contract, from types, options, keys, relationships.
 
 Vectorized per column (numpy/Arrow), deterministic per (seed, table, column). Tables are filled in
 foreign-key order, so every child samples its parent's generated keys. Patterns go through rstr

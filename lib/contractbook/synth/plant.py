@@ -22,8 +22,8 @@ from contractbook.sqltext import ident
 
 from . import plugins
 from .records import TS_FORMAT, esc, line, set_value
-from .spec import KINDS, Spec
-from .targets import HEX32, Target, targets
+from .spec import DEFECT_KINDS, Spec
+from .targets import HEX32, DefectTarget, targets
 
 # Text a duplicate gets in numeric columns a SQL rule sums, so the copy leaves every total alone.
 NEUTRAL = {"integer": "0", "bigint": "0", "double": "0.0"}
@@ -45,7 +45,7 @@ class Event:
         return (self.row, 1, self.seq) if self.op == "replace" else (self.row + 1, 0, self.seq)
 
 
-class Ctx:
+class PlantContext:
     """What planters need: the contract table, the rng, fresh ids, and key JSON for a row."""
 
     def __init__(self, table, rng: np.random.Generator, existing: Callable[[str], set], facts):
@@ -55,6 +55,7 @@ class Ctx:
         self.free_text = lambda column: facts.free_text(table.name, column)
         self.names = table.column_names
         self.counter = 0
+        self.plugin: object = None  # the contract's synth plug-in, set by plant()
 
     def i(self, column: str) -> int:
         """Position of column in the record."""
@@ -160,7 +161,7 @@ TYPE_BREAKERS = {k: BREAKERS[b] for k, b in by_field("breaker").items() if b}
 _set = set_value
 
 
-def _value_defect(ctx: Ctx, values: list, column: str, text) -> tuple[str, bytes, str]:
+def _value_defect(ctx: PlantContext, values: list, column: str, text) -> tuple[str, bytes, str]:
     """Replace the row's value; in tables whose amounts a SQL rule sums, add a zero-amount record
     with the next sequence number instead (so rejecting it changes no total)."""
     if not ctx.extra:
@@ -299,7 +300,7 @@ class Rows(Protocol):
         """CSV text values of those rows, in contract column order."""
 
 
-def _per_target_counts(spec: Spec, kind: str, found: list[Target], rows: dict[str, int]) -> list[int]:
+def _per_target_counts(spec: Spec, kind: str, found: list[DefectTarget], rows: dict[str, int]) -> list[int]:
     n = spec.count(kind)
     if not found:
         return []
@@ -314,14 +315,14 @@ def _mask(src: Rows, table: str, sql: str) -> np.ndarray:
     return out
 
 
-def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[Target, np.ndarray]]:
+def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[DefectTarget, np.ndarray]]:
     """Source rows per target: distinct rows for changed records, eligible where a planter needs."""
     found = targets(contract, plugin.sql_planters)
     rows = {t: src.count(t) for t in contract.table_names}
     used = {t: np.zeros(rows[t], dtype=bool) for t in contract.table_names}
     free: dict[str, np.ndarray] = {}  # rows whose next sequence number is free
     picks = []
-    for kind in KINDS:
+    for kind in DEFECT_KINDS:
         for target, k in zip(found[kind], _per_target_counts(spec, kind, found[kind], rows), strict=True):
             if k == 0:
                 continue
@@ -345,7 +346,7 @@ def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[T
     return picks
 
 
-def _place(target: Target, op: str, row: int, n: int, rng) -> int:
+def _place(target: DefectTarget, op: str, row: int, n: int, rng) -> int:
     """Clean row the record replaces or follows: duplicates come later than their original,
     malformed lines anywhere, extra value records right after their source."""
     if op == "insert" and target.kind in ("primary_key", "unique"):
@@ -372,7 +373,7 @@ def plan(contract, src: Rows, spec: Spec, seed: int, plugin=None) -> dict[str, l
             continue
         allrows = np.concatenate([r for _, r in mine])
         text = dict(zip(allrows.tolist(), src.texts(table, allrows), strict=True))
-        ctx = Ctx(contract.table(table), rng, _existing(src, contract.table(table)), facts)
+        ctx = PlantContext(contract.table(table), rng, _existing(src, contract.table(table)), facts)
         ctx.plugin = plugin
         for target, chosen in mine:
             planter = (plugin.sql_planters[target.rule_id] if target.kind == "sql"

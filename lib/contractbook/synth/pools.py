@@ -1,4 +1,4 @@
-"""Value pools for the Olist-mini generator: fixed reference data plus Faker pt_BR pools built once."""
+"""Value pools for the Olist-mini generator: reference data plus Faker pt_BR pools built once."""
 
 from __future__ import annotations
 

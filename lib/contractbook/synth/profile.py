@@ -1,4 +1,4 @@
-"""A short profile of generated data for the notebook: row counts, orders per month, status mix, defects."""
+"""A profile of generated data for the notebook: row counts, orders per month, status, defects."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def row_counts(result):
     """Records per table (as written, planted ones included) and planted defects per table."""
     import pandas as pd
 
-    planted = {}
+    planted: dict[str, int] = {}
     for d in result.defects:
         planted[d["table"]] = planted.get(d["table"], 0) + 1
     return pd.DataFrame({"table": list(result.rows), "rows": list(result.rows.values()),

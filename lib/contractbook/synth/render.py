@@ -1,4 +1,4 @@
-"""CSV text of typed rows, as DuckDB SQL (bulk, multi-threaded) and as Python (a few planted rows)."""
+"""CSV text of typed rows: DuckDB SQL (bulk, multi-threaded) and Python (a few planted rows)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import io
 import re
 
 from contractbook import sqltext
-from contractbook.contract.kinds import KINDS
+from contractbook.contract.kinds import TYPE_KINDS
 
-# Column kind -> DuckDB expression turning a typed value into its CSV text (NULL stays NULL = empty).
+# Column kind -> DuckDB expression turning a typed value into its CSV text (NULL stays NULL =
+# empty).
 # Generators hand dates, times, timestamps and JSON over as text already.
-TEXT_SQL = dict.fromkeys(KINDS, "CAST({c} AS VARCHAR)")
+TEXT_SQL = dict.fromkeys(TYPE_KINDS, "CAST({c} AS VARCHAR)")
 # Kinds whose text can hold a delimiter, a quote or a line break and so may need RFC 4180 quoting.
 QUOTABLE = {"string", "object", "array", "map"}
 

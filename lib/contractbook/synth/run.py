@@ -1,4 +1,4 @@
-"""Run the generator: simulate, plant defects, write the CSVs, the defect manifest and manifest.json."""
+"""Run the generator: simulate, plant defects, write the CSVs, defect manifest and manifest.json."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from . import layout as layouts
 from . import plugins
 from .plant import plan
 from .render import lines_sql, text_sql
-from .spec import KINDS
+from .spec import DEFECT_KINDS
 from .spec import parse as parse_spec
 from .targets import not_planted
 from .write import TableWriter
@@ -53,7 +53,8 @@ class Result:
 
         rows = "".join(f"<tr><td>{escape(t)}</td><td style='text-align:right'>{n:,}</td></tr>"
                        for t, n in self.rows.items())
-        return (f"<p>{self.total_rows:,} rows in {self.seconds:.1f} s into <code>{escape(str(self.out_dir))}"
+        return (f"<p>{self.total_rows:,} rows in {self.seconds:.1f} s into "
+                f"<code>{escape(str(self.out_dir))}"
                 f"</code>, {len(self.defects)} planted defect record(s)</p>"
                 f"<table><tr><th>table</th><th>rows</th></tr>{rows}</table>")
 
@@ -163,7 +164,7 @@ def _write_manifest(path: Path, manifest: list[dict]) -> None:
 
 def _write_json(path: Path, contract, params: dict, rows: dict, manifest: list[dict],
                 files: dict[str, str], unplanted: dict | None = None) -> None:
-    kinds = {k: n for k in KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
+    kinds = {k: n for k in DEFECT_KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
     doc = {"generator": GENERATOR, "generator_version": VERSION,
            "contract": {"id": contract.id, "name": contract.name, "version": contract.version},
            "params": params, "rows": rows, "total_rows": sum(rows.values()),

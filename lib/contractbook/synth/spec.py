@@ -1,17 +1,17 @@
-"""The defect spec: `kind=count,...`, `all=N` (N of every kind) and `rate=R` (a fraction of rows)."""
+"""The defect spec: `kind=count,...`, `all=N` (N of every kind), `rate=R` (a fraction of rows)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 # Every kind of bad data the generator plants (as in the defect manifest's `kind` column).
-KINDS = ("required", "type", "primary_key", "unique", "allowed_values", "pattern", "range",
+DEFECT_KINDS = ("required", "type", "primary_key", "unique", "allowed_values", "pattern", "range",
          "foreign_key", "sql", "csv_column_count", "csv_quoting", "csv_encoding")
 
 
 @dataclass(frozen=True)
 class Spec:
-    """How many defects of each kind: explicit counts, else `all`, else `rate` of the target rows."""
+    """How many defects of each kind: explicit counts, else `all`, else `rate` of target rows."""
 
     counts: dict[str, int] = field(default_factory=dict)
     all: int | None = None
@@ -36,7 +36,7 @@ class Spec:
 
 
 def parse(text: str | None) -> Spec:
-    """Parse a spec such as `all=2`, `primary_key=5,csv_quoting=1` or `rate=0.001`; '' means none."""
+    """Parse a spec such as `all=2`, `primary_key=5,csv_quoting=1`, `rate=0.001`; '' is none."""
     counts, all_, rate = {}, None, 0.0
     for item in (p.strip() for p in (text or "").split(",")):
         if not item:
@@ -52,8 +52,8 @@ def parse(text: str | None) -> Spec:
             if not 0 <= rate < 0.05:
                 raise ValueError(f"defect spec: rate={value} must be in [0, 0.05)")
             continue
-        if name != "all" and name not in KINDS:
-            raise ValueError(f"defect spec: unknown kind {name!r}; kinds: {', '.join(KINDS)}, all, rate")
+        if name != "all" and name not in DEFECT_KINDS:
+            raise ValueError(f"defect spec: unknown kind {name!r}; kinds: {', '.join(DEFECT_KINDS)}, all, rate")
         if not value.isdigit():
             raise ValueError(f"defect spec: {name}={value!r} must be a non-negative integer count")
         if name == "all":

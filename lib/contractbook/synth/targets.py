@@ -21,7 +21,7 @@ HEX32 = "^[0-9a-f]{32}$"
 
 
 @dataclass(frozen=True)
-class Target:
+class DefectTarget:
     """One rule a defect kind can break: its id, table and column (None for whole-record kinds)."""
 
     kind: str
@@ -77,9 +77,9 @@ class Facts:
                 and self.plain(table, column))
 
 
-def _spread(targets: list[Target]) -> list[Target]:
+def _spread(targets: list[DefectTarget]) -> list[DefectTarget]:
     """Interleave by table (contract order) so small counts touch as many tables as possible."""
-    by_table: dict[str, list[Target]] = {}
+    by_table: dict[str, list[DefectTarget]] = {}
     for t in targets:
         by_table.setdefault(t.table, []).append(t)
     out, queues = [], list(by_table.values())
@@ -88,16 +88,16 @@ def _spread(targets: list[Target]) -> list[Target]:
     return out
 
 
-def _column_kind(f: Facts, kind: str, ok) -> list[Target]:
-    return _spread([Target(kind, r.id, r.table, r.columns[0]) for r in f.contract.rules
+def _column_kind(f: Facts, kind: str, ok) -> list[DefectTarget]:
+    return _spread([DefectTarget(kind, r.id, r.table, r.columns[0]) for r in f.contract.rules
                     if r.kind == kind and f.leaf(r.table) and ok(r)])
 
 
-def _required(f: Facts) -> list[Target]:
+def _required(f: Facts) -> list[DefectTarget]:
     return _column_kind(f, "required", lambda r: f.plain(r.table, r.columns[0]))
 
 
-def _type(f: Facts) -> list[Target]:
+def _type(f: Facts) -> list[DefectTarget]:
     def ok(r):
         c = f.contract.table(r.table).column(r.columns[0])
         return c.type.kind != "string" and f.plain(r.table, c.name)
@@ -105,7 +105,7 @@ def _type(f: Facts) -> list[Target]:
 
 
 def _value(kind: str):
-    def targets(f: Facts) -> list[Target]:
+    def targets(f: Facts) -> list[DefectTarget]:
         def ok(r):
             t, c = r.table, r.columns[0]
             return ((t, c) not in f.fk_source and (t, c) not in f.fk_target
@@ -115,44 +115,44 @@ def _value(kind: str):
     return targets
 
 
-def _primary_key(f: Facts) -> list[Target]:
+def _primary_key(f: Facts) -> list[DefectTarget]:
     keyed = [t for t in f.contract.tables if t.primary_key
              and not any(c.unique and c.name not in t.primary_key for c in t.columns)]
-    single = [Target("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) == 1]
-    multi = [Target("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) > 1]
+    single = [DefectTarget("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) == 1]
+    multi = [DefectTarget("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) > 1]
     out = []
     for i in range(max(len(single), len(multi))):
         out += [x[i] for x in (single, multi) if i < len(x)]
     return out
 
 
-def _unique(f: Facts) -> list[Target]:
-    return _spread([Target("unique", r.id, r.table, r.columns[0]) for r in f.contract.rules
+def _unique(f: Facts) -> list[DefectTarget]:
+    return _spread([DefectTarget("unique", r.id, r.table, r.columns[0]) for r in f.contract.rules
                     if r.kind == "unique" and f.contract.table(r.table).primary_key])
 
 
-def _foreign_key(f: Facts) -> list[Target]:
-    return _spread([Target("foreign_key", r.id, r.table, r.columns[0]) for r in f.contract.rules
+def _foreign_key(f: Facts) -> list[DefectTarget]:
+    return _spread([DefectTarget("foreign_key", r.id, r.table, r.columns[0]) for r in f.contract.rules
                     if r.kind == "foreign_key" and len(r.columns) == 1
                     and (f.leaf(r.table) or r.policy == "warn")
                     and (r.table, r.columns[0]) not in f.sql_cols])
 
 
-def _sql(f: Facts) -> list[Target]:
+def _sql(f: Facts) -> list[DefectTarget]:
     """Rejecting rules first, spread over tables (a small count breaks one rule per table)."""
     rules = sorted((r for r in f.contract.rules if r.kind == "sql" and r.id in f.sql_planters),
                    key=lambda r: r.policy != "reject")
-    return _spread([Target("sql", r.id, r.table) for r in rules])
+    return _spread([DefectTarget("sql", r.id, r.table) for r in rules])
 
 
 def _malformed(kind: str, suffix: str, need_text: bool = False):
-    def targets(f: Facts) -> list[Target]:
+    def targets(f: Facts) -> list[DefectTarget]:
         out = []
         for t in f.contract.tables:
             first_key_free = not t.primary_key or (t.name, t.primary_key[0]) not in f.fk_source
             has_text = any(f.free_text(t.name, c) for c in t.column_names)
             if first_key_free and (has_text or not need_text):
-                out.append(Target(kind, f"{t.name}.csv.{suffix}", t.name))
+                out.append(DefectTarget(kind, f"{t.name}.csv.{suffix}", t.name))
         return out
     return targets
 
@@ -168,7 +168,7 @@ TARGETS = {
 }
 
 
-def targets(contract, sql_planters=None) -> dict[str, list[Target]]:
+def targets(contract, sql_planters=None) -> dict[str, list[DefectTarget]]:
     """Every defect kind -> the rules it can break in this contract, in planting order.
 
     sql_planters: the SQL rule ids a plug-in can break (default: the contract's plug-in's).

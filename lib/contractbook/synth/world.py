@@ -42,7 +42,7 @@ class Sizes:
 
 @dataclass
 class World:
-    """All generated attributes, grouped by table; `columns.COLUMNS` maps them to contract columns."""
+    """All generated attributes by table; `columns.COLUMNS` maps them to contract columns."""
 
     sizes: Sizes
     t: dict[str, dict] = field(default_factory=dict)
@@ -56,12 +56,12 @@ def _prefixes(seed: int, n: int, pools: P.Pools) -> dict:
     """Zip-code prefixes per state (weighted by customer share), each with a city and a centre."""
     rng = _rng(seed, 1)
     codes, shares = [s[0] for s in P.STATES], np.array([s[1] for s in P.STATES])
-    zips, states = [], []
+    zip_parts, state_parts = [], []
     for i, (_, _, _, _, _, lo, hi) in enumerate(P.STATES):
         k = min(hi - lo + 1, max(1, round(shares[i] / shares.sum() * n)))
-        zips.append(np.sort(rng.choice(np.arange(lo, hi + 1), size=k, replace=False)))
-        states.append(np.full(k, i))
-    zips, states = np.concatenate(zips), np.concatenate(states)
+        zip_parts.append(np.sort(rng.choice(np.arange(lo, hi + 1), size=k, replace=False)))
+        state_parts.append(np.full(k, i))
+    zips, states = np.concatenate(zip_parts), np.concatenate(state_parts)
     order = np.argsort(zips, kind="stable")
     zips, states = zips[order], states[order]
     m = len(zips)
@@ -125,7 +125,7 @@ def _products(seed: int, s: Sizes) -> dict:
 
 
 def _purchases(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Purchase times: a few in late 2016, a growing ramp through August 2018, seconds resolution."""
+    """Purchase times: a few in late 2016, a growing ramp through August 2018, in seconds."""
     u = rng.random(n)
     t = np.where(u < 0.003, T_START + (T_2017 - T_START) * rng.random(n),
                  T_2017 + (T_RAMP_END - T_2017) * rng.random(n) ** 0.75)

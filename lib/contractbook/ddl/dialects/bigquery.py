@@ -20,7 +20,8 @@ DIALECT = Dialect(
             if k not in ("set_not_null", "add_unique", "drop_unique")} | {
         "drop_primary_key": "ALTER TABLE {table} DROP PRIMARY KEY;",
         "table_comment": "ALTER TABLE {table} SET OPTIONS (description = {text});",
-        "column_comment": "ALTER TABLE {table} ALTER COLUMN {column} SET OPTIONS (description = {text});",
+        "column_comment": ("ALTER TABLE {table} ALTER COLUMN {column} "
+                           "SET OPTIONS (description = {text});"),
     },
     max_identifier_bytes=300, identifier_limit_note=' (columns 300 characters, tables 1024 bytes)',
     max_table_bytes=1024,

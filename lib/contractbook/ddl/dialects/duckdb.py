@@ -1,4 +1,4 @@
-"""DuckDB: enforced keys, ART indexes, COMMENT ON; ALTER TABLE is narrow, so most changes rebuild."""
+"""DuckDB: enforced keys, ART indexes, COMMENT ON; ALTER TABLE is narrow: most changes rebuild."""
 
 from contractbook.ddl.dialect import Dialect
 

@@ -1,4 +1,4 @@
-"""PostgreSQL: enforced keys, B-tree indexes on FK columns, COMMENT ON; every change alters in place."""
+"""PostgreSQL: enforced keys, B-tree indexes on FK columns, COMMENT ON; changes alter in place."""
 
 from contractbook.ddl.dialect import Dialect
 
@@ -11,7 +11,8 @@ DIALECT = Dialect(
     key_note="enforced by PostgreSQL",
     alters=STANDARD_ALTERS | {
         "widen_type": "ALTER TABLE {table} ALTER COLUMN {column} TYPE {type};",
-        "change_type": "ALTER TABLE {table} ALTER COLUMN {column} TYPE {type} USING {column}::{type};",
+        "change_type": ("ALTER TABLE {table} ALTER COLUMN {column} TYPE {type} "
+                        "USING {column}::{type};"),
         "create_index": "CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns});",
         "drop_index": "DROP INDEX IF EXISTS {qname};",
     },
