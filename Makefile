@@ -87,6 +87,17 @@ build: setup ## set up, then run the whole Ploomber DAG (reports/ has the HTML; 
 	$(BIN)/python -m contractbook config -- $(BUILD_ARGS)
 	ploomber build $(BUILD_ARGS)
 
+# The ingest side alone (pipeline.ingest.yaml) on a folder of files; no synthetic data is made.
+# SERVER=kaggle: the contract's file server that names the files (default <table>.csv).
+DATA ?=
+SERVER ?=
+INGEST_ARGS ?=
+.PHONY: ingest
+ingest: setup ## run ingest, checks, metrics, catalog on DATA=dir (SERVER=kaggle, INGEST_ARGS="--env--destination postgres")
+	@test -n '$(DATA)' || { echo "make ingest: give the folder of input files, e.g. make ingest DATA=data/raw"; exit 2; }
+	$(BIN)/python -m contractbook config -- --env--raw_dir '$(DATA)' $(INGEST_ARGS)
+	$(if $(SERVER),CONTRACTBOOK_SERVER='$(SERVER)') ploomber build --entry-point pipeline.ingest.yaml --env--raw_dir '$(DATA)' $(INGEST_ARGS)
+
 test: setup ## set up, then run the whole test suite (PYTEST_ARGS="-m 'not slow'")
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

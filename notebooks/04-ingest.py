@@ -28,7 +28,8 @@
 # `<table>__rejects` and `_run_metrics`; rejects also go to Parquet by reason and date.
 #
 # **Upstream.** generate-data (the CSVs, through `upstream["generate-data"]["data"]`) and
-# emit-ddl (the contract is valid and its DDL runs).
+# emit-ddl (the contract is valid and its DDL runs); run alone (`make ingest DATA=dir`), the
+# folder `raw_dir` instead.
 
 # %% tags=["parameters"]
 upstream = None
@@ -36,19 +37,20 @@ product = None
 contract = "contracts/olist_mini/contract.yaml"
 destination = "duckdb"
 data_dir = "data"
+raw_dir = ""
 
 # %%
 from contractbook.contract import load
 from contractbook.ingest import destinations, receipt, report
 from contractbook.ingest.run import ingest
-from contractbook.paths import resolve, task_io
+from contractbook.paths import input_folder, resolve, task_io
 from contractbook.reporting.checkpoint import checkpoint
 from contractbook.reporting.tables import table, tables
 
 upstream, product = task_io("ingest", upstream, product)
 model = load(resolve(contract))
 warehouse = destinations.get(destination).warehouse_in(resolve(data_dir))  # None for a server
-result = ingest(model, upstream["generate-data"]["data"], destination, warehouse,
+result = ingest(model, input_folder(upstream, raw_dir), destination, warehouse,
                 rejects_dir=product["rejects"], state_dir=resolve(".state/dlt"),
                 progress=lambda _: None)
 receipt_file = receipt.write(result, product["receipt"])  # what downstream tasks read
