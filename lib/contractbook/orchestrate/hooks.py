@@ -43,15 +43,8 @@ def _elapsed(report) -> dict[str, float]:
 
 
 def _contract(config: dict) -> tuple[str | None, str | None]:
-    """(id, version) of the run's contract as written (not validated: validate-contract does
-    that), or Nones when it cannot be read."""
-    import yaml
-
-    try:
-        doc = yaml.safe_load(Path(config["contract"]).read_text(encoding="utf-8"))
-        return str(doc.get("id")), str(doc.get("version"))
-    except (OSError, ValueError, AttributeError, yaml.YAMLError):
-        return None, None
+    """(id, version) of the run's contract as written (validate-contract validates it)."""
+    return history.contract_of(config["contract"])
 
 
 def rows(dag, report=None) -> list[history.RunRow]:
@@ -62,8 +55,7 @@ def rows(dag, report=None) -> list[history.RunRow]:
     elapsed, now = _elapsed(report), datetime.now(UTC)
     cid, version = _contract(config) if config else (None, None)
     commit = history.git_commit()
-    store = history.store_for(Path(config.get("data_dir", "data")),
-                              str(config.get("destination", "duckdb")))
+    store = _store()
     out = []
     for name in dag._iter():
         task = dag[name]
@@ -71,7 +63,9 @@ def rows(dag, report=None) -> list[history.RunRow]:
         seconds = elapsed.get(name)
         ended = now if status in ("completed", "failed") else None
         begun = ended - timedelta(seconds=seconds) if ended and seconds is not None else None
-        acc = history.accounting(store) if name == "ingest" and status == "completed" else None
+        # the ingest run this task made (it records itself in the same history)
+        acc = history.ingest_accounting(store, started) \
+            if name == "ingest" and status == "completed" else None
         out.append(history.RunRow(run_id, name, status, begun or (started if ended else None),
                                   ended, seconds, json.dumps(config, sort_keys=True), acc,
                                   commit, cid, version, "dag"))
@@ -79,9 +73,9 @@ def rows(dag, report=None) -> list[history.RunRow]:
 
 
 def _store() -> Path:
+    """The run history of this build: `runs.duckdb` in its data folder."""
     config = _BUILD.get("config") or {}
-    return history.store_for(Path(config.get("data_dir", "data")),
-                             str(config.get("destination", "duckdb")))
+    return history.store_for(Path(config.get("data_dir", "data")))
 
 
 def _record(dag, report=None) -> None:
