@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from . import history, inputs, runconfig
+from . import history, inputs, markdown, runconfig
 
 # What this build was started with; on_render runs first, in the same process as the others.
 _BUILD: dict[str, object] = {}
@@ -22,10 +22,13 @@ STATUS = {"Executed": "completed", "Skipped": "skipped", "Errored": "failed",
 
 
 def on_render(dag, **config) -> None:
-    """Check the configuration (ConfigError stops the build), then force changed-input tasks."""
+    """Check the configuration (ConfigError stops the build), force changed-input tasks, and
+    keep a markdown-only change from rerunning what follows (orchestrate.markdown)."""
     values = runconfig.check(config)
     _BUILD.update(config=values, run_id=history.new_run_id(), started=datetime.now(UTC))
-    inputs.force(dag, inputs.changed(dag))
+    changed = inputs.changed(dag)
+    inputs.force(dag, changed)
+    _BUILD["texts"] = markdown.quiet(dag, changed)
 
 
 # Ploomber passes a hook only the parameters its signature names: name every run parameter.
@@ -97,6 +100,8 @@ def on_finish(dag, report=None) -> None:
     from contractbook.reporting import index
 
     inputs.remember(dag)
+    markdown.keep_timestamps(dag, _BUILD.get("texts") or {})
+    markdown.remember(dag)
     _record(dag, report)
     index.on_finish(dag, history=_history_html())
 
@@ -105,5 +110,7 @@ def on_failure(dag, traceback=None) -> None:
     """After a failed build: record the run (failed tasks included), write the index."""
     from contractbook.reporting import index
 
+    markdown.keep_timestamps(dag, _BUILD.get("texts") or {})
+    markdown.remember(dag)
     _record(dag)
     index.on_failure(dag, traceback, history=_history_html())
