@@ -46,7 +46,7 @@ def _same_params(task) -> bool:
     from ploomber.products._resources import process_resources
     from ploomber.products.serializeparams import remove_non_serializable_top_keys
 
-    stored = task.product.metadata.params
+    stored = _files(task.product)[0].metadata.params  # a MetaProduct's own `params` is broken
     if stored is None:
         return False
     now = process_resources(task.params.to_json_serializable(params_only=True))
