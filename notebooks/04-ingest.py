@@ -38,6 +38,7 @@ contract = "contracts/olist_mini/contract.yaml"
 destination = "duckdb"
 data_dir = "data"
 raw_dir = ""
+resources_ = None  # {"contract": path}: Ploomber reruns this task when the file changes
 
 # %%
 from contractbook.contract import load

@@ -1,6 +1,7 @@
 """A real Ploomber DAG of py:percent notebooks with the project's hooks: a change to one notebook's
 markdown reruns that notebook only (its output shows the new text); a code change still reruns it
-and everything after it."""
+and everything after it, and so does a change to the contract (a `resources_` file, as
+pipeline.yaml gives it to validate-contract)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ NOTEBOOK = '''\
 # %% tags=["parameters"]
 upstream = None
 product = None
+resources_ = None
 
 # %%
 from pathlib import Path
@@ -53,6 +55,8 @@ def _project(tmp: Path) -> Path:
                        "product": {"nb": f"out/{n}.ipynb", "data": f"out/{n}.txt"},
                        **({"upstream": u} if u else {})} for n, u in ups.items()]}
     tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "contract.yaml").write_text((ROOT / env["contract"]).read_text())
+    spec["tasks"][0]["params"] = {"resources_": {"contract": "contract.yaml"}}
     (tmp / "pipeline.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
     env["contract"] = str(ROOT / env["contract"])
     (tmp / "env.yaml").write_text(yaml.safe_dump(env))
@@ -96,4 +100,9 @@ def test_markdown_change_reruns_only_that_notebook_and_code_change_reruns_downst
            textwrap.dedent('Path(product["data"]).write_text("5")'))  # code: all after it
     assert _build(project) == everything
     assert (project / "out" / "third.txt").read_text() == "15!"
+    assert _build(project) == nothing
+
+    contract = project / "contract.yaml"
+    contract.write_text(contract.read_text() + "\n# a comment is a change of the file\n")
+    assert _build(project) == everything
     assert _build(project) == nothing

@@ -81,3 +81,20 @@ def test_make_ingest_runs_the_ingest_pipeline_on_data_after_the_config_check():
     missing = subprocess.run(["make", "-s", "-o", "setup", "ingest"], cwd=ROOT,
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "make ingest DATA=" in missing.stdout + missing.stderr
+
+
+def _descendants(dag, root: str) -> set[str]:
+    out: set[str] = set()
+    for name in dag._iter():  # topological
+        if any(up == root or up in out for up in dag[name].upstream):
+            out.add(name)
+    return out
+
+
+def test_a_contract_edit_reaches_every_task_of_both_pipelines(whole, ingest_only):
+    # the contract is a resources_ file (hashed by Ploomber) of each pipeline's first task
+    blocks = {t["name"]: t for t in tasks(ROOT)}
+    for first in ("validate-contract", "ingest"):
+        assert blocks[first]["params"]["resources_"] == {"contract": "{{contract}}"}, first
+    assert _descendants(whole, "validate-contract") == set(whole) - {"validate-contract"}
+    assert _descendants(ingest_only, "ingest") == set(ingest_only) - {"ingest"}
