@@ -33,8 +33,9 @@ class _LazyModule:
     module on first use (jsonschema imports `rfc3987_syntax`, 2-3 s of grammar building, at
     import time, in every process that imports nbformat, Ploomber and papermill included)."""
 
-    def __init__(self, name: str, functions: tuple[str, ...]):
-        self.name, self.functions, self.real, self.loading = name, functions, None, False
+    def __init__(self, name: str, functions: tuple[str, ...] = (), package: bool = False):
+        self.name, self.functions, self.package = name, functions, package
+        self.real, self.loading = None, False
 
     def find_spec(self, name, path=None, target=None):
         """A spec for the stub of self.name, unless the real module is being imported."""
@@ -55,7 +56,9 @@ class _LazyModule:
         module.__getattr__ = self._attribute
 
     def _attribute(self, attr: str):
-        if attr.startswith("__"):  # the import system probes __path__ & co: not a use
+        # the import system probes __path__ for `from NAME import fn`: not a use, unless NAME is
+        # a package whose submodules are imported through the stub
+        if attr.startswith("__") and not (self.package and attr == "__path__"):
             raise AttributeError(attr)
         return getattr(self.load(), attr)
 
@@ -86,18 +89,28 @@ class _LazyModule:
 
 # module -> the functions other modules import from it by name (`from module import fn`)
 LAZY = {"rfc3987_syntax": ("is_valid_syntax",)}
+# Only in the `ploomber` command: modules Ploomber imports at start-up (for its profiler, plots
+# and pickled products) and a build uses, if at all, after the tasks are chosen. A kernel or any
+# other process imports them as usual (module -> whether it is a package).
+PLOOMBER_LAZY = {"pandas": True, "matplotlib.pyplot": False}
 
 
 def install() -> None:
     """Make the LAZY modules lazy in this process (run at start-up by contractbook-fast.pth)."""
     import importlib.util
+    from pathlib import Path
 
-    for name, functions in LAZY.items():
+    lazies = [_LazyModule(name, functions) for name, functions in LAZY.items()]
+    if Path(sys.argv[0] if sys.argv else "").name == "ploomber":
+        lazies += [_LazyModule(name, package=pkg) for name, pkg in PLOOMBER_LAZY.items()]
+    for lazy in lazies:
+        name = lazy.name
         if name in sys.modules or any(isinstance(f, _LazyModule) and f.name == name
                                       for f in sys.meta_path):
             continue
-        if importlib.util.find_spec(name) is not None:  # installed: else imports keep failing
-            sys.meta_path.insert(0, _LazyModule(name, functions))
+        top = name.split(".")[0]  # find_spec of a submodule would import its package
+        if importlib.util.find_spec(top) is not None:  # installed: else imports keep failing
+            sys.meta_path.insert(0, lazy)
 
 
 PTH = "contractbook-fastimport.pth"
