@@ -49,6 +49,7 @@ from contractbook.reporting.checkpoint import checkpoint
 from contractbook.reporting.tables import table, tables
 
 upstream, product = task_io("ingest", upstream, product)
+contract = (resources_ or {}).get("contract", contract)
 model = load(resolve(contract))
 warehouse = destinations.get(destination).warehouse_in(resolve(data_dir))  # None for a server
 result = ingest(model, input_folder(upstream, raw_dir), destination, warehouse,
