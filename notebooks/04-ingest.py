@@ -41,6 +41,8 @@ raw_dir = ""
 resources_ = None  # {"contract": path}: Ploomber reruns this task when the file changes
 
 # %%
+from pathlib import Path
+
 from contractbook.contract import load
 from contractbook.ingest import destinations, receipt, report
 from contractbook.ingest.run import ingest
@@ -56,6 +58,7 @@ result = ingest(model, input_folder(upstream, raw_dir), destination, warehouse,
                 rejects_dir=product["rejects"], state_dir=resolve(".state/dlt"),
                 progress=lambda _: None)
 receipt_file = receipt.write(result, product["receipt"])  # what downstream tasks read
+Path(product["rejects"]).mkdir(parents=True, exist_ok=True)  # a product even with no reject
 
 # %% [markdown]
 # ## Accounting: rows read = rows loaded + rows rejected
