@@ -28,7 +28,8 @@
 # `<table>__rejects` and `_run_metrics`; rejects also go to Parquet by reason and date.
 #
 # **Upstream.** generate-data (the CSVs, through `upstream["generate-data"]["data"]`) and
-# emit-ddl (the contract is valid and its DDL runs).
+# emit-ddl (the contract is valid and its DDL runs); run alone (`make ingest DATA=dir`), the
+# folder `raw_dir` instead.
 
 # %% tags=["parameters"]
 upstream = None
@@ -36,22 +37,28 @@ product = None
 contract = "contracts/olist_mini/contract.yaml"
 destination = "duckdb"
 data_dir = "data"
+raw_dir = ""
+resources_ = None  # {"contract": path}: Ploomber reruns this task when the file changes
 
 # %%
+from pathlib import Path
+
 from contractbook.contract import load
 from contractbook.ingest import destinations, receipt, report
 from contractbook.ingest.run import ingest
-from contractbook.paths import resolve, task_io
+from contractbook.paths import input_folder, resolve, task_io
 from contractbook.reporting.checkpoint import checkpoint
 from contractbook.reporting.tables import table, tables
 
 upstream, product = task_io("ingest", upstream, product)
+contract = (resources_ or {}).get("contract", contract)
 model = load(resolve(contract))
 warehouse = destinations.get(destination).warehouse_in(resolve(data_dir))  # None for a server
-result = ingest(model, upstream["generate-data"]["data"], destination, warehouse,
+result = ingest(model, input_folder(upstream, raw_dir), destination, warehouse,
                 rejects_dir=product["rejects"], state_dir=resolve(".state/dlt"),
                 progress=lambda _: None)
 receipt_file = receipt.write(result, product["receipt"])  # what downstream tasks read
+Path(product["rejects"]).mkdir(parents=True, exist_ok=True)  # a product even with no reject
 
 # %% [markdown]
 # ## Accounting: rows read = rows loaded + rows rejected

@@ -45,18 +45,19 @@ target = "duckdb"
 schema = None  # default: the contract's servers schema for the target, else its name
 mostly = ""
 fail_on_error = False
+raw_dir = ""  # the input files; "" = generate-data's
 
 # %%
 from contractbook.contract import load
 from contractbook.gx import step
 from contractbook.ingest import receipt
-from contractbook.paths import resolve, task_io
+from contractbook.paths import input_folder, resolve, task_io
 from contractbook.reporting.checkpoint import checkpoint
 from contractbook.reporting.tables import table, tables
 
 upstream, product = task_io("gx-checks", upstream, product)
 warehouse = receipt.warehouse(upstream["ingest"]["receipt"])
-gx = step.run(load(resolve(contract)), upstream["generate-data"]["data"], warehouse, target,
+gx = step.run(load(resolve(contract)), input_folder(upstream, raw_dir), warehouse, target,
               schema, mostly, resolve(".state"), product["docs"])
 gx
 

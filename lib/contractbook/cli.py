@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     from contractbook import errors
 
     try:
-        return importlib.import_module(args._module).run(args)
+        from contractbook.orchestrate import record  # commands that do runs: the history
+
+        return record.around(args, lambda: importlib.import_module(args._module).run(args))
     except Exception as e:  # every command: an anticipated failure is one line and its exit code
         code = errors.exit_code(e)
         if code is None:

@@ -82,25 +82,55 @@ class TaskIO:
 
 
 def pipeline_tasks(root: Path | None = None) -> dict[str, dict]:
-    """Task name -> its block of pipeline.yaml, placeholders from env.yaml rendered."""
+    """Task name -> its block of pipeline.yaml (imported ones too), env.yaml placeholders rendered."""
     import yaml
 
     root = root or project_root()
     env = yaml.safe_load((root / "env.yaml").read_text(encoding="utf-8")) or {}
     env = {"root": str(root), "here": str(root), **env}
-    spec = yaml.safe_load((root / MARKER).read_text(encoding="utf-8"))
-    return {t["name"]: {**t, "product": _products(t, env, root)} for t in spec["tasks"]}
+    return {t["name"]: {**t, "product": _products(t, env, root)} for t in spec_tasks(root)}
+
+
+def spec_tasks(root: Path | None = None, pipeline: str = MARKER) -> list[dict]:
+    """The task blocks of a pipeline file, with those it imports (`meta.import_tasks_from`)."""
+    import yaml
+
+    root = root or project_root()
+    spec = yaml.safe_load((root / pipeline).read_text(encoding="utf-8"))
+    tasks = list(spec.get("tasks") or [])
+    partial = (spec.get("meta") or {}).get("import_tasks_from")
+    if partial:
+        tasks += yaml.safe_load((root / partial).read_text(encoding="utf-8")) or []
+    return tasks
 
 
 def task_io(task: str, upstream=None, product=None) -> TaskIO:
     """Injected upstream/product when given, else the ones pipeline.yaml declares for task."""
     if product is not None:
-        return TaskIO(dict(upstream or {}), dict(product) if isinstance(product, dict)
+        return TaskIO(_ungrouped(upstream or {}), dict(product) if isinstance(product, dict)
                       else {"nb": str(product)})
     tasks = pipeline_tasks()
     block = tasks[task]
-    ups = {name: tasks[name]["product"] for name in block.get("upstream") or []}
+    ups = {name: tasks[name]["product"] for name in upstream_names(block, tasks)}
     return TaskIO(ups, block["product"])
+
+
+def upstream_names(block: dict, names) -> list[str]:
+    """The task names a block's `upstream` matches (`*` wildcards as Ploomber expands them)."""
+    from fnmatch import filter as matching
+
+    out: list[str] = []
+    for up in block.get("upstream") or []:
+        out += matching(list(names), up) if "*" in up else [up]
+    return out
+
+
+def _ungrouped(upstream) -> dict:
+    """Injected upstream with Ploomber's wildcard groups ({"x*": {"x": products}}) flattened."""
+    out = {}
+    for key, value in dict(upstream).items():
+        out.update(value if "*" in key else {key: value})
+    return out
 
 
 def shown(path: str | Path, root: Path | None = None) -> str:
@@ -108,3 +138,14 @@ def shown(path: str | Path, root: Path | None = None) -> str:
     p = Path(path)
     base = root or project_root()
     return str(p.relative_to(base)) if p.is_absolute() and p.is_relative_to(base) else str(p)
+
+
+def input_folder(upstream: dict, raw_dir: str = "", task: str = "generate-data") -> str:
+    """The folder of input files the ingest side reads: raw_dir when set, else task's `data`."""
+    if raw_dir:
+        return resolve(raw_dir)
+    if task not in upstream:
+        raise FileNotFoundError(f"no input folder: raw_dir is empty and this pipeline has no "
+                                f"{task} task; run `make ingest DATA=dir` (or pass "
+                                "--env--raw_dir dir) with the folder of files")
+    return upstream[task]["data"]

@@ -29,7 +29,7 @@ from support.hostile import CANARY_TEXT, SCHEMA, hostile_contract
 # the contract's server schema, sanitized into a plain dataset name (contract.naming.dataset)
 DATASET = naming.slug(SCHEMA)
 REJECTS = "rejects 'x\"; --"  # a user path with quotes reaches SQL only as a bound/escaped value
-DLT_TABLES = {"_dlt_loads", "_dlt_pipeline_state", "_dlt_version", "_run_metrics", "_runs"}
+DLT_TABLES = {"_dlt_loads", "_dlt_pipeline_state", "_dlt_version", "_run_metrics"}
 
 
 

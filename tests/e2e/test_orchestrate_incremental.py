@@ -81,7 +81,7 @@ def test_changed_input_folder_reruns_its_readers_and_what_follows(tmp_path):
     (project / "inbox" / "a.csv").write_text("changed\n")  # size changes
     assert _build(project) == {"count": True, "double": True, "other": False}
 
-    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(project / "data" / "runs.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT run_id, task, status, contract_version, parameters "
                            "FROM _runs ORDER BY run_id, task").fetchall()
     runs = sorted({r[0] for r in rows})
@@ -119,7 +119,7 @@ def test_a_failed_build_is_in_the_history_with_its_failed_task(tmp_path):
     proc = subprocess.run([str(Path(sys.executable).parent / "ploomber"), "build"], cwd=project,
                           env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0
-    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(project / "data" / "runs.duckdb"), read_only=True) as con:
         rows = dict(con.execute("SELECT task, status FROM _runs").fetchall())
     assert rows == {"count": "completed", "double": "completed", "other": "failed"}
     assert not (project / ".state" / "build-inputs.json").exists()  # only successes are kept

@@ -18,7 +18,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # What a DAG run needs besides the installed contractbook package.
-PROJECT_FILES = ("pipeline.yaml", "env.yaml", "notebooks", "contracts", ".jupyter")
+PROJECT_FILES = ("pipeline.yaml", "pipeline-ingest-tasks.yaml", "pipeline.ingest.yaml",
+                 "env.yaml", "notebooks", "contracts", ".jupyter")
 # A secret in the DAG build's environment (the browser test proves no page shows it).
 SECRET_ENV = {"DESTINATION__POSTGRES__CREDENTIALS": "postgresql://u:cb-secret-7f3a9e@127.0.0.1:9/x"}
 # env.yaml keys shrunk for tests; keys absent from env.yaml are ignored.
@@ -67,9 +68,11 @@ def run(cmd: list[str], cwd: Path, env: dict, timeout: float = 900) -> subproces
     return proc
 
 
-def tasks(project: Path) -> list[dict]:
-    """The task blocks of the project's pipeline.yaml."""
-    return yaml.safe_load((project / "pipeline.yaml").read_text())["tasks"]
+def tasks(project: Path, pipeline: str = "pipeline.yaml") -> list[dict]:
+    """The task blocks of the project's pipeline.yaml (or another pipeline), imported ones too."""
+    from contractbook.paths import spec_tasks
+
+    return spec_tasks(project, pipeline)
 
 
 def files_under(folder: Path) -> list[str]:

@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_FILES = ("pipeline.yaml", "env.yaml", "notebooks", "contracts", ".jupyter")
+PROJECT_FILES = ("pipeline.yaml", "pipeline-ingest-tasks.yaml", "pipeline.ingest.yaml",
+                 "env.yaml", "notebooks", "contracts", ".jupyter")
 TARGETS = {"build": 45.0, "noop": 15.0}  # seconds, issue 7
 _TASK_ROW = re.compile(r"^(\S+)\s+(True|False)\s+([\d.]+)\s+([\d.]+)\s*$")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from contractbook.contract import Contract
 from contractbook.errors import UsageError
+from contractbook.orchestrate import history as runs
 
 from . import destinations, failures, history, load, runlock, status
 from .accounts import Account, TableMetrics
@@ -32,7 +33,7 @@ class IngestResult:
     load_seconds: float = 0.0
     rejects_dir: Path | None = None
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
-    status: str = "started"  # then completed or failed (as recorded in _runs)
+    status: str = "started"  # then completed or failed (as the run history records it)
     location: str = ""  # the warehouse written: a path or a server's host:port/db, no secret
     resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
 
@@ -193,8 +194,11 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
     con = duckdb.connect(config=work_config(state_dir, memory_limit, duckdb_config))
     result = IngestResult(run.run_id, contract, dest.name, {}, rejects_dir=Path(rejects_dir),
                           location=location)
-    rec = status.RunRecord(run.run_id, contract.id, contract.version, dest.name, location,
-                           run.ingested_at)
+    rec = status.RunRecord(
+        run.run_id, contract.id, contract.version, dest.name, location, run.ingested_at,
+        runs.store_near(dest.local_path(warehouse), Path(rejects_dir)),
+        {"data": str(Path(data_dir).resolve()), "files": {t: p.name for t, p in paths.items()}},
+        commit=runs.git_commit())
     pipe = load.pipeline(contract, dest, warehouse, state_dir, memory_limit=memory_limit,
                          location=location)
     try:
@@ -238,7 +242,7 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
             elif not a.ok:
                 progress(f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
                          f"{a.loaded} + rejected {a.rejected}")
-        rec.finish(result.ok, None if result.ok else "accounting failed")
+        rec.finish(result.ok, None if result.ok else "accounting failed", result.accounting())
         status.record(pipe, dest, rec, result.metrics())
         result.status = rec.status
         return result

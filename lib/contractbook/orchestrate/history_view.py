@@ -16,11 +16,12 @@ def last_runs_table(runs: list[LastRun]) -> str:
     if not runs:
         return "<p>No run recorded yet.</p>"
     rows = "".join(
-        f"<tr><td><code>{escape(r.run_id)}</code></td><td>{escape(_when(r))}</td>"
+        f"<tr><td><code>{escape(r.run_id)}</code></td><td>{escape(r.what)}</td>"
+        f"<td>{escape(_when(r))}</td>"
         f"<td class='{'bad' if r.status == 'failed' else ''}'>{escape(r.status)}</td>"
         f"<td class='num'>{r.tasks:,}</td><td class='num'>{r.failed:,}</td></tr>" for r in runs)
-    return ("<table><tr><th>run</th><th>ended (UTC)</th><th>status</th><th>tasks</th>"
-            f"<th>failed</th></tr>{rows}</table>")
+    return ("<table><tr><th>run</th><th>what</th><th>ended (UTC)</th><th>status</th>"
+            f"<th>tasks</th><th>failed</th></tr>{rows}</table>")
 
 
 def sparkline(values: list[int], width: int = 160, height: int = 28) -> str:

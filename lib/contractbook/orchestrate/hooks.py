@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import history, inputs, runconfig
+from . import history, inputs, markdown, runconfig
 
 # What this build was started with; on_render runs first, in the same process as the others.
 _BUILD: dict[str, Any] = {}
@@ -23,10 +23,13 @@ STATUS = {"Executed": "completed", "Skipped": "skipped", "Errored": "failed",
 
 
 def on_render(dag, **config) -> None:
-    """Check the configuration (ConfigError stops the build), then force changed-input tasks."""
+    """Check the configuration (ConfigError stops the build), force changed-input tasks, and
+    keep a markdown-only change from rerunning what follows (orchestrate.markdown)."""
     values = runconfig.check(config)
     _BUILD.update(config=values, run_id=history.new_run_id(), started=datetime.now(UTC))
-    inputs.force(dag, inputs.changed(dag))
+    changed = inputs.changed(dag)
+    inputs.force(dag, changed)
+    _BUILD["texts"] = markdown.quiet(dag, changed)
 
 
 # Ploomber passes a hook only the parameters its signature names: name every run parameter.
@@ -44,15 +47,8 @@ def _elapsed(report) -> dict[str, float]:
 
 
 def _contract(config: dict) -> tuple[str | None, str | None]:
-    """(id, version) of the run's contract as written (not validated: validate-contract does
-    that), or Nones when it cannot be read."""
-    import yaml
-
-    try:
-        doc = yaml.safe_load(Path(config["contract"]).read_text(encoding="utf-8"))
-        return str(doc.get("id")), str(doc.get("version"))
-    except (OSError, ValueError, AttributeError, yaml.YAMLError):
-        return None, None
+    """(id, version) of the run's contract as written (validate-contract validates it)."""
+    return history.contract_of(config["contract"])
 
 
 def rows(dag, report=None) -> list[history.RunRow]:
@@ -63,8 +59,7 @@ def rows(dag, report=None) -> list[history.RunRow]:
     elapsed, now = _elapsed(report), datetime.now(UTC)
     cid, version = _contract(config) if config else (None, None)
     commit = history.git_commit()
-    store = history.store_for(Path(config.get("data_dir", "data")),
-                              str(config.get("destination", "duckdb")))
+    store = _store()
     out = []
     for name in dag._iter():
         task = dag[name]
@@ -72,7 +67,9 @@ def rows(dag, report=None) -> list[history.RunRow]:
         seconds = elapsed.get(name)
         ended = now if status in ("completed", "failed") else None
         begun = ended - timedelta(seconds=seconds) if ended and seconds is not None else None
-        acc = history.accounting(store) if name == "ingest" and status == "completed" else None
+        # the ingest run this task made (it records itself in the same history)
+        acc = history.ingest_accounting(store, started) \
+            if name == "ingest" and status == "completed" else None
         out.append(history.RunRow(run_id, name, status, begun or (started if ended else None),
                                   ended, seconds, json.dumps(config, sort_keys=True), acc,
                                   commit, cid, version, "dag"))
@@ -80,9 +77,9 @@ def rows(dag, report=None) -> list[history.RunRow]:
 
 
 def _store() -> Path:
+    """The run history of this build: `runs.duckdb` in its data folder."""
     config = _BUILD.get("config") or {}
-    return history.store_for(Path(config.get("data_dir", "data")),
-                             str(config.get("destination", "duckdb")))
+    return history.store_for(Path(config.get("data_dir", "data")))
 
 
 def _record(dag, report=None) -> None:
@@ -104,6 +101,8 @@ def on_finish(dag, report=None) -> None:
     from contractbook.reporting import index
 
     inputs.remember(dag)
+    markdown.keep_timestamps(dag, _BUILD.get("texts") or {})
+    markdown.remember(dag)
     _record(dag, report)
     index.on_finish(dag, history=_history_html())
 
@@ -112,5 +111,7 @@ def on_failure(dag, traceback=None) -> None:
     """After a failed build: record the run (failed tasks included), write the index."""
     from contractbook.reporting import index
 
+    markdown.keep_timestamps(dag, _BUILD.get("texts") or {})
+    markdown.remember(dag)
     _record(dag)
     index.on_failure(dag, traceback, history=_history_html())

@@ -76,6 +76,9 @@ PARAMS: tuple[Param, ...] = (
           {"pattern": r"^$|^[A-Za-z]{2}(,[A-Za-z]{2})*$"}),
     Param("catalog_contracts", "string", "contracts/olist_mini/generated/curated.odcs.yaml",
           "curated output contracts registered after the raw one (comma-separated paths)"),
+    Param("raw_dir", "string", "",
+          "folder of input files the ingest side reads (`make ingest DATA=dir`); \"\" = the files "
+          "generate-data writes"),
 )
 
 
