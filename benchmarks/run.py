@@ -1,0 +1,65 @@
+"""`make bench`: every size, the build timing and the profile, then reports/bench.{md,json,png}."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import machine, registry, report, sizes
+from .records import BenchResult, Profile, SizeResult
+
+DEFAULT_SIZES = (10_000, 100_000)
+PROFILE_MAX_ORDERS = 100_000  # the profiler doubles a step's time: profile at most at this size
+
+
+def sizes_for(n_orders: int, extra=DEFAULT_SIZES) -> list[int]:
+    """The sizes measured: the defaults below N, and N itself, ascending."""
+    return sorted({*(s for s in extra if s < n_orders), n_orders})
+
+
+def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats: int = 3,
+        sizes_: list[int] | None = None, build: bool = True, profile: bool = True,
+        only: tuple[str, ...] | None = None, limits: dict[str, int | None] | None = None,
+        timeout: float | None = None, datacontract: str | None = None,
+        project_root=".", command: str = "make bench", progress=print) -> BenchResult:
+    """Measure everything, write the reports; the BenchResult (also in bench.json)."""
+    from contractbook.contract import load
+
+    model = load(contract)
+    work = Path(work)
+    started = time.perf_counter()
+    result = BenchResult(command=command, contract_id=model.id,
+                         contract_version=str(model.version), contract=contract, seed=seed,
+                         repeats=repeats, machine=machine.describe())
+    progress(f"bench: cores {result.machine.cores}, load {result.machine.load_start}")
+    for n in sizes_ or sizes_for(n_orders):
+        result.sizes.append(sizes.run_size(contract, n, work / f"n{n}", seed, repeats,
+                                           only=only, progress=progress, limits=limits,
+                                           timeout=timeout, datacontract=datacontract))
+    if build:
+        from .build import measure
+
+        result.build = measure(project_root, progress=progress)
+    if profile:
+        result.profile = _profile(contract, result.sizes, work, seed, progress)
+    result.load_end = machine.load()
+    result.finished = datetime.now(UTC).isoformat(timespec="seconds")
+    result.bench_seconds = time.perf_counter() - started
+    paths = report.write(result, out_dir)
+    progress(f"bench: {result.bench_seconds:.0f} s; wrote " + ", ".join(map(str, paths)))
+    return result
+
+
+def _profile(contract: str, measured: list[SizeResult], work: Path, seed: int,
+             progress) -> Profile | None:
+    """cProfile the slowest DAG step at the largest size up to PROFILE_MAX_ORDERS, at that size."""
+    from .profile import profile_step, slowest
+
+    if not any(s.role == "dag" for size in measured for s in size.steps):
+        return None
+    top, n = slowest(measured, max_orders=PROFILE_MAX_ORDERS)
+    step = registry.get(top.step)
+    r = registry.Run(contract, n, seed, work / f"n{n}", 1)
+    progress(f"  profiling {step.name} at {n:,} orders (cProfile)")
+    return profile_step(step.name, step.kwargs(r), work / "profile" / f"{step.name}-{n}.pstats", n)
