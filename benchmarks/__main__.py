@@ -33,7 +33,8 @@ def parser() -> argparse.ArgumentParser:
     """The options of `python -m benchmarks`."""
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     p.add_argument("--n-orders", type=int, default=1_000_000,
-                   help="largest size in orders (default 1,000,000); 10k and 100k below it also run")
+                   help="largest size in orders (default 1,000,000); 10k and 100k below it "
+                        "also run")
     p.add_argument("--sizes", type=_sizes, default=None,
                    help="explicit comma-separated sizes instead (e.g. 10000,50000)")
     p.add_argument("--steps", type=_steps, default=None,
@@ -43,7 +44,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
     p.add_argument("--contract", default="contracts/olist_mini/contract.yaml", help="contract path")
     p.add_argument("--work", default="data/bench", help="data and warehouses (default data/bench)")
-    p.add_argument("--out", default="reports", help="where bench.md/.json/.png go (default reports)")
+    p.add_argument("--out", default="reports",
+                   help="where bench.md/.json/.png go (default reports)")
     p.add_argument("--step-timeout", type=float, default=None,
                    help="seconds a step's process may run; past it the step is stopped and "
                         "reported as not measured (default: no limit)")

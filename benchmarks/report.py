@@ -69,34 +69,34 @@ def _details(size: SizeResult) -> list[str]:
     """Where ingest, metrics, GX and the engines spend their time (the steps' own timers)."""
     raw, out = size.raw, []
     ing = raw.get("ingest")
-    if ing:
+    if ing and ing.detail:
         d = ing.detail
         out.append(f"- ingest: checks {d.check_seconds[-1]:.2f} s, rejects to Parquet + dlt "
                    f"load {d.load_seconds[-1]:.2f} s; {d.rows_loaded:,} rows loaded, "
                    f"{d.rows_rejected:,} rejected, accounting "
                    f"{'OK' if d.accounting_ok else 'FAILED'}.")
     m = raw.get("metrics")
-    if m:
+    if m and m.detail:
         d = m.detail
         out.append(f"- metrics: {len(d.curated_rows)} models {d.models_seconds:.2f} s, "
                    f"curated check {d.check_seconds:.2f} s (last run); "
                    f"{sum(d.curated_rows.values()):,} curated rows, check "
                    f"{'OK' if d.check_ok else 'FAILED'}.")
     g = raw.get("gx")
-    if g and g.detail.parts:
+    if g and g.detail and g.detail.parts:
         p = g.detail.parts[-1]
         out.append(f"- gx: context {p.context:.2f} s, pre-load (all tables) {p.preload:.2f} s, "
                    f"post-load (DuckDB SQL, all tables) {p.postload:.2f} s, "
                    f"Data Docs {p.docs:.2f} s.")
-    if size.spark_over_duckdb_checks:
-        sp = raw["checks_spark"].detail
+    sp = raw["checks_spark"].detail if "checks_spark" in raw else None
+    if size.spark_over_duckdb_checks and sp:
         out.append(f"- engines: Spark checks / DuckDB checks = "
                    f"**{size.spark_over_duckdb_checks:.2f}×** (Spark session start-up "
                    f"{_f(sp.session_seconds, '{:.1f}')} s not included; accounting "
                    f"{'OK' if sp.accounting_ok else 'FAILED'}).")
     for name in ("gx_pandas", "gx_sql"):
         x = raw.get(name)
-        if x:
+        if x and x.detail:
             d = x.detail
             out.append(f"- {name}: {d.expectations} expectations on `{d.table}` "
                        f"({x.rows:,} rows), all passed: {d.success}"
@@ -111,7 +111,7 @@ def _peer_lines(size: SizeResult) -> list[str]:
     ours = size.step("checks_duckdb")
     for name, what in (("datacontract", "the same CSVs"), ("datacontract_clean", "clean CSVs")):
         x, s = size.raw.get(name), size.step(name)
-        if not x or not s:
+        if not x or not s or not x.detail:
             continue
         d = x.detail
         not_run = d.checks_total - d.checks_passed - d.checks_failed - d.checks_errored \

@@ -102,7 +102,8 @@ def typed_select(table, data_dir: Path) -> str:
     from contractbook.ingest.castmap import sql_type
     from contractbook.sqltext import literal
 
-    cols = "{" + ", ".join(f"{literal(c.name)}: {literal(sql_type(c))}" for c in table.columns) + "}"
+    cols = "{" + ", ".join(f"{literal(c.name)}: {literal(sql_type(c))}"
+                           for c in table.columns) + "}"
     path = literal(str(data_dir / (table.name + ".csv")))
     return (f"SELECT * FROM read_csv({path}, columns={cols}, "
             f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
@@ -115,7 +116,8 @@ def _field(record, name: str):
 
 
 def duckdb_alone(contract: str, data_dir: str, db_path: str, repeats: int = 3) -> StepRun:
-    """Anchor (a): DuckDB alone loading the CSVs into typed tables of a file (bad records skipped)."""
+    """Anchor (a): DuckDB alone loading the CSVs into typed tables of a file, bad records
+    skipped."""
     imports = timed_imports("duckdb")
     from contractbook.contract import load
 
@@ -134,7 +136,8 @@ def _duckdb_load(model, data_dir: Path, db_path: Path) -> int:
     rows = 0
     with duckdb.connect(str(db_path)) as con:
         for name in model.dependency_order:
-            con.execute(f"CREATE TABLE {ident(name)} AS {typed_select(model.table(name), data_dir)}")
+            select = typed_select(model.table(name), data_dir)
+            con.execute(f"CREATE TABLE {ident(name)} AS {select}")
             rows += con.execute(f"SELECT count(*) FROM {ident(name)}").fetchall()[0][0]
     return rows
 
