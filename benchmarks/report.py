@@ -123,7 +123,8 @@ def _peer_lines(size: SizeResult) -> list[str]:
                 f"checks {_f(ours.rows_per_second, '{:,.0f}')} rows/s "
                 f"({_f(s.compared_ratio, '{:.2f}×')} their time)" if ours else "")
         line = (f"- {name}: datacontract-cli {d.version} `test` on {what}, "
-                f"{s.seconds:.2f} s, {verdict}{side}.")
+                f"{s.seconds:.2f} s wall (its start-up, {_f(x.import_seconds, '{:.1f}')} s, "
+                f"included), {verdict}{side}.")
         if d.error:
             line += f" It said: `{d.error.splitlines()[0][:300]}`."
         if d.first_failures:

@@ -33,14 +33,15 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
                          contract_version=str(model.version), contract=contract, seed=seed,
                          repeats=repeats, machine=machine.describe())
     progress(f"bench: cores {result.machine.cores}, load {result.machine.load_start}")
+    if build:  # first: a small size, and its figure does not wait for the large sizes
+        from .build import measure
+
+        result.build = measure(project_root, progress=progress)
     for n in sizes_ or sizes_for(n_orders):
         result.sizes.append(sizes.run_size(contract, n, work / f"n{n}", seed, repeats,
                                            only=only, progress=progress, limits=limits,
                                            timeout=timeout, datacontract=datacontract))
-    if build:
-        from .build import measure
-
-        result.build = measure(project_root, progress=progress)
+        _checkpoint(result, out_dir)
     if profile:
         result.profile = _profile(contract, result.sizes, work, seed, progress)
     result.load_end = machine.load()
@@ -49,6 +50,13 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
     paths = report.write(result, out_dir)
     progress(f"bench: {result.bench_seconds:.0f} s; wrote " + ", ".join(map(str, paths)))
     return result
+
+
+def _checkpoint(result: BenchResult, out_dir) -> None:
+    """The reports so far, after each size (a stopped bench still leaves what it measured)."""
+    result.load_end = machine.load()
+    result.finished = "(still running: sizes measured so far)"
+    report.write(result, out_dir)
 
 
 def _profile(contract: str, measured: list[SizeResult], work: Path, seed: int,

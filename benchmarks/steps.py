@@ -116,8 +116,7 @@ def _field(record, name: str):
 
 
 def duckdb_alone(contract: str, data_dir: str, db_path: str, repeats: int = 3) -> StepRun:
-    """Anchor (a): DuckDB alone loading the CSVs into typed tables of a file, bad records
-    skipped."""
+    """Anchor (a): DuckDB alone loads the CSVs into typed tables of a file, bad rows skipped."""
     imports = timed_imports("duckdb")
     from contractbook.contract import load
 
