@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--datacontract", default=None,
                    help="the datacontract-cli executable of the peer step (default: the one "
                         "`make bench` installs in .state/bench/datacontract-venv)")
+    p.add_argument("--largest-first", action="store_true",
+                   help="measure the largest size first (its figures are in the reports sooner)")
     p.add_argument("--no-build", action="store_true", help="skip timing `ploomber build` + no-op")
     p.add_argument("--no-profile", action="store_true", help="skip profiling the slowest step")
     return p
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.contract, args.n_orders, args.work, args.out, seed=args.seed,
                  repeats=args.repeats, sizes_=args.sizes, build=not args.no_build,
                  profile=not args.no_profile, only=args.steps, timeout=args.step_timeout,
-                 datacontract=args.datacontract,
+                 datacontract=args.datacontract, largest_first=args.largest_first,
                  command="python -m benchmarks " + " ".join(sys.argv[1:] if argv is None
                                                             else argv))
     failed = [s for size in result.sizes for s in size.skipped if "failed (exit" in s.reason]

@@ -243,8 +243,8 @@ def render(result: BenchResult) -> str:
     return "\n".join(lines)
 
 
-def write(result: BenchResult, out_dir) -> list[Path]:
-    """Write bench.json, bench.md and bench.png into out_dir; the paths written."""
+def write(result: BenchResult, out_dir, plot: bool = True) -> list[Path]:
+    """Write bench.json, bench.md and (with plot) bench.png into out_dir; the paths written."""
     from .plot import draw
 
     out = Path(out_dir)
@@ -253,5 +253,7 @@ def write(result: BenchResult, out_dir) -> list[Path]:
     data = {**to_json(result), "targets": to_json(targets(result))}
     paths[0].write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     paths[1].write_text(render(result), encoding="utf-8")
+    if not plot:
+        return paths[:2]
     draw(result, paths[2])
     return paths

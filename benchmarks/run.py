@@ -22,7 +22,7 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
         sizes_: list[int] | None = None, build: bool = True, profile: bool = True,
         only: tuple[str, ...] | None = None, limits: dict[str, int | None] | None = None,
         timeout: float | None = None, datacontract: str | None = None,
-        project_root=".", command: str = "make bench", progress=print) -> BenchResult:
+        largest_first: bool = False, project_root=".", command: str = "make bench", progress=print) -> BenchResult:
     """Measure everything, write the reports; the BenchResult (also in bench.json)."""
     from contractbook.contract import load
 
@@ -37,11 +37,18 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
         from .build import measure
 
         result.build = measure(project_root, progress=progress)
-    for n in sizes_ or sizes_for(n_orders):
-        result.sizes.append(sizes.run_size(contract, n, work / f"n{n}", seed, repeats,
-                                           only=only, progress=progress, limits=limits,
-                                           timeout=timeout, datacontract=datacontract))
-        _checkpoint(result, out_dir)
+    order = sorted(sizes_ or sizes_for(n_orders), reverse=largest_first)
+    for n in order:
+        done = list(result.sizes)
+
+        def checkpoint(partial: SizeResult, done=done) -> None:
+            result.sizes = [*done, partial]
+            _checkpoint(result, out_dir)
+
+        result.sizes = [*done, sizes.run_size(contract, n, work / f"n{n}", seed, repeats,
+                                              only=only, progress=progress, limits=limits,
+                                              timeout=timeout, datacontract=datacontract,
+                                              on_step=checkpoint)]
     if profile:
         result.profile = _profile(contract, result.sizes, work, seed, progress)
     result.load_end = machine.load()
@@ -53,10 +60,10 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
 
 
 def _checkpoint(result: BenchResult, out_dir) -> None:
-    """The reports so far, after each size (a stopped bench still leaves what it measured)."""
+    """The reports so far, after each step (a stopped bench still leaves what it measured)."""
     result.load_end = machine.load()
-    result.finished = "(still running: sizes measured so far)"
-    report.write(result, out_dir)
+    result.finished = "(not finished: the steps measured so far)"
+    report.write(result, out_dir, plot=False)
 
 
 def _profile(contract: str, measured: list[SizeResult], work: Path, seed: int,

@@ -45,11 +45,12 @@ def _skip_reason(step: registry.Step, r: Run, limits: dict[str, int | None]) -> 
 def run_size(contract: str, n_orders: int, work, seed: int = 42, repeats: int = 3,
              only: tuple[str, ...] | None = None, progress=print, child=harness.child,
              limits: dict[str, int | None] | None = None, timeout: float | None = None,
-             datacontract: str | None = None) -> SizeResult:
+             datacontract: str | None = None, on_step=None) -> SizeResult:
     """Every registered step at one size, in order.
 
     limits: step -> max orders, overriding Step.max_orders (None: no limit).
     timeout: seconds a step's process may run before it is stopped (None: no limit).
+    on_step: called with the SizeResult so far after each step (for checkpoints).
     """
     for name in only or ():
         registry.get(name)  # an unknown name is an error, not an empty run
@@ -71,11 +72,19 @@ def run_size(contract: str, n_orders: int, work, seed: int = 42, repeats: int = 
             skipped.append(Skipped(step.name, step.label, why))
             progress(f"  {n_orders:>9,} orders  {step.name:<18} not measured: "
                      f"{why.splitlines()[0]}")
-            continue
-        s = raw[step.name]
-        progress(f"  {n_orders:>9,} orders  {step.name:<18} {statistics.median(s.seconds):8.2f} s"
-                 f" (runs {len(s.seconds)}, imports {s.import_seconds or 0:.1f} s) "
-                 f"peak {s.peak_rss_mb or 0:,.0f} MB")
+        else:
+            s = raw[step.name]
+            progress(f"  {n_orders:>9,} orders  {step.name:<18} "
+                     f"{statistics.median(s.seconds):8.2f} s (runs {len(s.seconds)}, imports "
+                     f"{s.import_seconds or 0:.1f} s) peak {s.peak_rss_mb or 0:,.0f} MB")
+        if on_step:
+            on_step(size_result(n_orders, seed, raw, skipped))
+    return size_result(n_orders, seed, raw, skipped)
+
+
+def size_result(n_orders: int, seed: int, raw: dict[str, StepRun],
+                skipped: list[Skipped]) -> SizeResult:
+    """The SizeResult of the steps measured so far: summaries and ratios."""
     anchor = _median(raw, ANCHOR)
     summary = [summarize(s.name, s.role, s.label, raw[s.name], anchor, s.compared_to,
                          _median(raw, s.compared_to)) for s in STEPS.values() if s.name in raw]
@@ -84,5 +93,5 @@ def run_size(contract: str, n_orders: int, work, seed: int = 42, repeats: int = 
     return SizeResult(
         n_orders=n_orders, seed=seed, rows=gen.rows if gen else None,
         csv_bytes=gen.detail.csv_bytes if gen and gen.detail else None, anchor_seconds=anchor,
-        steps=summary, skipped=skipped, raw=raw,
+        steps=summary, skipped=list(skipped), raw=dict(raw),
         spark_over_duckdb_checks=spark / duck if spark and duck else None)

@@ -159,3 +159,13 @@ def test_cli_refuses_an_unknown_step(capsys):
     with pytest.raises(SystemExit):
         parser().parse_args(["--steps", "ingest,nope"])
     assert "unknown step(s) nope" in capsys.readouterr().err
+
+
+def test_run_size_hands_the_result_so_far_to_on_step_after_every_step(tmp_path):
+    child, calls = _fake_child(SECONDS)
+    seen = []
+    out = sizes.run_size("c.yaml", 10, tmp_path, only=("ddl", "duckdb_alone", "ingest"),
+                         progress=lambda *_: None, child=child, on_step=seen.append)
+    assert [[s.step for s in p.steps] for p in seen] == [
+        ["ddl"], ["ddl", "duckdb_alone"], ["ddl", "duckdb_alone", "ingest"]]
+    assert seen[-1] == out and seen[0].anchor_seconds is None
