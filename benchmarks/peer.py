@@ -80,6 +80,7 @@ def datacontract(contract: str, data_dir: str, work_dir: str,
     from .steps import csv_rows
 
     work = Path(work_dir)
+    executable = str(Path(executable).resolve())  # it runs in work_dir
     spec = peer_contract(contract, data_dir, work / "datacontract.yaml")
     startup = start_up(executable)
     out = work / "datacontract-test.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,7 +64,10 @@ def _checkpoint(result: BenchResult, out_dir) -> None:
     """The reports so far, after each step (a stopped bench still leaves what it measured)."""
     result.load_end = machine.load()
     result.finished = "(not finished: the steps measured so far)"
-    report.write(result, out_dir, plot=False)
+    try:
+        report.write(result, out_dir, plot=False)
+    except Exception as e:  # noqa: BLE001 - a checkpoint must not stop the bench; the end writes
+        print(f"bench: checkpoint report not written: {type(e).__name__}: {e}", file=sys.stderr)
 
 
 def _profile(contract: str, measured: list[SizeResult], work: Path, seed: int,
