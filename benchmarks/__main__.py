@@ -29,6 +29,22 @@ def _steps(text: str) -> tuple[str, ...]:
     return names
 
 
+def _timeouts(text: str) -> dict[str, float]:
+    from .registry import STEPS
+
+    out = {}
+    for item in (x.strip() for x in text.split(",") if x.strip()):
+        name, _, secs = item.partition("=")
+        if name not in STEPS:
+            raise argparse.ArgumentTypeError(f"unknown step {name!r}; known: {', '.join(STEPS)}")
+        try:
+            out[name] = float(secs)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected step=seconds, e.g. checks_spark=600; "
+                                             f"got {item!r}") from None
+    return out
+
+
 def parser() -> argparse.ArgumentParser:
     """The options of `python -m benchmarks`."""
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
@@ -49,6 +65,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--step-timeout", type=float, default=None,
                    help="seconds a step's process may run; past it the step is stopped and "
                         "reported as not measured (default: no limit)")
+    p.add_argument("--step-timeouts", type=_timeouts, default=None,
+                   help="per-step limits overriding --step-timeout, e.g. checks_spark=600")
     p.add_argument("--datacontract", default=None,
                    help="the datacontract-cli executable of the peer step (default: the one "
                         "`make bench` installs in .state/bench/datacontract-venv)")
@@ -68,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                  repeats=args.repeats, sizes_=args.sizes, build=not args.no_build,
                  profile=not args.no_profile, only=args.steps, timeout=args.step_timeout,
                  datacontract=args.datacontract, largest_first=args.largest_first,
+                 timeouts=args.step_timeouts,
                  command="python -m benchmarks " + " ".join(sys.argv[1:] if argv is None
                                                             else argv))
     failed = [s for size in result.sizes for s in size.skipped if "failed (exit" in s.reason]

@@ -23,7 +23,8 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
         sizes_: list[int] | None = None, build: bool = True, profile: bool = True,
         only: tuple[str, ...] | None = None, limits: dict[str, int | None] | None = None,
         timeout: float | None = None, datacontract: str | None = None,
-        largest_first: bool = False, project_root=".", command: str = "make bench", progress=print) -> BenchResult:
+        largest_first: bool = False, timeouts: dict[str, float] | None = None,
+        project_root=".", command: str = "make bench", progress=print) -> BenchResult:
     """Measure everything, write the reports; the BenchResult (also in bench.json)."""
     from contractbook.contract import load
 
@@ -49,7 +50,7 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
         result.sizes = [*done, sizes.run_size(contract, n, work / f"n{n}", seed, repeats,
                                               only=only, progress=progress, limits=limits,
                                               timeout=timeout, datacontract=datacontract,
-                                              on_step=checkpoint)]
+                                              on_step=checkpoint, timeouts=timeouts)]
     if profile:
         result.profile = _profile(contract, result.sizes, work, seed, progress)
     result.load_end = machine.load()

@@ -45,11 +45,13 @@ def _skip_reason(step: registry.Step, r: Run, limits: dict[str, int | None]) -> 
 def run_size(contract: str, n_orders: int, work, seed: int = 42, repeats: int = 3,
              only: tuple[str, ...] | None = None, progress=print, child=harness.child,
              limits: dict[str, int | None] | None = None, timeout: float | None = None,
-             datacontract: str | None = None, on_step=None) -> SizeResult:
+             datacontract: str | None = None, on_step=None,
+             timeouts: dict[str, float] | None = None) -> SizeResult:
     """Every registered step at one size, in order.
 
     limits: step -> max orders, overriding Step.max_orders (None: no limit).
-    timeout: seconds a step's process may run before it is stopped (None: no limit).
+    timeout: seconds a step's process may run before it is stopped (None: no limit);
+    timeouts: step -> seconds, overriding it for that step.
     on_step: called with the SizeResult so far after each step (for checkpoints).
     """
     for name in only or ():
@@ -65,7 +67,8 @@ def run_size(contract: str, n_orders: int, work, seed: int = 42, repeats: int = 
         why = _skip_reason(step, r, limits or {})
         if why is None:
             try:
-                raw[step.name] = child(step.name, timeout=timeout, **step.kwargs(r))
+                limit = (timeouts or {}).get(step.name, timeout)
+                raw[step.name] = child(step.name, timeout=limit, **step.kwargs(r))
             except harness.StepFailed as e:
                 why = str(e)
         if why:
