@@ -169,3 +169,20 @@ def test_run_size_hands_the_result_so_far_to_on_step_after_every_step(tmp_path):
     assert [[s.step for s in p.steps] for p in seen] == [
         ["ddl"], ["ddl", "duckdb_alone"], ["ddl", "duckdb_alone", "ingest"]]
     assert seen[-1] == out and seen[0].anchor_seconds is None
+
+
+def test_cli_per_step_time_limits_override_the_general_one(tmp_path, monkeypatch):
+    from benchmarks.__main__ import parser
+
+    monkeypatch.setattr(registry.engines, "spark_missing", lambda: None)
+    args = parser().parse_args(["--step-timeout", "100", "--step-timeouts", "checks_spark=6"])
+    assert args.step_timeout == 100 and args.step_timeouts == {"checks_spark": 6.0}
+    limits = []
+
+    def child(step, timeout=None, **kwargs):
+        limits.append((step, timeout))
+        return StepRun([1.0], 0.0, 1, 1.0)
+
+    sizes.run_size("c.yaml", 10, tmp_path, only=("ddl", "checks_spark"), progress=lambda *_: None,
+                   child=child, timeout=args.step_timeout, timeouts=args.step_timeouts)
+    assert dict(limits) == {"ddl": 100, "checks_spark": 6.0}
