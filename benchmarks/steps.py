@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .harness import peak_mb, quiet, repeat, timed_imports
@@ -141,7 +142,20 @@ def _duckdb_load(model, data_dir: Path, db_path: Path) -> int:
     return rows
 
 
-def _ingest_once(model, data_dir: str, work: Path) -> dict[str, object]:
+@dataclass(frozen=True)
+class _IngestOnce:
+    """One ingest run's own timers and accounting."""
+
+    checks: float
+    load: float
+    phases: dict[str, float]
+    ok: bool
+    read: int
+    loaded: int
+    rejected: int
+
+
+def _ingest_once(model, data_dir: str, work: Path) -> _IngestOnce:
     """One contractbook ingest into a fresh DuckDB file; its own timers and accounting."""
     from contractbook.ingest.run import ingest
 
@@ -150,11 +164,11 @@ def _ingest_once(model, data_dir: str, work: Path) -> dict[str, object]:
                     rejects_dir=work / "rejects", state_dir=work / "state",
                     progress=lambda *_: None)
     acc = result.accounting()
-    return {"checks": sum(c.seconds for c in result.checks.values()),
-            "load": result.load_seconds, "phases": dict(result.phases), "ok": result.ok,
-            "read": sum(_field(a, "read") for a in acc),
-            "loaded": sum(_field(a, "loaded") for a in acc),
-            "rejected": sum(_field(a, "rejected") for a in acc)}
+    return _IngestOnce(checks=sum(c.seconds for c in result.checks.values()),
+                       load=result.load_seconds, phases=dict(result.phases), ok=result.ok,
+                       read=sum(_field(a, "read") for a in acc),
+                       loaded=sum(_field(a, "loaded") for a in acc),
+                       rejected=sum(_field(a, "rejected") for a in acc))
 
 
 def ingest(contract: str, data_dir: str, work_dir: str, repeats: int = 3) -> StepRun:
@@ -163,14 +177,14 @@ def ingest(contract: str, data_dir: str, work_dir: str, repeats: int = 3) -> Ste
     from contractbook.contract import load
 
     model = load(contract)  # outside the timing, as in duckdb_alone
-    runs: list[dict] = []
+    runs: list[_IngestOnce] = []
     seconds, _ = repeat(lambda: runs.append(_ingest_once(model, data_dir, Path(work_dir))),
                         repeats)
     last = runs[-1]
-    return StepRun(seconds, imports, last["read"], peak_mb(), IngestDetail(
-        check_seconds=[r["checks"] for r in runs], load_seconds=[r["load"] for r in runs],
-        rows_loaded=last["loaded"], rows_rejected=last["rejected"],
-        accounting_ok=all(r["ok"] for r in runs), phase_seconds=last["phases"]))
+    return StepRun(seconds, imports, last.read, peak_mb(), IngestDetail(
+        check_seconds=[r.checks for r in runs], load_seconds=[r.load for r in runs],
+        rows_loaded=last.loaded, rows_rejected=last.rejected,
+        accounting_ok=all(r.ok for r in runs), phase_seconds=last.phases))
 
 
 def dlt_arrow(contract: str, data_dir: str, work_dir: str, disposition: str = "merge",
