@@ -342,3 +342,27 @@ class BenchResult:
     def at(self, n_orders: int) -> SizeResult | None:
         """The size of n_orders, or None."""
         return next((s for s in self.sizes if s.n_orders == n_orders), None)
+
+
+def _size_from_json(d: dict) -> SizeResult:
+    return SizeResult(**{**d, "steps": [StepSummary(**s) for s in d["steps"]],
+                         "skipped": [Skipped(**s) for s in d["skipped"]],
+                         "raw": {k: StepRun.from_json(v) for k, v in d["raw"].items()}})
+
+
+def _profile_from_json(d: dict) -> Profile:
+    rows = {k: [FunctionRow(**r) for r in d[k]] for k in ("cumulative", "tottime")}
+    return Profile(**{**d, **rows, "packages": [PackageRow(**r) for r in d["packages"]],
+                      "imports": [ImportRow(**r) for r in d["imports"]]})
+
+
+def bench_from_json(d: dict) -> BenchResult:
+    """A BenchResult from bench.json (to_json's output; its `targets` are recomputed)."""
+    d = {k: v for k, v in d.items() if k != "targets"}
+    build = d.get("build")
+    return BenchResult(**{
+        **d, "machine": Machine(**d["machine"]),
+        "sizes": [_size_from_json(s) for s in d["sizes"]],
+        "build": BuildResult(Timed(**build["build"]), Timed(**build["noop"]),
+                             build.get("n_orders")) if build else None,
+        "profile": _profile_from_json(d["profile"]) if d.get("profile") else None})

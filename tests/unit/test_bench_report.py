@@ -196,3 +196,16 @@ def test_findings_name_the_hot_spot_and_known_causes():
     assert "pydantic 60%" in text
     assert "narrowest function holding at least half" in text and "1508(configuration)` (7.0" in text
     assert "value_set" in text and "fastimport" in text
+
+
+def test_bench_json_reads_back_into_the_same_records(tmp_path):
+    from benchmarks.records import bench_from_json
+
+    r = _result()
+    r.profile = Profile("gx", "benchmarks.steps.gx", 100_000, 3.0, "p.pstats",
+                        [FunctionRow("a.py:1(f)", 2, 1.0, 3.0)], [],
+                        [PackageRow("pydantic", 1.0, 0.5)], "great_expectations",
+                        [ImportRow("altair", 2.0, 0.4)], ["x"])
+    report.write(r, tmp_path)
+    back = bench_from_json(json.loads((tmp_path / "bench.json").read_text()))
+    assert back == r and report.render(back) == report.render(r)
