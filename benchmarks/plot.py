@@ -40,7 +40,7 @@ def draw(result: BenchResult, path) -> Path:
         left.plot(xs, ys, marker="o", label=name, color=color.get(name),
                   linestyle="--" if name in anchors else "-")
     left.set(xscale="log", yscale="log", xlabel="orders", ylabel="seconds (median)",
-             title="Seconds per step (imports excluded; dashed: anchors)")
+             title="Seconds per step (imports excluded; dashed: anchors, peer)")
     left.grid(True, which="both", alpha=0.3)
     left.legend(fontsize=8)
     for name, (xs, ys) in series(result, "ratio").items():
