@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                  timeouts=args.step_timeouts,
                  command="python -m benchmarks " + " ".join(sys.argv[1:] if argv is None
                                                             else argv))
-    failed = [s for size in result.sizes for s in size.skipped if "failed (exit" in s.reason]
+    failed = [s for size in result.sizes for s in size.skipped
+              if s.reason.startswith(f"bench step {s.step} failed")]
     for s in failed:
         print(f"bench: {s.reason}", file=sys.stderr)
     return 1 if failed else 0

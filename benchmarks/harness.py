@@ -22,6 +22,7 @@ from .records import StepRun, to_json
 
 SHORT_SECONDS = 5.0  # a step faster than this is repeated and reported as a median
 ROOT = Path(__file__).resolve().parents[1]  # the project root, which holds benchmarks/
+MARKER = "benchmarks-step-result: "  # the child's result line; libraries may print after it
 
 
 class StepFailed(RuntimeError):
@@ -97,7 +98,11 @@ def child(step: str, profile: str | None = None, timeout: float | None = None,
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise StepFailed(f"bench step {step} failed (exit {proc.returncode}):\n{err[-3000:]}")
-    run = StepRun.from_json(json.loads(out.strip().splitlines()[-1]))
+    line = next((x for x in reversed(out.splitlines()) if x.startswith(MARKER)), None)
+    if line is None:
+        raise StepFailed(f"bench step {step} failed: no result line in its output:\n"
+                         f"{(out + err)[-3000:]}")
+    run = StepRun.from_json(json.loads(line.removeprefix(MARKER)))
     return dataclasses.replace(run, process_seconds=wall)
 
 
@@ -116,4 +121,4 @@ def main(argv: list[str]) -> None:
     else:
         result = fn(**kwargs)
     sys.stdout.flush()
-    print(json.dumps(to_json(result), default=str), flush=True)
+    print(MARKER + json.dumps(to_json(result), default=str), flush=True)
