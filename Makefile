@@ -123,7 +123,7 @@ DATACONTRACT_CLI ?= datacontract-cli[duckdb]==1.2.8
 bench: setup bench-peer ## time every step vs DuckDB alone at 10k, 100k, N orders -> reports/bench.md (N=1000000)
 	$(BIN)/python -m benchmarks --n-orders $(N) --datacontract $(DATACONTRACT_VENV)/bin/datacontract $(BENCH_ARGS)
 
-bench-ingest: setup ## time ingest against DuckDB alone only, at N orders (no report files)
+bench-ingest: setup ## time ingest against DuckDB alone only, at N orders (report in .state/bench/ingest)
 	$(BIN)/python -m benchmarks --sizes $(N) --steps generate,duckdb_alone,ingest --no-build --no-profile --out $(STATE)/bench/ingest $(BENCH_ARGS)
 
 bench-peer: | $(BIN)/uv ## install datacontract-cli into its own venv (.state/bench), for make bench
