@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _sizes(text: str) -> list[int]:
@@ -72,6 +73,9 @@ def parser() -> argparse.ArgumentParser:
                         "`make bench` installs in .state/bench/datacontract-venv)")
     p.add_argument("--largest-first", action="store_true",
                    help="measure the largest size first (its figures are in the reports sooner)")
+    p.add_argument("--merge", default=None, metavar="BENCH_JSON",
+                   help="measure the chosen --steps again and merge them into this bench.json "
+                        "(its other steps, build and profile are kept)")
     p.add_argument("--no-build", action="store_true", help="skip timing `ploomber build` + no-op")
     p.add_argument("--no-profile", action="store_true", help="skip profiling the slowest step")
     return p
@@ -82,11 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     from .run import run
 
     args = parser().parse_args(argv)
+    merge = None
+    if args.merge:
+        import json
+
+        from .records import bench_from_json
+
+        merge = bench_from_json(json.loads(Path(args.merge).read_text(encoding="utf-8")))
     result = run(args.contract, args.n_orders, args.work, args.out, seed=args.seed,
                  repeats=args.repeats, sizes_=args.sizes, build=not args.no_build,
                  profile=not args.no_profile, only=args.steps, timeout=args.step_timeout,
                  datacontract=args.datacontract, largest_first=args.largest_first,
-                 timeouts=args.step_timeouts,
+                 timeouts=args.step_timeouts, merge=merge,
                  command="python -m benchmarks " + " ".join(sys.argv[1:] if argv is None
                                                             else argv))
     failed = [s for size in result.sizes for s in size.skipped

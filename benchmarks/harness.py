@@ -98,12 +98,17 @@ def child(step: str, profile: str | None = None, timeout: float | None = None,
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise StepFailed(f"bench step {step} failed (exit {proc.returncode}):\n{err[-3000:]}")
-    line = next((x for x in reversed(out.splitlines()) if x.startswith(MARKER)), None)
-    if line is None:
+    run = result_of(out)
+    if run is None:
         raise StepFailed(f"bench step {step} failed: no result line in its output:\n"
                          f"{(out + err)[-3000:]}")
-    run = StepRun.from_json(json.loads(line.removeprefix(MARKER)))
     return dataclasses.replace(run, process_seconds=wall)
+
+
+def result_of(out: str) -> StepRun | None:
+    """The StepRun after the last marker in a child's stdout (whatever a library printed)."""
+    line = next((x for x in reversed(out.splitlines()) if MARKER in x), None)
+    return StepRun.from_json(json.loads(line.partition(MARKER)[2])) if line else None
 
 
 def main(argv: list[str]) -> None:
@@ -121,4 +126,4 @@ def main(argv: list[str]) -> None:
     else:
         result = fn(**kwargs)
     sys.stdout.flush()
-    print(MARKER + json.dumps(to_json(result), default=str), flush=True)
+    print("\n" + MARKER + json.dumps(to_json(result), default=str), flush=True)

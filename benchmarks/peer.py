@@ -79,8 +79,8 @@ def datacontract(contract: str, data_dir: str, work_dir: str,
     start-up included and also given apart); peak memory is the tool's own (its max RSS)."""
     from .steps import csv_rows
 
-    work = Path(work_dir)
-    executable = str(Path(executable).resolve())  # it runs in work_dir
+    work = Path(work_dir).resolve()  # the tool runs in work_dir: every path absolute
+    executable = str(Path(executable).resolve())
     spec = peer_contract(contract, data_dir, work / "datacontract.yaml")
     startup = start_up(executable)
     out = work / "datacontract-test.json"

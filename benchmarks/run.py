@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
         only: tuple[str, ...] | None = None, limits: dict[str, int | None] | None = None,
         timeout: float | None = None, datacontract: str | None = None,
         largest_first: bool = False, timeouts: dict[str, float] | None = None,
-        project_root=".", command: str = "make bench", progress=print) -> BenchResult:
+        merge: BenchResult | None = None, project_root=".", command: str = "make bench", progress=print) -> BenchResult:
     """Measure everything, write the reports; the BenchResult (also in bench.json)."""
     from contractbook.contract import load
 
@@ -45,12 +46,14 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
 
         def checkpoint(partial: SizeResult, done=done) -> None:
             result.sizes = [*done, partial]
-            _checkpoint(result, out_dir)
+            _checkpoint(merged(merge, result) if merge else result, out_dir)
 
         result.sizes = [*done, sizes.run_size(contract, n, work / f"n{n}", seed, repeats,
                                               only=only, progress=progress, limits=limits,
                                               timeout=timeout, datacontract=datacontract,
                                               on_step=checkpoint, timeouts=timeouts)]
+    if merge:
+        result = merged(merge, result)
     if profile:
         result.profile = _profile(contract, result.sizes, work, seed, progress)
     result.load_end = machine.load()
@@ -59,6 +62,24 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
     paths = report.write(result, out_dir)
     progress(f"bench: {result.bench_seconds:.0f} s; wrote " + ", ".join(map(str, paths)))
     return result
+
+
+def merged(old: BenchResult, new: BenchResult) -> BenchResult:
+    """old with the steps new measured again: per size, new's runs replace old's."""
+    out = dataclasses.replace(old, command=f"{old.command}; then {new.command}",
+                              build=new.build or old.build, profile=new.profile or old.profile)
+    by_n = {s.n_orders: s for s in old.sizes}
+    for size in new.sizes:
+        prev = by_n.get(size.n_orders)
+        if prev is None:
+            by_n[size.n_orders] = size
+            continue
+        raw = {**prev.raw, **size.raw}
+        redone = {*size.raw, *(s.step for s in size.skipped)}
+        skipped = [s for s in prev.skipped if s.step not in redone] + size.skipped
+        by_n[size.n_orders] = sizes.size_result(size.n_orders, size.seed, raw, skipped)
+    out.sizes = [by_n[n] for n in sorted(by_n)]
+    return out
 
 
 def _checkpoint(result: BenchResult, out_dir) -> None:

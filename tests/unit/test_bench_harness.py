@@ -186,3 +186,31 @@ def test_cli_per_step_time_limits_override_the_general_one(tmp_path, monkeypatch
     sizes.run_size("c.yaml", 10, tmp_path, only=("ddl", "checks_spark"), progress=lambda *_: None,
                    child=child, timeout=args.step_timeout, timeouts=args.step_timeouts)
     assert dict(limits) == {"ddl": 100, "checks_spark": 6.0}
+
+
+def test_the_result_line_is_found_after_progress_bars_and_later_prints():
+    run = StepRun([1.0], None, 3, 2.0)
+    out = (" 99% ▕███▏\r100% ▕████▏ (00:00:02 elapsed)     \n" + harness.MARKER
+           + __import__("json").dumps(to_json(run)) + "\npre-load orders: 20/20 checks pass\n")
+    assert harness.result_of(out.replace("\n" + harness.MARKER, harness.MARKER)) == run
+    assert harness.result_of(out) == run and harness.result_of("no marker here") is None
+
+
+def test_merge_replaces_the_steps_measured_again_and_keeps_the_rest(tmp_path, monkeypatch):
+    from benchmarks.run import merged
+
+    monkeypatch.setattr(steps, "largest_table", lambda data_dir: "order_items")
+    child, _ = _fake_child(SECONDS)
+    first = sizes.run_size("c.yaml", 10, tmp_path, only=("duckdb_alone", "ingest", "gx"),
+                           progress=lambda *_: None, child=child)
+    first.skipped.append(sizes.Skipped("gx_sql", "x", "bench step gx_sql failed: no result"))
+    again = sizes.run_size("c.yaml", 10, tmp_path, only=("gx_sql",), progress=lambda *_: None,
+                           child=_fake_child({"gx_sql": [7.0]})[0])
+    from benchmarks.records import BenchResult
+
+    base = BenchResult("a", "urn", "1", "c.yaml", 1, 1, None, sizes=[first])
+    out = merged(base, BenchResult("b", "urn", "1", "c.yaml", 1, 1, None, sizes=[again]))
+    (size,) = out.sizes
+    assert [s.step for s in size.steps] == ["duckdb_alone", "ingest", "gx", "gx_sql"]
+    assert size.step("gx_sql").seconds == 7.0 and not size.skipped
+    assert out.command == "a; then b" and size.step("ingest").ratio == 2.5
