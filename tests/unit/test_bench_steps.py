@@ -109,3 +109,11 @@ def test_peer_missing_names_the_install(tmp_path):
     exe = tmp_path / "datacontract"
     exe.write_text("")
     assert peer.missing(exe) is None
+
+
+def test_peer_rows_per_second_only_when_it_ran_every_check():
+    v = peer.verdict({"result": "failed", "checks": [{"result": "failed"}, {"result": None}]}, 1)
+    assert not peer.checked_all(v)  # stopped at a malformed line: one check ran, one did not
+    v = peer.verdict({"result": "failed", "checks": [{"result": "failed"},
+                                                     {"result": "passed"}]}, 1)
+    assert peer.checked_all(v)
