@@ -200,7 +200,11 @@ def render(result: BenchResult) -> str:
              f"{m.platform}. **Load average** (1/5/15 min) at start {m.load_start}, at end "
              f"{result.load_end}: a load above the core count means the machine was shared "
              f"with other jobs, so absolute seconds vary; the ratios to anchor (a), measured in "
-             f"the same run, are the figures to compare.", "",
+             f"the same run, are the figures to compare." + (
+                 " This report merges passes (`; then` above): the steps a later pass names "
+                 "(`--steps`) were measured again in it, at its own load, so a ratio between "
+                 "steps of different passes compares different loads." if "; then " in
+                 result.command else ""), "",
              f"**Software**: Python {m.python}; " +
              ", ".join(f"{k} {v}" for k, v in m.packages.items()) + ".", "",
              "Every step runs in its own process (peak memory = that process's max RSS, imports "
