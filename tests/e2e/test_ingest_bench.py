@@ -1,17 +1,22 @@
-"""The ingest benchmark runs end to end on a small dataset and returns its figures as a dict."""
+"""The bench runs end to end on a small dataset: ingest against DuckDB alone, as typed records."""
 
 from __future__ import annotations
 
 import pytest
 
-from contractbook.bench.ingest import run
+from benchmarks.sizes import run_size
 
 
 @pytest.mark.slow
 def test_bench_small(contract_path, tmp_path):
-    result = run(str(contract_path), 300, tmp_path, seed=3, progress=lambda *_: None)
-    ours, alone = result["contractbook_ingest"], result["duckdb_alone"]
-    assert ours["accounting_ok"] and ours["rows_read"] == ours["rows_loaded"] + ours["rows_rejected"]
-    assert alone["rows"] > 0 and alone["rows"] <= ours["rows_read"]
-    assert result["ratio"] == ours["seconds"] / alone["seconds"]
-    assert {"peak_rss_mb", "cpu_seconds"} <= set(ours) & set(alone)
+    size = run_size(str(contract_path), 300, tmp_path, seed=3, repeats=1,
+                    only=("generate", "duckdb_alone", "ingest"), progress=lambda *_: None)
+    assert not size.skipped
+    ours, alone = size.raw["ingest"], size.raw["duckdb_alone"]
+    d = ours.detail
+    assert d.accounting_ok and ours.rows == d.rows_loaded + d.rows_rejected
+    assert 0 < alone.rows <= ours.rows == size.rows
+    ingest = size.step("ingest")
+    assert ingest.ratio == ingest.seconds / size.anchor_seconds
+    assert ingest.compared_to == "duckdb_alone" and ingest.compared_ratio == ingest.ratio
+    assert ours.peak_rss_mb > 0 and alone.peak_rss_mb > 0

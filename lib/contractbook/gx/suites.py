@@ -88,10 +88,6 @@ class Suite:
                    [NotMapped(**n) for n in m["not_mapped"]], copy.deepcopy(d["expectations"]),
                    m.get("tolerances"))
 
-    def __getitem__(self, key: str):
-        """Read-only key access to to_dict(), only for the benchmark harness
-        (lib/contractbook/bench, moved by another branch) until it reads attributes; remove then."""
-        return self.to_dict()[key]
 
     def with_expectations(self, expectations: list[dict], **changes) -> Suite:
         """A copy with other expectations (and any other field changed)."""

@@ -28,10 +28,6 @@ class Account:
         """The JSON form (the receipt's `accounting` items)."""
         return asdict(self)
 
-    def __getitem__(self, key: str):
-        """Read-only key access, only for the benchmark harness (lib/contractbook/bench, moved by
-        another branch) until it reads attributes; remove then."""
-        return self.to_dict()[key]
 
     @classmethod
     def from_dict(cls, d: dict) -> Account:

@@ -8,7 +8,10 @@ import sys
 from datetime import UTC, datetime
 from importlib import metadata
 
-PACKAGES = ("duckdb", "dlt", "great-expectations", "pyarrow", "pandas", "numpy", "ploomber")
+from .records import Machine
+
+PACKAGES = ("duckdb", "dlt", "great-expectations", "pyarrow", "pandas", "numpy", "ploomber",
+            "pyspark")
 
 
 def memory_gb(meminfo: str = "/proc/meminfo") -> float | None:
@@ -51,9 +54,9 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def describe() -> dict:
+def describe() -> Machine:
     """The machine and software the bench runs on, and the load at this moment."""
-    return {"cores": os.cpu_count(), "memory_gb": memory_gb(), "cpu": cpu_model(),
-            "platform": platform.platform(), "python": sys.version.split()[0],
-            "packages": versions(), "load_start": load(),
-            "started": datetime.now(UTC).isoformat(timespec="seconds")}
+    return Machine(cores=os.cpu_count(), memory_gb=memory_gb(), cpu=cpu_model(),
+                   platform=platform.platform(), python=sys.version.split()[0],
+                   packages=versions(), load_start=load(),
+                   started=datetime.now(UTC).isoformat(timespec="seconds"))

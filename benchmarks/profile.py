@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import pstats
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from . import steps
+from . import harness
+from .records import FunctionRow, ImportRow, PackageRow, Profile, SizeResult, StepSummary
 
 TOP = 15
-# Heavy imports per step function (what `-X importtime` is run on).
-STEP_IMPORTS = {"gx": "great_expectations", "gx_engine": "great_expectations",
-                "ingest": "dlt", "dlt_arrow": "dlt", "generate": "contractbook.synth"}
+# Heavy imports per step (what `-X importtime` is run on).
+STEP_IMPORTS = {"gx": "great_expectations", "gx_pandas": "great_expectations",
+                "gx_sql": "great_expectations", "ingest": "dlt", "dlt_merge": "dlt",
+                "dlt_replace": "dlt", "generate": "contractbook.synth"}
 # What a hot spot means, for the ones this project has met (matched against function / module).
 KNOWN = {
     "expectation.py:1508(configuration)":
@@ -30,14 +32,15 @@ KNOWN = {
 _IMPORTTIME = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
 
 
-def slowest(sizes: list[dict], role: str = "dag", max_orders: int | None = None) -> tuple[dict, int]:
+def slowest(sizes: list[SizeResult], role: str = "dag",
+            max_orders: int | None = None) -> tuple[StepSummary, int]:
     """(step, size): the DAG step with the largest median seconds at the largest size measured
     up to max_orders (every step ran there, so they compare)."""
-    eligible = [s for s in sizes if max_orders is None or s["n_orders"] <= max_orders] or \
-        [min(sizes, key=lambda s: s["n_orders"])]
-    size = max(eligible, key=lambda s: s["n_orders"])
-    step = max((s for s in size["steps"] if s["role"] == role), key=lambda s: s["seconds"])
-    return step, size["n_orders"]
+    eligible = [s for s in sizes if max_orders is None or s.n_orders <= max_orders] or \
+        [min(sizes, key=lambda s: s.n_orders)]
+    size = max(eligible, key=lambda s: s.n_orders)
+    step = max((s for s in size.steps if s.role == role), key=lambda s: s.seconds)
+    return step, size.n_orders
 
 
 def _where(func: tuple) -> str:
@@ -49,18 +52,18 @@ def _where(func: tuple) -> str:
 
 
 # Frames that say nothing about the step: the bench harness itself and the import machinery.
-_NOISE = ("contractbook/bench/", "<frozen importlib", "importlib/__init__.py", "builtins.exec>",
+_NOISE = ("benchmarks/", "<frozen importlib", "importlib/__init__.py", "builtins.exec>",
           "contextlib.py")
 
 
-def top_functions(stats_path, key: str = "cumulative", top: int = TOP) -> list[dict]:
-    """The top functions of a cProfile dump by key (cumulative or tottime), harness frames left out."""
+def top_functions(stats_path, key: str = "cumulative", top: int = TOP) -> list[FunctionRow]:
+    """The top functions of a cProfile dump by key (cumulative or tottime), harness left out."""
     st = pstats.Stats(str(stats_path))
-    rows = [{"function": _where(func), "ncalls": nc, "tottime": tt, "cumtime": ct}
+    rows = [FunctionRow(_where(func), nc, tt, ct)
             for func, (_cc, nc, tt, ct, _callers) in st.stats.items()]
-    rows = [r for r in rows if not any(n in r["function"] for n in _NOISE)]
+    rows = [r for r in rows if not any(n in r.function for n in _NOISE)]
     field = "cumtime" if key == "cumulative" else "tottime"
-    return sorted(rows, key=lambda r: r[field], reverse=True)[:top]
+    return sorted(rows, key=lambda r: getattr(r, field), reverse=True)[:top]
 
 
 def package_of(file: str) -> str:
@@ -76,7 +79,7 @@ def package_of(file: str) -> str:
     return "python stdlib"
 
 
-def by_package(stats_path, top: int = 10) -> list[dict]:
+def by_package(stats_path, top: int = 10) -> list[PackageRow]:
     """Own time (tottime) summed per package: which library the step's time is actually spent in."""
     st = pstats.Stats(str(stats_path))
     sums: dict[str, float] = {}
@@ -84,11 +87,11 @@ def by_package(stats_path, top: int = 10) -> list[dict]:
         key = package_of(file)
         sums[key] = sums.get(key, 0.0) + tt
     total = sum(sums.values()) or 1.0
-    rows = [{"package": k, "own_seconds": v, "share": v / total} for k, v in sums.items()]
-    return sorted(rows, key=lambda r: r["own_seconds"], reverse=True)[:top]
+    rows = [PackageRow(k, v, v / total) for k, v in sums.items()]
+    return sorted(rows, key=lambda r: r.own_seconds, reverse=True)[:top]
 
 
-def parse_importtime(stderr: str, top: int = TOP) -> list[dict]:
+def parse_importtime(stderr: str, top: int = TOP) -> list[ImportRow]:
     """Top-level packages by cumulative import time, from `python -X importtime` stderr (µs).
 
     A package's figure is its largest cumulative line (its first import pulls in the rest); the
@@ -104,24 +107,23 @@ def parse_importtime(stderr: str, top: int = TOP) -> list[dict]:
             best[package] = max(best.get(package, 0.0), cumulative)
     ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[:top]
     total = rows[-1][1] if rows else 0.0
-    return [{"module": k, "cumulative_s": v, "share": v / total if total else None}
-            for k, v in ranked]
+    return [ImportRow(k, v, v / total if total else None) for k, v in ranked]
 
 
-def findings(prof: dict) -> list[str]:
+def findings(prof: Profile) -> list[str]:
     """Plain statements of what a profile shows: where own time goes, what holds the step."""
     out = []
-    pk = prof.get("packages") or []
+    pk = prof.packages
     if pk:
-        out.append("Own time: " + ", ".join(f"{r['package']} {r['share']:.0%}" for r in pk[:4]) + ".")
-    cum = prof.get("cumulative") or []
-    total = prof.get("seconds") or (cum[0]["cumtime"] if cum else 0)
-    holding = [r for r in cum if r["cumtime"] >= 0.5 * total]
+        out.append("Own time: " + ", ".join(f"{r.package} {r.share:.0%}" for r in pk[:4]) + ".")
+    cum = prof.cumulative
+    total = prof.seconds or (cum[0].cumtime if cum else 0)
+    holding = [r for r in cum if r.cumtime >= 0.5 * total]
     if holding:
         r = holding[-1]
-        out.append(f"The narrowest function holding at least half of the step: `{r['function']}`"
-                   f" ({r['cumtime']:.1f} of {total:.1f} s, {r['ncalls']:,} calls).")
-    names = [r["function"] for r in cum] + [r["module"] for r in prof.get("imports") or []]
+        out.append(f"The narrowest function holding at least half of the step: `{r.function}`"
+                   f" ({r.cumtime:.1f} of {total:.1f} s, {r.ncalls:,} calls).")
+    names = [r.function for r in cum] + [r.module for r in prof.imports]
     for key, why in KNOWN.items():
         hit = next((n for n in names if key in n), None)
         if hit:
@@ -129,20 +131,29 @@ def findings(prof: dict) -> list[str]:
     return out
 
 
-def importtime(module: str) -> list[dict]:
+def importtime(module: str) -> list[ImportRow]:
     """`python -X importtime -c 'import module'` in a fresh process, parsed."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                          capture_output=True, text=True, env={**os.environ})
+                          capture_output=True, text=True, env=harness.child_env())
     return parse_importtime(proc.stderr)
 
 
-def profile_step(step_fn: str, kwargs: dict, out: Path) -> dict:
+def profile_step(step: str, kwargs: dict, out: Path, n_orders: int) -> Profile:
     """Run one step under cProfile in its own process (repeats=1); its figures and top functions."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    raw = steps.child(step_fn, profile=str(out), **{**kwargs, "repeats": 1})
-    module = STEP_IMPORTS.get(step_fn)
-    prof = {"step_fn": step_fn, "seconds": raw["seconds"][0], "stats": str(out),
-            "cumulative": top_functions(out, "cumulative", 20),
-            "tottime": top_functions(out, "tottime"), "packages": by_package(out),
-            "import_module": module, "imports": importtime(module) if module else []}
-    return {**prof, "findings": findings(prof)}
+    raw = harness.child(step, profile=str(out), **{**kwargs, "repeats": 1})
+    module = STEP_IMPORTS.get(step)
+    prof = Profile(step=step, step_fn=harness_fn_name(step), n_orders=n_orders,
+                   seconds=raw.seconds[0], stats=str(out),
+                   cumulative=top_functions(out, "cumulative", 20),
+                   tottime=top_functions(out, "tottime"), packages=by_package(out),
+                   import_module=module, imports=importtime(module) if module else [])
+    return dataclasses.replace(prof, findings=findings(prof))
+
+
+def harness_fn_name(step: str) -> str:
+    """The function a registered step runs, as module.name."""
+    from .registry import get
+
+    fn = get(step).fn
+    return f"{fn.__module__}.{fn.__name__}"

@@ -13,6 +13,9 @@ import shutil
 import time
 from pathlib import Path
 
+from .harness import peak_mb, repeat, timed_imports
+from .records import EngineDetail, StepRun
+
 
 def spark_missing() -> str | None:
     """Why the Spark step cannot run here, or None."""
@@ -23,10 +26,8 @@ def spark_missing() -> str | None:
     return None
 
 
-def duckdb_checks(contract: str, data_dir: str, repeats: int = 3) -> dict:
+def duckdb_checks(contract: str, data_dir: str, repeats: int = 3) -> StepRun:
     """Every check of the DuckDB engine (typed pass, pairs, SQL rules, rejects), no load."""
-    from .steps import peak_mb, repeat, timed_imports
-
     imports = timed_imports("duckdb", "contractbook.ingest.run")
     import duckdb
 
@@ -38,16 +39,16 @@ def duckdb_checks(contract: str, data_dir: str, repeats: int = 3) -> dict:
     def body():
         with duckdb.connect(config={"memory_limit": MEMORY_LIMIT}) as con:
             checks = check_all(con, model, data_dir, new_run(), progress=lambda *_: None)
-            return sum(c.read for c in checks.values())
+            return checks
 
-    seconds, rows = repeat(body, repeats)
-    return {"seconds": seconds, "import_seconds": imports, "rows": rows, "peak_rss_mb": peak_mb()}
+    seconds, checks = repeat(body, repeats)
+    ok = all(c.read == c.accepted + c.rejected for c in checks.values())
+    return StepRun(seconds, imports, sum(c.read for c in checks.values()), peak_mb(),
+                   EngineDetail(accounting_ok=ok))
 
 
-def spark_checks(contract: str, data_dir: str, work_dir: str, repeats: int = 1) -> dict:
+def spark_checks(contract: str, data_dir: str, work_dir: str, repeats: int = 1) -> StepRun:
     """Every check of the Spark engine, accepted rows and rejects written as Parquet."""
-    from .steps import peak_mb, repeat, timed_imports
-
     imports = timed_imports("pyspark.sql", "contractbook.spark.ingest")
     from contractbook.contract import load
     from contractbook.ingest.run import new_run
@@ -70,6 +71,5 @@ def spark_checks(contract: str, data_dir: str, work_dir: str, repeats: int = 1) 
     seconds, checks = repeat(body, repeats)
     ok = all(c.read == c.accepted + c.rejected for c in checks.values())
     spark.stop()
-    return {"seconds": seconds, "import_seconds": imports, "session_seconds": session_seconds,
-            "rows": sum(c.read for c in checks.values()), "accounting_ok": ok,
-            "peak_rss_mb": peak_mb()}
+    return StepRun(seconds, imports, sum(c.read for c in checks.values()), peak_mb(),
+                   EngineDetail(accounting_ok=ok, session_seconds=session_seconds))

@@ -1,1 +1,0 @@
-"""Benchmarks: each measured step is a function returning a dict; `make bench` composes them."""
