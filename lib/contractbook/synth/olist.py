@@ -84,7 +84,7 @@ ELIGIBLE = {
         ">= CAST(order_purchase_timestamp AS TIMESTAMP) + INTERVAL 2 SECOND",
 }
 
-# The public download as published (issue 17): file names from the contract's `kaggle` server,
+# The public download as published: file names from the contract's `kaggle` server,
 # the header row quoted in every file but the translation table, which has a BOM and CRLF;
 # zip-code prefixes always quoted; the data's quirks at their published rates.
 KAGGLE = Layout(

@@ -1,7 +1,7 @@
 """Quirks of the public Olist download at its rates, for the `kaggle` layout of the Olist plug-in.
 
 Each quirk is a vectorized pass (numpy, pyarrow compute, DuckDB) over the clean Arrow tables,
-seeded per quirk, so the same seed gives the same files. What each one reproduces (issue 17):
+seeded per quirk, so the same seed gives the same files. What each one reproduces:
 - about 1.2% of delivered orders handed to the carrier before their approval, a few delivered
   to the customer before the carrier date;
 - credit-card instalment payments carrying interest (payments exceed items + freight), and a few
