@@ -25,19 +25,31 @@ def contract(contract_path):
     return load(contract_path)
 
 
-@pytest.fixture(scope="session")
-def postgres_server():
-    """A throwaway PostgreSQL cluster; skipped where none can start, a failure under CI."""
+def _postgres(**options):
+    """A throwaway PostgreSQL cluster started with options (support.postgres.start), stopped
+    after; skipped where none can start, a failure under CI."""
     from support.postgres import PostgresUnavailable, start
 
     try:
-        server = start()
+        server = start(**options)
     except PostgresUnavailable as e:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI: {e}")
         pytest.skip(str(e))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster trusting local connections."""
+    yield from _postgres()
+
+
+@pytest.fixture(scope="module")
+def secured_postgres():
+    """A throwaway cluster whose TCP connections need a password (scram-sha-256)."""
+    yield from _postgres(host_auth="scram-sha-256")
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ data/, .state/ or any captured output.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import socket
 import subprocess
@@ -50,21 +49,6 @@ def _closed_port() -> int:
 
 def _proc(cmd, cwd, env) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def secured_postgres():
-    """A throwaway cluster whose TCP connections need a password (scram-sha-256)."""
-    from support.postgres import PostgresUnavailable, start
-
-    try:
-        server = start(host_auth="scram-sha-256")
-    except PostgresUnavailable as e:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI: {e}")
-        pytest.skip(str(e))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +128,10 @@ def test_dag_writes_delta_tables_with_the_filesystem_destination(runs):
     assert orders.to_pyarrow_dataset().count_rows() == loaded["orders"] > 0
     index = (runs.project / "reports" / "index.html").read_text()
     assert "FAILED" not in index
+    # the catalog's test case results come from the Delta `_run_metrics` of the same run
+    results = json.loads((runs.project / "data" / "catalog" / "test_results.json").read_text())
+    fqns = [r["testCaseFQN"] for r in results["requests"]]
+    assert fqns and all(f.startswith("contractbook_filesystem.delta.olist.") for f in fqns)
 
 
 def test_unreachable_and_refused_postgres_are_one_line_exit_3(runs):

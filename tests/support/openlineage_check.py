@@ -2,6 +2,11 @@
 
 The OpenLineage JSON Schemas are not installed with openlineage-python 1.54 (the client ships
 generated attrs classes instead, with the spec's required fields, enums and format validators).
+No package on the registries reached here carries them either (checked December 2026): the
+openlineage-python 1.54.0 wheel and its newest sdist (1.39.0), openlineage-integration-common
+1.54.0 (only its own dbt/BigQuery/GE facet schemas), openlineage-sql, openlineage-airflow and
+apache-airflow-providers-openlineage hold no spec/OpenLineage.json; npm has no `openlineage`
+package; Debian has none; the openlineage-java jar is on Maven Central, which is not reached.
 An event is valid here when it rebuilds, strictly (no unknown or missing keys), into those classes
 and serializes back to exactly the same JSON, every facet with its spec `_schemaURL`.
 """

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contractbook.contract import Contract
+from contractbook.sqltext import ident
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def table_runs(metrics: list[MetricsRow]) -> dict[str, TableRun]:
             for m in latest(metrics)}
 
 
-def read_metrics(warehouse: str | Path, schema: str = "olist") -> list[MetricsRow]:
-    """Every row of `<schema>._run_metrics` in a DuckDB warehouse; [] when there is none yet."""
+def _duckdb_rows(warehouse: str | Path, schema: str) -> list[dict]:
+    """Every `_run_metrics` row of a DuckDB warehouse file."""
     import duckdb
 
     path = Path(warehouse)
@@ -100,8 +101,50 @@ def read_metrics(warehouse: str | Path, schema: str = "olist") -> list[MetricsRo
                             "AND table_name = '_run_metrics'", [schema]).fetchone()[0]  # type: ignore[index]
         if not found:
             return []
-        cur = con.execute(f'SELECT * FROM "{schema}"."_run_metrics"')
+        cur = con.execute(f"SELECT * FROM {ident(schema)}._run_metrics")
         names = [d[0] for d in cur.description]
-        return [MetricsRow.from_dict(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     finally:
         con.close()
+
+
+def _postgres_rows(warehouse: str | Path, schema: str) -> list[dict]:
+    """Every `_run_metrics` row of the PostgreSQL server ingest loaded (credentials from the
+    environment, as the ingest read them; warehouse is only the server's shown identity)."""
+    import psycopg2
+
+    from contractbook.ingest import destinations
+
+    dsn = destinations.get("postgres")._credentials().to_native_representation()
+    table = f"{ident(schema, 'postgres')}._run_metrics"
+    with psycopg2.connect(dsn) as pg, pg.cursor() as cur:
+        cur.execute("SELECT to_regclass(%s)", [table])
+        if cur.fetchone()[0] is None:
+            return []
+        cur.execute(f"SELECT * FROM {table}")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _delta_rows(warehouse: str | Path, schema: str) -> list[dict]:
+    """Every `_run_metrics` row of the Delta tables under the warehouse folder."""
+    path = Path(warehouse) / schema / "_run_metrics"
+    if not (path / "_delta_log").is_dir():
+        return []
+    from deltalake import DeltaTable
+
+    return DeltaTable(str(path)).to_pyarrow_table().to_pylist()
+
+
+# destination -> reader of its `_run_metrics`; destinations not run here have none (no results)
+READERS = {"duckdb": _duckdb_rows, "postgres": _postgres_rows, "filesystem": _delta_rows}
+
+
+def read_metrics(warehouse: str | Path, schema: str = "olist",
+                 destination: str = "duckdb") -> list[MetricsRow]:
+    """Every row of `<schema>._run_metrics` where destination loaded; [] when there is none yet."""
+    from contractbook.ingest import destinations
+
+    destinations.get(destination)  # an unknown destination: the registry's clear error
+    reader = READERS.get(destination)
+    return [MetricsRow.from_dict(d) for d in reader(warehouse, schema)] if reader else []

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contractbook.contract import Contract, load
+from contractbook.contract import Contract, load, naming
+from contractbook.ingest import destinations
 from contractbook.paths import at_root, shown
 
 from . import graph, page, results
@@ -76,7 +77,9 @@ def _run(contract_paths, destination, warehouse, out_dir, page_path, push) -> Ca
     from . import push as pusher
 
     contracts = _fitting([load(at_root(p)) for p in contract_paths if p])
-    metrics = results.read_metrics(at_root(warehouse)) if destination == "duckdb" else []
+    schema = naming.loaded_dataset(contracts[0], destination)
+    local = destinations.get(destination).default_warehouse  # a server: its shown identity
+    metrics = results.read_metrics(at_root(warehouse) if local else warehouse, schema, destination)
     found = {}
     for c in contracts:
         found.update(results.rule_results(c, metrics))

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .files import InputFile, ReadError, identify, read_bytes
+from .header import EMPTY, fit
 from .records import MALFORMED_KINDS, Records, split
 
 MIN_LINE_SIZE = 2_097_152  # DuckDB's default max_line_size
@@ -137,28 +138,12 @@ def _columns(s: Staged, header: list[str], columns: list[str] | None) -> list[st
     differ only in case, which DuckDB would not tell apart).
     """
     positional = columns is None
-    columns = header if columns is None else columns
-    pos: dict[str, list[int]] = {}
-    for i, h in enumerate(header):
-        pos.setdefault(h, []).append(i)
-    dupes = sorted({c for c in columns if len(pos.get(c, [])) > 1})
-    if dupes:
-        raise ReadError(f"{s.path}: the header names column(s) {dupes} more than once; "
-                        "name each column once")
-    s.present = [c for c in columns if c in pos]
-    missing = [c for c in columns if c not in pos]
-    extra = [h for h in header if h not in columns]
-    if missing:
-        s.warnings.append(f"{s.path}: header lacks contract column(s) {missing}; read as empty")
-    if extra:
-        shown = extra[:10] + (["..."] if len(extra) > 10 else [])
-        s.warnings.append(f"{s.path}: header has {len(extra)} column(s) not in the contract "
-                          f"{shown}; ignored")
-    if [h for h in header if h in columns] != s.present:
-        s.warnings.append(f"{s.path}: columns are in another order than the contract; matched by name")
+    found = fit(s.path, header, header if positional else columns)
+    s.present = found.present
+    s.warnings += found.warnings
     if positional:
         return [f"c{i}" for i in range(len(header))]
-    return [f"c{pos[c][0]} AS {qi(c)}" for c in s.present]
+    return [f"c{found.position[c]} AS {qi(c)}" for c in s.present]
 
 
 def _empty(s: Staged, columns: list[str] | None, why: str) -> Staged:
@@ -204,7 +189,7 @@ def stage_csv(con, s: Staged, columns: list[str] | None, work_dir: Path, limit: 
         data = head(data[:max(1 << 20, 4096 * (limit + 1))], limit)
     r = split(data)
     if not r.header:
-        return _empty(s, columns, "empty file (no header)")
+        return _empty(s, columns, EMPTY)
     s.header = r.header
     cols = _columns(s, r.header, columns)
     s.records = r.n

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contractbook.ingest.read import IngestError
-from contractbook.reading.files import read_header
+from contractbook.reading.files import problem, read_header
+from contractbook.reading.header import EMPTY, fit
 
 from .sql import ident
 
@@ -39,56 +40,55 @@ class SparkSource:
     warnings: list[str] = field(default_factory=list)
 
 
-def _kind_expr(header: list[str]) -> str:
+def _kind_expr(fields: list[str]) -> str:
     """Spark SQL: the csv defect kind of a record (NULL for a well-formed one)."""
-    cols = ", ".join(ident(h) for h in header)
+    cols = ", ".join(ident(h) for h in fields)
     return (f"CASE WHEN {ident(CORRUPT)} IS NOT NULL THEN 'column_count' "
             f"WHEN exists(array({cols}), x -> contains(x, '{REPLACEMENT}')) THEN 'encoding' "
             f"WHEN exists(array({cols}), x -> x RLIKE '{QUOTING}') THEN 'quoting' END")
 
 
+def _empty(spark, s: SparkSource, columns: list[str]) -> SparkSource:
+    """A file with no header: 0 rows of the contract's columns."""
+    from pyspark.sql import types as T
+
+    schema = T.StructType([T.StructField(c, T.StringType()) for c in columns])
+    s.frame = spark.createDataFrame([], schema).selectExpr(
+        "*", "CAST(NULL AS BIGINT) AS _row", "CAST(NULL AS STRING) AS _csv",
+        "CAST(NULL AS STRING) AS _text")
+    s.present = list(columns)
+    return s
+
+
 def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
-    """The CSV as a DataFrame: header columns as strings (empty = NULL), `_row`, `_csv`, `_text`."""
+    """The CSV as a DataFrame: contract columns as strings (empty = NULL), `_row`, `_csv`, `_text`.
+
+    The header checks and warnings are the DuckDB reader's (`reading/header.py`); Spark reads
+    the fields by position (c0, c1, ...), so any header the reader accepts is read.
+    """
     from pyspark.sql import types as T
 
     path = Path(path)
     s = SparkSource(table, path)
-    if not path.is_file():
-        raise IngestError(f"{path}: file not found; expected one CSV per contract table "
-                          f"named {table}.csv in the data directory")
+    if (why := problem(path)) is not None:
+        raise IngestError(why)
     header = read_header(path)
     if header is None:
-        s.warnings.append(f"{path}: empty file (no header); read as 0 rows")
-        header = list(columns)
-        schema = T.StructType([T.StructField(c, T.StringType()) for c in header])
-        s.frame = spark.createDataFrame([], schema).selectExpr(
-            "*", "CAST(NULL AS BIGINT) AS _row", "CAST(NULL AS STRING) AS _csv",
-            "CAST(NULL AS STRING) AS _text")
-        s.present = list(columns)
-        return s
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes or any(h == "" for h in header):
-        raise IngestError(f"{path}: header line 1 has duplicate or empty column names {dupes}; "
-                          "fix the header so each column is named once")
-    s.present = [c for c in columns if c in header]
-    missing = [c for c in columns if c not in header]
-    extra = [h for h in header if h not in columns]
-    if missing:
-        s.warnings.append(f"{path}: header lacks contract column(s) {missing}; read as empty")
-    if extra:
-        s.warnings.append(f"{path}: header has column(s) {extra} not in the contract; ignored")
-    if [c for c in header if c in columns] != s.present:
-        s.warnings.append(f"{path}: columns are in another order than the contract; matched by name")
-    schema = T.StructType([T.StructField(h, T.StringType()) for h in header]
+        s.warnings.append(f"{path}: {EMPTY}; read as 0 rows")
+        return _empty(spark, s, columns)
+    found = fit(path, header, columns)
+    s.present, s.warnings = found.present, [*s.warnings, *found.warnings]
+    fields = [f"c{i}" for i in range(len(header))]
+    schema = T.StructType([T.StructField(f, T.StringType()) for f in fields]
                           + [T.StructField(CORRUPT, T.StringType())])
     raw = (spark.read.schema(schema)
            .options(header=True, multiLine=True, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT,
                     quote='"', escape='"', sep=",", encoding="UTF-8",
                     unescapedQuoteHandling="STOP_AT_DELIMITER", enforceSchema=True)
            .csv(str(path)))
-    cols = [f"nullif({ident(h)}, '') AS {ident(h)}" for h in header]
-    text = f"coalesce({ident(CORRUPT)}, concat_ws(',', {', '.join(ident(h) for h in header)}))"
+    cols = [f"nullif({ident(f)}, '') AS {ident(f)}" for f in fields]
+    text = f"coalesce({ident(CORRUPT)}, concat_ws(',', {', '.join(ident(f) for f in fields)}))"
+    named = [f"{ident(f'c{found.position[c]}')} AS {ident(c)}" for c in s.present]
     s.frame = raw.selectExpr(*cols, ident(CORRUPT), "monotonically_increasing_id() AS _row") \
-        .selectExpr(*[ident(h) for h in header], "_row", f"{_kind_expr(header)} AS _csv",
-                    f"{text} AS _text")
+        .selectExpr(*named, "_row", f"{_kind_expr(fields)} AS _csv", f"{text} AS _text")
     return s
