@@ -40,8 +40,11 @@ def copy_project(root: Path, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for src in (p for pattern in PROJECT_FILES for p in sorted(root.glob(pattern))):
         if src.is_dir():
-            shutil.copytree(src, dest / src.name,
-                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+            shutil.copytree(
+                src,
+                dest / src.name,
+                ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
+            )
         else:
             shutil.copy2(src, dest / src.name)
     return dest
@@ -51,30 +54,44 @@ def state_env(project: Path, bin_dir: Path) -> dict[str, str]:
     """os.environ plus the Makefile's tool-state variables pointing inside project."""
     state = project / ".state"
     env = dict(os.environ)
-    env.update({
-        "PLOOMBER_STATS_ENABLED": "false", "PLOOMBER_HOME_DIR": str(state / "ploomber"),
-        "IPYTHONDIR": str(state / "ipython"), "MPLCONFIGDIR": str(state / "matplotlib"),
-        "JUPYTER_CONFIG_DIR": str(project / ".jupyter"), "JUPYTER_PREFER_ENV_PATH": "0",
-        "JUPYTER_DATA_DIR": str(state / "jupyter/data"),
-        "JUPYTER_RUNTIME_DIR": str(state / "jupyter/runtime"),
-        "DLT_DATA_DIR": str(state / "dlt"), "RUNTIME__DLTHUB_TELEMETRY": "false",
-        "GX_ANALYTICS_ENABLED": "false", "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"})
+    env.update(
+        {
+            "PLOOMBER_STATS_ENABLED": "false",
+            "PLOOMBER_HOME_DIR": str(state / "ploomber"),
+            "IPYTHONDIR": str(state / "ipython"),
+            "MPLCONFIGDIR": str(state / "matplotlib"),
+            "JUPYTER_CONFIG_DIR": str(project / ".jupyter"),
+            "JUPYTER_PREFER_ENV_PATH": "0",
+            "JUPYTER_DATA_DIR": str(state / "jupyter/data"),
+            "JUPYTER_RUNTIME_DIR": str(state / "jupyter/runtime"),
+            "DLT_DATA_DIR": str(state / "dlt"),
+            "RUNTIME__DLTHUB_TELEMETRY": "false",
+            "GX_ANALYTICS_ENABLED": "false",
+            "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        }
+    )
     return env
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float,
-          target: float | None = None) -> Timed:
+def timed(
+    cmd: list[str], cwd: Path, env: dict[str, str], timeout: float, target: float | None = None
+) -> Timed:
     """Run cmd; wall seconds, exit code and the end of its output when it failed."""
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=timeout)
-        code, tail, tasks = proc.returncode, (proc.stdout + proc.stderr)[-1500:], \
-            task_times(proc.stdout)
+        proc = subprocess.run(
+            cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+        code, tail, tasks = (
+            proc.returncode,
+            (proc.stdout + proc.stderr)[-1500:],
+            task_times(proc.stdout),
+        )
     except subprocess.TimeoutExpired:
         code, tail, tasks = None, f"timed out after {timeout:.0f} s", {}
-    return Timed(time.perf_counter() - started, code, code == 0, "" if code == 0 else tail, tasks,
-                 target)
+    return Timed(
+        time.perf_counter() - started, code, code == 0, "" if code == 0 else tail, tasks, target
+    )
 
 
 def n_orders(project: Path) -> int | None:
@@ -93,8 +110,10 @@ def measure(root, timeout: float = 900, progress=print) -> BuildResult:
         project = copy_project(Path(root), Path(tmp) / "project")
         env = state_env(project, bin_dir)
         first = timed([ploomber, "build"], project, env, timeout, TARGETS["build"])
-        progress(f"  make build (ploomber build, default env): {first.seconds:.1f} s"
-                 f"{'' if first.ok else ' FAILED'}")
+        progress(
+            f"  make build (ploomber build, default env): {first.seconds:.1f} s"
+            f"{'' if first.ok else ' FAILED'}"
+        )
         noop = timed([ploomber, "build"], project, env, timeout, TARGETS["noop"])
         progress(f"  no-op build: {noop.seconds:.1f} s{'' if noop.ok else ' FAILED'}")
         size = n_orders(project)

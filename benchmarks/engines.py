@@ -43,8 +43,13 @@ def duckdb_checks(contract: str, data_dir: str, repeats: int = 3) -> StepRun:
 
     seconds, checks = repeat(body, repeats)
     ok = all(c.read == c.accepted + c.rejected for c in checks.values())
-    return StepRun(seconds, imports, sum(c.read for c in checks.values()), peak_mb(),
-                   EngineDetail(accounting_ok=ok))
+    return StepRun(
+        seconds,
+        imports,
+        sum(c.read for c in checks.values()),
+        peak_mb(),
+        EngineDetail(accounting_ok=ok),
+    )
 
 
 def spark_checks(contract: str, data_dir: str, work_dir: str, repeats: int = 1) -> StepRun:
@@ -63,13 +68,25 @@ def spark_checks(contract: str, data_dir: str, work_dir: str, repeats: int = 1) 
 
     def body():
         shutil.rmtree(work / "run", ignore_errors=True)
-        checks = check_all(spark, model, data_dir, new_run(), work / "run" / "work",
-                           work / "run" / "out", progress=lambda *_: None)
+        checks = check_all(
+            spark,
+            model,
+            data_dir,
+            new_run(),
+            work / "run" / "work",
+            work / "run" / "out",
+            progress=lambda *_: None,
+        )
         spark.catalog.clearCache()
         return checks
 
     seconds, checks = repeat(body, repeats)
     ok = all(c.read == c.accepted + c.rejected for c in checks.values())
     spark.stop()
-    return StepRun(seconds, imports, sum(c.read for c in checks.values()), peak_mb(),
-                   EngineDetail(accounting_ok=ok, session_seconds=session_seconds))
+    return StepRun(
+        seconds,
+        imports,
+        sum(c.read for c in checks.values()),
+        peak_mb(),
+        EngineDetail(accounting_ok=ok, session_seconds=session_seconds),
+    )

@@ -75,8 +75,7 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": path}
 
 
-def child(step: str, profile: str | None = None, timeout: float | None = None,
-          **kwargs) -> StepRun:
+def child(step: str, profile: str | None = None, timeout: float | None = None, **kwargs) -> StepRun:
     """Run one registered step in a fresh interpreter; its StepRun, plus the process's wall time.
 
     profile: a path; the step then runs under cProfile, its stats written there.
@@ -85,23 +84,31 @@ def child(step: str, profile: str | None = None, timeout: float | None = None,
     code = "import sys; from benchmarks.harness import main; main(sys.argv[1:])"
     argv = [sys.executable, "-c", code, step, json.dumps(kwargs)] + ([profile] if profile else [])
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=child_env(), start_new_session=True)
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+        start_new_session=True,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # Spark's JVM too, not only the interpreter
         proc.communicate()
-        raise StepTimedOut(f"bench step {step} stopped after {timeout:,.0f} s "
-                           f"(--step-timeout)") from None
+        raise StepTimedOut(
+            f"bench step {step} stopped after {timeout:,.0f} s (--step-timeout)"
+        ) from None
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise StepFailed(f"bench step {step} failed (exit {proc.returncode}):\n{err[-3000:]}")
     run = result_of(out)
     if run is None:
-        raise StepFailed(f"bench step {step} failed: no result line in its output:\n"
-                         f"{(out + err)[-3000:]}")
+        raise StepFailed(
+            f"bench step {step} failed: no result line in its output:\n{(out + err)[-3000:]}"
+        )
     return dataclasses.replace(run, process_seconds=wall)
 
 

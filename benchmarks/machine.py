@@ -10,8 +10,16 @@ from importlib import metadata
 
 from .records import Machine
 
-PACKAGES = ("duckdb", "dlt", "great-expectations", "pyarrow", "pandas", "numpy", "ploomber",
-            "pyspark")
+PACKAGES = (
+    "duckdb",
+    "dlt",
+    "great-expectations",
+    "pyarrow",
+    "pandas",
+    "numpy",
+    "ploomber",
+    "pyspark",
+)
 
 
 def memory_gb(meminfo: str = "/proc/meminfo") -> float | None:
@@ -56,7 +64,13 @@ def load() -> list[float]:
 
 def describe() -> Machine:
     """The machine and software the bench runs on, and the load at this moment."""
-    return Machine(cores=os.cpu_count(), memory_gb=memory_gb(), cpu=cpu_model(),
-                   platform=platform.platform(), python=sys.version.split()[0],
-                   packages=versions(), load_start=load(),
-                   started=datetime.now(UTC).isoformat(timespec="seconds"))
+    return Machine(
+        cores=os.cpu_count(),
+        memory_gb=memory_gb(),
+        cpu=cpu_model(),
+        platform=platform.platform(),
+        python=sys.version.split()[0],
+        packages=versions(),
+        load_start=load(),
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+    )

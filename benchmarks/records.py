@@ -143,9 +143,22 @@ class PeerDetail:
     error: str = ""
 
 
-DETAILS = {c.__name__: c for c in (GenerateDetail, ValidateDetail, DdlDetail, AloneDetail,
-                                   IngestDetail, DltDetail, GxEngineDetail, GxDetail,
-                                   MetricsDetail, EngineDetail, PeerDetail)}
+DETAILS = {
+    c.__name__: c
+    for c in (
+        GenerateDetail,
+        ValidateDetail,
+        DdlDetail,
+        AloneDetail,
+        IngestDetail,
+        DltDetail,
+        GxEngineDetail,
+        GxDetail,
+        MetricsDetail,
+        EngineDetail,
+        PeerDetail,
+    )
+}
 
 
 def detail_from_json(d: dict | None):
@@ -345,24 +358,42 @@ class BenchResult:
 
 
 def _size_from_json(d: dict) -> SizeResult:
-    return SizeResult(**{**d, "steps": [StepSummary(**s) for s in d["steps"]],
-                         "skipped": [Skipped(**s) for s in d["skipped"]],
-                         "raw": {k: StepRun.from_json(v) for k, v in d["raw"].items()}})
+    return SizeResult(
+        **{
+            **d,
+            "steps": [StepSummary(**s) for s in d["steps"]],
+            "skipped": [Skipped(**s) for s in d["skipped"]],
+            "raw": {k: StepRun.from_json(v) for k, v in d["raw"].items()},
+        }
+    )
 
 
 def _profile_from_json(d: dict) -> Profile:
     rows = {k: [FunctionRow(**r) for r in d[k]] for k in ("cumulative", "tottime")}
-    return Profile(**{**d, **rows, "packages": [PackageRow(**r) for r in d["packages"]],
-                      "imports": [ImportRow(**r) for r in d["imports"]]})
+    return Profile(
+        **{
+            **d,
+            **rows,
+            "packages": [PackageRow(**r) for r in d["packages"]],
+            "imports": [ImportRow(**r) for r in d["imports"]],
+        }
+    )
 
 
 def bench_from_json(d: dict) -> BenchResult:
     """A BenchResult from bench.json (to_json's output; its `targets` are recomputed)."""
     d = {k: v for k, v in d.items() if k != "targets"}
     build = d.get("build")
-    return BenchResult(**{
-        **d, "machine": Machine(**d["machine"]),
-        "sizes": [_size_from_json(s) for s in d["sizes"]],
-        "build": BuildResult(Timed(**build["build"]), Timed(**build["noop"]),
-                             build.get("n_orders")) if build else None,
-        "profile": _profile_from_json(d["profile"]) if d.get("profile") else None})
+    return BenchResult(
+        **{
+            **d,
+            "machine": Machine(**d["machine"]),
+            "sizes": [_size_from_json(s) for s in d["sizes"]],
+            "build": BuildResult(
+                Timed(**build["build"]), Timed(**build["noop"]), build.get("n_orders")
+            )
+            if build
+            else None,
+            "profile": _profile_from_json(d["profile"]) if d.get("profile") else None,
+        }
+    )

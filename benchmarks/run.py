@@ -20,21 +20,43 @@ def sizes_for(n_orders: int, extra=DEFAULT_SIZES) -> list[int]:
     return sorted({*(s for s in extra if s < n_orders), n_orders})
 
 
-def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats: int = 3,
-        sizes_: list[int] | None = None, build: bool = True, profile: bool = True,
-        only: tuple[str, ...] | None = None, limits: dict[str, int | None] | None = None,
-        timeout: float | None = None, datacontract: str | None = None,
-        largest_first: bool = False, timeouts: dict[str, float] | None = None,
-        merge: BenchResult | None = None, project_root=".", command: str = "make bench", progress=print) -> BenchResult:
+def run(
+    contract: str,
+    n_orders: int,
+    work,
+    out_dir,
+    *,
+    seed: int = 42,
+    repeats: int = 3,
+    sizes_: list[int] | None = None,
+    build: bool = True,
+    profile: bool = True,
+    only: tuple[str, ...] | None = None,
+    limits: dict[str, int | None] | None = None,
+    timeout: float | None = None,
+    datacontract: str | None = None,
+    largest_first: bool = False,
+    timeouts: dict[str, float] | None = None,
+    merge: BenchResult | None = None,
+    project_root=".",
+    command: str = "make bench",
+    progress=print,
+) -> BenchResult:
     """Measure everything, write the reports; the BenchResult (also in bench.json)."""
     from contractbook.contract import load
 
     model = load(contract)
     work = Path(work)
     started = time.perf_counter()
-    result = BenchResult(command=command, contract_id=model.id,
-                         contract_version=str(model.version), contract=contract, seed=seed,
-                         repeats=repeats, machine=machine.describe())
+    result = BenchResult(
+        command=command,
+        contract_id=model.id,
+        contract_version=str(model.version),
+        contract=contract,
+        seed=seed,
+        repeats=repeats,
+        machine=machine.describe(),
+    )
     progress(f"bench: cores {result.machine.cores}, load {result.machine.load_start}")
     if build:  # first: a small size, and its figure does not wait for the large sizes
         from .build import measure
@@ -48,10 +70,23 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
             result.sizes = [*done, partial]
             _checkpoint(merged(merge, result) if merge else result, out_dir)
 
-        result.sizes = [*done, sizes.run_size(contract, n, work / f"n{n}", seed, repeats,
-                                              only=only, progress=progress, limits=limits,
-                                              timeout=timeout, datacontract=datacontract,
-                                              on_step=checkpoint, timeouts=timeouts)]
+        result.sizes = [
+            *done,
+            sizes.run_size(
+                contract,
+                n,
+                work / f"n{n}",
+                seed,
+                repeats,
+                only=only,
+                progress=progress,
+                limits=limits,
+                timeout=timeout,
+                datacontract=datacontract,
+                on_step=checkpoint,
+                timeouts=timeouts,
+            ),
+        ]
     if merge:
         result = merged(merge, result)
     if profile:
@@ -66,8 +101,12 @@ def run(contract: str, n_orders: int, work, out_dir, *, seed: int = 42, repeats:
 
 def merged(old: BenchResult, new: BenchResult) -> BenchResult:
     """old with the steps new measured again: per size, new's runs replace old's."""
-    out = dataclasses.replace(old, command=f"{old.command}; then {new.command}",
-                              build=new.build or old.build, profile=new.profile or old.profile)
+    out = dataclasses.replace(
+        old,
+        command=f"{old.command}; then {new.command}",
+        build=new.build or old.build,
+        profile=new.profile or old.profile,
+    )
     by_n = {s.n_orders: s for s in old.sizes}
     for size in new.sizes:
         prev = by_n.get(size.n_orders)
@@ -92,8 +131,9 @@ def _checkpoint(result: BenchResult, out_dir) -> None:
         print(f"bench: checkpoint report not written: {type(e).__name__}: {e}", file=sys.stderr)
 
 
-def _profile(contract: str, measured: list[SizeResult], work: Path, seed: int,
-             progress) -> Profile | None:
+def _profile(
+    contract: str, measured: list[SizeResult], work: Path, seed: int, progress
+) -> Profile | None:
     """cProfile the slowest DAG step at the largest size up to PROFILE_MAX_ORDERS, at that size."""
     from .profile import profile_step, slowest
 

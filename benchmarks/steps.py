@@ -42,20 +42,23 @@ def largest_table(data_dir) -> str:
     return max(rows, key=rows.get)
 
 
-def generate(contract: str, n_orders: int, seed: int, out_dir: str, defects: str = "all=2",
-             repeats: int = 3) -> StepRun:
+def generate(
+    contract: str, n_orders: int, seed: int, out_dir: str, defects: str = "all=2", repeats: int = 3
+) -> StepRun:
     """The synthetic generator writing every CSV, the defect manifest and manifest.json."""
     imports = timed_imports("duckdb", "pyarrow", "contractbook.synth")
     from contractbook.synth import generate as synth
 
-    seconds, result = repeat(lambda: synth(contract, n_orders, seed, out_dir, defects=defects,
-                                           progress=None), repeats)
+    seconds, result = repeat(
+        lambda: synth(contract, n_orders, seed, out_dir, defects=defects, progress=None), repeats
+    )
     size = sum(p.stat().st_size for p in Path(out_dir).glob("*.csv"))
     return StepRun(seconds, imports, result.total_rows, peak_mb(), GenerateDetail(size))
 
 
-def validate(contract: str, data_dir: str | None = None, sample_rows: int = 500,
-             repeats: int = 3) -> StepRun:
+def validate(
+    contract: str, data_dir: str | None = None, sample_rows: int = 500, repeats: int = 3
+) -> StepRun:
     """The validate-contract task: ODCS schema + semantic rules (`parse`), then the JSON Schema
     check of the first sample_rows records of each CSV in data_dir (when given)."""
     imports = timed_imports("contractbook.contract", "contractbook.jsonschema")
@@ -70,9 +73,15 @@ def validate(contract: str, data_dir: str | None = None, sample_rows: int = 500,
         return model, problems, violations
 
     seconds, (model, problems, violations) = repeat(body, repeats)
-    return StepRun(seconds, imports, None, peak_mb(),
-                   ValidateDetail(len(model.rules), len(problems),
-                                  sample_rows if data_dir else 0, len(violations)))
+    return StepRun(
+        seconds,
+        imports,
+        None,
+        peak_mb(),
+        ValidateDetail(
+            len(model.rules), len(problems), sample_rows if data_dir else 0, len(violations)
+        ),
+    )
 
 
 def ddl(contract: str, out_dir: str, repeats: int = 3) -> StepRun:
@@ -103,12 +112,15 @@ def typed_select(table, data_dir: Path) -> str:
     from contractbook.ingest.castmap import sql_type
     from contractbook.sqltext import literal
 
-    cols = "{" + ", ".join(f"{literal(c.name)}: {literal(sql_type(c))}"
-                           for c in table.columns) + "}"
+    cols = (
+        "{" + ", ".join(f"{literal(c.name)}: {literal(sql_type(c))}" for c in table.columns) + "}"
+    )
     path = literal(str(data_dir / (table.name + ".csv")))
-    return (f"SELECT * FROM read_csv({path}, columns={cols}, "
-            f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
-            f"timestampformat='%Y-%m-%d %H:%M:%S', strict_mode=true, store_rejects=true)")
+    return (
+        f"SELECT * FROM read_csv({path}, columns={cols}, "
+        f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
+        f"timestampformat='%Y-%m-%d %H:%M:%S', strict_mode=true, store_rejects=true)"
+    )
 
 
 def _field(record, name: str):
@@ -160,15 +172,25 @@ def _ingest_once(model, data_dir: str, work: Path) -> _IngestOnce:
     from contractbook.ingest.run import ingest
 
     shutil.rmtree(work, ignore_errors=True)
-    result = ingest(model, data_dir, "duckdb", work / "warehouse.duckdb",
-                    rejects_dir=work / "rejects", state_dir=work / "state",
-                    progress=lambda *_: None)
+    result = ingest(
+        model,
+        data_dir,
+        "duckdb",
+        work / "warehouse.duckdb",
+        rejects_dir=work / "rejects",
+        state_dir=work / "state",
+        progress=lambda *_: None,
+    )
     acc = result.accounting()
-    return _IngestOnce(checks=sum(c.seconds for c in result.checks.values()),
-                       load=result.load_seconds, phases=dict(result.phases), ok=result.ok,
-                       read=sum(_field(a, "read") for a in acc),
-                       loaded=sum(_field(a, "loaded") for a in acc),
-                       rejected=sum(_field(a, "rejected") for a in acc))
+    return _IngestOnce(
+        checks=sum(c.seconds for c in result.checks.values()),
+        load=result.load_seconds,
+        phases=dict(result.phases),
+        ok=result.ok,
+        read=sum(_field(a, "read") for a in acc),
+        loaded=sum(_field(a, "loaded") for a in acc),
+        rejected=sum(_field(a, "rejected") for a in acc),
+    )
 
 
 def ingest(contract: str, data_dir: str, work_dir: str, repeats: int = 3) -> StepRun:
@@ -178,17 +200,27 @@ def ingest(contract: str, data_dir: str, work_dir: str, repeats: int = 3) -> Ste
 
     model = load(contract)  # outside the timing, as in duckdb_alone
     runs: list[_IngestOnce] = []
-    seconds, _ = repeat(lambda: runs.append(_ingest_once(model, data_dir, Path(work_dir))),
-                        repeats)
+    seconds, _ = repeat(lambda: runs.append(_ingest_once(model, data_dir, Path(work_dir))), repeats)
     last = runs[-1]
-    return StepRun(seconds, imports, last.read, peak_mb(), IngestDetail(
-        check_seconds=[r.checks for r in runs], load_seconds=[r.load for r in runs],
-        rows_loaded=last.loaded, rows_rejected=last.rejected,
-        accounting_ok=all(r.ok for r in runs), phase_seconds=last.phases))
+    return StepRun(
+        seconds,
+        imports,
+        last.read,
+        peak_mb(),
+        IngestDetail(
+            check_seconds=[r.checks for r in runs],
+            load_seconds=[r.load for r in runs],
+            rows_loaded=last.loaded,
+            rows_rejected=last.rejected,
+            accounting_ok=all(r.ok for r in runs),
+            phase_seconds=last.phases,
+        ),
+    )
 
 
-def dlt_arrow(contract: str, data_dir: str, work_dir: str, disposition: str = "merge",
-              repeats: int = 3) -> StepRun:
+def dlt_arrow(
+    contract: str, data_dir: str, work_dir: str, disposition: str = "merge", repeats: int = 3
+) -> StepRun:
     """Anchor (b): dlt loading the same typed tables as Arrow batches, no checks, into DuckDB.
 
     The tables are read exactly as anchor (a) reads them (typed, bad rows skipped) and streamed to
@@ -199,8 +231,9 @@ def dlt_arrow(contract: str, data_dir: str, work_dir: str, disposition: str = "m
     from contractbook.contract import load
 
     model = load(contract)
-    seconds, counts = repeat(lambda: _dlt_load(model, Path(data_dir), Path(work_dir), disposition),
-                             repeats)
+    seconds, counts = repeat(
+        lambda: _dlt_load(model, Path(data_dir), Path(work_dir), disposition), repeats
+    )
     rows = sum(v for k, v in counts.items() if not k.startswith("_dlt"))
     return StepRun(seconds, imports, rows, peak_mb(), DltDetail(disposition))
 
@@ -217,8 +250,12 @@ def _dlt_load(model, data_dir: Path, work: Path, disposition: str) -> dict[str, 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     dest = destinations.get("duckdb")
-    pipe = dlt.pipeline(pipeline_name=f"bench_dlt_{disposition}", pipelines_dir=str(work / "state"),
-                        destination=dest.build(work / "dlt.duckdb"), dataset_name="olist")
+    pipe = dlt.pipeline(
+        pipeline_name=f"bench_dlt_{disposition}",
+        pipelines_dir=str(work / "state"),
+        destination=dest.build(work / "dlt.duckdb"),
+        dataset_name="olist",
+    )
     con = duckdb.connect()
     resources = []
     for name in model.dependency_order:
@@ -239,12 +276,19 @@ def _dlt_load(model, data_dir: Path, work: Path, disposition: str) -> dict[str, 
     return dict(info.row_counts)
 
 
-PORTABLE_EXPECTATIONS = frozenset({
-    "expect_table_row_count_to_be_between", "expect_table_columns_to_match_set",
-    "expect_column_values_to_not_be_null", "expect_column_values_to_be_unique",
-    "expect_compound_columns_to_be_unique", "expect_column_values_to_be_in_set",
-    "expect_column_values_to_match_regex", "expect_column_values_to_be_between",
-    "expect_column_value_lengths_to_be_between"})
+PORTABLE_EXPECTATIONS = frozenset(
+    {
+        "expect_table_row_count_to_be_between",
+        "expect_table_columns_to_match_set",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_be_between",
+        "expect_column_value_lengths_to_be_between",
+    }
+)
 
 
 def portable_suite(contract, table: str) -> list:
@@ -265,8 +309,15 @@ def table_rows(warehouse: str, schema: str, table: str) -> int:
         return con.execute(f"SELECT count(*) FROM {ident(schema)}.{ident(table)}").fetchall()[0][0]
 
 
-def gx_engine(contract: str, warehouse: str, table: str, engine: str, state_dir: str,
-              schema: str = "olist", repeats: int = 3) -> StepRun:
+def gx_engine(
+    contract: str,
+    warehouse: str,
+    table: str,
+    engine: str,
+    state_dir: str,
+    schema: str = "olist",
+    repeats: int = 3,
+) -> StepRun:
     """Anchor (c): the same GX suite on one warehouse table, run by pandas or as DuckDB SQL."""
     rows = table_rows(warehouse, schema, table)  # before GX holds the file open
     imports = timed_imports("great_expectations", "duckdb", "pandas")
@@ -281,9 +332,12 @@ def gx_engine(contract: str, warehouse: str, table: str, engine: str, state_dir:
     setup = time.perf_counter() - started
     model = load(contract)
     exps = portable_suite(model, table)
-    suite = ctx.suites.add_or_update(gx.ExpectationSuite(
-        name=f"bench_{engine}_{table}",
-        expectations=[{"type": _field(e, "type"), "kwargs": _field(e, "kwargs")} for e in exps]))
+    suite = ctx.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=f"bench_{engine}_{table}",
+            expectations=[{"type": _field(e, "type"), "kwargs": _field(e, "kwargs")} for e in exps],
+        )
+    )
     read_seconds = 0.0
     if engine == "pandas":
         import duckdb
@@ -292,26 +346,36 @@ def gx_engine(contract: str, warehouse: str, table: str, engine: str, state_dir:
         with duckdb.connect(warehouse, read_only=True) as con:
             frame = con.sql(f"SELECT * FROM {ident(schema)}.{ident(table)}").df()
         read_seconds = time.perf_counter() - t0
-        bd = ctx.data_sources.add_or_update_pandas("bench_pandas").add_dataframe_asset(table) \
+        bd = (
+            ctx.data_sources.add_or_update_pandas("bench_pandas")
+            .add_dataframe_asset(table)
             .add_batch_definition_whole_dataframe("all")
+        )
         params = {"dataframe": frame}
     elif engine == "sql":
         url = f"duckdb:///{Path(warehouse).resolve()}"
         ds = ctx.data_sources.add_or_update_sql("bench_sql", connection_string=url)
-        bd = ds.add_table_asset(table, table_name=table, schema_name=schema) \
-            .add_batch_definition_whole_table("all")
+        bd = ds.add_table_asset(
+            table, table_name=table, schema_name=schema
+        ).add_batch_definition_whole_table("all")
         params = {}
     else:
         raise ValueError(f"gx_engine: unknown engine {engine!r} (pandas or sql)")
     vd = ctx.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=f"bench_{engine}_{table}", data=bd, suite=suite))
+        gx.ValidationDefinition(name=f"bench_{engine}_{table}", data=bd, suite=suite)
+    )
 
     def body():
         return vd.run(batch_parameters=params or None, result_format="SUMMARY")
 
     seconds, result = quiet(lambda: repeat(body, repeats))
-    return StepRun(seconds, imports, rows, peak_mb(), GxEngineDetail(
-        table, engine, len(exps), bool(result.success), setup, read_seconds))
+    return StepRun(
+        seconds,
+        imports,
+        rows,
+        peak_mb(),
+        GxEngineDetail(table, engine, len(exps), bool(result.success), setup, read_seconds),
+    )
 
 
 def gx(contract: str, data_dir: str, warehouse: str, state_dir: str, repeats: int = 3) -> StepRun:
@@ -333,8 +397,16 @@ def gx(contract: str, data_dir: str, warehouse: str, state_dir: str, repeats: in
         post = run_postload(ctx, model, f"duckdb:///{Path(warehouse).resolve()}")
         t3 = time.perf_counter()
         build_docs(ctx)
-        parts.append(GxPart(t1 - t0, t2 - t1, t3 - t2, time.perf_counter() - t3,
-                            len(pre.errors), len(post.errors)))
+        parts.append(
+            GxPart(
+                t1 - t0,
+                t2 - t1,
+                t3 - t2,
+                time.perf_counter() - t3,
+                len(pre.errors),
+                len(post.errors),
+            )
+        )
 
     seconds, _ = quiet(lambda: repeat(body, repeats))
     return StepRun(seconds, imports, csv_rows(data_dir), peak_mb(), GxDetail(parts))
@@ -353,6 +425,15 @@ def metrics(contract: str, warehouse: str, repeats: int = 3) -> StepRun:
     rows = sum(table_rows(warehouse, "olist", t) for t in inputs)
     seconds, result = repeat(lambda: refresh(model, "duckdb", warehouse, progress=None), repeats)
     model_seconds = sum(m.seconds for m in result.models)
-    return StepRun(seconds, imports, rows, peak_mb(), MetricsDetail(
-        model_seconds, seconds[-1] - model_seconds, {m.model: m.rows for m in result.models},
-        bool(result.ok)))
+    return StepRun(
+        seconds,
+        imports,
+        rows,
+        peak_mb(),
+        MetricsDetail(
+            model_seconds,
+            seconds[-1] - model_seconds,
+            {m.model: m.rows for m in result.models},
+            bool(result.ok),
+        ),
+    )

@@ -9,20 +9,53 @@ import sys
 # name -> (module, one-line help). Each module defines `add_arguments(parser)` and
 # `run(args) -> int`.
 COMMANDS = {
-    "validate": ("contractbook.commands.validate", "check a contract against ODCS and the semantic rules"),
+    "validate": (
+        "contractbook.commands.validate",
+        "check a contract against ODCS and the semantic rules",
+    ),
     "jsonschema": ("contractbook.commands.jsonschema", "write one JSON Schema per table"),
     "ddl": ("contractbook.commands.ddl", "print or write CREATE/DROP DDL per SQL dialect"),
-    "diff": ("contractbook.commands.diff", "compare two contract versions: changes, bump, migrations"),
-    "ingest": ("contractbook.commands.ingest", "check, split and load CSVs with dlt; rejects kept as data"),
-    "dlt-pipeline": ("contractbook.commands.dlt_pipeline", "write a standalone dlt pipeline for a contract"),
+    "diff": (
+        "contractbook.commands.diff",
+        "compare two contract versions: changes, bump, migrations",
+    ),
+    "ingest": (
+        "contractbook.commands.ingest",
+        "check, split and load CSVs with dlt; rejects kept as data",
+    ),
+    "dlt-pipeline": (
+        "contractbook.commands.dlt_pipeline",
+        "write a standalone dlt pipeline for a contract",
+    ),
     "generate": ("contractbook.commands.generate", "write every file derived from a contract"),
-    "gx": ("contractbook.commands.gx", "Great Expectations: write suites, run pre-/post-load checkpoints"),
-    "synth": ("contractbook.commands.synth", "write synthetic Olist-mini CSVs with planted defects"),
-    "metrics": ("contractbook.commands.metrics", "run the SQL models into schema curated and check them"),
-    "catalog": ("contractbook.commands.catalog", "OpenMetadata payloads, workflow YAMLs, push, HTML catalog page"),
-    "config": ("contractbook.commands.config", "check the run configuration (env.yaml + overrides)"),
-    "watch": ("contractbook.commands.watch", "watch a drop folder; one ingest per file that lands complete"),
-    "databricks": ("contractbook.commands.databricks", "run a Databricks job via the Jobs API (run-job)"),
+    "gx": (
+        "contractbook.commands.gx",
+        "Great Expectations: write suites, run pre-/post-load checkpoints",
+    ),
+    "synth": (
+        "contractbook.commands.synth",
+        "write synthetic Olist-mini CSVs with planted defects",
+    ),
+    "metrics": (
+        "contractbook.commands.metrics",
+        "run the SQL models into schema curated and check them",
+    ),
+    "catalog": (
+        "contractbook.commands.catalog",
+        "OpenMetadata payloads, workflow YAMLs, push, HTML catalog page",
+    ),
+    "config": (
+        "contractbook.commands.config",
+        "check the run configuration (env.yaml + overrides)",
+    ),
+    "watch": (
+        "contractbook.commands.watch",
+        "watch a drop folder; one ingest per file that lands complete",
+    ),
+    "databricks": (
+        "contractbook.commands.databricks",
+        "run a Databricks job via the Jobs API (run-job)",
+    ),
 }
 
 
@@ -39,8 +72,11 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     from contractbook import __version__
     from contractbook.errors import EXIT_CODES_HELP
 
-    parser = Parser(prog="python -m contractbook", epilog=EXIT_CODES_HELP,
-                                     description="Contract-driven data pipeline tools.")
+    parser = Parser(
+        prog="python -m contractbook",
+        epilog=EXIT_CODES_HELP,
+        description="Contract-driven data pipeline tools.",
+    )
     parser.add_argument("--version", action="version", version=f"contractbook {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, help_) in COMMANDS.items():
@@ -66,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         if code is None:
             raise  # a bug: keep the traceback
         report = getattr(e, "report", None)  # a broken contract prints its full report
-        print(report() if callable(report) else f"{args.command}: {errors.one_line(e)}",
-              file=sys.stderr)
+        print(
+            report() if callable(report) else f"{args.command}: {errors.one_line(e)}",
+            file=sys.stderr,
+        )
         return code

@@ -7,9 +7,11 @@ import re
 
 OK, CHECKS_FAILED, USAGE, ENVIRONMENT = 0, 1, 2, 3
 
-EXIT_CODES_HELP = ("exit codes: 0 ok; 1 the data or the contract failed its checks; 2 usage or "
-                   "input error; 3 environment: destination unreachable, credentials refused, "
-                   "busy, disk full")
+EXIT_CODES_HELP = (
+    "exit codes: 0 ok; 1 the data or the contract failed its checks; 2 usage or "
+    "input error; 3 environment: destination unreachable, credentials refused, "
+    "busy, disk full"
+)
 
 
 class UsageError(Exception):
@@ -26,8 +28,10 @@ class WarehouseBusy(EnvironmentFailure):
 
 # error class (module, name) -> exit code and the fix to add (a library's own error names no
 # fix); the first match along the table wins. Resolved lazily: nothing is imported for it.
-SERVER_FIX = ("check that the server runs, and the host, port, database, user and password of "
-              "its URL (the password belongs in the environment)")
+SERVER_FIX = (
+    "check that the server runs, and the host, port, database, user and password of "
+    "its URL (the password belongs in the environment)"
+)
 EXIT_CODES: tuple[tuple[str, str, int, str], ...] = (
     ("contractbook.contract", "ContractError", CHECKS_FAILED, ""),
     ("contractbook.errors", "UsageError", USAGE, ""),
@@ -35,8 +39,12 @@ EXIT_CODES: tuple[tuple[str, str, int, str], ...] = (
     ("contractbook.errors", "EnvironmentFailure", ENVIRONMENT, ""),
     ("sqlalchemy.exc", "OperationalError", ENVIRONMENT, SERVER_FIX),  # e.g. gx check --url
     ("psycopg2", "OperationalError", ENVIRONMENT, SERVER_FIX),
-    ("great_expectations.datasource.fluent.interfaces", "TestConnectionError", ENVIRONMENT,
-     SERVER_FIX),
+    (
+        "great_expectations.datasource.fluent.interfaces",
+        "TestConnectionError",
+        ENVIRONMENT,
+        SERVER_FIX,
+    ),
     ("builtins", "OSError", USAGE, ""),  # a path given by the user: OS_FIXES has code and fix
 )
 

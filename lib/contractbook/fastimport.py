@@ -106,8 +106,9 @@ def install() -> None:
         lazies += [_LazyModule(name, package=pkg) for name, pkg in PLOOMBER_LAZY.items()]
     for lazy in lazies:
         name = lazy.name
-        if name in sys.modules or any(isinstance(f, _LazyModule) and f.name == name
-                                      for f in sys.meta_path):
+        if name in sys.modules or any(
+            isinstance(f, _LazyModule) and f.name == name for f in sys.meta_path
+        ):
             continue
         top = name.split(".")[0]  # find_spec of a submodule would import its package
         if importlib.util.find_spec(top) is not None:  # installed: else imports keep failing
@@ -116,8 +117,10 @@ def install() -> None:
 
 PTH = "contractbook-fastimport.pth"
 # one line, run by `site` at every start of the venv's Python; silent when contractbook is gone
-PTH_LINE = ('import sys; exec("try:\\n import contractbook.fastimport as m; m.install()\\n'
-            'except Exception:\\n pass")\n')
+PTH_LINE = (
+    'import sys; exec("try:\\n import contractbook.fastimport as m; m.install()\\n'
+    'except Exception:\\n pass")\n'
+)
 
 
 def write_pth() -> str:

@@ -31,26 +31,56 @@ class Generator:
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             known = ", ".join(self.options) or "none"
-            raise ValueError(f"generator {self.name!r}: unknown option(s) {', '.join(unknown)}; "
-                             f"known: {known}")
+            raise ValueError(
+                f"generator {self.name!r}: unknown option(s) {', '.join(unknown)}; known: {known}"
+            )
         return importlib.import_module(self.module).files(contract, **options)
 
 
-GENERATORS: dict[str, Generator] = {g.name: g for g in (
-    Generator("ddl", "contractbook.ddl.files", "CREATE and DROP scripts per SQL dialect", "ddl",
-              ("dialects", "catalog", "schema")),
-    Generator("jsonschema", "contractbook.jsonschema.generate", "one JSON Schema per table",
-              "jsonschema"),
-    Generator("gx", "contractbook.gx.suites", "Great Expectations suites per target and table",
-              "gx", ("targets", "schema")),
-    Generator("dlt", "contractbook.dltgen.generate",
-              "a standalone dlt pipeline and destination settings", "dlt"),
-    Generator("curated", "contractbook.metrics.contract",
-              "the curated (output) contract of the SQL metric models", ""),
-    Generator("catalog", "contractbook.catalog.generate",
-              "OpenMetadata request payloads and `metadata ingest` workflows", "catalog",
-              ("destination",)),
-)}
+GENERATORS: dict[str, Generator] = {
+    g.name: g
+    for g in (
+        Generator(
+            "ddl",
+            "contractbook.ddl.files",
+            "CREATE and DROP scripts per SQL dialect",
+            "ddl",
+            ("dialects", "catalog", "schema"),
+        ),
+        Generator(
+            "jsonschema",
+            "contractbook.jsonschema.generate",
+            "one JSON Schema per table",
+            "jsonschema",
+        ),
+        Generator(
+            "gx",
+            "contractbook.gx.suites",
+            "Great Expectations suites per target and table",
+            "gx",
+            ("targets", "schema"),
+        ),
+        Generator(
+            "dlt",
+            "contractbook.dltgen.generate",
+            "a standalone dlt pipeline and destination settings",
+            "dlt",
+        ),
+        Generator(
+            "curated",
+            "contractbook.metrics.contract",
+            "the curated (output) contract of the SQL metric models",
+            "",
+        ),
+        Generator(
+            "catalog",
+            "contractbook.catalog.generate",
+            "OpenMetadata request payloads and `metadata ingest` workflows",
+            "catalog",
+            ("destination",),
+        ),
+    )
+}
 
 
 def get(name: str) -> Generator:
@@ -87,8 +117,9 @@ def files(contract, only=None) -> dict[str, str]:
             produced = g.files(contract)
         except ValueError as e:  # e.g. a type kind a dialect or GX target cannot map
             raise ValueError(f"generator {g.name!r}: {e}") from None
-        out.update({str(Path(g.out) / rel) if g.out else rel: text
-                    for rel, text in produced.items()})
+        out.update(
+            {str(Path(g.out) / rel) if g.out else rel: text for rel, text in produced.items()}
+        )
     return out
 
 

@@ -82,7 +82,7 @@ class TaskIO:
 
 
 def pipeline_tasks(root: Path | None = None) -> dict[str, dict]:
-    """Task name -> its block of pipeline.yaml (imported ones too), env.yaml placeholders rendered."""
+    """Task name -> its pipeline.yaml block (imported ones too), env.yaml placeholders rendered."""
     import yaml
 
     root = root or project_root()
@@ -107,8 +107,10 @@ def spec_tasks(root: Path | None = None, pipeline: str = MARKER) -> list[dict]:
 def task_io(task: str, upstream=None, product=None) -> TaskIO:
     """Injected upstream/product when given, else the ones pipeline.yaml declares for task."""
     if product is not None:
-        return TaskIO(_ungrouped(upstream or {}), dict(product) if isinstance(product, dict)
-                      else {"nb": str(product)})
+        return TaskIO(
+            _ungrouped(upstream or {}),
+            dict(product) if isinstance(product, dict) else {"nb": str(product)},
+        )
     tasks = pipeline_tasks()
     block = tasks[task]
     ups = {name: tasks[name]["product"] for name in upstream_names(block, tasks)}
@@ -145,7 +147,9 @@ def input_folder(upstream: dict, raw_dir: str = "", task: str = "generate-data")
     if raw_dir:
         return resolve(raw_dir)
     if task not in upstream:
-        raise FileNotFoundError(f"no input folder: raw_dir is empty and this pipeline has no "
-                                f"{task} task; run `make ingest DATA=dir` (or pass "
-                                "--env--raw_dir dir) with the folder of files")
+        raise FileNotFoundError(
+            f"no input folder: raw_dir is empty and this pipeline has no "
+            f"{task} task; run `make ingest DATA=dir` (or pass "
+            "--env--raw_dir dir) with the folder of files"
+        )
     return upstream[task]["data"]

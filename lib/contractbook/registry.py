@@ -8,14 +8,14 @@ from typing import TypeVar
 V = TypeVar("V")
 
 
-def unknown(table: Iterable[str], name: object, what: str,
-            error: type[Exception] = ValueError) -> Exception:
+def unknown(
+    table: Iterable[str], name: object, what: str, error: type[Exception] = ValueError
+) -> Exception:
     """The error for a name that is not in table: it names what was asked and lists the known."""
     return error(f"unknown {what} {name!r}; choose one of {', '.join(table)}")
 
 
-def lookup(table: Mapping[str, V], name: str, what: str,
-           error: type[Exception] = ValueError) -> V:
+def lookup(table: Mapping[str, V], name: str, what: str, error: type[Exception] = ValueError) -> V:
     """table[name]; otherwise `error` naming what was asked for and every known name."""
     try:
         return table[name]

@@ -19,10 +19,10 @@ class SqlTextError(ValueError):
 class Quoting:
     """How one engine quotes identifiers and string literals."""
 
-    quote: str                                  # identifier quote character
+    quote: str  # identifier quote character
     ident_escapes: tuple[tuple[str, str], ...]  # replacements inside a quoted identifier, in order
     literal_escapes: tuple[tuple[str, str], ...]  # replacements inside '...', in order
-    upper: bool = False                         # fold identifiers to upper case (Snowflake)
+    upper: bool = False  # fold identifiers to upper case (Snowflake)
 
 
 _STANDARD = Quoting('"', (('"', '""'),), (("'", "''"),))
@@ -32,13 +32,15 @@ _BACKSLASH = (("\\", "\\\\"), ("'", "\\'"), ("\n", "\\n"), ("\r", "\\r"), ("\t",
 
 QUOTING: dict[str, Quoting] = {
     "duckdb": _STANDARD,
-    "postgres": _STANDARD,   # standard_conforming_strings=on (the default since 9.1)
+    "postgres": _STANDARD,  # standard_conforming_strings=on (the default since 9.1)
     # Snowflake reads backslash escapes too, and a doubled quote as in standard SQL.
-    "snowflake": Quoting('"', (('"', '""'),), (("\\", "\\\\"), ("'", "''"), *_BACKSLASH[2:]),
-                         upper=True),
+    "snowflake": Quoting(
+        '"', (('"', '""'),), (("\\", "\\\\"), ("'", "''"), *_BACKSLASH[2:]), upper=True
+    ),
     # BigQuery quoted identifiers take the same escape sequences as its string literals.
-    "bigquery": Quoting("`", (("\\", "\\\\"), ("`", "\\`"), ("\n", "\\n"), ("\r", "\\r")),
-                        _BACKSLASH),
+    "bigquery": Quoting(
+        "`", (("\\", "\\\\"), ("`", "\\`"), ("\n", "\\n"), ("\r", "\\r")), _BACKSLASH
+    ),
     "databricks": Quoting("`", (("`", "``"),), _BACKSLASH),
 }
 
@@ -54,8 +56,9 @@ COMMENT_STYLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 def quoting(dialect: str) -> Quoting:
     """The quoting rules of dialect; SqlTextError listing the known ones otherwise."""
     if dialect not in QUOTING:
-        raise SqlTextError(f"unknown SQL dialect {dialect!r} for quoting; known: "
-                           f"{', '.join(QUOTING)}")
+        raise SqlTextError(
+            f"unknown SQL dialect {dialect!r} for quoting; known: {', '.join(QUOTING)}"
+        )
     return QUOTING[dialect]
 
 
@@ -63,8 +66,10 @@ def _no_nul(text: str, what: str) -> str:
     if not isinstance(text, str):
         raise SqlTextError(f"{what} must be text, not {type(text).__name__}: {text!r}")
     if "\x00" in text:
-        raise SqlTextError(f"{what} {text[:40]!r}... contains a NUL character, which SQL engines "
-                           "cannot store; remove it from the contract")
+        raise SqlTextError(
+            f"{what} {text[:40]!r}... contains a NUL character, which SQL engines "
+            "cannot store; remove it from the contract"
+        )
     return text
 
 

@@ -41,15 +41,19 @@ def test_every_event_is_valid_and_every_task_has_one_run(built, events):
 
 
 def _complete(events, task) -> dict:
-    return next(e for e in events if e["job"]["name"] == f"olist_mini.{task}"
-                and e["eventType"] == "COMPLETE")
+    return next(
+        e
+        for e in events
+        if e["job"]["name"] == f"olist_mini.{task}" and e["eventType"] == "COMPLETE"
+    )
 
 
 def test_inputs_outputs_and_schemas_match_the_contract(built, events):
     contract = load(built.path / "contracts" / "olist_mini" / "contract.yaml")
     gen = _complete(events, "generate-data")
-    assert sorted(Path(d["name"]).name for d in gen["outputs"]) == \
-        sorted(f"{t}.csv" for t in contract.table_names)
+    assert sorted(Path(d["name"]).name for d in gen["outputs"]) == sorted(
+        f"{t}.csv" for t in contract.table_names
+    )
     ingest = _complete(events, "ingest")
     raw = {Path(d["name"]).stem: d for d in ingest["inputs"] if d["name"].endswith(".csv")}
     tables = {d["name"]: d for d in ingest["outputs"]}
@@ -57,16 +61,21 @@ def test_inputs_outputs_and_schemas_match_the_contract(built, events):
         expected = [(c.name, c.physical_type) for c in t.columns]
         for ds in (raw[t.name], tables[f"olist.{t.name}"]):
             assert [(f["name"], f["type"]) for f in ds["facets"]["schema"]["fields"]] == expected
-        names = {a["name"] for a in raw[t.name]["inputFacets"]["dataQualityAssertions"]
-                 ["assertions"]}
+        names = {
+            a["name"] for a in raw[t.name]["inputFacets"]["dataQualityAssertions"]["assertions"]
+        }
         assert names == {r.id for r in contract.rules_for(t.name)}
         read = raw[t.name]["inputFacets"]["dataQualityMetrics"]["rowCount"]
         loaded = tables[f"olist.{t.name}"]["outputFacets"]["outputStatistics"]["rowCount"]
         rejected = tables[f"olist.{t.name}__rejects"]["facets"]["dataQualityMetrics"]["rowCount"]
         assert read == loaded + rejected and read > 0
     # planted defects (all=2): some assertions fail, with their failing-row counts
-    failed = [a for d in raw.values() for a in d["inputFacets"]["dataQualityAssertions"]
-              ["assertions"] if not a["success"]]
+    failed = [
+        a
+        for d in raw.values()
+        for a in d["inputFacets"]["dataQualityAssertions"]["assertions"]
+        if not a["success"]
+    ]
     assert failed and all(int(a["actual"]) > 0 for a in failed)
     gx = _complete(events, "gx-checks")
     assert any(d.get("inputFacets", {}).get("dataQualityAssertions") for d in gx["inputs"])
@@ -77,8 +86,11 @@ def test_catalog_payloads_workflows_and_page(built):
     for name in ("services", "tables", "test_cases", "test_results", "lineage"):
         doc = json.loads((out / f"{name}.json").read_text())
         assert doc["requests"] and doc["generated"]["generator"] == "contractbook.catalog"
-    assert sorted(p.name for p in (out / "workflows").iterdir()) == \
-        ["datalake.yaml", "postgres.yaml", "unitycatalog.yaml"]
+    assert sorted(p.name for p in (out / "workflows").iterdir()) == [
+        "datalake.yaml",
+        "postgres.yaml",
+        "unitycatalog.yaml",
+    ]
     page = (built.path / "reports" / "catalog.html").read_text(encoding="utf-8")
     assert "customer_unique_id" in page and "restricted" in page and "failed" in page
     assert "data:image/png;base64," in page and "http" not in page.split("<body>")[1][:200]

@@ -30,18 +30,27 @@ def loaded(contract, tmp_path, postgres_dsn, monkeypatch):
     """The dirty fixture ingested into PostgreSQL and, for comparison, into a DuckDB file."""
     # dlt insists on a password; the throwaway server trusts local connections and ignores it
     user, rest = postgres_dsn.split("://", 1)[1].split("@", 1)
-    monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS",
-                       f"postgresql://{user.split(':')[0]}:unused@{rest}")
+    monkeypatch.setenv(
+        "DESTINATION__POSTGRES__CREDENTIALS", f"postgresql://{user.split(':')[0]}:unused@{rest}"
+    )
     data, duck = _dirty(tmp_path), tmp_path / "wh.duckdb"
     for destination, warehouse in (("postgres", None), ("duckdb", duck)):
-        assert ingest(contract, data, destination, warehouse, rejects_dir=tmp_path / "rejects",
-                      state_dir=tmp_path / destination, progress=lambda *_: None).ok
+        assert ingest(
+            contract,
+            data,
+            destination,
+            warehouse,
+            rejects_dir=tmp_path / "rejects",
+            state_dir=tmp_path / destination,
+            progress=lambda *_: None,
+        ).ok
     return duck
 
 
 def test_postgres_rule_results_equal_duckdb_ones(contract, loaded):
-    on_pg = results.rule_results(contract, results.read_metrics("postgres://shown", "olist",
-                                                                "postgres"))
+    on_pg = results.rule_results(
+        contract, results.read_metrics("postgres://shown", "olist", "postgres")
+    )
     on_duck = results.rule_results(contract, results.read_metrics(loaded, "olist", "duckdb"))
     strip = {k: (r.passed, r.failing_rows, r.rows_checked) for k, r in on_pg.items()}
     assert strip == {k: (r.passed, r.failing_rows, r.rows_checked) for k, r in on_duck.items()}
@@ -53,8 +62,14 @@ def test_postgres_rule_results_equal_duckdb_ones(contract, loaded):
 def test_catalog_step_on_postgres_writes_the_failed_results(contract_path, loaded, tmp_path):
     from contractbook.catalog.step import run
 
-    out = run([contract_path], "postgres", "postgres://shown", tmp_path / "catalog",
-              tmp_path / "catalog.html", push=False)
+    out = run(
+        [contract_path],
+        "postgres",
+        "postgres://shown",
+        tmp_path / "catalog",
+        tmp_path / "catalog.html",
+        push=False,
+    )
     doc = json.loads((tmp_path / "catalog" / "test_results.json").read_text())
     statuses = {r["testCaseFQN"]: r["result"]["testCaseStatus"] for r in doc["requests"]}
     assert len(statuses) == len(out.results) > 0

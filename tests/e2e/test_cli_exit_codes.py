@@ -19,8 +19,13 @@ MARKER = "pw-MARKER-0xC0FFEE"
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m contractbook ARGS` in its own process."""
-    return subprocess.run([sys.executable, "-m", "contractbook", *args], capture_output=True,
-                          text=True, timeout=600, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "contractbook", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def one_line(proc, code: int) -> str:
@@ -33,8 +38,17 @@ def one_line(proc, code: int) -> str:
 
 
 def ingest_args(contract_path, tmp_path, *extra) -> list[str]:
-    return ["ingest", str(contract_path), "--data", str(CLEAN), "--state", str(tmp_path / "st"),
-            "--rejects", str(tmp_path / "rj"), *extra]
+    return [
+        "ingest",
+        str(contract_path),
+        "--data",
+        str(CLEAN),
+        "--state",
+        str(tmp_path / "st"),
+        "--rejects",
+        str(tmp_path / "rj"),
+        *extra,
+    ]
 
 
 def closed_port() -> int:
@@ -46,8 +60,10 @@ def closed_port() -> int:
 def test_unreachable_postgres_is_exit_3_without_the_password(contract_path, tmp_path):
     port = closed_port()
     dsn = f"postgresql://loader:{MARKER}@127.0.0.1:{port}/shop"
-    proc = cli(*ingest_args(contract_path, tmp_path, "--destination", "postgres"),
-               env={"DESTINATION__POSTGRES__CREDENTIALS": dsn})
+    proc = cli(
+        *ingest_args(contract_path, tmp_path, "--destination", "postgres"),
+        env={"DESTINATION__POSTGRES__CREDENTIALS": dsn},
+    )
     line = one_line(proc, 3)
     assert line.startswith(f"ingest: cannot reach postgres://127.0.0.1:{port}/shop (")
     assert "DESTINATION__POSTGRES__CREDENTIALS" in line and MARKER not in proc.stdout + proc.stderr
@@ -55,12 +71,24 @@ def test_unreachable_postgres_is_exit_3_without_the_password(contract_path, tmp_
 
 def test_missing_postgres_credentials_name_the_variable(contract_path, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESTINATION__")}
-    proc = subprocess.run([sys.executable, "-m", "contractbook",
-                           *ingest_args(contract_path, tmp_path, "--destination", "postgres")],
-                          capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
-    assert one_line(proc, 3) == ("ingest: no usable credentials for postgres: set "
-                                 "DESTINATION__POSTGRES__CREDENTIALS in the environment (or "
-                                 ".dlt/secrets.toml)")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "contractbook",
+            *ingest_args(contract_path, tmp_path, "--destination", "postgres"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert one_line(proc, 3) == (
+        "ingest: no usable credentials for postgres: set "
+        "DESTINATION__POSTGRES__CREDENTIALS in the environment (or "
+        ".dlt/secrets.toml)"
+    )
 
 
 def test_held_lock_is_exit_3_naming_the_run(contract_path, tmp_path):
@@ -75,9 +103,13 @@ def test_held_lock_is_exit_3_naming_the_run(contract_path, tmp_path):
 
 def test_warehouse_under_a_file_is_exit_2(contract_path, tmp_path):
     (tmp_path / "afile").write_text("x")
-    proc = cli(*ingest_args(contract_path, tmp_path, "--warehouse", str(tmp_path / "afile/w.duckdb")))
-    assert one_line(proc, 2) == (f"ingest: {tmp_path / 'afile'}: Not a directory; a parent of this "
-                                 "path is a file: choose a path inside a folder")
+    proc = cli(
+        *ingest_args(contract_path, tmp_path, "--warehouse", str(tmp_path / "afile/w.duckdb"))
+    )
+    assert one_line(proc, 2) == (
+        f"ingest: {tmp_path / 'afile'}: Not a directory; a parent of this "
+        "path is a file: choose a path inside a folder"
+    )
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
@@ -87,33 +119,67 @@ def test_warehouse_in_proc_is_exit_2(contract_path, tmp_path):
     assert line.startswith("ingest: /proc/w.duckdb.lock: ") and "folder must exist" in line
 
 
-CONTRACT_ARGS = {"validate": [], "jsonschema": [], "ddl": ["--dialect", "duckdb"],
-                 "ingest": ["--data", str(CLEAN)], "dlt-pipeline": ["--out", "{tmp}"]}
+CONTRACT_ARGS = {
+    "validate": [],
+    "jsonschema": [],
+    "ddl": ["--dialect", "duckdb"],
+    "ingest": ["--data", str(CLEAN)],
+    "dlt-pipeline": ["--out", "{tmp}"],
+}
 
 
 @pytest.mark.parametrize("command", sorted(CONTRACT_ARGS))
 def test_contract_path_that_is_a_directory_is_exit_2(command, contract_path, tmp_path):
-    args = [command, str(contract_path.parent),
-            *(a.replace("{tmp}", str(tmp_path)) for a in CONTRACT_ARGS[command])]
-    assert one_line(cli(*args), 2) == (f"{command}: {contract_path.parent}: Is a directory; pass a "
-                                       "file, not a directory")
+    args = [
+        command,
+        str(contract_path.parent),
+        *(a.replace("{tmp}", str(tmp_path)) for a in CONTRACT_ARGS[command]),
+    ]
+    assert one_line(cli(*args), 2) == (
+        f"{command}: {contract_path.parent}: Is a directory; pass a file, not a directory"
+    )
 
 
 def test_gx_check_refuses_a_password_in_the_url(contract_path, tmp_path):
     url = f"postgresql://loader:{MARKER}@127.0.0.1:{closed_port()}/shop"
-    proc = cli("gx", "check", "--url", url, "--target", "postgres", "--state", str(tmp_path / "s"),
-               "--docs", str(tmp_path / "docs"), str(contract_path))
+    proc = cli(
+        "gx",
+        "check",
+        "--url",
+        url,
+        "--target",
+        "postgres",
+        "--state",
+        str(tmp_path / "s"),
+        "--docs",
+        str(tmp_path / "docs"),
+        str(contract_path),
+    )
     assert one_line(proc, 2).startswith("gx: --url holds a password, which GX would save")
     assert MARKER not in proc.stderr and not (tmp_path / "s").exists()
 
 
 def test_gx_check_on_an_unreachable_server_is_exit_3(contract_path, tmp_path):
     url = f"postgresql://loader:{MARKER}@127.0.0.1:{closed_port()}/shop"
-    proc = cli("gx", "check", "--url", "${PG_URL}", "--target", "postgres",
-               "--state", str(tmp_path / "s"), "--docs", str(tmp_path / "docs"), str(contract_path),
-               env={"PG_URL": url})
+    proc = cli(
+        "gx",
+        "check",
+        "--url",
+        "${PG_URL}",
+        "--target",
+        "postgres",
+        "--state",
+        str(tmp_path / "s"),
+        "--docs",
+        str(tmp_path / "docs"),
+        str(contract_path),
+        env={"PG_URL": url},
+    )
     line = one_line(proc, 3)
-    assert line.startswith("gx: Attempt to connect to datasource failed") and "Connection refused" in line
+    assert (
+        line.startswith("gx: Attempt to connect to datasource failed")
+        and "Connection refused" in line
+    )
     assert line.endswith("(the password belongs in the environment)") and MARKER not in line
 
 
@@ -133,21 +199,39 @@ def test_apostrophes_in_paths_are_data_not_sql(contract_path, tmp_path):
     (raw / "orders.csv").write_text("\n".join(orders) + "\n")
     folder = tmp_path / "o'brien's"
     refused = cli("ingest", str(contract_path), "--data", str(raw), "--state", str(folder / "st"))
-    assert one_line(refused, 2) == (f"ingest: {folder / 'st'}: dlt cannot load from a state "
-                                    "directory whose path holds an apostrophe; choose another --state")
-    proc = cli("ingest", str(contract_path), "--data", str(raw), "--state", str(tmp_path / "st"),
-               "--rejects", str(folder / "rj'"), "--warehouse", str(folder / "w'h.duckdb"))
+    assert one_line(refused, 2) == (
+        f"ingest: {folder / 'st'}: dlt cannot load from a state "
+        "directory whose path holds an apostrophe; choose another --state"
+    )
+    proc = cli(
+        "ingest",
+        str(contract_path),
+        "--data",
+        str(raw),
+        "--state",
+        str(tmp_path / "st"),
+        "--rejects",
+        str(folder / "rj'"),
+        "--warehouse",
+        str(folder / "w'h.duckdb"),
+    )
     assert proc.returncode == 0, proc.stderr
     run_id = proc.stdout.strip().splitlines()[-1].split("(run ")[1].split()[0]
-    parquet = sorted(p.relative_to(folder / "rj'").parts[0] for p in (folder / "rj'").rglob("*.parquet"))
-    assert parquet == ["reason=order_reviews.foreign_key.order_reviews_order",
-                       "reason=orders.order_status.allowed_values"]
+    parquet = sorted(
+        p.relative_to(folder / "rj'").parts[0] for p in (folder / "rj'").rglob("*.parquet")
+    )
+    assert parquet == [
+        "reason=order_reviews.foreign_key.order_reviews_order",
+        "reason=orders.order_status.allowed_values",
+    ]
     assert set(samples(folder / "rj'", run_id)) == {"orders", "order_reviews"}
 
 
 def test_help_lists_the_exit_codes():
     for args in ([], ["ingest"], ["validate"]):
         out = " ".join(cli(*args, "--help").stdout.split())
-        assert "exit codes: 0 ok; 1 the data or the contract failed its checks; 2 usage or input " \
-               "error; 3 environment: destination unreachable, credentials refused, busy, disk " \
-               "full" in out
+        assert (
+            "exit codes: 0 ok; 1 the data or the contract failed its checks; 2 usage or input "
+            "error; 3 environment: destination unreachable, credentials refused, busy, disk "
+            "full" in out
+        )

@@ -24,9 +24,16 @@ from support.project import BIN, copy_project, run, state_env
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 # credential variables read besides the registry's own (dlt field form, libpq, vendor SDKs, catalog)
-EXTRA_VARS = ("DESTINATION__POSTGRES__CREDENTIALS__PASSWORD", "PGPASSWORD", "DATABRICKS_TOKEN",
-              "SNOWFLAKE_PASSWORD", "GOOGLE_APPLICATION_CREDENTIALS", "OPENMETADATA_JWT_TOKEN",
-              "OPENMETADATA_API_TOKEN", "OM_JWT_TOKEN")
+EXTRA_VARS = (
+    "DESTINATION__POSTGRES__CREDENTIALS__PASSWORD",
+    "PGPASSWORD",
+    "DATABRICKS_TOKEN",
+    "SNOWFLAKE_PASSWORD",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "OPENMETADATA_JWT_TOKEN",
+    "OPENMETADATA_API_TOKEN",
+    "OM_JWT_TOKEN",
+)
 CREDENTIAL_VARS = sorted({v for d in DESTINATIONS.values() for v in d.env} | set(EXTRA_VARS))
 PASSWORD_VAR = "DESTINATION__POSTGRES__CREDENTIALS__PASSWORD"
 
@@ -61,27 +68,56 @@ def runs(tmp_path_factory, secured_postgres) -> Runs:
     env = {**state_env(project, base / "home"), **markers}
     ploomber = str(BIN / "ploomber")
     cli = [sys.executable, "-m", "contractbook"]
-    ingest = [*cli, "ingest", "contracts/olist_mini/contract.yaml", "--data", "data/raw",
-              "--destination", "postgres"]
+    ingest = [
+        *cli,
+        "ingest",
+        "contracts/olist_mini/contract.yaml",
+        "--data",
+        "data/raw",
+        "--destination",
+        "postgres",
+    ]
     r = Runs(project, dsn, markers)
-    r.outputs["dag postgres"] = run([ploomber, "build", "--env--destination", "postgres"], project,
-                                    env)
+    r.outputs["dag postgres"] = run(
+        [ploomber, "build", "--env--destination", "postgres"], project, env
+    )
     r.outputs["cli postgres"] = _proc(ingest, project, env)
     r.outputs["cli gx postgres"] = _proc(
-        [*cli, "gx", "check", "--url", "${DESTINATION__POSTGRES__CREDENTIALS}", "--target",
-         "postgres", "--warn-only",
-         "contracts/olist_mini/contract.yaml"], project, env)
-    down = {**env, "DESTINATION__POSTGRES__CREDENTIALS":
-            dsn.replace(f":{secured_postgres.port}/", f":{_closed_port()}/")}
-    r.outputs["dag unreachable"] = _proc([ploomber, "task", "ingest", "--force",
-                                          "--env--destination", "postgres"], project, down)
+        [
+            *cli,
+            "gx",
+            "check",
+            "--url",
+            "${DESTINATION__POSTGRES__CREDENTIALS}",
+            "--target",
+            "postgres",
+            "--warn-only",
+            "contracts/olist_mini/contract.yaml",
+        ],
+        project,
+        env,
+    )
+    down = {
+        **env,
+        "DESTINATION__POSTGRES__CREDENTIALS": dsn.replace(
+            f":{secured_postgres.port}/", f":{_closed_port()}/"
+        ),
+    }
+    r.outputs["dag unreachable"] = _proc(
+        [ploomber, "task", "ingest", "--force", "--env--destination", "postgres"], project, down
+    )
     r.outputs["cli unreachable"] = _proc(ingest, project, down)
-    refused = {**env, "DESTINATION__POSTGRES__CREDENTIALS":
-               dsn.replace(markers[PASSWORD_VAR], markers["PGPASSWORD"])}
+    refused = {
+        **env,
+        "DESTINATION__POSTGRES__CREDENTIALS": dsn.replace(
+            markers[PASSWORD_VAR], markers["PGPASSWORD"]
+        ),
+    }
     refused[PASSWORD_VAR] = markers["PGPASSWORD"]
     r.outputs["cli refused"] = _proc(ingest, project, refused)
-    r.outputs["dag filesystem"] = run([ploomber, "build", "--env--destination", "filesystem"],
-                                      project, env)
+    r.outputs["dag filesystem"] = run(
+        [ploomber, "build", "--env--destination", "filesystem"], project, env
+    )
     return r
 
 
@@ -93,7 +129,9 @@ def test_dag_loads_the_password_protected_postgres(runs):
     import psycopg2
 
     receipt = _receipt(runs.project, "postgres")
-    assert receipt["status"] == "completed" and receipt["location"].startswith("postgres://127.0.0.1:")
+    assert receipt["status"] == "completed" and receipt["location"].startswith(
+        "postgres://127.0.0.1:"
+    )
     loaded = {a["table"]: a["loaded"] for a in receipt["accounting"]}
     with psycopg2.connect(runs.dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM olist.orders")
@@ -103,9 +141,12 @@ def test_dag_loads_the_password_protected_postgres(runs):
     import duckdb
 
     with duckdb.connect(str(runs.project / "data" / "runs.duckdb"), read_only=True) as con:
-        statuses = dict(con.execute(
-            "SELECT status, count(*) FROM _runs WHERE origin = 'ingest' AND "
-            "parameters->>'destination' = 'postgres' GROUP BY status").fetchall())
+        statuses = dict(
+            con.execute(
+                "SELECT status, count(*) FROM _runs WHERE origin = 'ingest' AND "
+                "parameters->>'destination' = 'postgres' GROUP BY status"
+            ).fetchall()
+        )
         everything = repr(con.execute("SELECT * FROM _runs").fetchall())
     assert statuses["completed"] == 2  # the DAG's run and the CLI's
     assert not [m for m in runs.markers.values() if m in everything]
@@ -136,14 +177,18 @@ def test_dag_writes_delta_tables_with_the_filesystem_destination(runs):
 
 def test_unreachable_and_refused_postgres_are_one_line_exit_3(runs):
     assert runs.outputs["dag unreachable"].returncode != 0
-    assert "cannot reach postgres://127.0.0.1:" in runs.outputs["dag unreachable"].stderr + \
-        runs.outputs["dag unreachable"].stdout
-    for name, words in (("cli unreachable", "ingest: cannot reach postgres://127.0.0.1:"),
-                        ("cli refused", "ingest: postgres refused the credentials (")):
+    assert (
+        "cannot reach postgres://127.0.0.1:"
+        in runs.outputs["dag unreachable"].stderr + runs.outputs["dag unreachable"].stdout
+    )
+    for name, words in (
+        ("cli unreachable", "ingest: cannot reach postgres://127.0.0.1:"),
+        ("cli refused", "ingest: postgres refused the credentials ("),
+    ):
         proc = runs.outputs[name]
         assert proc.returncode == 3, proc.stderr
         assert "Traceback" not in proc.stdout + proc.stderr
-        line, = proc.stderr.strip().splitlines()
+        (line,) = proc.stderr.strip().splitlines()
         assert line.startswith(words) and "DESTINATION__POSTGRES__CREDENTIALS" in line
 
 
@@ -155,8 +200,13 @@ def test_no_credential_marker_anywhere(runs):
         for path in (runs.project / folder).rglob("*"):
             if path.is_file():
                 blob = path.read_bytes()
-                found += [(str(path), var) for value, var in values.items() if value.encode() in blob]
+                found += [
+                    (str(path), var) for value, var in values.items() if value.encode() in blob
+                ]
     for name, proc in runs.outputs.items():
-        found += [(name, var) for value, var in values.items()
-                  if value in (proc.stdout or "") + (proc.stderr or "")]
+        found += [
+            (name, var)
+            for value, var in values.items()
+            if value in (proc.stdout or "") + (proc.stderr or "")
+        ]
     assert found == []

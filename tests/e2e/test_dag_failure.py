@@ -24,8 +24,14 @@ def failed(tmp_path_factory):
     contract = project / "contracts" / "olist_mini" / "contract.yaml"
     contract.write_text(contract.read_text().replace("apiVersion:", "apiVersion: v0.0.1 #", 1))
     # no --force: the contract is a tracked resource of validate-contract
-    proc = subprocess.run([str(BIN / "ploomber"), "build"], cwd=project, env=built.env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [str(BIN / "ploomber"), "build"],
+        cwd=project,
+        env=built.env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return project, proc
 
 

@@ -23,8 +23,11 @@ def test_dag_builds_with_a_world_contract(name, tmp_path):
     shutil.copy2(WORLD / name, project / name)
     contract = load(project / name)
     env = state_env(project, tmp_path / "home")
-    run([str(BIN / "ploomber"), "build", "--env--contract", name, "--env--n_orders", "150"],
-        project, env)
+    run(
+        [str(BIN / "ploomber"), "build", "--env--contract", name, "--env--n_orders", "150"],
+        project,
+        env,
+    )
     index = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert "FAILED" not in index and "succeeded" in index
     assert all((project / "data" / "raw" / f"{t}.csv").exists() for t in contract.table_names)

@@ -18,5 +18,8 @@ def test_emit_ddl_report_and_files(tmp_path_factory):
     assert "CREATE TABLE IF NOT EXISTS" in html and "FOREIGN KEY" in html
     assert "Traceback" not in html
     written = sorted(p.name for p in (built.path / "data" / "ddl").glob("*.sql"))
-    assert written == sorted(f"{d}{s}.sql" for d in ("duckdb", "postgres", "bigquery", "snowflake",
-                                                   "databricks") for s in ("", ".drop"))
+    assert written == sorted(
+        f"{d}{s}.sql"
+        for d in ("duckdb", "postgres", "bigquery", "snowflake", "databricks")
+        for s in ("", ".drop")
+    )

@@ -72,8 +72,10 @@ def test_duckdb_postload_flags_exactly_the_planted_keys(gx_ctx, contract, plante
     rows = pd.DataFrame(compare(run, contract, loaded))
     assert rows.ok.all(), rows[~rows.ok].to_string()
     assert set(rows.rule_id) == set(loaded.rule_id)
-    assert {"orders.sql.order_timestamps_ordered", "order_payments.sql.payments_match_items"} \
-        <= set(rows.rule_id)
+    assert {
+        "orders.sql.order_timestamps_ordered",
+        "order_payments.sql.payments_match_items",
+    } <= set(rows.rule_id)
 
 
 def test_clean_data_passes_every_check(gx_ctx, contract, tmp_path):
@@ -82,8 +84,11 @@ def test_clean_data_passes_every_check(gx_ctx, contract, tmp_path):
     csv_dir, manifest = _synth(contract, tmp_path / "raw", "")
     assert manifest.empty
     pre = run_preload(gx_ctx, contract, csv_dir)
-    post = run_postload(gx_ctx, contract,
-                        f"duckdb:///{_warehouse(contract, csv_dir, manifest, tmp_path / 'w.duckdb')}")
+    post = run_postload(
+        gx_ctx,
+        contract,
+        f"duckdb:///{_warehouse(contract, csv_dir, manifest, tmp_path / 'w.duckdb')}",
+    )
     for run in (pre, post):
         failed = run.to_frame().query("not success")
         assert failed.empty and run.success, failed.to_string()

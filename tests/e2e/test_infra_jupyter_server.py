@@ -32,16 +32,24 @@ def lab(tmp_path_factory):
     config_before = files_under(project / ".jupyter")
     env = state_env(project, base / "home")
     port, token = _free_port(), secrets.token_hex(16)
-    cmd = [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={project}"]
+    cmd = [
+        str(BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={project}",
+    ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = (base / "lab.log").open("w")
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def get(path: str) -> tuple[int, dict]:
-        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                     headers={"Authorization": f"token {token}"})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"token {token}"}
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 return r.status, json.loads(r.read())
@@ -51,7 +59,9 @@ def lab(tmp_path_factory):
     try:
         for _ in range(240):
             if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited {proc.returncode}:\n{(base / 'lab.log').read_text()}")
+                pytest.fail(
+                    f"jupyter lab exited {proc.returncode}:\n{(base / 'lab.log').read_text()}"
+                )
             try:
                 if get("/api/status")[0] == 200:
                     break
@@ -87,12 +97,18 @@ def test_python_files_open_with_the_jupytext_notebook_viewer(lab):
     get = lab[0]
     status, body = get("/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
     assert status == 200, body
-    assert body["schema"]["properties"]["defaultViewers"]["default"] == {"python": "Jupytext Notebook"}
+    assert body["schema"]["properties"]["defaultViewers"]["default"] == {
+        "python": "Jupytext Notebook"
+    }
 
 
 def test_server_writes_nothing_to_home_or_the_config_dir(lab):
     get, project, home, config_before = lab
-    for path in ("/api/contents/notebooks/02-validate-contract.py", "/lsp/status", "/api/kernelspecs"):
+    for path in (
+        "/api/contents/notebooks/02-validate-contract.py",
+        "/lsp/status",
+        "/api/kernelspecs",
+    ):
         get(path)  # /lsp/status: jupyter_lsp would probe npm, which writes ~/.npm/_logs
     assert files_under(home) == []
     assert files_under(project / ".jupyter") == config_before
@@ -112,16 +128,24 @@ def test_make_lab_serves_jupyterlab_and_notebook_7(tmp_path):
 
     project = copy_project(tmp_path / "project")
     port, token = _free_port(), secrets.token_hex(16)
-    args = (f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token} "
-            f"--ServerApp.root_dir={project}")  # as root, make lab adds --allow-root itself
+    args = (
+        f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token} "
+        f"--ServerApp.root_dir={project}"
+    )  # as root, make lab adds --allow-root itself
     env = state_env(project, tmp_path / "home")
     log = (tmp_path / "make-lab.log").open("w")
-    proc = subprocess.Popen(["make", "-s", "-C", str(ROOT), "lab", f"LAB_ARGS={args}"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "-s", "-C", str(ROOT), "lab", f"LAB_ARGS={args}"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
     def page(path: str) -> tuple[int, str]:
-        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                     headers={"Authorization": f"token {token}"})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"token {token}"}
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 return r.status, r.read().decode(errors="replace")

@@ -23,8 +23,12 @@ def data(tmp_path) -> Path:
 def _checks(contract, data):
     con = duckdb.connect()
     checks = check_all(con, contract, data, new_run(), progress=lambda *_: None)
-    rejects = {t: con.execute(f'SELECT source_line, reject_reasons, raw_line FROM work."rej_{t}" '
-                              "ORDER BY source_line").fetchall() for t in checks}
+    rejects = {
+        t: con.execute(
+            f'SELECT source_line, reject_reasons, raw_line FROM work."rej_{t}" ORDER BY source_line'
+        ).fetchall()
+        for t in checks
+    }
     accepted = {t: con.execute(f'SELECT * FROM ok."{t}"').fetchall() for t in checks}
     return checks, rejects, accepted
 
@@ -64,19 +68,25 @@ def test_empty_and_header_only_files_read_zero_rows(contract, data):
 
 def test_extra_missing_and_reordered_columns(contract, data):
     rows = [r.split(",") for r in _rows(data / "sellers.csv")]
-    _write(data / "sellers.csv", [",".join([r[3], r[0], r[2], r[1], "x" if i else "extra"])
-                                  for i, r in enumerate(rows)])
+    _write(
+        data / "sellers.csv",
+        [",".join([r[3], r[0], r[2], r[1], "x" if i else "extra"]) for i, r in enumerate(rows)],
+    )
     orders = [r.split(",") for r in _rows(data / "orders.csv")]
     _write(data / "orders.csv", [",".join(r[:4] + r[5:]) for r in orders])  # no order_approved_at
     geo = [r.split(",") for r in _rows(data / "geolocation.csv")]
-    _write(data / "geolocation.csv", [",".join(r[:4]) for r in geo])  # no geolocation_state (required)
+    _write(
+        data / "geolocation.csv", [",".join(r[:4]) for r in geo]
+    )  # no geolocation_state (required)
     checks, rejects, accepted = _checks(contract, data)
     assert checks["sellers"].accepted == 2 and any("extra" in n for n in checks["sellers"].notes)
     assert any("another order" in n for n in checks["sellers"].notes)
     assert sorted(accepted["sellers"])[0][1:] == ("04195", "sao paulo", "SP")  # matched by name
     assert checks["orders"].accepted == 3
     assert all(row[4] is None for row in accepted["orders"])
-    assert checks["geolocation"].rejected == 3 and any("lacks" in n for n in checks["geolocation"].notes)
+    assert checks["geolocation"].rejected == 3 and any(
+        "lacks" in n for n in checks["geolocation"].notes
+    )
     assert {r[1] for r in rejects["geolocation"]} == {'["geolocation.geolocation_state.required"]'}
     assert _balanced(checks)
 
@@ -89,19 +99,27 @@ def test_bom_and_crlf_line_endings(contract, data):
     assert checks["orders"].accepted == 3 and checks["order_reviews"].accepted == 3
     assert not any("\r" in (v or "") for row in accepted["orders"] for v in map(str, row))
     message = [r[4] for r in accepted["order_reviews"] if r[4] and "prazo" in r[4]][0]
-    assert message == 'Recebi bem antes do prazo.\r\nProduto "excelente", recomendo.'  # kept exactly
+    assert (
+        message == 'Recebi bem antes do prazo.\r\nProduto "excelente", recomendo.'
+    )  # kept exactly
 
 
 def test_malformed_lines_are_rejects_with_line_and_text(contract, data):
     rows = _rows(data / "order_reviews.csv")  # 5 physical lines, record 3 spans lines 3-4
     good = rows[1]
     rows += [good + ",extra", good.replace(",4,", ',"4"x,'), good.split(",")[0] + ",short"]
-    text = ("\n".join(rows) + "\n").encode() + good.replace("Não", "N\xe3o").encode("latin-1") + b"\n"
+    text = (
+        ("\n".join(rows) + "\n").encode() + good.replace("Não", "N\xe3o").encode("latin-1") + b"\n"
+    )
     (data / "order_reviews.csv").write_bytes(text)
     checks, rejects, _ = _checks(contract, data)
     got = {line: reasons for line, reasons, _ in rejects["order_reviews"]}
-    assert got == {6: '["order_reviews.csv.column_count"]', 7: '["order_reviews.csv.quoting"]',
-                   8: '["order_reviews.csv.column_count"]', 9: '["order_reviews.csv.encoding"]'}
+    assert got == {
+        6: '["order_reviews.csv.column_count"]',
+        7: '["order_reviews.csv.quoting"]',
+        8: '["order_reviews.csv.column_count"]',
+        9: '["order_reviews.csv.encoding"]',
+    }
     assert [r[2] for r in rejects["order_reviews"]][2] == good.split(",")[0] + ",short"
     c = checks["order_reviews"]
     assert (c.read, c.accepted, c.rejected, c.malformed) == (7, 3, 4, 4)
@@ -114,14 +132,18 @@ def test_rule_rejects_cascade_to_children_by_accepted_keys(contract, data):
     checks, rejects, _ = _checks(contract, data)
     assert rejects["orders"] == [(2, '["orders.order_status.allowed_values"]', None)]
     # o1's two items, two payments and review reference an order that was not accepted
-    assert [r[1] for r in rejects["order_items"]] == ['["order_items.foreign_key.order_items_order"]'] * 2
+    assert [r[1] for r in rejects["order_items"]] == [
+        '["order_items.foreign_key.order_items_order"]'
+    ] * 2
     assert checks["order_payments"].rejected == 2 and checks["order_reviews"].rejected == 1
     assert _balanced(checks)
 
 
 def test_sql_rule_rejects_the_rows_it_returns(contract, data):
     orders = _rows(data / "orders.csv")
-    orders[2] = orders[2].replace("2018-07-26 03:24:27", "2018-07-01 03:24:27")  # approved < purchase
+    orders[2] = orders[2].replace(
+        "2018-07-26 03:24:27", "2018-07-01 03:24:27"
+    )  # approved < purchase
     _write(data / "orders.csv", orders)
     checks, rejects, _ = _checks(contract, data)
     assert rejects["orders"] == [(3, '["orders.sql.order_timestamps_ordered"]', None)]
@@ -139,10 +161,13 @@ def test_rejects_keep_raw_values_as_written(contract, data):
     _write(data / "order_items.csv", [*items, ",".join(dup), ",".join(bad)])
     con = duckdb.connect()
     got = check_all(con, contract, data, new_run(), progress=lambda *_: None)["order_items"]
-    rows = con.execute('SELECT order_item_id, shipping_limit_date, price, reject_reasons, '
-                       'source_line FROM work."rej_order_items" ORDER BY source_line').fetchall()
+    rows = con.execute(
+        "SELECT order_item_id, shipping_limit_date, price, reject_reasons, "
+        'source_line FROM work."rej_order_items" ORDER BY source_line'
+    ).fetchall()
     n = len(items)
-    assert rows == [("+2", dup[4], "10.5", '["order_items.primary_key"]', n + 1),
-                    ("9", "2017-13-45 99:00:00", bad[5], '["order_items.shipping_limit_date.type"]',
-                     n + 2)]
+    assert rows == [
+        ("+2", dup[4], "10.5", '["order_items.primary_key"]', n + 1),
+        ("9", "2017-13-45 99:00:00", bad[5], '["order_items.shipping_limit_date.type"]', n + 2),
+    ]
     assert got.rejected == 2 and got.read == got.accepted + got.rejected

@@ -9,8 +9,15 @@ from benchmarks.sizes import run_size
 
 @pytest.mark.slow
 def test_bench_small(contract_path, tmp_path):
-    size = run_size(str(contract_path), 300, tmp_path, seed=3, repeats=1,
-                    only=("generate", "duckdb_alone", "ingest"), progress=lambda *_: None)
+    size = run_size(
+        str(contract_path),
+        300,
+        tmp_path,
+        seed=3,
+        repeats=1,
+        only=("generate", "duckdb_alone", "ingest"),
+        progress=lambda *_: None,
+    )
     assert not size.skipped
     ours, alone = size.raw["ingest"], size.raw["duckdb_alone"]
     d = ours.detail

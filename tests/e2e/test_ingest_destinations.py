@@ -12,8 +12,15 @@ CLEAN = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "clean"
 
 
 def _run(contract, tmp_path, destination, warehouse=None):
-    return ingest(contract, CLEAN, destination, warehouse, rejects_dir=tmp_path / "rejects",
-                  state_dir=tmp_path / "state", progress=lambda *_: None)
+    return ingest(
+        contract,
+        CLEAN,
+        destination,
+        warehouse,
+        rejects_dir=tmp_path / "rejects",
+        state_dir=tmp_path / "state",
+        progress=lambda *_: None,
+    )
 
 
 @pytest.mark.postgres
@@ -32,14 +39,24 @@ def test_postgres_twice_same_rows(contract, tmp_path, postgres_dsn, monkeypatch)
         for t in contract.table_names:
             cur.execute(f'SELECT count(*) FROM olist."{t}"')
             counts[t] = cur.fetchall()[0][0]
-        cur.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = 'olist' "
-                    "AND table_name = 'order_items' AND column_name = 'price'")
+        cur.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = 'olist' "
+            "AND table_name = 'order_items' AND column_name = 'price'"
+        )
         price_type = cur.fetchall()[0][0]
         cur.execute("SELECT count(*) FROM olist._run_metrics")
         metric_rows = cur.fetchall()[0][0]
-    assert counts == {"customers": 3, "geolocation": 3, "product_category_name_translation": 2,
-                      "products": 2, "sellers": 2, "orders": 3, "order_items": 3,
-                      "order_payments": 3, "order_reviews": 3}
+    assert counts == {
+        "customers": 3,
+        "geolocation": 3,
+        "product_category_name_translation": 2,
+        "products": 2,
+        "sellers": 2,
+        "orders": 3,
+        "order_items": 3,
+        "order_payments": 3,
+        "order_reviews": 3,
+    }
     assert price_type == "numeric" and metric_rows == 2 * len(contract.tables)
 
 

@@ -31,18 +31,32 @@ def data(tmp_path) -> Path:
 
 
 def _run(contract, data, tmp_path, **kw):
-    return ingest(contract, data, warehouse=tmp_path / "wh.duckdb", rejects_dir=tmp_path / "rejects",
-                  state_dir=tmp_path / "state", progress=lambda *_: None, **kw)
+    return ingest(
+        contract,
+        data,
+        warehouse=tmp_path / "wh.duckdb",
+        rejects_dir=tmp_path / "rejects",
+        state_dir=tmp_path / "state",
+        progress=lambda *_: None,
+        **kw,
+    )
 
 
 def _snapshot(path: Path, contract) -> dict:
     con = duckdb.connect(str(path), read_only=True)
-    out = {t: sorted(con.execute(f'SELECT * FROM olist."{t}"').fetchall(), key=repr)
-           for t in contract.table_names}
-    out |= {f"{t}__rejects": sorted(con.execute(
-        f'SELECT source_file, source_line, reject_reasons FROM olist."{t}__rejects" '
-        "WHERE resolved_by_run IS NULL").fetchall())  # the open rejects: history is kept
-        for t in contract.table_names}
+    out = {
+        t: sorted(con.execute(f'SELECT * FROM olist."{t}"').fetchall(), key=repr)
+        for t in contract.table_names
+    }
+    out |= {
+        f"{t}__rejects": sorted(
+            con.execute(
+                f'SELECT source_file, source_line, reject_reasons FROM olist."{t}__rejects" '
+                "WHERE resolved_by_run IS NULL"
+            ).fetchall()
+        )  # the open rejects: history is kept
+        for t in contract.table_names
+    }
     con.close()
     return out
 
@@ -56,23 +70,34 @@ def test_ingest_accounts_for_every_row_and_keeps_rejects(contract, data, tmp_pat
     snap = _snapshot(tmp_path / "wh.duckdb", contract)
     assert snap["order_items__rejects"] == [
         ("order_items.csv", 5, '["order_items.primary_key"]'),
-        ("order_items.csv", 6, '["order_items.csv.column_count"]')]
+        ("order_items.csv", 6, '["order_items.csv.column_count"]'),
+    ]
     assert snap["order_reviews__rejects"] == [
-        ("order_reviews.csv", 5, '["order_reviews.foreign_key.order_reviews_order"]')]
+        ("order_reviews.csv", 5, '["order_reviews.foreign_key.order_reviews_order"]')
+    ]
     con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
-    row = con.execute("SELECT order_status, contract_version, run_id, ingested_at FROM "
-                      "olist.orders__rejects").fetchall()[0]
+    row = con.execute(
+        "SELECT order_status, contract_version, run_id, ingested_at FROM olist.orders__rejects"
+    ).fetchall()[0]
     assert row[:3] == ("lost", "2.0.0", r.run_id) and row[3] is not None
-    metrics = con.execute("SELECT table_name, rows_read, rows_loaded, rows_rejected, "
-                          "rejected_by_reason, accounting_ok FROM olist._run_metrics "
-                          "WHERE table_name = 'orders'").fetchall()
-    assert metrics == [("orders", 3, 2, 1, json.dumps({"orders.order_status.allowed_values": 1}), True)]
-    parts = sorted(p.relative_to(tmp_path / "rejects").parts[:2]
-                   for p in (tmp_path / "rejects").rglob("*.parquet"))
-    assert [p[0] for p in parts] == ["reason=order_items.csv.column_count",
-                                     "reason=order_items.primary_key",
-                                     "reason=order_reviews.foreign_key.order_reviews_order",
-                                     "reason=orders.order_status.allowed_values"]
+    metrics = con.execute(
+        "SELECT table_name, rows_read, rows_loaded, rows_rejected, "
+        "rejected_by_reason, accounting_ok FROM olist._run_metrics "
+        "WHERE table_name = 'orders'"
+    ).fetchall()
+    assert metrics == [
+        ("orders", 3, 2, 1, json.dumps({"orders.order_status.allowed_values": 1}), True)
+    ]
+    parts = sorted(
+        p.relative_to(tmp_path / "rejects").parts[:2]
+        for p in (tmp_path / "rejects").rglob("*.parquet")
+    )
+    assert [p[0] for p in parts] == [
+        "reason=order_items.csv.column_count",
+        "reason=order_items.primary_key",
+        "reason=order_reviews.foreign_key.order_reviews_order",
+        "reason=orders.order_status.allowed_values",
+    ]
     assert all(p[1].startswith("date=") for p in parts)
     assert pq.read_table(next((tmp_path / "rejects").rglob("*.parquet"))).num_rows == 1
 
@@ -114,17 +139,38 @@ def test_rerun_after_a_crash_completes_the_load(contract, data, tmp_path, monkey
     assert _run(contract, data, tmp_path).ok
     expected_dir = tmp_path / "expected"
     expected_dir.mkdir()
-    ingest(contract, data, warehouse=expected_dir / "wh.duckdb", rejects_dir=expected_dir / "rj",
-           state_dir=expected_dir / "state", progress=lambda *_: None)
-    got, want = _snapshot(tmp_path / "wh.duckdb", contract), _snapshot(expected_dir / "wh.duckdb", contract)
+    ingest(
+        contract,
+        data,
+        warehouse=expected_dir / "wh.duckdb",
+        rejects_dir=expected_dir / "rj",
+        state_dir=expected_dir / "state",
+        progress=lambda *_: None,
+    )
+    got, want = (
+        _snapshot(tmp_path / "wh.duckdb", contract),
+        _snapshot(expected_dir / "wh.duckdb", contract),
+    )
     # the clean run loaded o3 (status created); the bad run rejects it but merge keeps old rows
-    assert {k: v for k, v in got.items() if "rejects" in k} == {k: v for k, v in want.items() if "rejects" in k}
+    assert {k: v for k, v in got.items() if "rejects" in k} == {
+        k: v for k, v in want.items() if "rejects" in k
+    }
     assert set(want["orders"]) <= set(got["orders"]) and len(got["order_items"]) == 3
 
 
 def test_cli_exit_codes(contract_path, data, tmp_path, monkeypatch, capsys):
-    base = ["ingest", str(contract_path), "--data", str(data), "--warehouse", str(tmp_path / "c.duckdb"),
-            "--rejects", str(tmp_path / "rj"), "--state", str(tmp_path / "st")]
+    base = [
+        "ingest",
+        str(contract_path),
+        "--data",
+        str(data),
+        "--warehouse",
+        str(tmp_path / "c.duckdb"),
+        "--rejects",
+        str(tmp_path / "rj"),
+        "--state",
+        str(tmp_path / "st"),
+    ]
     assert main(base) == 0
     out = capsys.readouterr().out
     assert "order_items" in out and "accounting OK" in out

@@ -38,19 +38,30 @@ def _records(path):
 def _expected(contract, data, files=None):
     warn = {r.id for r in contract.rules if r.policy == "warn"}
     manifest = list(csv.DictReader(open(data / "defects.csv", encoding="utf-8")))
-    expected = {(m["table"], int(m["line"]), m["rule_id"]) for m in manifest if m["rule_id"] not in warn}
+    expected = {
+        (m["table"], int(m["line"]), m["rule_id"]) for m in manifest if m["rule_id"] not in warn
+    }
     accepted_keys: dict[str, set] = {}
     for name in contract.dependency_order:
         t = contract.table(name)
         records = list(_records(data / (files or {}).get(name, f"{name}.csv")))
-        for m in (m for m in manifest if m["table"] == name and m["kind"] == "sql"
-                  and m["rule_id"] not in warn):
+        for m in (
+            m
+            for m in manifest
+            if m["table"] == name and m["kind"] == "sql" and m["rule_id"] not in warn
+        ):
             rule = next(r for r in contract.rules if r.id == m["rule_id"])
-            cols = [c for c in sqlglot.parse_one(rule.params["rows_query"]).named_selects
-                    if c in t.column_names]
+            cols = [
+                c
+                for c in sqlglot.parse_one(rule.params["rows_query"]).named_selects
+                if c in t.column_names
+            ]
             key = json.loads(m["key"])
-            expected |= {(name, line, rule.id) for line, row in records
-                         if all(row[c] == key[c] for c in cols)}
+            expected |= {
+                (name, line, rule.id)
+                for line, row in records
+                if all(row[c] == key[c] for c in cols)
+            }
         rejected_lines = {line for tbl, line, _ in expected if tbl == name}
         for rel in t.relationships:
             rule = f"{name}.foreign_key.{rel.id}"
@@ -62,10 +73,14 @@ def _expected(contract, data, files=None):
                 if all(key) and key not in parents:
                     expected.add((name, line, rule))
                     rejected_lines.add(line)
-        keysets = {tuple(c.name for c in t.columns if c.name in cols)
-                   for cols in [r.to_columns for r in contract.relationships if r.to_table == name]}
-        accepted_keys[name] = {k: {tuple(row[c] for c in k) for line, row in records
-                                   if line not in rejected_lines} for k in keysets}
+        keysets = {
+            tuple(c.name for c in t.columns if c.name in cols)
+            for cols in [r.to_columns for r in contract.relationships if r.to_table == name]
+        }
+        accepted_keys[name] = {
+            k: {tuple(row[c] for c in k) for line, row in records if line not in rejected_lines}
+            for k in keysets
+        }
     return expected, manifest
 
 
@@ -76,17 +91,36 @@ def test_every_planted_defect_is_rejected_with_its_rule(contract, tmp_path):
     expected, manifest = _expected(contract, data)
     con = duckdb.connect()
     checks = check_all(con, contract, data, new_run(), progress=lambda *_: None)
-    got = {(t, line, rule) for t in checks for line, reasons in con.execute(
-        f'SELECT source_line, reject_reasons FROM work."rej_{t}"').fetchall()
-        for rule in json.loads(reasons)}
+    got = {
+        (t, line, rule)
+        for t in checks
+        for line, reasons in con.execute(
+            f'SELECT source_line, reject_reasons FROM work."rej_{t}"'
+        ).fetchall()
+        for rule in json.loads(reasons)
+    }
     assert sorted(expected - got) == [] and sorted(got - expected) == []
     planted_kinds = {m["kind"] for m in manifest}
-    assert {"csv_column_count", "csv_quoting", "csv_encoding", "type", "required", "primary_key",
-            "pattern", "range", "allowed_values", "foreign_key", "sql"} <= planted_kinds
-    warned = [m for m in manifest if m["rule_id"] in {r.id for r in contract.rules if r.policy == "warn"}]
+    assert {
+        "csv_column_count",
+        "csv_quoting",
+        "csv_encoding",
+        "type",
+        "required",
+        "primary_key",
+        "pattern",
+        "range",
+        "allowed_values",
+        "foreign_key",
+        "sql",
+    } <= planted_kinds
+    warned = [
+        m for m in manifest if m["rule_id"] in {r.id for r in contract.rules if r.policy == "warn"}
+    ]
     for m in warned:  # policy warn: the row is loaded and the warning counted
         assert checks[m["table"]].warnings[m["rule_id"]] == sum(
-            1 for w in warned if w["rule_id"] == m["rule_id"])
+            1 for w in warned if w["rule_id"] == m["rule_id"]
+        )
     assert all(c.read == c.accepted + c.rejected for c in checks.values())
 
 
@@ -94,20 +128,35 @@ def test_every_planted_defect_is_rejected_with_its_rule(contract, tmp_path):
 def test_kaggle_layout_planted_defects_are_caught_and_accounted(contract, tmp_path):
     """The published layout with its quirks: planted defects still rejected, nothing else is."""
     data = tmp_path / "raw"
-    result = synth.generate(contract, 2000, 11, data, defects="all=4", progress=None,
-                            layout="kaggle")
+    result = synth.generate(
+        contract, 2000, 11, data, defects="all=4", progress=None, layout="kaggle"
+    )
     expected, manifest = _expected(contract, data, result.files)
     con = duckdb.connect()
-    checks = check_all(con, contract, data, new_run(), progress=lambda *_: None,
-                       paths=sources(contract, data, "kaggle"))
-    got = {(t, line, rule) for t in checks for line, reasons in con.execute(
-        f'SELECT source_line, reject_reasons FROM work."rej_{t}"').fetchall()
-        for rule in json.loads(reasons)}
+    checks = check_all(
+        con,
+        contract,
+        data,
+        new_run(),
+        progress=lambda *_: None,
+        paths=sources(contract, data, "kaggle"),
+    )
+    got = {
+        (t, line, rule)
+        for t in checks
+        for line, reasons in con.execute(
+            f'SELECT source_line, reject_reasons FROM work."rej_{t}"'
+        ).fetchall()
+        for rule in json.loads(reasons)
+    }
     assert sorted(expected - got) == [] and sorted(got - expected) == []
     warn = {r.id for r in contract.rules if r.policy == "warn"}
     planted_warn = {m["rule_id"] for m in manifest if m["rule_id"] in warn}
-    assert {"orders.sql.order_handover_sequence", "order_payments.sql.payments_below_items",
-            "products.foreign_key.products_category"} <= planted_warn
+    assert {
+        "orders.sql.order_handover_sequence",
+        "order_payments.sql.payments_below_items",
+        "products.foreign_key.products_category",
+    } <= planted_warn
     for rule in planted_warn:  # quirks warn too: at least the planted ones are counted
         table = rule.split(".")[0]
         assert checks[table].warnings[rule] >= sum(1 for m in manifest if m["rule_id"] == rule)

@@ -35,12 +35,17 @@ def test_notebook_runs_from_the_notebooks_folder(built, tmp_path):
     shutil.copytree(built.path, project, ignore=shutil.ignore_patterns(".state"))
     (project / "data" / "curated").rename(project / "data" / "curated-built")
     out = tmp_path / "out.ipynb"
-    code = ("import jupytext, papermill; papermill.execute_notebook("
-            f"jupytext.read('06-metrics-dashboard.py'), {str(out)!r}, cwd='.', "
-            "kernel_name='python3', progress_bar=False)")
+    code = (
+        "import jupytext, papermill; papermill.execute_notebook("
+        f"jupytext.read('06-metrics-dashboard.py'), {str(out)!r}, cwd='.', "
+        "kernel_name='python3', progress_bar=False)"
+    )
     run([str(BIN / "python"), "-c", code], project / "notebooks", built.env)
     cells = json.loads(out.read_text())["cells"]
     outputs = json.dumps([c.get("outputs", []) for c in cells])
-    assert outputs.count("image/png") >= 6 and "curated tables pass their generated contract" in outputs
+    assert (
+        outputs.count("image/png") >= 6
+        and "curated tables pass their generated contract" in outputs
+    )
     assert (project / "data" / "curated" / "order_totals.parquet").is_file()  # under the root
     assert not (project / "notebooks" / "data").exists()

@@ -16,8 +16,15 @@ from contractbook.synth import generate
 def built(contract, tmp_path_factory):
     base = tmp_path_factory.mktemp("reconcile")
     generate(contract, 400, 11, base / "raw", defects="all=2", progress=None)
-    result = ingest(contract, base / "raw", "duckdb", base / "wh.duckdb", rejects_dir=base / "rej",
-                    state_dir=base / "state", progress=lambda *_: None)
+    result = ingest(
+        contract,
+        base / "raw",
+        "duckdb",
+        base / "wh.duckdb",
+        rejects_dir=base / "rej",
+        state_dir=base / "state",
+        progress=lambda *_: None,
+    )
     assert result.ok
     run = refresh(contract, "duckdb", str(base / "wh.duckdb"), progress=None)
     s = engines.get("duckdb").connect(str(base / "wh.duckdb"))
@@ -27,35 +34,63 @@ def built(contract, tmp_path_factory):
 
 PAIRS = {  # curated total -> the same total over the accepted raw rows
     "orders": ("SELECT count(*) FROM curated.order_totals", "SELECT count(*) FROM olist.orders"),
-    "items": ("SELECT sum(items) FROM curated.order_totals", "SELECT count(*) FROM olist.order_items"),
-    "items value": ("SELECT sum(items_value) FROM curated.order_totals",
-                    "SELECT sum(price) FROM olist.order_items"),
-    "freight": ("SELECT sum(freight_value) FROM curated.order_totals",
-                "SELECT sum(freight_value) FROM olist.order_items"),
-    "payments": ("SELECT sum(payments_value) FROM curated.order_totals",
-                 "SELECT sum(payment_value) FROM olist.order_payments"),
-    "vouchers": ("SELECT sum(voucher_value) FROM curated.order_totals",
-                 "SELECT sum(payment_value) FROM olist.order_payments WHERE payment_type = 'voucher'"),
-    "revenue": ("SELECT sum(revenue) FROM curated.seller_scorecard",
-                "SELECT sum(price) FROM olist.order_items"),
-    "sellers": ("SELECT count(*) FROM curated.seller_scorecard", "SELECT count(*) FROM olist.sellers"),
-    "reviews": ("SELECT sum(reviews) FROM curated.review_scores",
-                "SELECT count(*) FROM olist.order_reviews"),
-    "sla orders": ("SELECT orders FROM curated.delivery_sla WHERE dimension = 'all'",
-                   "SELECT count(*) FROM olist.orders"),
-    "sla delivered": ("SELECT delivered_orders FROM curated.delivery_sla WHERE dimension = 'all'",
-                      "SELECT count(*) FROM olist.orders WHERE order_delivered_customer_date IS NOT NULL"),
-    "orders by state": ("SELECT sum(orders) FROM curated.delivery_sla WHERE dimension = 'customer_state'",
-                        "SELECT count(*) FROM olist.orders"),
-    "orders by month": ("SELECT sum(orders) FROM curated.delivery_sla WHERE dimension = 'purchase_month'",
-                        "SELECT count(*) FROM olist.orders"),
-    "mismatches": ("SELECT count(*) FROM curated.order_totals WHERE payment_mismatch",
-                   "SELECT count(*) FROM olist.orders AS o WHERE abs("
-                   "coalesce((SELECT sum(payment_value) FROM olist.order_payments AS p "
-                   "WHERE p.order_id = o.order_id), 0)"
-                   " - coalesce((SELECT sum(price + freight_value) FROM olist.order_items AS i "
-                   "WHERE i.order_id = o.order_id), 0)"
-                   ") > 0.01"),
+    "items": (
+        "SELECT sum(items) FROM curated.order_totals",
+        "SELECT count(*) FROM olist.order_items",
+    ),
+    "items value": (
+        "SELECT sum(items_value) FROM curated.order_totals",
+        "SELECT sum(price) FROM olist.order_items",
+    ),
+    "freight": (
+        "SELECT sum(freight_value) FROM curated.order_totals",
+        "SELECT sum(freight_value) FROM olist.order_items",
+    ),
+    "payments": (
+        "SELECT sum(payments_value) FROM curated.order_totals",
+        "SELECT sum(payment_value) FROM olist.order_payments",
+    ),
+    "vouchers": (
+        "SELECT sum(voucher_value) FROM curated.order_totals",
+        "SELECT sum(payment_value) FROM olist.order_payments WHERE payment_type = 'voucher'",
+    ),
+    "revenue": (
+        "SELECT sum(revenue) FROM curated.seller_scorecard",
+        "SELECT sum(price) FROM olist.order_items",
+    ),
+    "sellers": (
+        "SELECT count(*) FROM curated.seller_scorecard",
+        "SELECT count(*) FROM olist.sellers",
+    ),
+    "reviews": (
+        "SELECT sum(reviews) FROM curated.review_scores",
+        "SELECT count(*) FROM olist.order_reviews",
+    ),
+    "sla orders": (
+        "SELECT orders FROM curated.delivery_sla WHERE dimension = 'all'",
+        "SELECT count(*) FROM olist.orders",
+    ),
+    "sla delivered": (
+        "SELECT delivered_orders FROM curated.delivery_sla WHERE dimension = 'all'",
+        "SELECT count(*) FROM olist.orders WHERE order_delivered_customer_date IS NOT NULL",
+    ),
+    "orders by state": (
+        "SELECT sum(orders) FROM curated.delivery_sla WHERE dimension = 'customer_state'",
+        "SELECT count(*) FROM olist.orders",
+    ),
+    "orders by month": (
+        "SELECT sum(orders) FROM curated.delivery_sla WHERE dimension = 'purchase_month'",
+        "SELECT count(*) FROM olist.orders",
+    ),
+    "mismatches": (
+        "SELECT count(*) FROM curated.order_totals WHERE payment_mismatch",
+        "SELECT count(*) FROM olist.orders AS o WHERE abs("
+        "coalesce((SELECT sum(payment_value) FROM olist.order_payments AS p "
+        "WHERE p.order_id = o.order_id), 0)"
+        " - coalesce((SELECT sum(price + freight_value) FROM olist.order_items AS i "
+        "WHERE i.order_id = o.order_id), 0)"
+        ") > 0.01",
+    ),
 }
 
 

@@ -22,8 +22,15 @@ CLEAN = HERE / "fixtures" / "ingest" / "clean"
 sys.path.insert(0, str(HERE / "e2e"))
 from test_hostile_csv import BY_NAME, cases  # noqa: E402
 
-GX_CASES = ("stray_quote_all_quoted", "bare_cr_in_lf_file", "latin1_bytes", "blank_and_whitespace_lines",
-            "bom_crlf_quoted_header", "gzip_named_csv", "utf16")
+GX_CASES = (
+    "stray_quote_all_quoted",
+    "bare_cr_in_lf_file",
+    "latin1_bytes",
+    "blank_and_whitespace_lines",
+    "bom_crlf_quoted_header",
+    "gzip_named_csv",
+    "utf16",
+)
 
 
 def _lines_ingest(contract, data):
@@ -31,8 +38,9 @@ def _lines_ingest(contract, data):
     checks = check_all(con, contract, data, new_run(), progress=lambda *_: None)
     if checks["sellers"].error:
         return ("refused", checks["sellers"].error)
-    bad = con.execute('SELECT source_line FROM work."rej_sellers" WHERE raw_bytes IS NOT NULL '
-                      "ORDER BY 1").fetchall()
+    bad = con.execute(
+        'SELECT source_line FROM work."rej_sellers" WHERE raw_bytes IS NOT NULL ORDER BY 1'
+    ).fetchall()
     return (checks["sellers"].read - len(bad), [b[0] for b in bad])
 
 
@@ -64,7 +72,9 @@ def _lines_gx(contract, data, tmp_path):
     except ReadError as e:
         return ("refused", str(e))
     t = run.tables[0]
-    rows = next(c.observed for c in t.checks if c.expectation == "expect_table_row_count_to_be_between")
+    rows = next(
+        c.observed for c in t.checks if c.expectation == "expect_table_row_count_to_be_between"
+    )
     return (rows, sorted(int(x) for x in t.malformed["line"]))
 
 
@@ -83,9 +93,11 @@ def test_same_verdict_in_ingest_sample_and_oracle(contract, tmp_path, name):
         assert len({v[1].split(": ", 1)[-1] for v in verdicts}) == 1, verdicts
     else:
         assert verdicts[0] == verdicts[1] == verdicts[2]
-        assert verdicts[0][1] == [line for line, k in zip(BY_NAME[name].rejected_lines,
-                                                            BY_NAME[name].kinds, strict=True)
-                                  if k.startswith("csv.")]
+        assert verdicts[0][1] == [
+            line
+            for line, k in zip(BY_NAME[name].rejected_lines, BY_NAME[name].kinds, strict=True)
+            if k.startswith("csv.")
+        ]
 
 
 @pytest.mark.slow
@@ -103,14 +115,24 @@ def test_kaggle_download_ingests_as_published(contract, tmp_path):
     kag = write_kaggle(CLEAN, tmp_path / "kaggle")
     paths = sources(contract, kag, "kaggle")
     assert {p.name for p in paths.values()} == {kaggle_name(t) for t in contract.table_names}
-    r = ingest(contract, kag, warehouse=tmp_path / "wh.duckdb", rejects_dir=tmp_path / "rej",
-               state_dir=tmp_path / "state", progress=lambda *_: None, server="kaggle")
+    r = ingest(
+        contract,
+        kag,
+        warehouse=tmp_path / "wh.duckdb",
+        rejects_dir=tmp_path / "rej",
+        state_dir=tmp_path / "state",
+        progress=lambda *_: None,
+        server="kaggle",
+    )
     assert r.ok and all(a.rejected == 0 and a.read > 0 for a in r.accounting())
     con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
-    assert con.execute("SELECT seller_zip_code_prefix FROM olist.sellers ORDER BY 1").fetchall() \
-        == [("04195",), ("22041",)]
-    msg = con.execute("SELECT review_comment_message FROM olist.order_reviews WHERE review_id LIKE "
-                      "'7c92%' AND review_comment_message IS NOT NULL").fetchall()[0][0]
+    assert con.execute(
+        "SELECT seller_zip_code_prefix FROM olist.sellers ORDER BY 1"
+    ).fetchall() == [("04195",), ("22041",)]
+    msg = con.execute(
+        "SELECT review_comment_message FROM olist.order_reviews WHERE review_id LIKE "
+        "'7c92%' AND review_comment_message IS NOT NULL"
+    ).fetchall()[0][0]
     assert msg.endswith('\r\nAdorei, "recomendo", nota 5')
     # the same files through the sample check and the GX pre-load: no malformed record anywhere
     assert not check_sample(contract, kag, n=100, paths=paths)
@@ -132,10 +154,20 @@ def test_missing_kaggle_files_listed_at_once_and_nothing_created(contract, tmp_p
     kag = write_kaggle(CLEAN, tmp_path / "kaggle")
     (kag / "olist_orders_dataset.csv").unlink()
     (kag / "olist_sellers_dataset.csv").unlink()
-    with pytest.raises(ReadError, match=r"2 of 9 input file\(s\) unusable: .*olist_sellers_dataset"
-                                        r"\.csv: file not found; .*olist_orders_dataset\.csv"):
-        ingest(contract, kag, warehouse=tmp_path / "wh.duckdb", rejects_dir=tmp_path / "rej",
-               state_dir=tmp_path / "state", progress=lambda *_: None, server="kaggle")
+    with pytest.raises(
+        ReadError,
+        match=r"2 of 9 input file\(s\) unusable: .*olist_sellers_dataset"
+        r"\.csv: file not found; .*olist_orders_dataset\.csv",
+    ):
+        ingest(
+            contract,
+            kag,
+            warehouse=tmp_path / "wh.duckdb",
+            rejects_dir=tmp_path / "rej",
+            state_dir=tmp_path / "state",
+            progress=lambda *_: None,
+            server="kaggle",
+        )
     assert not (tmp_path / "wh.duckdb").exists() and not (tmp_path / "state").exists()
 
 
@@ -145,12 +177,18 @@ def test_parquet_and_jsonl_inputs(contract, tmp_path):
     for table, fmt in (("sellers", "parquet"), ("customers", "json")):
         src = data / f"{table}.csv"
         ext = "parquet" if fmt == "parquet" else "jsonl"
-        con.execute(f"COPY (SELECT * FROM read_csv($p, all_varchar=true)) TO $o (FORMAT {fmt})",
-                    {"p": str(src), "o": str(data / f"{table}.{ext}")})
+        con.execute(
+            f"COPY (SELECT * FROM read_csv($p, all_varchar=true)) TO $o (FORMAT {fmt})",
+            {"p": str(src), "o": str(data / f"{table}.{ext}")},
+        )
         src.unlink()
-    paths = {**sources(contract, data), "sellers": data / "sellers.parquet",
-             "customers": data / "customers.jsonl"}
-    checks = check_all(duckdb.connect(), contract, data, new_run(), progress=lambda *_: None,
-                       paths=paths)
+    paths = {
+        **sources(contract, data),
+        "sellers": data / "sellers.parquet",
+        "customers": data / "customers.jsonl",
+    }
+    checks = check_all(
+        duckdb.connect(), contract, data, new_run(), progress=lambda *_: None, paths=paths
+    )
     assert all(c.error is None and c.rejected == 0 and c.read > 0 for c in checks.values())
     assert (checks["sellers"].read, checks["customers"].read) == (2, 3)

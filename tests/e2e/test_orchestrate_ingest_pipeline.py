@@ -29,11 +29,35 @@ def test_make_ingest_runs_the_ingest_side_on_a_folder(tmp_path):
     project = copy_project(tmp_path / "project")
     env = state_env(project, tmp_path / "home")
     drop = tmp_path / "drop" / "files"
-    run([sys.executable, "-m", "contractbook", "synth", "--n-orders", "120", "--out", str(drop),
-         "--quiet"], project, env)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "contractbook",
+            "synth",
+            "--n-orders",
+            "120",
+            "--out",
+            str(drop),
+            "--quiet",
+        ],
+        project,
+        env,
+    )
     # the Makefile's own target; `-o setup`: the venv is this one (BIN), already set up
-    make = ["make", "-s", "-f", str(ROOT / "Makefile"), "-C", str(project), "-o", "setup",
-            "ingest", f"DATA={drop}", f"BIN={BIN}"]
+    make = [
+        "make",
+        "-s",
+        "-f",
+        str(ROOT / "Makefile"),
+        "-C",
+        str(project),
+        "-o",
+        "setup",
+        "ingest",
+        f"DATA={drop}",
+        f"BIN={BIN}",
+    ]
     first = run(make, project, env)
     assert _ran(first.stdout) == dict.fromkeys(INGEST_SIDE, True)
     assert not (project / "data" / "raw").exists()  # no synthetic data was made
@@ -45,8 +69,9 @@ def test_make_ingest_runs_the_ingest_side_on_a_folder(tmp_path):
     for name in INGEST_SIDE:
         assert (project / "reports" / f"{name}.html").is_file(), name
     with duckdb.connect(str(project / "data" / "runs.duckdb"), read_only=True) as con:
-        (data,), = con.execute("SELECT parameters->>'data' FROM _runs "
-                               "WHERE origin = 'ingest' AND status = 'completed'").fetchall()
+        ((data,),) = con.execute(
+            "SELECT parameters->>'data' FROM _runs WHERE origin = 'ingest' AND status = 'completed'"
+        ).fetchall()
     assert data == str(drop.resolve())
 
     assert _ran(run(make, project, env).stdout) == dict.fromkeys(INGEST_SIDE, False)
@@ -54,4 +79,3 @@ def test_make_ingest_runs_the_ingest_side_on_a_folder(tmp_path):
     stat = orders.stat()
     os.utime(orders, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a new drop of it
     assert _ran(run(make, project, env).stdout) == dict.fromkeys(INGEST_SIDE, True)
-

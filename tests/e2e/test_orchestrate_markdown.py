@@ -18,7 +18,7 @@ from support.project import ROOT
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOK = '''\
+NOTEBOOK = """\
 # %% [markdown]
 # # {title}
 
@@ -30,11 +30,11 @@ resources_ = None
 # %%
 from pathlib import Path
 {body}
-'''
+"""
 BODIES = {
     "first": 'Path(product["data"]).write_text("2")',
     "second": 'Path(product["data"]).write_text(str(3 * int(Path(upstream["first"]["data"])'
-              '.read_text())))',
+    ".read_text())))",
     "third": 'Path(product["data"]).write_text(Path(upstream["second"]["data"]).read_text() + "!")',
 }
 
@@ -45,15 +45,26 @@ def _write(project: Path, name: str, title: str, body: str | None = None) -> Non
 
 def _project(tmp: Path) -> Path:
     env = yaml.safe_load((ROOT / "env.yaml").read_text())
-    hook = {"dotted_path": "contractbook.orchestrate.hooks.on_render",
-            **{k: f"{{{{{k}}}}}" for k in env}}
+    hook = {
+        "dotted_path": "contractbook.orchestrate.hooks.on_render",
+        **{k: f"{{{{{k}}}}}" for k in env},
+    }
     ups = {"first": None, "second": ["first"], "third": ["second"]}
-    spec = {"meta": {"extract_upstream": False, "extract_product": False},
-            "on_render": hook, "on_finish": "contractbook.orchestrate.hooks.on_finish",
-            "on_failure": "contractbook.orchestrate.hooks.on_failure",
-            "tasks": [{"source": f"{n}.py", "name": n,
-                       "product": {"nb": f"out/{n}.ipynb", "data": f"out/{n}.txt"},
-                       **({"upstream": u} if u else {})} for n, u in ups.items()]}
+    spec = {
+        "meta": {"extract_upstream": False, "extract_product": False},
+        "on_render": hook,
+        "on_finish": "contractbook.orchestrate.hooks.on_finish",
+        "on_failure": "contractbook.orchestrate.hooks.on_failure",
+        "tasks": [
+            {
+                "source": f"{n}.py",
+                "name": n,
+                "product": {"nb": f"out/{n}.ipynb", "data": f"out/{n}.txt"},
+                **({"upstream": u} if u else {}),
+            }
+            for n, u in ups.items()
+        ],
+    }
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "contract.yaml").write_text((ROOT / env["contract"]).read_text())
     spec["tasks"][0]["params"] = {"resources_": {"contract": "contract.yaml"}}
@@ -66,11 +77,20 @@ def _project(tmp: Path) -> Path:
 
 
 def _build(project: Path) -> dict[str, bool]:
-    env = {**os.environ, "PLOOMBER_STATS_ENABLED": "false",
-           "PLOOMBER_HOME_DIR": str(project / ".state" / "ploomber"),
-           "IPYTHONDIR": str(project / ".state" / "ipython")}
-    proc = subprocess.run([str(Path(sys.executable).parent / "ploomber"), "build"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "PLOOMBER_STATS_ENABLED": "false",
+        "PLOOMBER_HOME_DIR": str(project / ".state" / "ploomber"),
+        "IPYTHONDIR": str(project / ".state" / "ipython"),
+    }
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "ploomber"), "build"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     ran = {}
     for line in proc.stdout.splitlines():
@@ -96,8 +116,12 @@ def test_markdown_change_reruns_only_that_notebook_and_code_change_reruns_downst
     _write(project, "second", "The second step, reworded")  # a task in the middle
     assert _build(project) == {"first": False, "second": True, "third": False}
 
-    _write(project, "first", "The first step, explained better",
-           textwrap.dedent('Path(product["data"]).write_text("5")'))  # code: all after it
+    _write(
+        project,
+        "first",
+        "The first step, explained better",
+        textwrap.dedent('Path(product["data"]).write_text("5")'),
+    )  # code: all after it
     assert _build(project) == everything
     assert (project / "out" / "third.txt").read_text() == "15!"
     assert _build(project) == nothing

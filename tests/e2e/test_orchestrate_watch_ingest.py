@@ -21,8 +21,23 @@ CONTRACT = ROOT / "contracts" / "olist_mini" / "contract.yaml"
 
 def test_sensor_ingests_once_when_the_last_file_lands_and_stops_on_ctrl_c(tmp_path):
     raw = tmp_path / "raw"
-    subprocess.run([sys.executable, "-m", "contractbook", "synth", "--n-orders", "60",
-                    "--defects", "", "--out", str(raw), "--quiet"], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "contractbook",
+            "synth",
+            "--n-orders",
+            "60",
+            "--defects",
+            "",
+            "--out",
+            str(raw),
+            "--quiet",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     drop, shop = tmp_path / "drop", tmp_path / "drop" / "shop"
     shop.mkdir(parents=True)
     csvs = sorted(raw.glob("*.csv"))
@@ -31,13 +46,32 @@ def test_sensor_ingests_once_when_the_last_file_lands_and_stops_on_ctrl_c(tmp_pa
         shutil.copy(p, shop / p.name)
     warehouse = tmp_path / "w.duckdb"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "contractbook", "watch", str(drop), "--contract", str(CONTRACT),
-         "--settle", "0.5", "--warehouse", str(warehouse), "--rejects",
-         str(tmp_path / "rejects"), "--state", str(tmp_path / "state")],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "contractbook",
+            "watch",
+            str(drop),
+            "--contract",
+            str(CONTRACT),
+            "--settle",
+            "0.5",
+            "--warehouse",
+            str(warehouse),
+            "--rejects",
+            str(tmp_path / "rejects"),
+            "--state",
+            str(tmp_path / "state"),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")),
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True
+    )
     reader.start()
     try:
         deadline = time.monotonic() + 60
@@ -63,6 +97,7 @@ def test_sensor_ingests_once_when_the_last_file_lands_and_stops_on_ctrl_c(tmp_pa
     assert code == 0 and lines[-1].strip() == "watch stopped after 1 run(s)", lines
     assert "Traceback" not in "".join(lines)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        orders = con.execute("SELECT count(*) FROM information_schema.tables "
-                             "WHERE table_name = 'orders'").fetchone()[0]
+        orders = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders'"
+        ).fetchone()[0]
     assert orders == 1

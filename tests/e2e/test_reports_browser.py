@@ -19,8 +19,14 @@ from support.project import ROOT, built_project, tasks
 pytestmark = pytest.mark.slow
 
 CHROMIUM = os.environ.get("CONTRACTBOOK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = Path(os.environ.get("CONTRACTBOOK_SCREENSHOTS", ROOT / "reports" / "screenshots"))
 SECRET = "cb-secret-7f3a9e"  # in the build's environment: support.project.SECRET_ENV
 
@@ -36,8 +42,12 @@ def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True,
-            viewport={"width": 1280, "height": 900})
+            str(profile),
+            executable_path=CHROMIUM,
+            args=ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 900},
+        )
         yield context
         context.close()
 
@@ -64,8 +74,9 @@ def test_every_page_loads_clean_in_chromium(browser, tmp_path_factory):
         page.goto((reports / name).as_uri(), wait_until="load")
         text = page.inner_text("body")
         html = page.content()
-        page.screenshot(path=str(SHOTS / f"{name.replace('/', '_').removesuffix('.html')}.png"),
-                        full_page=True)
+        page.screenshot(
+            path=str(SHOTS / f"{name.replace('/', '_').removesuffix('.html')}.png"), full_page=True
+        )
         if failed:
             problems.append(f"{name}: failed requests {failed}")
         if "Traceback" in text:
@@ -78,7 +89,8 @@ def test_every_page_loads_clean_in_chromium(browser, tmp_path_factory):
         page.close()
     assert problems == []
     assert sorted(p.name for p in SHOTS.glob("*.png")) == sorted(
-        f"{n.replace('/', '_').removesuffix('.html')}.png" for n in pages)
+        f"{n.replace('/', '_').removesuffix('.html')}.png" for n in pages
+    )
 
 
 def test_code_is_folded_and_the_toggle_shows_it(browser, tmp_path_factory):

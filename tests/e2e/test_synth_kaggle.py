@@ -30,25 +30,57 @@ def _rows(path) -> list[dict]:
 
 
 def _synth(contract_path, out):
-    assert main(["synth", "--contract", str(contract_path), "--n-orders", str(N), "--seed", "3",
-                 "--layout", "kaggle", "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                "--contract",
+                str(contract_path),
+                "--n-orders",
+                str(N),
+                "--seed",
+                "3",
+                "--layout",
+                "kaggle",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     return out
 
 
 def _ingest(contract, data, tmp_path):
-    return ingest(contract, data, warehouse=tmp_path / "wh.duckdb", rejects_dir=tmp_path / "rej",
-                  state_dir=tmp_path / "state", progress=lambda *_: None, server="kaggle")
+    return ingest(
+        contract,
+        data,
+        warehouse=tmp_path / "wh.duckdb",
+        rejects_dir=tmp_path / "rej",
+        state_dir=tmp_path / "state",
+        progress=lambda *_: None,
+        server="kaggle",
+    )
 
 
 def _expected_warnings(data) -> dict[str, int]:
     """Rows each warning rule should flag, from the files alone."""
     orders = _rows(data / ORDERS)
-    handover = sum(1 for o in orders if (
-        o["order_delivered_carrier_date"] and o["order_approved_at"]
-        and o["order_delivered_carrier_date"] < o["order_approved_at"]) or (
-        o["order_delivered_customer_date"]
-        and o["order_delivered_customer_date"] < (o["order_delivered_carrier_date"]
-                                                  or o["order_approved_at"] or "0")))
+    handover = sum(
+        1
+        for o in orders
+        if (
+            o["order_delivered_carrier_date"]
+            and o["order_approved_at"]
+            and o["order_delivered_carrier_date"] < o["order_approved_at"]
+        )
+        or (
+            o["order_delivered_customer_date"]
+            and o["order_delivered_customer_date"]
+            < (o["order_delivered_carrier_date"] or o["order_approved_at"] or "0")
+        )
+    )
     due, paid, rows = defaultdict(Decimal), defaultdict(Decimal), defaultdict(int)
     for i in _rows(data / "olist_order_items_dataset.csv"):
         due[i["order_id"]] += Decimal(i["price"]) + Decimal(i["freight_value"])
@@ -56,17 +88,24 @@ def _expected_warnings(data) -> dict[str, int]:
         paid[p["order_id"]] += Decimal(p["payment_value"])
         rows[p["order_id"]] += 1
     below = sum(rows[o] for o in paid if o in due and paid[o] < due[o] - Decimal("0.01"))
-    known = {r["product_category_name"]
-             for r in _rows(data / "product_category_name_translation.csv")}
-    untranslated = sum(1 for p in _rows(data / "olist_products_dataset.csv")
-                       if p["product_category_name"] and p["product_category_name"] not in known)
-    return {"orders.sql.order_handover_sequence": handover,
-            "order_payments.sql.payments_below_items": below,
-            "products.foreign_key.products_category": untranslated}
+    known = {
+        r["product_category_name"] for r in _rows(data / "product_category_name_translation.csv")
+    }
+    untranslated = sum(
+        1
+        for p in _rows(data / "olist_products_dataset.csv")
+        if p["product_category_name"] and p["product_category_name"] not in known
+    )
+    return {
+        "orders.sql.order_handover_sequence": handover,
+        "order_payments.sql.payments_below_items": below,
+        "products.foreign_key.products_category": untranslated,
+    }
 
 
-def test_kaggle_layout_ingests_without_rejects_and_counts_the_quirks(contract, contract_path,
-                                                                     tmp_path):
+def test_kaggle_layout_ingests_without_rejects_and_counts_the_quirks(
+    contract, contract_path, tmp_path
+):
     data = _synth(contract_path, tmp_path / "raw")
     r = _ingest(contract, data, tmp_path)
     acc = {a.table: a for a in r.accounting()}
@@ -78,11 +117,11 @@ def test_kaggle_layout_ingests_without_rejects_and_counts_the_quirks(contract, c
     assert acc["orders"].warned == expected["orders.sql.order_handover_sequence"]
     assert acc["order_payments"].warned == expected["order_payments.sql.payments_below_items"]
     saved = receipt.read(receipt.write(r, tmp_path / "receipt.json"))
-    assert {a.table: a.warned for a in saved.accounting} == \
-        {t: a.warned for t, a in acc.items()}
+    assert {a.table: a.warned for a in saved.accounting} == {t: a.warned for t, a in acc.items()}
     shown = {(x["rule"], x["policy"]): x["rows"] for x in report.reason_rows(r)}
-    assert {k: v for k, v in shown.items() if k[1] == "warn"} == \
-        {(rule, "warn"): n for rule, n in expected.items()}
+    assert {k: v for k, v in shown.items() if k[1] == "warn"} == {
+        (rule, "warn"): n for rule, n in expected.items()
+    }
     assert "rows_warned" in report.render(r)
 
 
@@ -131,8 +170,9 @@ def test_a_reject_caused_by_a_rejected_parent_says_so(contract, contract_path, t
     seen = {"parent": 0, "orphan": 0}
     for child in children:
         rule = f"{child}.foreign_key.{child}_order"
-        rows = con.execute(f"SELECT order_id, reject_reasons, reject_detail FROM olist.{child}__rejects"
-                           ).fetchall()
+        rows = con.execute(
+            f"SELECT order_id, reject_reasons, reject_detail FROM olist.{child}__rejects"
+        ).fetchall()
         assert {o for o, _, _ in rows} == {bad, gone}, child
         for order_id, reasons, detail in rows:
             assert json.loads(reasons) == [rule]  # the rule broken is the foreign key either way
@@ -140,15 +180,26 @@ def test_a_reject_caused_by_a_rejected_parent_says_so(contract, contract_path, t
                 assert detail is None
                 seen["orphan"] += 1
                 continue
-            assert json.loads(detail) == {"cause": "parent_rejected", "parents": [{
-                "rule": rule, "parent_table": "orders", "parent_key": {"order_id": bad},
-                "parent_rules": ["orders.order_status.allowed_values"]}]}
+            assert json.loads(detail) == {
+                "cause": "parent_rejected",
+                "parents": [
+                    {
+                        "rule": rule,
+                        "parent_table": "orders",
+                        "parent_key": {"order_id": bad},
+                        "parent_rules": ["orders.order_status.allowed_values"],
+                    }
+                ],
+            }
             seen["parent"] += 1
         assert r.checks[child].cascaded[rule] == sum(1 for o, _, _ in rows if o == bad)
     assert seen["parent"] >= 3 and seen["orphan"] >= 3
     shown = [x for x in report.reason_rows(r) if x["table"] == "order_items"]
     causes = {x["cause"]: x["rows"] for x in shown if x["rule"].endswith("order_items_order")}
-    assert causes == {"parent rejected": r.checks["order_items"].cascaded[
-        "order_items.foreign_key.order_items_order"],
+    assert causes == {
+        "parent rejected": r.checks["order_items"].cascaded[
+            "order_items.foreign_key.order_items_order"
+        ],
         "orphan": r.checks["order_items"].reasons["order_items.foreign_key.order_items_order"]
-        - r.checks["order_items"].cascaded["order_items.foreign_key.order_items_order"]}
+        - r.checks["order_items"].cascaded["order_items.foreign_key.order_items_order"],
+    }

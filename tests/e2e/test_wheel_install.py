@@ -27,8 +27,9 @@ ODCS = Path(sys.prefix) / "share" / "contractbook" / "odcs"
 
 def _uv(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "UV_OFFLINE": "1", "UV_NO_PROGRESS": "1"}
-    return subprocess.run([str(UV), *args], cwd=cwd, capture_output=True, text=True, env=env,
-                          timeout=900)
+    return subprocess.run(
+        [str(UV), *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=900
+    )
 
 
 def _cache_dir() -> Path:
@@ -42,13 +43,16 @@ def installed(tmp_path_factory) -> Path:
     if not UV.is_file():
         pytest.skip(f"no uv in the venv ({UV}): run `make setup`")
     if not any(_cache_dir().glob("wheels-v*")):
-        pytest.skip(f"no uv cache at {_cache_dir()}: the offline install needs the wheels "
-                    "`make setup` downloaded")
+        pytest.skip(
+            f"no uv cache at {_cache_dir()}: the offline install needs the wheels "
+            "`make setup` downloaded"
+        )
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src"  # a copy: the build writes build/ and *.egg-info beside the sources
     src.mkdir()
-    shutil.copytree(ROOT / "lib", src / "lib",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(
+        ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
     built = _uv("build", "--wheel", "--offline", "--out-dir", str(tmp / "dist"), ".", cwd=src)
@@ -57,8 +61,19 @@ def installed(tmp_path_factory) -> Path:
     venv = tmp / "venv"
     made = _uv("venv", "--offline", "--python", sys.executable, str(venv), cwd=tmp)
     assert made.returncode == 0, made.stderr
-    done = _uv("pip", "install", "--offline", "--python", str(venv / "bin" / "python"),
-               "-c", str(LOCK), "--override", str(OVERRIDES), str(wheel), cwd=tmp)
+    done = _uv(
+        "pip",
+        "install",
+        "--offline",
+        "--python",
+        str(venv / "bin" / "python"),
+        "-c",
+        str(LOCK),
+        "--override",
+        str(OVERRIDES),
+        str(wheel),
+        cwd=tmp,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     if ODCS.is_dir():  # the schemas `make setup` fetched, where the fresh venv looks for them
         shutil.copytree(ODCS, venv / "share" / "contractbook" / "odcs")
@@ -69,22 +84,34 @@ def test_the_wheel_contains_every_module_and_data_file(installed):
     (wheel,) = installed.parent.parent.glob("dist/contractbook-*.whl")
     inside = set(zipfile.ZipFile(wheel).namelist())
     lib = ROOT / "lib"
-    wanted = {p.relative_to(lib).as_posix() for p in (lib / "contractbook").rglob("*")
-              if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    wanted = {
+        p.relative_to(lib).as_posix()
+        for p in (lib / "contractbook").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
     assert wanted - inside == set()
 
 
 def test_help_runs_from_the_fresh_venv(installed, tmp_path):
-    proc = subprocess.run([str(installed / "contractbook"), "--help"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(installed / "contractbook"), "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "validate" in proc.stdout and "ingest" in proc.stdout
 
 
 def test_the_fresh_venv_imports_the_installed_package(installed, tmp_path):
-    proc = subprocess.run([str(installed / "python"), "-c",
-                           "import contractbook; print(contractbook.__file__)"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(installed / "python"), "-c", "import contractbook; print(contractbook.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert Path(proc.stdout.strip()).is_relative_to(installed.parent)
 
@@ -92,8 +119,13 @@ def test_the_fresh_venv_imports_the_installed_package(installed, tmp_path):
 def test_validate_runs_from_the_fresh_venv(installed, tmp_path):
     if not ODCS.is_dir():
         pytest.skip(f"no ODCS schemas at {ODCS}: run `make setup`")
-    proc = subprocess.run([str(installed / "contractbook"), "validate", str(CONTRACT)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(installed / "contractbook"), "validate", str(CONTRACT)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert ": valid ODCS" in proc.stdout

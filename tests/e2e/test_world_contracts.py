@@ -70,17 +70,24 @@ def test_ddl_runs_in_postgres(name, postgres_dsn):
     contract = load(WORLD / f"{name}.yaml")
     with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
         cur.execute(create(contract, "postgres"))
-        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-                    (naming.dataset(contract, "postgres"),))
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (naming.dataset(contract, "postgres"),),
+        )
         assert {r[0] for r in cur.fetchall()} == {t.physical for t in contract.tables}
         if contract.tables:  # a DROP script of no tables is only comments
             cur.execute(drop(contract, "postgres"))
 
 
 def _rejected(con, checks) -> set:
-    return {(t, line, rule) for t in checks for line, reasons in con.execute(
-        f'SELECT source_line, reject_reasons FROM work."rej_{t}"').fetchall()
-        for rule in json.loads(reasons)}
+    return {
+        (t, line, rule)
+        for t in checks
+        for line, reasons in con.execute(
+            f'SELECT source_line, reject_reasons FROM work."rej_{t}"'
+        ).fetchall()
+        for rule in json.loads(reasons)
+    }
 
 
 @pytest.mark.slow
@@ -110,8 +117,15 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
     checks = check_all(con, contract, raw, new_run(), progress=lambda *_: None)
     assert _rejected(con, checks) == planted
 
-    loaded = ingest(contract, raw, "duckdb", tmp_path / "wh.duckdb", tmp_path / "rejects",
-                    tmp_path / "state", progress=lambda *_: None)
+    loaded = ingest(
+        contract,
+        raw,
+        "duckdb",
+        tmp_path / "wh.duckdb",
+        tmp_path / "rejects",
+        tmp_path / "state",
+        progress=lambda *_: None,
+    )
     assert loaded.ok, loaded.accounting()
     assert sum(c.rejected for c in loaded.checks.values()) == len({p[:2] for p in planted})
 
@@ -123,48 +137,83 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "clean"), [("v320_odd_names", False), ("v320_odd_names", True),
-                                             ("v302_events_mixed_case", False),
-                                             ("v300_crm_customers", True)])
+@pytest.mark.parametrize(
+    ("name", "clean"),
+    [
+        ("v320_odd_names", False),
+        ("v320_odd_names", True),
+        ("v302_events_mixed_case", False),
+        ("v300_crm_customers", True),
+    ],
+)
 def test_ddl_and_ingest_name_the_same_tables(name, clean, tmp_path):
     """physicalName is the warehouse's name: ingest loads into the tables the DDL created."""
     from contractbook.ingest.run import ingest
     from contractbook.synth import generate
 
     contract = load(WORLD / f"{name}.yaml")
-    assert any(t.physical != t.name or any(c.physical != c.name for c in t.columns)
-               or t.name != t.name.lower() for t in contract.tables)
+    assert any(
+        t.physical != t.name
+        or any(c.physical != c.name for c in t.columns)
+        or t.name != t.name.lower()
+        for t in contract.tables
+    )
     schema = naming.loaded_dataset(contract, "duckdb")
     wh = tmp_path / "wh.duckdb"
     # without foreign keys: DuckDB enforces them and dlt loads a child's file before its parent's
-    unlinked = replace(contract,
-                       tables=tuple(replace(t, relationships=()) for t in contract.tables))
+    unlinked = replace(
+        contract, tables=tuple(replace(t, relationships=()) for t in contract.tables)
+    )
     with duckdb.connect(str(wh)) as con:
         con.execute(create(unlinked, "duckdb", schema=schema))
     raw = tmp_path / "raw"
     generate(contract, ROWS, 5, raw, defects="" if clean else "all=2", progress=None)
-    loaded = ingest(contract, raw, "duckdb", wh, tmp_path / "rejects", tmp_path / "state",
-                    progress=lambda *_: None)
+    loaded = ingest(
+        contract,
+        raw,
+        "duckdb",
+        wh,
+        tmp_path / "rejects",
+        tmp_path / "state",
+        progress=lambda *_: None,
+    )
     assert loaded.ok, loaded.accounting()
     with duckdb.connect(str(wh), read_only=True) as con:
-        got = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? "
-            "AND table_name NOT LIKE '\\_%' ESCAPE '\\'", [schema]).fetchall()}
+        got = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? "
+                "AND table_name NOT LIKE '\\_%' ESCAPE '\\'",
+                [schema],
+            ).fetchall()
+        }
         assert got == {n for t in contract.tables for n in (t.physical, f"{t.physical}__rejects")}
         for t in contract.tables:
-            cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
-                "ORDER BY column_index", [schema, t.physical]).fetchall()]
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() "
+                    "WHERE schema_name = ? AND table_name = ? "
+                    "ORDER BY column_index",
+                    [schema, t.physical],
+                ).fetchall()
+            ]
             assert cols == [c.physical for c in t.columns]
-            n = con.execute(f"SELECT count(*) FROM {naming_ident(schema)}."
-                            f"{naming_ident(t.physical)}").fetchone()[0]
+            n = con.execute(
+                f"SELECT count(*) FROM {naming_ident(schema)}.{naming_ident(t.physical)}"
+            ).fetchone()[0]
             assert n == loaded.loaded[t.name] == loaded.checks[t.name].accepted > 0
     if clean:  # post-load GX reads the warehouse's names: every check runs and passes
         from contractbook.gx.context import open_context
         from contractbook.gx.runner import run_postload
 
-        post = run_postload(open_context(tmp_path / "gx", tmp_path / "docs"), contract,
-                            f"duckdb:///{wh}", "duckdb", schema=schema)
+        post = run_postload(
+            open_context(tmp_path / "gx", tmp_path / "docs"),
+            contract,
+            f"duckdb:///{wh}",
+            "duckdb",
+            schema=schema,
+        )
         failed = post.to_frame().query("not success")
         assert failed.empty and post.success and len(post.to_frame()) > 3, failed.to_string()
 
@@ -178,8 +227,9 @@ def naming_ident(name: str, dialect: str = "duckdb") -> str:
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_odd_names_load_into_the_postgres_tables_the_ddl_created(tmp_path, postgres_dsn,
-                                                                 monkeypatch):
+def test_odd_names_load_into_the_postgres_tables_the_ddl_created(
+    tmp_path, postgres_dsn, monkeypatch
+):
     """SQL syntax in physicalNames: the Postgres DDL's tables receive the rows, twice (merge)."""
     import psycopg2
 
@@ -189,27 +239,41 @@ def test_odd_names_load_into_the_postgres_tables_the_ddl_created(tmp_path, postg
     contract = load(WORLD / "v320_odd_names.yaml")
     schema = naming.loaded_dataset(contract, "postgres")
     user, rest = postgres_dsn.split("://", 1)[1].split("@", 1)  # dlt insists on a password
-    monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS",
-                       f"postgresql://{user.split(':')[0]}:unused@{rest}")
+    monkeypatch.setenv(
+        "DESTINATION__POSTGRES__CREDENTIALS", f"postgresql://{user.split(':')[0]}:unused@{rest}"
+    )
     with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
         # without foreign keys: dlt's merge deletes and re-inserts parents, which an enforced FK
         # refuses (a limit of merging into FK-constrained tables, whatever the names)
-        unlinked = replace(contract,
-                           tables=tuple(replace(t, relationships=()) for t in contract.tables))
+        unlinked = replace(
+            contract, tables=tuple(replace(t, relationships=()) for t in contract.tables)
+        )
         cur.execute(create(unlinked, "postgres", schema=schema))
     raw = tmp_path / "raw"
     generate(contract, ROWS, 5, raw, defects="all=2", progress=None)
     for _ in range(2):
-        loaded = ingest(contract, raw, "postgres", None, tmp_path / "rejects", tmp_path / "state",
-                        progress=lambda *_: None)
+        loaded = ingest(
+            contract,
+            raw,
+            "postgres",
+            None,
+            tmp_path / "rejects",
+            tmp_path / "state",
+            progress=lambda *_: None,
+        )
         assert loaded.ok, loaded.accounting()
     with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-                    "AND table_name NOT LIKE '\\_%%'", (schema,))
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+            "AND table_name NOT LIKE '\\_%%'",
+            (schema,),
+        )
         got = {r[0] for r in cur.fetchall()}
         assert got == {n for t in contract.tables for n in (t.physical, f"{t.physical}__rejects")}
         for t in contract.tables:
-            cur.execute(f"SELECT count(*) FROM {naming_ident(schema, 'postgres')}."
-                        f"{naming_ident(t.physical, 'postgres')}")
+            cur.execute(
+                f"SELECT count(*) FROM {naming_ident(schema, 'postgres')}."
+                f"{naming_ident(t.physical, 'postgres')}"
+            )
             assert cur.fetchone()[0] == loaded.checks[t.name].accepted > 0
         cur.execute(f"DROP SCHEMA {naming_ident(schema, 'postgres')} CASCADE")

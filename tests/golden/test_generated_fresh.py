@@ -15,8 +15,11 @@ REGENERATE = "python -m contractbook generate contracts/olist_mini/contract.yaml
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_every_committed_derived_file_is_fresh(contract_path, tmp_path, capsys):

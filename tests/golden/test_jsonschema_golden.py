@@ -31,8 +31,15 @@ def test_schemas_are_valid_draft_2020_12_with_provenance(contract):
 @pytest.fixture
 def sample_dir(tmp_path, contract):
     cols = contract.table("order_reviews").column_names
-    good = ["a" * 32, "b" * 32, "5", "", '"Ótimo, chegou ""rápido""\nobrigado"', "2018-01-18 00:00:00",
-            "2018-01-19 10:00:00"]
+    good = [
+        "a" * 32,
+        "b" * 32,
+        "5",
+        "",
+        '"Ótimo, chegou ""rápido""\nobrigado"',
+        "2018-01-18 00:00:00",
+        "2018-01-19 10:00:00",
+    ]
     bad = ["a" * 32, "c" * 32, "7", "", "", "2018-01-18", "2018-01-19 10:00:00"]
     lines = [",".join(cols), ",".join(good), ",".join(bad)]
     (tmp_path / "order_reviews.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -42,7 +49,9 @@ def sample_dir(tmp_path, contract):
 def test_sample_check_reports_each_violation(contract, sample_dir):
     violations = check_sample(contract, sample_dir, n=10)
     assert {(v.table, v.record, v.path) for v in violations} == {
-        ("order_reviews", 4, "review_score"), ("order_reviews", 4, "review_creation_date")}
+        ("order_reviews", 4, "review_score"),
+        ("order_reviews", 4, "review_creation_date"),
+    }
     assert json.dumps([v.message for v in violations])  # record = physical line (good one: 2-3)
 
 
@@ -53,5 +62,7 @@ def test_sample_check_reads_bom_and_quoted_header(contract, sample_dir):
     quoted = ",".join(f'"{h}"' for h in header.split(","))
     path.write_bytes(b"\xef\xbb\xbf" + (quoted + "\r\n" + rest).encode())
     violations = check_sample(contract, sample_dir, n=10)
-    assert {(v.record, v.path) for v in violations} == {(4, "review_score"),
-                                                         (4, "review_creation_date")}
+    assert {(v.record, v.path) for v in violations} == {
+        (4, "review_score"),
+        (4, "review_creation_date"),
+    }

@@ -9,7 +9,13 @@ from contractbook.contract import load
 from contractbook.metrics import models
 from contractbook.metrics.contract import GENERATOR
 
-COMMITTED = Path(__file__).resolve().parents[2] / "contracts" / "olist_mini" / "generated" / "curated.odcs.yaml"
+COMMITTED = (
+    Path(__file__).resolve().parents[2]
+    / "contracts"
+    / "olist_mini"
+    / "generated"
+    / "curated.odcs.yaml"
+)
 
 
 def test_curated_contract_is_valid_and_describes_every_model(contract):
@@ -28,8 +34,11 @@ def test_pass_through_columns_inherit_the_raw_contract_types(contract):
     curated = load(COMMITTED)
     order_id = curated.table("order_totals").column("order_id")
     raw = contract.table("orders").column("order_id")
-    assert (order_id.type, order_id.pattern, order_id.description) == (raw.type, raw.pattern,
-                                                                       raw.description)
+    assert (order_id.type, order_id.pattern, order_id.description) == (
+        raw.type,
+        raw.pattern,
+        raw.description,
+    )
     # through a model: order_deliveries.customer_state <- customers.customer_state
     state = curated.table("order_deliveries").column("customer_state")
     assert state.type == contract.table("customers").column("customer_state").type

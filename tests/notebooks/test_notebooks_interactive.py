@@ -33,12 +33,29 @@ def _run_all(project, env, small: bool) -> list[str]:
         src = project / task["source"]
         out = project / f"{task['name']}.out.ipynb"
         params = "small" if small and "n_orders" in (task.get("params") or {}) else "none"
-        proc = subprocess.run([str(BIN / "python"), "-c", RUN, str(src), str(out), params,
-                               str(project / "notebooks")], env=env, capture_output=True,
-                              text=True, timeout=900)
-        assert proc.returncode == 0, f"{task['source']} failed in notebooks/:\n{proc.stderr[-3000:]}"
-        shown.append(json.dumps([o for c in json.loads(out.read_text())["cells"]
-                                 for o in c.get("outputs", [])]))
+        proc = subprocess.run(
+            [
+                str(BIN / "python"),
+                "-c",
+                RUN,
+                str(src),
+                str(out),
+                params,
+                str(project / "notebooks"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert proc.returncode == 0, (
+            f"{task['source']} failed in notebooks/:\n{proc.stderr[-3000:]}"
+        )
+        shown.append(
+            json.dumps(
+                [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
+            )
+        )
     return shown
 
 
@@ -61,8 +78,15 @@ def test_notebooks_run_as_they_are_from_the_notebooks_folder(tmp_path):
 
 def test_notebooks_run_after_ploomber_nb_inject(tmp_path):
     project, env = _project(tmp_path, "inject")
-    subprocess.run([str(BIN / "ploomber"), "nb", "--inject"], cwd=project, env=env, check=True,
-                   capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [str(BIN / "ploomber"), "nb", "--inject"],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     source = (project / "notebooks" / "04-ingest.py").read_text()
     assert "injected-parameters" in source
     _run_all(project, env, small=False)

@@ -58,9 +58,24 @@ def test_notebooks_pass_nbval(copies):
     for f in files:
         if _checks_outputs(f):
             run([str(BIN / "papermill"), "-k", "python3", str(f), str(f)], project, env)
-    proc = run([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:pytest_openmetadata",
-                "-p", "no:cacheprovider", "--rootdir", str(project), "--nbval-lax",
-                *(f.name for f in files)], project, env)
+    proc = run(
+        [
+            str(BIN / "python"),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:pytest_openmetadata",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(project),
+            "--nbval-lax",
+            *(f.name for f in files),
+        ],
+        project,
+        env,
+    )
     assert " passed" in proc.stdout and "failed" not in proc.stdout, proc.stdout
     print(proc.stdout.strip().splitlines()[-1])
     assert files_under(Path(env["HOME"])) == [], "nbval wrote to HOME"

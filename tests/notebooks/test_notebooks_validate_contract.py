@@ -24,12 +24,26 @@ def test_broken_contract_fails_the_notebook_with_the_problem_table(tmp_path):
     broken.write_text("apiVersion: v3.1.0\nkind: DataContract\nid: x\nschema:\n  - name: orders\n")
     out = tmp_path / "out.ipynb"
     env = state_env(tmp_path / "project", tmp_path / "home")
-    proc = subprocess.run([str(BIN / "python"), "-c", RUN, str(ROOT / "notebooks" / "02-validate-contract.py"),
-                           str(out), str(broken), str(ROOT)], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(BIN / "python"),
+            "-c",
+            RUN,
+            str(ROOT / "notebooks" / "02-validate-contract.py"),
+            str(out),
+            str(broken),
+            str(ROOT),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode != 0
     assert "ContractError" in proc.stderr
     cells = json.loads(out.read_text())["cells"]
-    failed = next(c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+    failed = next(
+        c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    )
     assert "raise_on_errors" in "".join(failed["source"])
     shown = json.dumps([o for c in cells for o in c.get("outputs", [])])
     assert "INVALID" in shown and "broken.yaml" in shown

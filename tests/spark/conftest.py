@@ -18,7 +18,9 @@ def spark(tmp_path_factory):
         pytest.skip("no java on PATH")
     from contractbook.spark.session import session
 
-    s = session(warehouse=tmp_path_factory.mktemp("spark-warehouse"),
-                conf={"spark.sql.adaptive.enabled": "false"})
+    s = session(
+        warehouse=tmp_path_factory.mktemp("spark-warehouse"),
+        conf={"spark.sql.adaptive.enabled": "false"},
+    )
     yield s
     s.stop()

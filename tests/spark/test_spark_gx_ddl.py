@@ -20,13 +20,18 @@ def test_databricks_ddl_runs_on_local_spark(spark, contract):
             rows = spark.sql(f"DESCRIBE TABLE olist.{t.name}").collect()
             described = {r.col_name: r.comment for r in rows if r.col_name in t.column_names}
             assert described == {c.name: c.description for c in t.columns}, t.name
-            detail = {r.col_name: r.data_type for r in spark.sql(
-                f"DESCRIBE TABLE EXTENDED olist.{t.name}").collect()}
+            detail = {
+                r.col_name: r.data_type
+                for r in spark.sql(f"DESCRIBE TABLE EXTENDED olist.{t.name}").collect()
+            }
             assert detail["Provider"].lower() == "parquet" and detail["Comment"] == t.description
     finally:
         execute(spark, render(contract, "databricks", drop_script=True))
-    assert not [r for r in spark.sql("SHOW TABLES IN olist").collect()
-                if r.tableName in contract.table_names]
+    assert not [
+        r
+        for r in spark.sql("SHOW TABLES IN olist").collect()
+        if r.tableName in contract.table_names
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -70,5 +75,7 @@ def test_gx_on_spark_flags_exactly_the_planted_keys(spark, contract, planted_par
     relationships = [c for c in run.checks if c.kind == "foreign_key"]
     assert len(relationships) == len(contract.relationships)
     assert {c.expectation for c in relationships} == {"unexpected_rows_expectation"}
-    assert {"orders.sql.order_timestamps_ordered", "order_payments.sql.payments_match_items"} \
-        <= set(rows.rule_id)
+    assert {
+        "orders.sql.order_timestamps_ordered",
+        "order_payments.sql.payments_match_items",
+    } <= set(rows.rule_id)

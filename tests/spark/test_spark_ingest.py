@@ -29,8 +29,15 @@ def planted(contract, tmp_path_factory):
 def both(spark, contract, planted):
     from contractbook.spark.ingest import ingest
 
-    result = ingest(contract, planted / "raw", out=planted / "spark", rejects_dir=planted / "rej",
-                    state_dir=planted / "state", spark=spark, progress=lambda *_: None)
+    result = ingest(
+        contract,
+        planted / "raw",
+        out=planted / "spark",
+        rejects_dir=planted / "rej",
+        state_dir=planted / "state",
+        spark=spark,
+        progress=lambda *_: None,
+    )
     con = duckdb.connect()
     checks = check_all(con, contract, planted / "raw", new_run(), progress=lambda *_: None)
     return result, con, checks
@@ -42,10 +49,20 @@ def _parquet(planted, name: str) -> str:
 
 def test_same_rejects_lines_and_reasons(both, planted, contract):
     result, con, checks = both
-    duck = {(t, line, reasons) for t in checks for line, reasons in con.execute(
-        f'SELECT source_line, reject_reasons FROM work."rej_{t}"').fetchall()}
-    spark = {(t, line, reasons) for t in checks for line, reasons in con.execute(
-        f"SELECT source_line, reject_reasons FROM {_parquet(planted, t + '__rejects')}").fetchall()}
+    duck = {
+        (t, line, reasons)
+        for t in checks
+        for line, reasons in con.execute(
+            f'SELECT source_line, reject_reasons FROM work."rej_{t}"'
+        ).fetchall()
+    }
+    spark = {
+        (t, line, reasons)
+        for t in checks
+        for line, reasons in con.execute(
+            f"SELECT source_line, reject_reasons FROM {_parquet(planted, t + '__rejects')}"
+        ).fetchall()
+    }
     assert sorted(duck - spark) == [] and sorted(spark - duck) == []
     kinds = {json.loads(r)[0].split(".", 2)[1] for _, _, r in spark if ".csv." in r}
     assert kinds == {"csv"}  # malformed records are among them
@@ -71,8 +88,12 @@ def test_same_accounting(both):
     assert result.ok
     for name, c in result.checks.items():
         d = checks[name]
-        assert (c.read, c.accepted, c.rejected, c.malformed) == \
-            (d.read, d.accepted, d.rejected, d.malformed), name
+        assert (c.read, c.accepted, c.rejected, c.malformed) == (
+            d.read,
+            d.accepted,
+            d.rejected,
+            d.malformed,
+        ), name
         assert c.reasons == d.reasons and c.warnings == d.warnings, name
     assert result.loaded == {n: c.accepted for n, c in checks.items()}
     assert sum(c.malformed for c in checks.values()) > 0

@@ -50,8 +50,9 @@ def everything(items: list[str]) -> str:
     return " | ".join(items)
 
 
-def hostile_contract(shipped: Path, out: Path, canary: Path, canary_out: Path,
-                     version: str | None = None) -> dict:
+def hostile_contract(
+    shipped: Path, out: Path, canary: Path, canary_out: Path, version: str | None = None
+) -> dict:
     """Write a copy of the shipped contract with hostile text in every free-text field; returns it.
 
     Fields ODCS constrains (quality rule ids: StableId) keep their values; `version` stays
@@ -89,11 +90,14 @@ def hostile_contract(shipped: Path, out: Path, canary: Path, canary_out: Path,
                 # comments that would become live SQL if the rule were re-rendered with them
                 q["query"] = q["query"].replace(
                     "SELECT COUNT(*) FROM (",
-                    f"SELECT COUNT(*) FROM ( -- */ ; COPY (SELECT 1) TO '{canary_out}'; /*\n", 1)
-    out.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100_000),
-                   encoding="utf-8")
+                    f"SELECT COUNT(*) FROM ( -- */ ; COPY (SELECT 1) TO '{canary_out}'; /*\n",
+                    1,
+                )
+    out.write_text(
+        yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100_000), encoding="utf-8"
+    )
     return doc
 
 
 # The server schema: quoted, on several lines, with a quote and a statement in it, under 63 bytes.
-SCHEMA = 'olist"; DROP SCHEMA main; --\nü\'x'
+SCHEMA = "olist\"; DROP SCHEMA main; --\nü'x"

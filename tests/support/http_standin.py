@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # collection path -> (entity type, how its FQN is made from the create request)
-_PARENT = {"services/databaseServices": ("databaseService", None),
-           "databases": ("database", "service"), "databaseSchemas": ("databaseSchema", "database"),
-           "tables": ("table", "databaseSchema"), "classifications": ("classification", None),
-           "tags": ("tag", "classification"), "dataQuality/testCases": ("testCase", None)}
+_PARENT = {
+    "services/databaseServices": ("databaseService", None),
+    "databases": ("database", "service"),
+    "databaseSchemas": ("databaseSchema", "database"),
+    "tables": ("table", "databaseSchema"),
+    "classifications": ("classification", None),
+    "tags": ("tag", "classification"),
+    "dataQuality/testCases": ("testCase", None),
+}
 
 
 @dataclass
@@ -49,8 +54,12 @@ class StandIn:
 
 
 def _ref(kind: str, fqn: str) -> dict:
-    return {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}:{fqn}")), "type": kind,
-            "name": fqn.split(".")[-1], "fullyQualifiedName": fqn}
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}:{fqn}")),
+        "type": kind,
+        "name": fqn.split(".")[-1],
+        "fullyQualifiedName": fqn,
+    }
 
 
 def _entity(collection: str, body: dict) -> dict:
@@ -64,8 +73,12 @@ def _entity(collection: str, body: dict) -> dict:
         out["testSuite"] = _ref("testSuite", f"{table}.testSuite")
     else:
         fqn = f"{body[parent]}.{body['name']}" if parent else body["name"]
-    for key, ref_kind in (("service", "databaseService"), ("database", "database"),
-                          ("databaseSchema", "databaseSchema"), ("classification", "classification")):
+    for key, ref_kind in (
+        ("service", "databaseService"),
+        ("database", "database"),
+        ("databaseSchema", "databaseSchema"),
+        ("classification", "classification"),
+    ):
         if isinstance(body.get(key), str):
             out[key] = _ref(ref_kind, body[key])
     if kind == "databaseSchema":

@@ -60,8 +60,9 @@ def edges(top_level_only: bool = False, lib: Path = LIB) -> set[tuple[str, str]]
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
                 base = _resolve(name, path.name == "__init__.py", node)
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base
-                           for a in node.names]
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in node.names
+                ]
             for t in targets:
                 while t and t not in mods:
                     t = t.rpartition(".")[0]
@@ -124,6 +125,7 @@ def cycles(graph: set[tuple[str, str]]) -> list[list[str]]:
 
 def package_graph(lib: Path = LIB) -> set[tuple[str, str]]:
     """(package, package) edges between the subpackages of contractbook (module-level and lazy)."""
+
     def pkg(m: str) -> str:
         parts = m.split(".")
         return parts[1] if len(parts) > 1 else "contractbook"

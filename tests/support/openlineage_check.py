@@ -42,12 +42,18 @@ FACETS = {
     ("dataset", "schema"): schema_dataset.SchemaDatasetFacet,
     ("dataset", "columnLineage"): column_lineage_dataset.ColumnLineageDatasetFacet,
     ("dataset", "dataQualityMetrics"): data_quality_metrics_dataset.DataQualityMetricsDatasetFacet,
-    ("input", "dataQualityAssertions"):
-        data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet,
-    ("input", "dataQualityMetrics"):
-        data_quality_metrics_input_dataset.DataQualityMetricsInputDatasetFacet,
-    ("output", "outputStatistics"):
-        output_statistics_output_dataset.OutputStatisticsOutputDatasetFacet,
+    (
+        "input",
+        "dataQualityAssertions",
+    ): data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet,
+    (
+        "input",
+        "dataQualityMetrics",
+    ): data_quality_metrics_input_dataset.DataQualityMetricsInputDatasetFacet,
+    (
+        "output",
+        "outputStatistics",
+    ): output_statistics_output_dataset.OutputStatisticsOutputDatasetFacet,
 }
 
 
@@ -97,15 +103,20 @@ def _facets(kind: str, data: dict | None) -> dict:
             raise Invalid(f"{kind} facet {name!r} has no model here")
         obj = _build(cls, facet)
         if facet.get("_schemaURL") != obj._schemaURL or not facet.get("_producer"):
-            raise Invalid(f"{kind} facet {name}: _schemaURL {facet.get('_schemaURL')!r} is not "
-                          f"the spec's {obj._schemaURL!r}")
+            raise Invalid(
+                f"{kind} facet {name}: _schemaURL {facet.get('_schemaURL')!r} is not "
+                f"the spec's {obj._schemaURL!r}"
+            )
         out[name] = obj
     return out
 
 
 def _dataset(cls, data: dict, extra: str | None):
-    kw = {"namespace": data["namespace"], "name": data["name"],
-          "facets": _facets("dataset", data.get("facets"))}
+    kw = {
+        "namespace": data["namespace"],
+        "name": data["name"],
+        "facets": _facets("dataset", data.get("facets")),
+    }
     if extra:
         kw[f"{extra}Facets"] = _facets(extra, data.get(f"{extra}Facets"))
     unknown = set(data) - {"namespace", "name", "facets", f"{extra}Facets"}
@@ -116,21 +127,34 @@ def _dataset(cls, data: dict, extra: str | None):
 
 def validate(event: dict) -> RunEvent:
     """Rebuild event into the client's models; Invalid unless it round-trips to the same JSON."""
-    unknown = set(event) - {"eventType", "eventTime", "run", "job", "producer", "schemaURL",
-                            "inputs", "outputs"}
+    unknown = set(event) - {
+        "eventType",
+        "eventTime",
+        "run",
+        "job",
+        "producer",
+        "schemaURL",
+        "inputs",
+        "outputs",
+    }
     if unknown:
         raise Invalid(f"unknown event keys {unknown}")
     from openlineage.client.event_v2 import RunState
 
     try:
         rebuilt = RunEvent(
-            eventType=RunState(event["eventType"]), eventTime=event["eventTime"],
+            eventType=RunState(event["eventType"]),
+            eventTime=event["eventTime"],
             run=Run(runId=event["run"]["runId"], facets=_facets("run", event["run"].get("facets"))),
-            job=Job(namespace=event["job"]["namespace"], name=event["job"]["name"],
-                    facets=_facets("job", event["job"].get("facets"))),
+            job=Job(
+                namespace=event["job"]["namespace"],
+                name=event["job"]["name"],
+                facets=_facets("job", event["job"].get("facets")),
+            ),
             producer=event["producer"],
             inputs=[_dataset(InputDataset, d, "input") for d in event.get("inputs", [])],
-            outputs=[_dataset(OutputDataset, d, "output") for d in event.get("outputs", [])])
+            outputs=[_dataset(OutputDataset, d, "output") for d in event.get("outputs", [])],
+        )
     except (KeyError, TypeError, ValueError) as e:
         raise Invalid(f"event does not match the model: {e}") from None
     if event["schemaURL"] != rebuilt.schemaURL:

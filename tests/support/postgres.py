@@ -27,8 +27,10 @@ def bindir() -> Path:
     for c in candidates:
         if c and (Path(c) / "initdb").exists() and (Path(c) / "pg_ctl").exists():
             return Path(c)
-    raise PostgresUnavailable("PostgreSQL server binaries not found: run `apt-get install -y postgresql` "
-                              "(the .ci/run script does this) or set PG_BINDIR")
+    raise PostgresUnavailable(
+        "PostgreSQL server binaries not found: run `apt-get install -y postgresql` "
+        "(the .ci/run script does this) or set PG_BINDIR"
+    )
 
 
 def _free_port() -> int:
@@ -64,17 +66,35 @@ class Server:
         conn = psycopg2.connect(host=str(self.root), port=self.port, user=USER, dbname="postgres")
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(name)),
-                        (password,))
-            cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                sql.Identifier(database), sql.Identifier(name)))
+            cur.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(name)),
+                (password,),
+            )
+            cur.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(database), sql.Identifier(name)
+                )
+            )
         conn.close()
         return f"postgresql://{name}:{password}@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
         """Stop fast and remove the data directory."""
-        subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
-                                  "-w", "stop"]), capture_output=True, check=False)
+        subprocess.run(
+            _as_owner(
+                [
+                    str(self.bin / "pg_ctl"),
+                    "-D",
+                    str(self.root / "data"),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ]
+            ),
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -92,11 +112,37 @@ def start(database: str = "contractbook", host_auth: str = "trust") -> Server:
     data, port = root / "data", _free_port()
     run = lambda cmd: subprocess.run(_as_owner(cmd), capture_output=True, text=True, check=True)  # noqa: E731
     try:
-        run([str(pg / "initdb"), "-D", str(data), "-U", USER, "--auth-local=trust",
-             f"--auth-host={host_auth}", "-E", "UTF8", "--no-sync"])
-        opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
-                "-c fsync=off -c full_page_writes=off")
-        run([str(pg / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"])
+        run(
+            [
+                str(pg / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                USER,
+                "--auth-local=trust",
+                f"--auth-host={host_auth}",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        )
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
+            "-c fsync=off -c full_page_writes=off"
+        )
+        run(
+            [
+                str(pg / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                opts,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "start",
+            ]
+        )
         run([str(pg / "createdb"), "-h", str(root), "-p", str(port), "-U", USER, database])
     except subprocess.CalledProcessError as e:
         log = (root / "log").read_text() if (root / "log").exists() else ""

@@ -18,8 +18,15 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # What a DAG run needs besides the installed contractbook package.
-PROJECT_FILES = ("pipeline.yaml", "pipeline-ingest-tasks.yaml", "pipeline.ingest.yaml",
-                 "env.yaml", "notebooks", "contracts", ".jupyter")
+PROJECT_FILES = (
+    "pipeline.yaml",
+    "pipeline-ingest-tasks.yaml",
+    "pipeline.ingest.yaml",
+    "env.yaml",
+    "notebooks",
+    "contracts",
+    ".jupyter",
+)
 # A secret in the DAG build's environment (the browser test proves no page shows it).
 SECRET_ENV = {"DESTINATION__POSTGRES__CREDENTIALS": "postgresql://u:cb-secret-7f3a9e@127.0.0.1:9/x"}
 # env.yaml keys shrunk for tests; keys absent from env.yaml are ignored.
@@ -32,7 +39,9 @@ def copy_project(dest: Path, small: dict = SMALL) -> Path:
     for name in PROJECT_FILES:
         src = ROOT / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_*"))
+            shutil.copytree(
+                src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_*")
+            )
         elif src.exists():
             shutil.copy2(src, dest / name)
     env = yaml.safe_load((dest / "env.yaml").read_text()) or {}
@@ -44,9 +53,21 @@ def copy_project(dest: Path, small: dict = SMALL) -> Path:
 def state_env(project: Path, home: Path) -> dict[str, str]:
     """os.environ plus what `make env` exports for project, HOME=home, the venv first on PATH."""
     project.mkdir(parents=True, exist_ok=True)
-    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(project),
-                          "-f", str(ROOT / "Makefile"), "env"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "-C",
+            str(project),
+            "-f",
+            str(ROOT / "Makefile"),
+            "env",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     env = dict(os.environ)
     for line in out.splitlines():
         key, _, value = shlex.split(line.removeprefix("export "))[0].partition("=")
@@ -63,8 +84,10 @@ def run(cmd: list[str], cwd: Path, env: dict, timeout: float = 900) -> subproces
     """Run cmd; on failure raise AssertionError with the end of its output."""
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout\n"
-                             f"{proc.stdout[-6000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+        raise AssertionError(
+            f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout\n"
+            f"{proc.stdout[-6000:]}\n--- stderr\n{proc.stderr[-6000:]}"
+        )
     return proc
 
 

@@ -44,9 +44,13 @@ def load(con, directory: str | Path, contract, prefix: str = "raw_") -> dict[str
     for t in contract.tables:
         r = read(Path(directory) / f"{t.name}.csv")
         if r.header != t.column_names:
-            raise ValueError(f"{t.name}.csv: header {r.header} differs from the contract's {t.column_names}")
-        cols = {name: pa.array([row[i] or None for _, row in r.records], pa.string())
-                for i, name in enumerate(t.column_names)}
+            raise ValueError(
+                f"{t.name}.csv: header {r.header} differs from the contract's {t.column_names}"
+            )
+        cols = {
+            name: pa.array([row[i] or None for _, row in r.records], pa.string())
+            for i, name in enumerate(t.column_names)
+        }
         cols["_line"] = pa.array([line for line, _ in r.records], pa.int64())
         data = pa.table(cols)
         con.register("_readback", data)

@@ -61,8 +61,10 @@ def _duplicates(rule, relation, ordinal, missing: bool) -> str:
     cols = ", ".join(q(c) for c in rule.columns)
     nulls = " OR ".join(f"{q(c)} IS NULL" for c in rule.columns)
     order = "rowid" if ordinal == "rowid" else q(ordinal)
-    inner = (f"SELECT *, row_number() OVER (PARTITION BY {cols} ORDER BY {order}) AS _occurrence "
-             f"FROM {relation(rule.table)}")
+    inner = (
+        f"SELECT *, row_number() OVER (PARTITION BY {cols} ORDER BY {order}) AS _occurrence "
+        f"FROM {relation(rule.table)}"
+    )
     where = f"({nulls}) OR _occurrence > 1" if missing else f"NOT ({nulls}) AND _occurrence > 1"
     return f"SELECT * EXCLUDE (_occurrence) FROM ({inner}) WHERE {where}"
 
@@ -78,14 +80,18 @@ def _unique(contract, rule, relation, ordinal) -> str:
 def _allowed_values(contract, rule, relation, ordinal) -> str:
     c = q(rule.columns[0])
     values = ", ".join(lit(str(v)) for v in rule.params["values"])
-    return _select(relation(rule.table), f"{c} IS NOT NULL AND CAST({c} AS VARCHAR) NOT IN ({values})")
+    return _select(
+        relation(rule.table), f"{c} IS NOT NULL AND CAST({c} AS VARCHAR) NOT IN ({values})"
+    )
 
 
 def _pattern(contract, rule, relation, ordinal) -> str:
     c = q(rule.columns[0])
-    return _select(relation(rule.table),
-                   f"{c} IS NOT NULL AND NOT "
-                   f"regexp_matches(CAST({c} AS VARCHAR), {lit(rule.params['pattern'])})")
+    return _select(
+        relation(rule.table),
+        f"{c} IS NOT NULL AND NOT "
+        f"regexp_matches(CAST({c} AS VARCHAR), {lit(rule.params['pattern'])})",
+    )
 
 
 _BOUNDS = {"minimum": "<", "maximum": ">", "exclusive_minimum": "<=", "exclusive_maximum": ">="}
@@ -100,8 +106,9 @@ def _range(contract, rule, relation, ordinal) -> str:
 
 def _length(contract, rule, relation, ordinal) -> str:
     c = f"length(CAST({q(rule.columns[0])} AS VARCHAR))"
-    tests = ([f"{c} < {rule.params['min_length']}"] if "min_length" in rule.params else []) + \
-            ([f"{c} > {rule.params['max_length']}"] if "max_length" in rule.params else [])
+    tests = ([f"{c} < {rule.params['min_length']}"] if "min_length" in rule.params else []) + (
+        [f"{c} > {rule.params['max_length']}"] if "max_length" in rule.params else []
+    )
     return _select(relation(rule.table), " OR ".join(tests))
 
 
@@ -109,32 +116,48 @@ def _foreign_key(contract, rule, relation, ordinal) -> str:
     child = relation(rule.table)
     parent = relation(rule.params["to_table"])
     present = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in rule.columns)
-    match = " AND ".join(f"p.{q(b)} = c.{q(a)}" for a, b in
-                         zip(rule.columns, rule.params["to_columns"], strict=True))
-    return (f"SELECT c.* FROM {child} AS c WHERE {present} "
-            f"AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match})")
+    match = " AND ".join(
+        f"p.{q(b)} = c.{q(a)}" for a, b in zip(rule.columns, rule.params["to_columns"], strict=True)
+    )
+    return (
+        f"SELECT c.* FROM {child} AS c WHERE {present} "
+        f"AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match})"
+    )
 
 
 def _sql(contract, rule, relation, ordinal) -> str:
     if not rule.params.get("rows_query"):
-        raise ValueError(f"rule {rule.id}: its query is not `SELECT COUNT(*) FROM (<rows>)`, "
-                         "so the failing rows cannot be selected")
+        raise ValueError(
+            f"rule {rule.id}: its query is not `SELECT COUNT(*) FROM (<rows>)`, "
+            "so the failing rows cannot be selected"
+        )
     return rule.params["rows_query"]
 
 
 # Rule kind -> function(contract, rule, relation, ordinal) -> violating-rows query.
 QUERIES = {
-    "type": _type, "required": _required, "primary_key": _primary_key, "unique": _unique,
-    "allowed_values": _allowed_values, "pattern": _pattern, "range": _range, "length": _length,
-    "foreign_key": _foreign_key, "sql": _sql,
+    "type": _type,
+    "required": _required,
+    "primary_key": _primary_key,
+    "unique": _unique,
+    "allowed_values": _allowed_values,
+    "pattern": _pattern,
+    "range": _range,
+    "length": _length,
+    "foreign_key": _foreign_key,
+    "sql": _sql,
 }
 
 
-def violation_query(contract, rule, relation: Callable[[str], str] = q, ordinal: str = "rowid") -> str:
+def violation_query(
+    contract, rule, relation: Callable[[str], str] = q, ordinal: str = "rowid"
+) -> str:
     """The DuckDB query of the rows of rule.table (or the SQL rule's rows) that break rule."""
     if rule.kind not in QUERIES:
-        raise ValueError(f"rule {rule.id}: no DuckDB check for rule kind {rule.kind!r}; "
-                         f"known kinds: {', '.join(QUERIES)}")
+        raise ValueError(
+            f"rule {rule.id}: no DuckDB check for rule kind {rule.kind!r}; "
+            f"known kinds: {', '.join(QUERIES)}"
+        )
     return QUERIES[rule.kind](contract, rule, relation, ordinal)
 
 

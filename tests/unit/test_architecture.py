@@ -18,14 +18,28 @@ def test_no_package_import_cycles():
 
 # The contract model reads files and validates; it needs nothing of the later layers.
 MODEL = ("contractbook.contract",)
-MODEL_MAY_IMPORT = ("contractbook.contract", "contractbook.fastimport", "contractbook.errors",
-                    "contractbook.sqltext", "contractbook.registry")
+MODEL_MAY_IMPORT = (
+    "contractbook.contract",
+    "contractbook.fastimport",
+    "contractbook.errors",
+    "contractbook.sqltext",
+    "contractbook.registry",
+)
 # Generators: contract in, text or data out (pure); the generator parts of a mixed package too.
-GENERATORS = ("contractbook.ddl", "contractbook.jsonschema", "contractbook.dltgen",
-              "contractbook.synth", "contractbook.diff", "contractbook.gx.suites")
+GENERATORS = (
+    "contractbook.ddl",
+    "contractbook.jsonschema",
+    "contractbook.dltgen",
+    "contractbook.synth",
+    "contractbook.diff",
+    "contractbook.gx.suites",
+)
 # The ingest modules a generator may read: tables of hints, casts and destinations (no I/O).
-INGEST_TABLES = ("contractbook.ingest.castmap", "contractbook.ingest.hints",
-                 "contractbook.ingest.destinations")
+INGEST_TABLES = (
+    "contractbook.ingest.castmap",
+    "contractbook.ingest.hints",
+    "contractbook.ingest.destinations",
+)
 
 
 def _within(module: str, prefixes: tuple[str, ...]) -> bool:
@@ -33,15 +47,20 @@ def _within(module: str, prefixes: tuple[str, ...]) -> bool:
 
 
 def test_the_contract_model_imports_no_later_layer():
-    bad = sorted((a, b) for a, b in imports.edges()
-                 if _within(a, MODEL) and not _within(b, MODEL_MAY_IMPORT))
+    bad = sorted(
+        (a, b) for a, b in imports.edges() if _within(a, MODEL) and not _within(b, MODEL_MAY_IMPORT)
+    )
     assert bad == []
 
 
 def test_generators_import_no_ingest_runner():
-    bad = sorted((a, b) for a, b in imports.edges()
-                 if _within(a, GENERATORS) and _within(b, ("contractbook.ingest",))
-                 and not _within(b, INGEST_TABLES))
+    bad = sorted(
+        (a, b)
+        for a, b in imports.edges()
+        if _within(a, GENERATORS)
+        and _within(b, ("contractbook.ingest",))
+        and not _within(b, INGEST_TABLES)
+    )
     assert bad == []
 
 
@@ -71,8 +90,9 @@ def test_cycle_finder_finds_a_cycle(tmp_path):
     (pkg / "__init__.py").write_text("")
     (pkg / "a.py").write_text("from .b import x\n")
     (pkg / "b.py").write_text("def f():\n    from contractbook.a import y\n")
-    (pkg / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
-                              "    from .a import y\n")
+    (pkg / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import y\n"
+    )
     graph = imports.edges(lib=tmp_path)
     assert imports.cycles(graph) == [["contractbook.a", "contractbook.b"]]
     assert ("contractbook.c", "contractbook.a") not in graph
@@ -81,8 +101,9 @@ def test_cycle_finder_finds_a_cycle(tmp_path):
 def test_readme_diagram_is_the_current_import_graph():
     found = imports.readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
     assert found is not None, "README.md has no generated architecture diagram"
-    assert found == imports.mermaid(), \
+    assert found == imports.mermaid(), (
         "stale diagram: .venv/bin/python tests/support/imports.py --write"
+    )
 
 
 def test_the_diagram_shows_a_new_package_import(tmp_path):
@@ -91,8 +112,9 @@ def test_the_diagram_shows_a_new_package_import(tmp_path):
         (pkg / sub).mkdir(parents=True)
         (pkg / sub / "__init__.py").write_text("")
     (pkg / "__init__.py").write_text("")
-    (pkg / "ingest" / "run.py").write_text("from contractbook.contract import x\n"
-                                           "from contractbook import errors\n")
+    (pkg / "ingest" / "run.py").write_text(
+        "from contractbook.contract import x\nfrom contractbook import errors\n"
+    )
     (pkg / "errors.py").write_text("")
     assert "  ingest --> contract\n" in imports.mermaid(lib=tmp_path)
     assert "errors" not in imports.mermaid(lib=tmp_path)

@@ -23,8 +23,15 @@ def test_repeat_runs_short_steps_up_to_repeats_and_long_ones_once():
 
 def test_summarize_takes_the_median_and_divides_by_the_anchor_and_the_compared_step():
     raw = StepRun([4.0, 1.0, 2.0], 0.3, 1000, 12.5)
-    s = sizes.summarize("ingest", "dag", "x", raw, anchor_seconds=0.5, compared_to="duckdb_alone",
-                        compared_seconds=0.25)
+    s = sizes.summarize(
+        "ingest",
+        "dag",
+        "x",
+        raw,
+        anchor_seconds=0.5,
+        compared_to="duckdb_alone",
+        compared_seconds=0.25,
+    )
     assert s.seconds == 2.0 and s.runs == [4.0, 1.0, 2.0]
     assert s.rows_per_second == 500.0
     assert s.ratio == 4.0 and s.compared_ratio == 8.0 and s.compared_to == "duckdb_alone"
@@ -32,8 +39,9 @@ def test_summarize_takes_the_median_and_divides_by_the_anchor_and_the_compared_s
 
 
 def test_summarize_without_rows_or_anchor_reports_none():
-    s = sizes.summarize("validate", "dag", "x", StepRun([0.2], None, None, None),
-                        anchor_seconds=None)
+    s = sizes.summarize(
+        "validate", "dag", "x", StepRun([0.2], None, None, None), anchor_seconds=None
+    )
     assert s.rows_per_second is None and s.ratio is None and s.compared_ratio is None
 
 
@@ -63,11 +71,24 @@ def _fake_child(seconds_by_step: dict):
     return child, calls
 
 
-SECONDS = {"generate": [3.0], "validate": [0.1, 0.3, 0.2], "ddl": [0.4],
-           "duckdb_alone": [2.0, 1.0, 3.0], "dlt_merge": [6.0], "dlt_replace": [4.0],
-           "ingest": [5.0], "metrics": [1.5], "gx": [20.0], "gx_pandas": [3.0], "gx_sql": [1.0],
-           "checks_duckdb": [3.0], "checks_spark": [12.0], "datacontract": [1.0],
-           "generate_clean": [2.0], "datacontract_clean": [6.0]}
+SECONDS = {
+    "generate": [3.0],
+    "validate": [0.1, 0.3, 0.2],
+    "ddl": [0.4],
+    "duckdb_alone": [2.0, 1.0, 3.0],
+    "dlt_merge": [6.0],
+    "dlt_replace": [4.0],
+    "ingest": [5.0],
+    "metrics": [1.5],
+    "gx": [20.0],
+    "gx_pandas": [3.0],
+    "gx_sql": [1.0],
+    "checks_duckdb": [3.0],
+    "checks_spark": [12.0],
+    "datacontract": [1.0],
+    "generate_clean": [2.0],
+    "datacontract_clean": [6.0],
+}
 
 
 def test_run_size_measures_every_step_in_registry_order_with_ratios(tmp_path, monkeypatch):
@@ -75,8 +96,7 @@ def test_run_size_measures_every_step_in_registry_order_with_ratios(tmp_path, mo
     monkeypatch.setattr(registry.engines, "spark_missing", lambda: None)
     monkeypatch.setattr(registry.peer, "missing", lambda executable: None)
     child, calls = _fake_child(SECONDS)
-    out = sizes.run_size("c.yaml", 500, tmp_path, repeats=3, progress=lambda *_: None,
-                         child=child)
+    out = sizes.run_size("c.yaml", 500, tmp_path, repeats=3, progress=lambda *_: None, child=child)
     assert [s.step for s in out.steps] == list(registry.STEPS)
     assert [name for name, _ in calls] == list(registry.STEPS)
     assert out.anchor_seconds == 2.0 and not out.skipped
@@ -98,12 +118,26 @@ def test_run_size_measures_every_step_in_registry_order_with_ratios(tmp_path, mo
 
 def test_run_size_skips_a_step_above_its_limit_and_says_why(tmp_path):
     child, calls = _fake_child(SECONDS)
-    out = sizes.run_size("c.yaml", 200_000, tmp_path, only=("duckdb_alone", "gx"),
-                         progress=lambda *_: None, child=child, limits={"gx": 100_000})
+    out = sizes.run_size(
+        "c.yaml",
+        200_000,
+        tmp_path,
+        only=("duckdb_alone", "gx"),
+        progress=lambda *_: None,
+        child=child,
+        limits={"gx": 100_000},
+    )
     assert [s.step for s in out.steps] == ["duckdb_alone"]
     assert out.skipped[0].step == "gx" and "100,000" in out.skipped[0].reason
-    out = sizes.run_size("c.yaml", 200_000, tmp_path, only=("duckdb_alone", "gx"),
-                         progress=lambda *_: None, child=child, limits={"gx": None})
+    out = sizes.run_size(
+        "c.yaml",
+        200_000,
+        tmp_path,
+        only=("duckdb_alone", "gx"),
+        progress=lambda *_: None,
+        child=child,
+        limits={"gx": None},
+    )
     assert [s.step for s in out.steps] == ["duckdb_alone", "gx"] and not out.skipped
 
 
@@ -115,8 +149,15 @@ def test_a_failed_or_stopped_step_is_reported_and_the_bench_goes_on(tmp_path):
             raise harness.StepTimedOut("bench step gx stopped after 5 s (--step-timeout)")
         return StepRun([1.0], 0.0, 10, 1.0)
 
-    out = sizes.run_size("c.yaml", 10, tmp_path, only=("duckdb_alone", "ingest", "gx", "ddl"),
-                         progress=lambda *_: None, child=child, timeout=5)
+    out = sizes.run_size(
+        "c.yaml",
+        10,
+        tmp_path,
+        only=("duckdb_alone", "ingest", "gx", "ddl"),
+        progress=lambda *_: None,
+        child=child,
+        timeout=5,
+    )
     assert [s.step for s in out.steps] == ["ddl", "duckdb_alone"]
     reasons = {s.step: s.reason for s in out.skipped}
     assert "failed (exit 1)" in reasons["ingest"] and "stopped after 5 s" in reasons["gx"]
@@ -124,23 +165,38 @@ def test_a_failed_or_stopped_step_is_reported_and_the_bench_goes_on(tmp_path):
 
 def test_a_missing_peer_tool_is_a_reason_not_a_crash(tmp_path):
     child, calls = _fake_child(SECONDS)
-    out = sizes.run_size("c.yaml", 10, tmp_path, only=("datacontract",), progress=lambda *_: None,
-                         child=child, datacontract=str(tmp_path / "no-such-datacontract"))
+    out = sizes.run_size(
+        "c.yaml",
+        10,
+        tmp_path,
+        only=("datacontract",),
+        progress=lambda *_: None,
+        child=child,
+        datacontract=str(tmp_path / "no-such-datacontract"),
+    )
     assert not calls and "datacontract-cli is not installed" in out.skipped[0].reason
 
 
 def test_run_size_only_selected_steps_and_unknown_names_refused(tmp_path):
     child, calls = _fake_child(SECONDS)
-    out = sizes.run_size("c.yaml", 10, tmp_path, only=("duckdb_alone", "ingest"),
-                         progress=lambda *_: None, child=child)
+    out = sizes.run_size(
+        "c.yaml",
+        10,
+        tmp_path,
+        only=("duckdb_alone", "ingest"),
+        progress=lambda *_: None,
+        child=child,
+    )
     assert [s.step for s in out.steps] == ["duckdb_alone", "ingest"]
     assert out.steps[1].ratio == 2.5
     with pytest.raises(KeyError, match="unknown bench step"):
         sizes.run_size("c.yaml", 10, tmp_path, only=("ingset",), child=child)
 
 
-@pytest.mark.parametrize(("n", "expected"), [(1_000_000, [10_000, 100_000, 1_000_000]),
-                                             (100_000, [10_000, 100_000]), (5_000, [5_000])])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(1_000_000, [10_000, 100_000, 1_000_000]), (100_000, [10_000, 100_000]), (5_000, [5_000])],
+)
 def test_sizes_always_end_with_n(n, expected):
     assert sizes_for(n) == expected
 
@@ -164,10 +220,20 @@ def test_cli_refuses_an_unknown_step(capsys):
 def test_run_size_hands_the_result_so_far_to_on_step_after_every_step(tmp_path):
     child, calls = _fake_child(SECONDS)
     seen = []
-    out = sizes.run_size("c.yaml", 10, tmp_path, only=("ddl", "duckdb_alone", "ingest"),
-                         progress=lambda *_: None, child=child, on_step=seen.append)
+    out = sizes.run_size(
+        "c.yaml",
+        10,
+        tmp_path,
+        only=("ddl", "duckdb_alone", "ingest"),
+        progress=lambda *_: None,
+        child=child,
+        on_step=seen.append,
+    )
     assert [[s.step for s in p.steps] for p in seen] == [
-        ["ddl"], ["ddl", "duckdb_alone"], ["ddl", "duckdb_alone", "ingest"]]
+        ["ddl"],
+        ["ddl", "duckdb_alone"],
+        ["ddl", "duckdb_alone", "ingest"],
+    ]
     assert seen[-1] == out and seen[0].anchor_seconds is None
 
 
@@ -183,15 +249,27 @@ def test_cli_per_step_time_limits_override_the_general_one(tmp_path, monkeypatch
         limits.append((step, timeout))
         return StepRun([1.0], 0.0, 1, 1.0)
 
-    sizes.run_size("c.yaml", 10, tmp_path, only=("ddl", "checks_spark"), progress=lambda *_: None,
-                   child=child, timeout=args.step_timeout, timeouts=args.step_timeouts)
+    sizes.run_size(
+        "c.yaml",
+        10,
+        tmp_path,
+        only=("ddl", "checks_spark"),
+        progress=lambda *_: None,
+        child=child,
+        timeout=args.step_timeout,
+        timeouts=args.step_timeouts,
+    )
     assert dict(limits) == {"ddl": 100, "checks_spark": 6.0}
 
 
 def test_the_result_line_is_found_after_progress_bars_and_later_prints():
     run = StepRun([1.0], None, 3, 2.0)
-    out = (" 99% ▕███▏\r100% ▕████▏ (00:00:02 elapsed)     \n" + harness.MARKER
-           + __import__("json").dumps(to_json(run)) + "\npre-load orders: 20/20 checks pass\n")
+    out = (
+        " 99% ▕███▏\r100% ▕████▏ (00:00:02 elapsed)     \n"
+        + harness.MARKER
+        + __import__("json").dumps(to_json(run))
+        + "\npre-load orders: 20/20 checks pass\n"
+    )
     assert harness.result_of(out.replace("\n" + harness.MARKER, harness.MARKER)) == run
     assert harness.result_of(out) == run and harness.result_of("no marker here") is None
 
@@ -201,11 +279,23 @@ def test_merge_replaces_the_steps_measured_again_and_keeps_the_rest(tmp_path, mo
 
     monkeypatch.setattr(steps, "largest_table", lambda data_dir: "order_items")
     child, _ = _fake_child(SECONDS)
-    first = sizes.run_size("c.yaml", 10, tmp_path, only=("duckdb_alone", "ingest", "gx"),
-                           progress=lambda *_: None, child=child)
+    first = sizes.run_size(
+        "c.yaml",
+        10,
+        tmp_path,
+        only=("duckdb_alone", "ingest", "gx"),
+        progress=lambda *_: None,
+        child=child,
+    )
     first.skipped.append(sizes.Skipped("gx_sql", "x", "bench step gx_sql failed: no result"))
-    again = sizes.run_size("c.yaml", 10, tmp_path, only=("gx_sql",), progress=lambda *_: None,
-                           child=_fake_child({"gx_sql": [7.0]})[0])
+    again = sizes.run_size(
+        "c.yaml",
+        10,
+        tmp_path,
+        only=("gx_sql",),
+        progress=lambda *_: None,
+        child=_fake_child({"gx_sql": [7.0]})[0],
+    )
     from benchmarks.records import BenchResult
 
     base = BenchResult("a", "urn", "1", "c.yaml", 1, 1, None, sizes=[first])

@@ -21,41 +21,99 @@ from benchmarks.records import (
     Timed,
 )
 
-SECONDS = {"generate": 1.0, "validate": 0.2, "ddl": 0.3, "dlt_merge": 3.0, "dlt_replace": 2.0,
-           "metrics": 0.8, "gx": 9.0, "gx_pandas": 1.2, "gx_sql": 0.3, "datacontract": 0.5,
-           "generate_clean": 1.0}
+SECONDS = {
+    "generate": 1.0,
+    "validate": 0.2,
+    "ddl": 0.3,
+    "dlt_merge": 3.0,
+    "dlt_replace": 2.0,
+    "metrics": 0.8,
+    "gx": 9.0,
+    "gx_pandas": 1.2,
+    "gx_sql": 0.3,
+    "datacontract": 0.5,
+    "generate_clean": 1.0,
+}
 
 
 def _seconds(name: str, anchor: float) -> float:
-    return {"duckdb_alone": anchor, "ingest": 2.5 * anchor, "checks_duckdb": 1.5 * anchor,
-            "checks_spark": 6.0 * anchor, "datacontract_clean": 3.0 * anchor}.get(name) \
-        or SECONDS[name]
+    return {
+        "duckdb_alone": anchor,
+        "ingest": 2.5 * anchor,
+        "checks_duckdb": 1.5 * anchor,
+        "checks_spark": 6.0 * anchor,
+        "datacontract_clean": 3.0 * anchor,
+    }.get(name) or SECONDS[name]
 
 
 def _size(n: int, anchor: float) -> SizeResult:
     raw = {name: StepRun([_seconds(name, anchor)], 0.5, 7 * n, 100.0) for name in registry.STEPS}
-    raw["checks_spark"] = StepRun([6.0 * anchor], 0.5, 7 * n, 100.0,
-                                  EngineDetail(accounting_ok=True, session_seconds=5.0))
-    raw["datacontract"] = StepRun([0.5], None, 7 * n, 300.0, PeerDetail(
-        "datacontract-cli", "1.2.8", 1, "failed", 150, 0, 1, 0, 0, ["orders"],
-        ["Data Contract Tests: CSV Error on Line: 134"], "CSV Error on Line: 134"))
-    raw["datacontract_clean"] = StepRun([3.0 * anchor], None, 7 * n, 300.0, PeerDetail(
-        "datacontract-cli", "1.2.8", 0, "passed", 150, 150, 0, 0, 0, ["orders"], []))
-    steps = [sizes.summarize(s.name, s.role, s.label, raw[s.name], anchor, s.compared_to,
-                             raw[s.compared_to].seconds[0] if s.compared_to else None)
-             for s in registry.STEPS.values()]
-    return SizeResult(n, 1, 7 * n, 100 * n, anchor, steps, raw=raw,
-                      spark_over_duckdb_checks=4.0)
+    raw["checks_spark"] = StepRun(
+        [6.0 * anchor], 0.5, 7 * n, 100.0, EngineDetail(accounting_ok=True, session_seconds=5.0)
+    )
+    raw["datacontract"] = StepRun(
+        [0.5],
+        None,
+        7 * n,
+        300.0,
+        PeerDetail(
+            "datacontract-cli",
+            "1.2.8",
+            1,
+            "failed",
+            150,
+            0,
+            1,
+            0,
+            0,
+            ["orders"],
+            ["Data Contract Tests: CSV Error on Line: 134"],
+            "CSV Error on Line: 134",
+        ),
+    )
+    raw["datacontract_clean"] = StepRun(
+        [3.0 * anchor],
+        None,
+        7 * n,
+        300.0,
+        PeerDetail("datacontract-cli", "1.2.8", 0, "passed", 150, 150, 0, 0, 0, ["orders"], []),
+    )
+    steps = [
+        sizes.summarize(
+            s.name,
+            s.role,
+            s.label,
+            raw[s.name],
+            anchor,
+            s.compared_to,
+            raw[s.compared_to].seconds[0] if s.compared_to else None,
+        )
+        for s in registry.STEPS.values()
+    ]
+    return SizeResult(n, 1, 7 * n, 100 * n, anchor, steps, raw=raw, spark_over_duckdb_checks=4.0)
 
 
 def _result(sizes_=(10_000, 100_000, 1_000_000)) -> BenchResult:
     m = machine.describe()
     m = type(m)(**{**m.__dict__, "load_start": [1.5, 1.0, 0.5]})
-    build = BuildResult(Timed(50.0, 0, True, "", {"gx-checks": 20.0}, 45.0),
-                        Timed(4.0, 0, True, "", {}, 5.0), 10_000)
-    return BenchResult("make bench", "urn:x", "1.0.0", "c.yaml", 1, 3, m,
-                       sizes=[_size(n, 0.001 * n ** 0.5) for n in sizes_], build=build,
-                       load_end=[2.0, 1.0, 0.5], finished="now")
+    build = BuildResult(
+        Timed(50.0, 0, True, "", {"gx-checks": 20.0}, 45.0),
+        Timed(4.0, 0, True, "", {}, 5.0),
+        10_000,
+    )
+    return BenchResult(
+        "make bench",
+        "urn:x",
+        "1.0.0",
+        "c.yaml",
+        1,
+        3,
+        m,
+        sizes=[_size(n, 0.001 * n**0.5) for n in sizes_],
+        build=build,
+        load_end=[2.0, 1.0, 0.5],
+        finished="now",
+    )
 
 
 def test_write_produces_json_markdown_and_plot(tmp_path):
@@ -124,10 +182,18 @@ def test_targets_without_1m_or_build_say_not_measured():
 
 def test_render_quotes_the_profile_when_present():
     r = _result()
-    r.profile = Profile("gx", "benchmarks.steps.gx", 100_000, 3.0, "p.pstats",
-                        [FunctionRow("a.py:1(f)", 2, 1.0, 3.0)], [],
-                        [PackageRow("pydantic", 1.0, 0.5)], "great_expectations",
-                        [ImportRow("altair", 2.0, 0.4)])
+    r.profile = Profile(
+        "gx",
+        "benchmarks.steps.gx",
+        100_000,
+        3.0,
+        "p.pstats",
+        [FunctionRow("a.py:1(f)", 2, 1.0, 3.0)],
+        [],
+        [PackageRow("pydantic", 1.0, 0.5)],
+        "great_expectations",
+        [ImportRow("altair", 2.0, 0.4)],
+    )
     md = report.render(r)
     assert "`a.py:1(f)`" in md and "pydantic" in md and "`altair`" in md
 
@@ -142,12 +208,15 @@ def test_series_groups_by_step_smallest_size_first():
 
 
 def test_importtime_parser_ranks_packages_and_skips_the_root():
-    text = "\n".join([
-        "import time: self [us] | cumulative | imported package",
-        "import time:       100 |        100 |     numpy.core",
-        "import time:      2000 |       5000 |   numpy",
-        "import time:       300 |       3000 |   altair",
-        "import time:        50 |       9000 | great_expectations"])
+    text = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:       100 |        100 |     numpy.core",
+            "import time:      2000 |       5000 |   numpy",
+            "import time:       300 |       3000 |   altair",
+            "import time:        50 |       9000 | great_expectations",
+        ]
+    )
     rows = profile.parse_importtime(text)
     assert [r.module for r in rows] == ["numpy", "altair"]
     assert rows[0].cumulative_s == 0.005 and abs(rows[1].share - 1 / 3) < 1e-9
@@ -185,16 +254,29 @@ def test_memory_from_meminfo(tmp_path):
 
 
 def test_findings_name_the_hot_spot_and_known_causes():
-    prof = Profile("gx", "gx", 1, 10.0, "p", cumulative=[
-        FunctionRow("bench/steps.py:1(gx)", 1, 0, 10.0),
-        FunctionRow("great_expectations/expectations/expectation.py:1508(configuration)",
-                    3352, 0.1, 7.0),
-        FunctionRow("x.py:2(small)", 1, 1.0, 1.0)], tottime=[],
-        packages=[PackageRow("pydantic", 3.0, 0.6)], import_module=None,
-        imports=[ImportRow("rfc3987_syntax", 3.5, 0.25)])
+    prof = Profile(
+        "gx",
+        "gx",
+        1,
+        10.0,
+        "p",
+        cumulative=[
+            FunctionRow("bench/steps.py:1(gx)", 1, 0, 10.0),
+            FunctionRow(
+                "great_expectations/expectations/expectation.py:1508(configuration)", 3352, 0.1, 7.0
+            ),
+            FunctionRow("x.py:2(small)", 1, 1.0, 1.0),
+        ],
+        tottime=[],
+        packages=[PackageRow("pydantic", 3.0, 0.6)],
+        import_module=None,
+        imports=[ImportRow("rfc3987_syntax", 3.5, 0.25)],
+    )
     text = "\n".join(profile.findings(prof))
     assert "pydantic 60%" in text
-    assert "narrowest function holding at least half" in text and "1508(configuration)` (7.0" in text
+    assert (
+        "narrowest function holding at least half" in text and "1508(configuration)` (7.0" in text
+    )
     assert "value_set" in text and "fastimport" in text
 
 
@@ -202,10 +284,19 @@ def test_bench_json_reads_back_into_the_same_records(tmp_path):
     from benchmarks.records import bench_from_json
 
     r = _result()
-    r.profile = Profile("gx", "benchmarks.steps.gx", 100_000, 3.0, "p.pstats",
-                        [FunctionRow("a.py:1(f)", 2, 1.0, 3.0)], [],
-                        [PackageRow("pydantic", 1.0, 0.5)], "great_expectations",
-                        [ImportRow("altair", 2.0, 0.4)], ["x"])
+    r.profile = Profile(
+        "gx",
+        "benchmarks.steps.gx",
+        100_000,
+        3.0,
+        "p.pstats",
+        [FunctionRow("a.py:1(f)", 2, 1.0, 3.0)],
+        [],
+        [PackageRow("pydantic", 1.0, 0.5)],
+        "great_expectations",
+        [ImportRow("altair", 2.0, 0.4)],
+        ["x"],
+    )
     report.write(r, tmp_path)
     back = bench_from_json(json.loads((tmp_path / "bench.json").read_text()))
     assert back == r and report.render(back) == report.render(r)

@@ -28,8 +28,16 @@ def test_paths_resolve_from_the_notebooks_folder(monkeypatch):
 
 
 def test_dry_run_writes_payloads_workflows_and_page(contract_path, tmp_path, capsys):
-    argv = ["catalog", str(contract_path), "--out", str(tmp_path / "catalog"),
-            "--page", str(tmp_path / "catalog.html"), "--warehouse", str(tmp_path / "none.duckdb")]
+    argv = [
+        "catalog",
+        str(contract_path),
+        "--out",
+        str(tmp_path / "catalog"),
+        "--page",
+        str(tmp_path / "catalog.html"),
+        "--warehouse",
+        str(tmp_path / "none.duckdb"),
+    ]
     assert main(argv) == 0
     assert "dry run" in capsys.readouterr().out
     assert (tmp_path / "catalog" / "workflows" / "postgres.yaml").is_file()
@@ -38,8 +46,16 @@ def test_dry_run_writes_payloads_workflows_and_page(contract_path, tmp_path, cap
 
 
 def test_unknown_destination_is_exit_2(contract_path, tmp_path, capsys):
-    argv = ["catalog", str(contract_path), "--destination", "oracle", "--out", str(tmp_path),
-            "--page", str(tmp_path / "p.html")]
+    argv = [
+        "catalog",
+        str(contract_path),
+        "--destination",
+        "oracle",
+        "--out",
+        str(tmp_path),
+        "--page",
+        str(tmp_path / "p.html"),
+    ]
     assert main(argv) == 2
     assert capsys.readouterr().err.strip().count("\n") == 0
 
@@ -52,8 +68,14 @@ def test_refused_token_is_exit_3_in_one_line(contract_path, tmp_path, capsys, mo
     try:
         monkeypatch.setenv("OPENMETADATA_HOST", server.url)
         monkeypatch.setenv("OPENMETADATA_JWT_TOKEN", "eyJrefused")
-        argv = ["catalog", str(contract_path), "--out", str(tmp_path), "--page",
-                str(tmp_path / "p.html")]
+        argv = [
+            "catalog",
+            str(contract_path),
+            "--out",
+            str(tmp_path),
+            "--page",
+            str(tmp_path / "p.html"),
+        ]
         assert main(argv) == 3
         err = capsys.readouterr().err.strip()
         assert err.startswith("catalog: OpenMetadata at") and "\n" not in err

@@ -30,15 +30,26 @@ def curated():
 def metrics_rows(contract) -> list[results.MetricsRow]:
     """_run_metrics rows of two runs; the later one has failures on two rules."""
     rows = []
-    for run, bad in (("20261130T000000Z-00000000", {"orders.order_status.allowed_values": 9}),
-                     (RUN, {"orders.order_id.pattern": 2, "orders.sql.order_timestamps_ordered": 1})):
+    for run, bad in (
+        ("20261130T000000Z-00000000", {"orders.order_status.allowed_values": 9}),
+        (RUN, {"orders.order_id.pattern": 2, "orders.sql.order_timestamps_ordered": 1}),
+    ):
         for t in contract.tables:
             reasons = {k: v for k, v in bad.items() if k.startswith(t.name + ".")}
             warned = {"products.foreign_key.products_category": 3} if t.name == "products" else {}
-            rows.append(results.MetricsRow.from_dict({
-                "run_id": run, "table_name": t.name, "rows_read": 100,
-                "rows_loaded": 100 - sum(reasons.values()), "rows_rejected": sum(reasons.values()),
-                "rejected_by_reason": json.dumps(reasons), "warnings_by_rule": json.dumps(warned)}))
+            rows.append(
+                results.MetricsRow.from_dict(
+                    {
+                        "run_id": run,
+                        "table_name": t.name,
+                        "rows_read": 100,
+                        "rows_loaded": 100 - sum(reasons.values()),
+                        "rows_rejected": sum(reasons.values()),
+                        "rejected_by_reason": json.dumps(reasons),
+                        "warnings_by_rule": json.dumps(warned),
+                    }
+                )
+            )
     return rows
 
 
@@ -53,8 +64,11 @@ def test_rule_results_come_from_the_latest_run(contract):
     found = results.rule_results(contract, metrics_rows(contract))
     assert set(found) == {r.id for r in contract.rules}
     failed = {k: v.failing_rows for k, v in found.items() if not v.passed}
-    assert failed == {"orders.order_id.pattern": 2, "orders.sql.order_timestamps_ordered": 1,
-                      "products.foreign_key.products_category": 3}
+    assert failed == {
+        "orders.order_id.pattern": 2,
+        "orders.sql.order_timestamps_ordered": 1,
+        "products.foreign_key.products_category": 3,
+    }
     assert {v.run_id for v in found.values()} == {RUN}
     assert results.rule_results(contract, []) == {}
 
@@ -76,14 +90,24 @@ def test_every_document_validates_against_the_sdk_models(sdk, built, contract):
     from metadata.generated.schema.api.tests.createTestCase import CreateTestCaseRequest
     from metadata.generated.schema.tests.basic import TestCaseResult
 
-    models = {m.__name__: m for m in (
-        CreateDatabaseServiceRequest, CreateDatabaseRequest, CreateDatabaseSchemaRequest,
-        CreateClassificationRequest, CreateTagRequest, CreateTableRequest, CreateTestCaseRequest)}
+    models = {
+        m.__name__: m
+        for m in (
+            CreateDatabaseServiceRequest,
+            CreateDatabaseRequest,
+            CreateDatabaseSchemaRequest,
+            CreateClassificationRequest,
+            CreateTagRequest,
+            CreateTableRequest,
+            CreateTestCaseRequest,
+        )
+    }
     docs = json.loads(json.dumps(files.documents(built)))  # exactly what lands on disk
     for name, doc in docs.items():
         head = doc["generated"]
         assert head["generator"] == "contractbook.catalog" and head["contracts"][0].startswith(
-            f"{contract.id} {contract.version}")
+            f"{contract.id} {contract.version}"
+        )
         if name in ("lineage.json", "test_results.json"):
             continue
         model = models[head["model"]]
@@ -98,24 +122,36 @@ def test_types_lengths_precision_and_constraints(built):
     tables = {t.databaseSchema.root + "." + t.name.root: t for t in built.tables}
     items = tables["contractbook_duckdb.warehouse.olist.order_items"]
     cols = {c.name.root: c for c in items.columns}
-    assert (cols["price"].dataType.value, cols["price"].precision, cols["price"].scale) == \
-        ("DECIMAL", 10, 2)
+    assert (cols["price"].dataType.value, cols["price"].precision, cols["price"].scale) == (
+        "DECIMAL",
+        10,
+        2,
+    )
     assert (cols["order_id"].dataType.value, cols["order_id"].dataLength) == ("VARCHAR", 32)
     assert cols["shipping_limit_date"].dataType.value == "TIMESTAMP"
     assert cols["order_item_id"].dataType.value == "INT"
-    reviews = {c.name.root: c for c in tables["contractbook_duckdb.warehouse.olist.order_reviews"]
-               .columns}
+    reviews = {
+        c.name.root: c for c in tables["contractbook_duckdb.warehouse.olist.order_reviews"].columns
+    }
     assert reviews["review_comment_message"].dataType.value == "TEXT"
-    customers = {c.name.root: c for c in tables["contractbook_duckdb.warehouse.olist.customers"]
-                 .columns}
-    assert (customers["customer_state"].dataType.value, customers["customer_state"].dataLength) \
-        == ("CHAR", 2)
+    customers = {
+        c.name.root: c for c in tables["contractbook_duckdb.warehouse.olist.customers"].columns
+    }
+    assert (customers["customer_state"].dataType.value, customers["customer_state"].dataLength) == (
+        "CHAR",
+        2,
+    )
     assert customers["customer_id"].constraint.value == "PRIMARY_KEY"
-    cons = [(c.constraintType.value, c.columns, [r.root for r in c.referredColumns or []])
-            for c in items.tableConstraints]
+    cons = [
+        (c.constraintType.value, c.columns, [r.root for r in c.referredColumns or []])
+        for c in items.tableConstraints
+    ]
     assert ("PRIMARY_KEY", ["order_id", "order_item_id"], []) in cons
-    assert ("FOREIGN_KEY", ["seller_id"],
-            ["contractbook_duckdb.warehouse.olist.sellers.seller_id"]) in cons
+    assert (
+        "FOREIGN_KEY",
+        ["seller_id"],
+        ["contractbook_duckdb.warehouse.olist.sellers.seller_id"],
+    ) in cons
     assert sum(c[0] == "FOREIGN_KEY" for c in cons) == 3
 
 
@@ -125,14 +161,21 @@ def test_every_type_kind_maps(sdk):
 
 def test_personal_columns_carry_classification_tags(built, contract):
     wh = [t for t in built.tables if t.databaseSchema.root == "contractbook_duckdb.warehouse.olist"]
-    tagged = {(t.name.root, c.name.root): sorted(x.tagFQN.root for x in c.tags or [])
-              for t in wh for c in t.columns if c.tags}
+    tagged = {
+        (t.name.root, c.name.root): sorted(x.tagFQN.root for x in c.tags or [])
+        for t in wh
+        for c in t.columns
+        if c.tags
+    }
     personal = {(t.name, c.name) for t in contract.tables for c in t.columns if c.is_personal}
     assert set(tagged) == personal
-    assert tagged[("customers", "customer_city")] == ["ContractClassification.restricted",
-                                                      "PII.Sensitive"]
-    assert tagged[("order_reviews", "review_comment_title")] == \
-        ["ContractClassification.confidential"]
+    assert tagged[("customers", "customer_city")] == [
+        "ContractClassification.restricted",
+        "PII.Sensitive",
+    ]
+    assert tagged[("order_reviews", "review_comment_title")] == [
+        "ContractClassification.confidential"
+    ]
     assert {t.name.root for t in built.tags} == {"restricted", "confidential"}
 
 
@@ -140,16 +183,22 @@ def test_one_test_case_per_rule_with_the_latest_result(built, contract, curated)
     names = {tc.displayName for tc in built.test_cases}
     assert names == {r.id for r in contract.rules} | {r.id for r in curated.rules}
     by_name = {tc.displayName: tc for tc in built.test_cases}
-    assert by_name["orders.order_status.allowed_values"].testDefinition.root == \
-        "columnValuesToBeInSet"
-    assert by_name["orders.order_id.pattern"].entityLink.root == \
-        "<#E::table::contractbook_duckdb.warehouse.olist.orders::columns::order_id>"
+    assert (
+        by_name["orders.order_status.allowed_values"].testDefinition.root == "columnValuesToBeInSet"
+    )
+    assert (
+        by_name["orders.order_id.pattern"].entityLink.root
+        == "<#E::table::contractbook_duckdb.warehouse.olist.orders::columns::order_id>"
+    )
     sql = {p.name: p.value for p in by_name["orders.sql.order_timestamps_ordered"].parameterValues}
     assert "order_purchase_timestamp" in sql["sqlExpression"]
     res = built.test_results
     pattern = res["contractbook_duckdb.warehouse.olist.orders.orders__order_id__pattern"]
-    assert (pattern.testCaseStatus.value, pattern.failedRows, pattern.passedRows) == \
-        ("Failed", 2, 98)
+    assert (pattern.testCaseStatus.value, pattern.failedRows, pattern.passedRows) == (
+        "Failed",
+        2,
+        98,
+    )
     ok = res["contractbook_duckdb.warehouse.olist.orders.orders__order_status__allowed_values"]
     assert (ok.testCaseStatus.value, ok.failedRows) == ("Success", 0)  # the older run failed
     # the curated fixture has no run yet: test cases, no results
@@ -162,15 +211,23 @@ def test_curated_tables_and_lineage(built):
     edges = {(e.from_fqn, e.to_fqn): e for e in built.lineage}
     raw = ("contractbook_raw.files.raw.orders", "contractbook_duckdb.warehouse.olist.orders")
     assert raw in edges and len(edges[raw].columns) == 8
-    cur = edges[("contractbook_duckdb.warehouse.olist.order_items",
-                 "contractbook_duckdb.warehouse.curated.daily_orders")]
+    cur = edges[
+        (
+            "contractbook_duckdb.warehouse.olist.order_items",
+            "contractbook_duckdb.warehouse.curated.daily_orders",
+        )
+    ]
     assert sorted(f[0] for f, _ in cur.columns) == [
         "contractbook_duckdb.warehouse.olist.order_items.freight_value",
-        "contractbook_duckdb.warehouse.olist.order_items.price"]
-    assert {t for _, t in cur.columns} == {"contractbook_duckdb.warehouse.curated.daily_orders."
-                                           "revenue"}
-    assert ("contractbook_duckdb.warehouse.olist.customers",
-            "contractbook_duckdb.warehouse.curated.customer_orders") in edges
+        "contractbook_duckdb.warehouse.olist.order_items.price",
+    ]
+    assert {t for _, t in cur.columns} == {
+        "contractbook_duckdb.warehouse.curated.daily_orders.revenue"
+    }
+    assert (
+        "contractbook_duckdb.warehouse.olist.customers",
+        "contractbook_duckdb.warehouse.curated.customer_orders",
+    ) in edges
     assert len(built.lineage) == 9 + 4
 
 
@@ -179,7 +236,9 @@ def test_destination_picks_the_service_type(sdk, contract):
     pg = payloads.build([contract], "postgres")
     assert pg.services[0].serviceType.value == "Postgres"
     assert payloads.build([contract], "duckdb").services[0].serviceType.value == "CustomDatabase"
-    with pytest.raises(ValueError, match="unknown catalog destination 'oracle'; choose one of duckdb"):
+    with pytest.raises(
+        ValueError, match="unknown catalog destination 'oracle'; choose one of duckdb"
+    ):
         payloads.build([contract], "oracle")
 
 
@@ -212,8 +271,13 @@ def test_contracts_sharing_a_schema_request_it_once(sdk, contract):
 
 def test_warehouse_tables_carry_physical_names_and_raw_files_logical_ones(sdk):
     payloads = sdk[0]
-    odd = load(Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "world"
-               / "v320_odd_names.yaml")
+    odd = load(
+        Path(__file__).resolve().parents[1]
+        / "fixtures"
+        / "contracts"
+        / "world"
+        / "v320_odd_names.yaml"
+    )
     p = payloads.build([odd])
     by_schema = {}
     for t in p.tables:

@@ -53,8 +53,10 @@ def _validate_bodies(server, built):
     from metadata.generated.schema.tests.basic import TestCaseResult
     from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
-    by_path = {OpenMetadata.get_suffix(type(getattr(built, k)[0])): type(getattr(built, k)[0])
-               for k in built.PAYLOAD_KINDS}
+    by_path = {
+        OpenMetadata.get_suffix(type(getattr(built, k)[0])): type(getattr(built, k)[0])
+        for k in built.PAYLOAD_KINDS
+    }
     for r in server.requests:
         path = r.path.split("?")[0].removeprefix("/api/v1")
         if r.method == "PUT" and path in by_path:
@@ -72,8 +74,11 @@ def test_push_registers_everything_then_lineage(built, standin, monkeypatch):
     monkeypatch.setenv("OPENMETADATA_JWT_TOKEN", TOKEN)
     report = push(built)
     assert not report.dry_run and report.registered["tables"] == len(built.tables)
-    assert report.registered["lineage"] == len(built.lineage) == len(standin.bodies("PUT",
-                                                                                    "/api/v1/lineage"))
+    assert (
+        report.registered["lineage"]
+        == len(built.lineage)
+        == len(standin.bodies("PUT", "/api/v1/lineage"))
+    )
     assert standin.requests[0].path == "/api/v1/system/version"
     assert all(r.headers.get("Authorization") == f"Bearer {TOKEN}" for r in standin.requests)
     assert TOKEN not in report.verdict
@@ -84,7 +89,8 @@ def test_push_registers_everything_then_lineage(built, standin, monkeypatch):
     edge = standin.bodies("PUT", "/api/v1/lineage")[0]["edge"]
     assert edge["fromEntity"]["id"] == report.ids[built.lineage[0].from_fqn]
     assert edge["lineageDetails"]["columnsLineage"][0]["toColumn"].startswith(
-        built.lineage[0].to_fqn + ".")
+        built.lineage[0].to_fqn + "."
+    )
     posted = standin.bodies("POST", "/api/v1/dataQuality/testCases/testCaseResults/")
     assert len(posted) == len(built.test_results)
     assert {p["testCaseStatus"] for p in posted} == {"Success", "Failed"}

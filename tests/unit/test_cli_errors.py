@@ -6,7 +6,13 @@ import pytest
 
 from contractbook.cli import COMMANDS, main
 
-BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "broken" / "fk_missing_table.yaml"
+BROKEN = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "contracts"
+    / "broken"
+    / "fk_missing_table.yaml"
+)
 ARGS = {
     "validate": [str(BROKEN)],
     "jsonschema": [str(BROKEN)],

@@ -25,6 +25,7 @@ def _write(tmp_path, text: str) -> Path:
 
 # --- versions ----------------------------------------------------------------------------------
 
+
 def test_every_version_has_its_official_schema_installed():
     import json
 
@@ -35,8 +36,9 @@ def test_every_version_has_its_official_schema_installed():
 
 @pytest.mark.parametrize("api", ["v3.1.0"])  # v3.0 has no relationships at all
 def test_older_versions_read_v32_fields_with_a_warning(tmp_path, api):
-    contract, problems = parse(_write(tmp_path, MINIMAL.replace("apiVersion: v3.2.0",
-                                                                f"apiVersion: {api}")))
+    contract, problems = parse(
+        _write(tmp_path, MINIMAL.replace("apiVersion: v3.2.0", f"apiVersion: {api}"))
+    )
     assert contract is not None and contract.api_version == api
     assert any("relationship `id` is ODCS v3.2" in w.message for w in contract.warnings)
     assert contract.relationships[0].id == "orders_customer"
@@ -44,27 +46,33 @@ def test_older_versions_read_v32_fields_with_a_warning(tmp_path, api):
 
 def test_v300_says_which_schema_checks_it():
     contract = load(FIXTURES / "world" / "v300_crm_customers.yaml")
-    assert any("v3.0.0 has no JSON Schema release of its own" in w.message
-               for w in contract.warnings)
+    assert any(
+        "v3.0.0 has no JSON Schema release of its own" in w.message for w in contract.warnings
+    )
 
 
 def test_v30_forms_are_read_with_a_warning_each():
     contract = load(FIXTURES / "world" / "v300_crm_customers.yaml")
     said = " ".join(w.message for w in contract.warnings)
     assert "`rule: validValues` is read as" in said and "read as a timestamp" in said
-    assert contract.table("customers").column("segment").allowed_values == ("retail", "business",
-                                                                             "vip")
+    assert contract.table("customers").column("segment").allowed_values == (
+        "retail",
+        "business",
+        "vip",
+    )
 
 
 def test_v30_rules_not_enforced_are_warnings():
     contract = load(FIXTURES / "world" / "v301_inventory_pg.yaml")
     assert "quality rule 'nullCheck' is declared but not enforced by contractbook" in [
-        w.message for w in contract.warnings]
+        w.message for w in contract.warnings
+    ]
 
 
 def test_a_field_the_version_does_not_know_is_an_error(tmp_path):
     text = MINIMAL.replace("apiVersion: v3.2.0", "apiVersion: v3.1.0").replace(
-        "status: draft\n", "status: draft\ncontext: {}\n", 1)
+        "status: draft\n", "status: draft\ncontext: {}\n", 1
+    )
     contract, problems = parse(_write(tmp_path, text))
     assert contract is None and any("context" in p.message for p in problems)
 
@@ -87,7 +95,7 @@ def test_missing_schema_tells_to_run_make_setup(tmp_path, monkeypatch):
 
 
 def test_contract_without_schema_loads_with_no_tables(tmp_path):
-    text = MINIMAL[:MINIMAL.index("schema:")]
+    text = MINIMAL[: MINIMAL.index("schema:")]
     assert "schema" not in text.split("\n", 1)[1]
     contract = load(_write(tmp_path, text))
     assert contract.tables == () and create(contract, "postgres")
@@ -95,9 +103,11 @@ def test_contract_without_schema_loads_with_no_tables(tmp_path):
 
 # --- never stricter than the standard ----------------------------------------------------------
 
+
 def test_primary_key_without_required_is_not_null_with_a_warning(tmp_path):
-    text = MINIMAL.replace("        primaryKey: true\n        required: true\n",
-                           "        primaryKey: true\n", 1)
+    text = MINIMAL.replace(
+        "        primaryKey: true\n        required: true\n", "        primaryKey: true\n", 1
+    )
     contract = load(_write(tmp_path, text))
     assert contract.table("orders").column("order_id").required
     assert any("is not `required`: read as required" in w.message for w in contract.warnings)
@@ -131,15 +141,16 @@ def test_names_an_engine_cannot_hold_are_refused_naming_the_limit(tmp_path):
 
 
 def test_sql_syntax_in_a_name_is_quoted_and_a_line_break_refused(tmp_path):
-    text = MINIMAL.replace("- name: orders\n", "- name: \"a;b'c\"\n", 1)
+    text = MINIMAL.replace("- name: orders\n", '- name: "a;b\'c"\n', 1)
     contract = load(_write(tmp_path, text))
     assert "a;b'c" in contract.table_names
-    text = MINIMAL.replace("- name: customers\n", "- name: \"a\\nb\"\n", 1)
+    text = MINIMAL.replace("- name: customers\n", '- name: "a\\nb"\n', 1)
     contract, problems = parse(_write(tmp_path, text))
     assert contract is None and "contains the control character U+000A" in problems[0].message
 
 
 # --- the one type table ------------------------------------------------------------------------
+
 
 def test_every_kind_has_every_field_for_every_engine():
     for k in TYPE_KINDS.values():
@@ -148,21 +159,41 @@ def test_every_kind_has_every_field_for_every_engine():
         assert set(k.gx_types) == {"duckdb", "postgres"}, k.name
 
 
-@pytest.mark.parametrize("physical,logical,kind", [
-    ("int4", "integer", "integer"), ("int8", "integer", "bigint"), ("serial", "integer", "integer"),
-    ("bigserial", "integer", "bigint"), ("uuid", "string", "string"), ("bpchar(3)", "string", "string"),
-    ("float8", "number", "double"), ("timestamptz", "timestamp", "timestamptz"),
-    ("timestamp with time zone", "timestamp", "timestamptz"), ("jsonb", "object", "object"),
-    ("text[]", "array", "array"), ("INT64", "integer", "bigint"), ("FLOAT64", "number", "double"),
-    ("NUMERIC(12,3)", "number", "decimal"), ("BIGNUMERIC", "number", "decimal"),
-    ("NUMBER(38,0)", "integer", "bigint"), ("NUMBER(10,2)", "number", "decimal"),
-    ("VARIANT", "object", "object"), ("TIMESTAMP_NTZ", "timestamp", "timestamp"),
-    ("ARRAY<STRING>", "array", "array"), ("MAP<STRING, INT>", "map", "map"),
-    ("STRUCT<a INT>", "object", "object"), ("MEDIUMINT", "integer", "integer"),
-    ("LONGTEXT", "string", "string"), ("NVARCHAR(50)", "string", "string"),
-    ("BIT", "boolean", "boolean"), ("DATETIME2", "timestamp", "timestamp"),
-    ("DATETIMEOFFSET", "timestamp", "timestamptz"), ("varchar(max)", "string", "string"),
-    ("timestamp", "date", "timestamp")])
+@pytest.mark.parametrize(
+    "physical,logical,kind",
+    [
+        ("int4", "integer", "integer"),
+        ("int8", "integer", "bigint"),
+        ("serial", "integer", "integer"),
+        ("bigserial", "integer", "bigint"),
+        ("uuid", "string", "string"),
+        ("bpchar(3)", "string", "string"),
+        ("float8", "number", "double"),
+        ("timestamptz", "timestamp", "timestamptz"),
+        ("timestamp with time zone", "timestamp", "timestamptz"),
+        ("jsonb", "object", "object"),
+        ("text[]", "array", "array"),
+        ("INT64", "integer", "bigint"),
+        ("FLOAT64", "number", "double"),
+        ("NUMERIC(12,3)", "number", "decimal"),
+        ("BIGNUMERIC", "number", "decimal"),
+        ("NUMBER(38,0)", "integer", "bigint"),
+        ("NUMBER(10,2)", "number", "decimal"),
+        ("VARIANT", "object", "object"),
+        ("TIMESTAMP_NTZ", "timestamp", "timestamp"),
+        ("ARRAY<STRING>", "array", "array"),
+        ("MAP<STRING, INT>", "map", "map"),
+        ("STRUCT<a INT>", "object", "object"),
+        ("MEDIUMINT", "integer", "integer"),
+        ("LONGTEXT", "string", "string"),
+        ("NVARCHAR(50)", "string", "string"),
+        ("BIT", "boolean", "boolean"),
+        ("DATETIME2", "timestamp", "timestamp"),
+        ("DATETIMEOFFSET", "timestamp", "timestamptz"),
+        ("varchar(max)", "string", "string"),
+        ("timestamp", "date", "timestamp"),
+    ],
+)
 def test_engine_spellings_resolve(physical, logical, kind):
     assert resolve(logical, physical, {}).kind == kind
 
@@ -173,8 +204,10 @@ def test_uuid_keeps_its_length_and_unknown_types_stay_errors():
         resolve("string", "geography", {})
 
 
-@pytest.mark.parametrize("kind,good,bad", [
-    ("object", '{"a": 1}', "[1]"), ("array", "[1, 2]", '{"a": 1'), ("map", '{"k": "v"}', "nope")])
+@pytest.mark.parametrize(
+    "kind,good,bad",
+    [("object", '{"a": 1}', "[1]"), ("array", "[1, 2]", '{"a": 1'), ("map", '{"k": "v"}', "nope")],
+)
 def test_json_kinds_cast_only_valid_json_of_their_shape(kind, good, bad):
     from contractbook.contract.model import Column
     from contractbook.contract.types import ColumnType
@@ -182,12 +215,14 @@ def test_json_kinds_cast_only_valid_json_of_their_shape(kind, good, bad):
 
     col = Column("c", ColumnType(kind), kind, None, False)
     con = duckdb.connect()
-    got = con.execute(f"SELECT {cast_expr(col, '$1')} IS NOT NULL, {cast_expr(col, '$2')} IS NULL",
-                      [good, bad]).fetchone()
+    got = con.execute(
+        f"SELECT {cast_expr(col, '$1')} IS NOT NULL, {cast_expr(col, '$2')} IS NULL", [good, bad]
+    ).fetchone()
     assert got == (True, True)
 
 
 # --- names from the contract -------------------------------------------------------------------
+
 
 def test_dataset_comes_from_the_server_of_the_destination_else_the_name(tmp_path):
     contract = load(FIXTURES / "world" / "v310_sales_composite.yaml")
@@ -204,23 +239,28 @@ def test_pipeline_names_are_sanitized_from_the_contract():
 
 
 def test_physical_names_are_the_engines_and_must_be_distinct(tmp_path):
-    text = MINIMAL.replace("- name: orders\n",
-                           "- name: orders\n    physicalName: \"Order's Table\"\n", 1)
+    text = MINIMAL.replace(
+        "- name: orders\n", '- name: orders\n    physicalName: "Order\'s Table"\n', 1
+    )
     contract = load(_write(tmp_path, text))
     assert contract.table("orders").physical == "Order's Table"
-    assert "\"Order's Table\"" in create(contract, "duckdb")
+    assert '"Order\'s Table"' in create(contract, "duckdb")
     clash = MINIMAL.replace("- name: orders\n", "- name: orders\n    physicalName: customers\n", 1)
     contract, problems = parse(_write(tmp_path, clash))
-    assert contract is None and "table physical name 'customers' is declared twice" in [
-        p.message for p in problems if p.severity == "error"][0]
+    assert (
+        contract is None
+        and "table physical name 'customers' is declared twice"
+        in [p.message for p in problems if p.severity == "error"][0]
+    )
 
 
 def test_names_dlt_cannot_carry_are_refused_before_loading_naming_the_limit(tmp_path):
     from contractbook.ingest.hints import names_problem
 
-    text = MINIMAL.replace("- name: orders\n", "- name: orders\n    physicalName: \"a.b\"\n", 1)
+    text = MINIMAL.replace("- name: orders\n", '- name: orders\n    physicalName: "a.b"\n', 1)
     table = load(_write(tmp_path, text)).table("orders")
     assert "load-file paths" in names_problem(table) and "'.'" in names_problem(table)
-    ok = MINIMAL.replace("- name: orders\n",
-                         "- name: orders\n    physicalName: \"Ordres (v2), Ü\"\n", 1)
+    ok = MINIMAL.replace(
+        "- name: orders\n", '- name: orders\n    physicalName: "Ordres (v2), Ü"\n', 1
+    )
     assert names_problem(load(_write(tmp_path, ok)).table("orders")) == ""

@@ -43,8 +43,14 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _record(self, body=None) -> None:
-        self.server.requests.append({"method": self.command, "path": self.path, "body": body,
-                                     "auth": self.headers.get("Authorization")})
+        self.server.requests.append(
+            {
+                "method": self.command,
+                "path": self.path,
+                "body": body,
+                "auth": self.headers.get("Authorization"),
+            }
+        )
 
     def do_POST(self):  # noqa: N802 - http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
@@ -56,13 +62,20 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         self._record()
         if self.path.split("?")[0].endswith("/jobs/runs/get"):
-            life, result = self.server.states.pop(0) if len(self.server.states) > 1 \
-                else self.server.states[0]
+            life, result = (
+                self.server.states.pop(0) if len(self.server.states) > 1 else self.server.states[0]
+            )
             state = {"life_cycle_state": life, "state_message": "stand-in"}
             if result:
                 state["result_state"] = result
-            return self._reply({"job_id": 7, "run_id": 4242, "state": state,
-                                "run_page_url": "http://stand-in/run/4242"})
+            return self._reply(
+                {
+                    "job_id": 7,
+                    "run_id": 4242,
+                    "state": state,
+                    "run_page_url": "http://stand-in/run/4242",
+                }
+            )
         return self._reply({"error_code": "NOT_FOUND", "message": self.path}, 404)
 
 
@@ -81,9 +94,25 @@ def stand_in(request, monkeypatch):
 
 
 def _run(*extra) -> int:
-    return main(["databricks", "run-job", "--job-id", "7", "--param", "n_orders=300",
-                 "--param", "defects=all=2", "--poll", "0.01", "--timeout", "30",
-                 "--retry-seconds", "5", *extra])
+    return main(
+        [
+            "databricks",
+            "run-job",
+            "--job-id",
+            "7",
+            "--param",
+            "n_orders=300",
+            "--param",
+            "defects=all=2",
+            "--poll",
+            "0.01",
+            "--timeout",
+            "30",
+            "--retry-seconds",
+            "5",
+            *extra,
+        ]
+    )
 
 
 SUCCESS = [("PENDING", None), ("RUNNING", None), ("TERMINATED", "SUCCESS")]
@@ -102,14 +131,15 @@ def test_run_now_then_poll_until_terminated_success(stand_in, capsys):
     assert {r["path"] for r in other} <= {"/.well-known/databricks-config"}
     assert all(r["auth"] is None for r in other)
     assert len(posts) == 1 and posts[0]["path"].endswith("/jobs/run-now")
-    assert posts[0]["body"] == {"job_id": 7,
-                                "job_parameters": {"n_orders": "300", "defects": "all=2"}}
+    assert posts[0]["body"] == {
+        "job_id": 7,
+        "job_parameters": {"n_orders": "300", "defects": "all=2"},
+    }
     assert len(gets) == 3 and all("run_id=4242" in g["path"] for g in gets)
     assert {r["auth"] for r in posts + gets} == {f"Bearer {TOKEN}"}
 
 
-@pytest.mark.parametrize("stand_in", [[("RUNNING", None), ("TERMINATED", "FAILED")]],
-                         indirect=True)
+@pytest.mark.parametrize("stand_in", [[("RUNNING", None), ("TERMINATED", "FAILED")]], indirect=True)
 def test_failed_run_exits_1(stand_in, capsys):
     assert _run() == 1
     assert "TERMINATED FAILED" in capsys.readouterr().out
@@ -117,8 +147,9 @@ def test_failed_run_exits_1(stand_in, capsys):
 
 @pytest.mark.parametrize("stand_in", [[("RUNNING", None)]], indirect=True)
 def test_run_still_running_after_timeout_exits_3(stand_in, capsys):
-    assert main(["databricks", "run-job", "--job-id", "7", "--poll", "0.01", "--timeout",
-                 "0.05"]) == 3
+    assert (
+        main(["databricks", "run-job", "--job-id", "7", "--poll", "0.01", "--timeout", "0.05"]) == 3
+    )
     assert "still RUNNING" in capsys.readouterr().err
 
 

@@ -13,7 +13,10 @@ from contractbook.cli import main
 def test_prints_create_and_drop(contract_path, capsys):
     assert main(["ddl", "--dialect", "snowflake", str(contract_path)]) == 0
     assert 'CREATE TABLE IF NOT EXISTS "OLIST"."ORDERS"' in capsys.readouterr().out
-    assert main(["ddl", "--dialect", "databricks", "--drop", "--catalog", "dev", str(contract_path)]) == 0
+    assert (
+        main(["ddl", "--dialect", "databricks", "--drop", "--catalog", "dev", str(contract_path)])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "DROP TABLE IF EXISTS `dev`.`olist`.`order_items`;" in out and "CREATE" not in out
 
@@ -38,6 +41,10 @@ def test_broken_contract_is_reported_not_a_traceback(tmp_path, capsys):
 
 
 def test_help_runs_as_a_module():
-    proc = subprocess.run([sys.executable, "-m", "contractbook", "ddl", "--help"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "contractbook", "ddl", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "--dialect" in proc.stdout and "--catalog" in proc.stdout

@@ -26,12 +26,16 @@ def v2():
 def v1_1(tmp_path_factory, contract_path):
     """A minor version: one nullable column and two descriptions (DuckDB alters these in place)."""
     text = contract_path.read_text(encoding="utf-8").replace("version: 2.0.0", "version: 2.1.0")
-    text = text.replace("description: Sellers that fulfil orders.", "description: Sellers on Olist.")
-    text = text.replace("        description: Delivery date promised at purchase.\n",
-                        "        description: Delivery date promised at purchase.\n"
-                        "      - name: order_channel\n        logicalType: string\n"
-                        "        physicalType: varchar(16)\n        required: false\n"
-                        "        description: Sales channel.\n")
+    text = text.replace(
+        "description: Sellers that fulfil orders.", "description: Sellers on Olist."
+    )
+    text = text.replace(
+        "        description: Delivery date promised at purchase.\n",
+        "        description: Delivery date promised at purchase.\n"
+        "      - name: order_channel\n        logicalType: string\n"
+        "        physicalType: varchar(16)\n        required: false\n"
+        "        description: Sales channel.\n",
+    )
     path = tmp_path_factory.mktemp("v1_1") / "contract.yaml"
     path.write_text(text, encoding="utf-8")
     return load(path)
@@ -47,10 +51,10 @@ def test_duckdb_migration_matches_fresh_create(contract, v2):
     con = _duckdb_fresh(contract)
     con.execute(SELLER)
     script = migration(contract, v2, "duckdb")
-    assert "REBUILD" in script            # DuckDB cannot alter keys or referenced tables in place
+    assert "REBUILD" in script  # DuckDB cannot alter keys or referenced tables in place
     con.execute(script)
     fresh = duckdb_catalog(_duckdb_fresh(v2), "olist")
-    assert fresh != duckdb_catalog(_duckdb_fresh(contract), "olist")   # the comparison can fail
+    assert fresh != duckdb_catalog(_duckdb_fresh(contract), "olist")  # the comparison can fail
     assert duckdb_catalog(con, "olist") == fresh
     assert con.execute("SELECT seller_city FROM olist.sellers").fetchall() == [("sao paulo",)]
 
@@ -73,8 +77,13 @@ def test_duckdb_migrated_fk_rejects_orphans(contract, v2):
 
 
 def _normalize(catalog: dict, schema: str) -> dict:
-    return {k: {tuple(v.replace(f"{schema}.", "S.") if isinstance(v, str) else v for v in row)
-                for row in rows} for k, rows in catalog.items()}
+    return {
+        k: {
+            tuple(v.replace(f"{schema}.", "S.") if isinstance(v, str) else v for v in row)
+            for row in rows
+        }
+        for k, rows in catalog.items()
+    }
 
 
 @pytest.mark.postgres
@@ -90,7 +99,7 @@ def test_postgres_migration_matches_fresh_create(contract, pair, request, postgr
         cur.execute(create(contract, "postgres", schema=old_schema))
         cur.execute(SELLER.replace("olist.", f"{old_schema}."))
         script = migration(contract, new, "postgres", schema=old_schema)
-        assert "REBUILD" not in script     # PostgreSQL alters everything in place
+        assert "REBUILD" not in script  # PostgreSQL alters everything in place
         cur.execute(script)
         cur.execute(f"SELECT seller_city FROM {old_schema}.sellers")
         assert cur.fetchall() == [("sao paulo",)]
@@ -111,8 +120,10 @@ def test_postgres_migrated_fk_rejects_orphans(contract, v2, postgres_dsn):
         cur.execute(create(contract, "postgres", schema="mig_fk"))
         cur.execute(migration(contract, v2, "postgres", schema="mig_fk"))
         with pytest.raises(psycopg2.errors.ForeignKeyViolation):
-            cur.execute("INSERT INTO mig_fk.products (product_id, product_category_name) "
-                        "VALUES ('{}', 'nao_traduzida')".format("b" * 32))
+            cur.execute(
+                "INSERT INTO mig_fk.products (product_id, product_category_name) "
+                "VALUES ('{}', 'nao_traduzida')".format("b" * 32)
+            )
     con.close()
 
 
@@ -122,7 +133,13 @@ def test_migration_parses_in_every_dialect(contract, v2, name):
     assert [s for s in sqlglot.parse(script, read=get(name).sqlglot) if s is not None]
 
 
-@pytest.mark.parametrize("name,marker", [("databricks", "REBUILD (STUB"), ("bigquery", "REBUILD (STUB"),
-                                         ("snowflake", "REBUILD (STUB")])
+@pytest.mark.parametrize(
+    "name,marker",
+    [
+        ("databricks", "REBUILD (STUB"),
+        ("bigquery", "REBUILD (STUB"),
+        ("snowflake", "REBUILD (STUB"),
+    ],
+)
 def test_rebuild_stub_marked_where_dialect_cannot_alter(contract, v2, name, marker):
     assert marker in migration(contract, v2, name)

@@ -16,8 +16,7 @@ ENV = {
     "DESTINATION__DATABRICKS__CREDENTIALS__ACCESS_TOKEN": "dapi-offline-test-token",
     "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG": "dev",
     # an unreachable host would retry for minutes; one attempt is enough should anything connect
-    "DESTINATION__DATABRICKS__CREDENTIALS__CONNECTION_PARAMETERS":
-        '{"_retry_stop_after_attempts_count": 1}',  # noqa: E501 (one key: value)
+    "DESTINATION__DATABRICKS__CREDENTIALS__CONNECTION_PARAMETERS": '{"_retry_stop_after_attempts_count": 1}',  # noqa: E501 (one key: value)
 }
 
 
@@ -32,17 +31,23 @@ def _client(monkeypatch, tmp_path, env: dict):
     monkeypatch.delenv("DATABRICKS_TOKEN", raising=False)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    pipe = dlt.pipeline(pipeline_name="contractbook_settings_databricks",
-                        destination=get("databricks").build(), dataset_name="olist",
-                        pipelines_dir=str(tmp_path / "dlt"))
+    pipe = dlt.pipeline(
+        pipeline_name="contractbook_settings_databricks",
+        destination=get("databricks").build(),
+        dataset_name="olist",
+        pipelines_dir=str(tmp_path / "dlt"),
+    )
     return pipe.destination_client()
 
 
 def test_settings_resolve_from_the_environment(monkeypatch, tmp_path):
     cfg = _client(monkeypatch, tmp_path, ENV).config
     creds = cfg.credentials
-    assert (creds.server_hostname, creds.http_path, creds.catalog) == \
-        ("adb-123.4.azuredatabricks.net", "/sql/1.0/warehouses/abc123", "dev")
+    assert (creds.server_hostname, creds.http_path, creds.catalog) == (
+        "adb-123.4.azuredatabricks.net",
+        "/sql/1.0/warehouses/abc123",
+        "dev",
+    )
     assert creds.access_token == ENV["DESTINATION__DATABRICKS__CREDENTIALS__ACCESS_TOKEN"]
     assert cfg.dataset_name == "olist"
     assert "dapi-offline-test-token" not in str(creds)  # the displayed form hides the token

@@ -21,8 +21,10 @@ def test_jsonschema_without_rfc3987_syntax():
 
 
 def test_loading_a_contract_skips_the_slow_module(contract_path):
-    code = (f"import sys; from contractbook.contract import load; load({str(contract_path)!r}); "
-            "print('rfc3987_syntax' in sys.modules)")
+    code = (
+        f"import sys; from contractbook.contract import load; load({str(contract_path)!r}); "
+        "print('rfc3987_syntax' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -19,14 +19,20 @@ print("after use:", "rfc3987_syntax.syntax_helpers" in sys.modules)
 
 
 def _probe(setup: str, *flags: str) -> list[str]:
-    out = subprocess.run([sys.executable, *flags, "-c", PROBE.format(setup=setup)],
-                         capture_output=True, text=True, check=True, timeout=300).stdout
+    out = subprocess.run(
+        [sys.executable, *flags, "-c", PROBE.format(setup=setup)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
     return out.splitlines()
 
 
 def test_install_defers_the_module_until_a_format_uses_it():
-    lines = _probe(f"sys.path[:0] = {sys.path!r}\n"
-                   "import contractbook.fastimport as f; f.install()", "-S")
+    lines = _probe(
+        f"sys.path[:0] = {sys.path!r}\nimport contractbook.fastimport as f; f.install()", "-S"
+    )
     assert lines == ["at import: False", "checks: True False", "after use: True"]
 
 
@@ -53,16 +59,28 @@ def _script(folder, name: str) -> list[str]:
         "print('pyplot at start-up:', 'matplotlib.figure' in sys.modules)\n"
         "frame = u.pd.DataFrame({'a': [1, 2]})\n"
         "print('pandas used:', int(frame['a'].sum()), type(sys.modules['pandas']).__name__)\n"
-        "print('pyplot used:', prof.plt.figure().__class__.__name__)\n")
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         check=True, timeout=300, env={"MPLBACKEND": "Agg", "PATH": ""}).stdout
+        "print('pyplot used:', prof.plt.figure().__class__.__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        env={"MPLBACKEND": "Agg", "PATH": ""},
+    ).stdout
     return out.splitlines()
 
 
 def test_the_ploomber_command_defers_pandas_and_pyplot_until_used(tmp_path):
     assert _script(tmp_path, "ploomber") == [
-        "pandas at start-up: False", "pyplot at start-up: False", "pandas used: 3 module",
-        "pyplot used: Figure"]
+        "pandas at start-up: False",
+        "pyplot at start-up: False",
+        "pandas used: 3 module",
+        "pyplot used: Figure",
+    ]
     # any other program imports them as usual
-    assert _script(tmp_path, "other")[:2] == ["pandas at start-up: True",
-                                              "pyplot at start-up: True"]
+    assert _script(tmp_path, "other")[:2] == [
+        "pandas at start-up: True",
+        "pyplot at start-up: True",
+    ]

@@ -15,30 +15,34 @@ from support.gx_data import ROWS, C, O, load_duckdb, write_csvs
 def _planted_rows() -> tuple[dict, dict, dict]:
     """ROWS with one defect per rule kind; expected flags as start lines and as keys."""
     rows = copy.deepcopy(ROWS)
-    rows["orders"][1][2] = "lost"                      # line 3
-    rows["orders"][2][1] = "c99".ljust(32, "0")          # line 4: no such customer
-    rows["orders"][0][4] = "2017-10-01 00:00:00"       # approved before purchase
-    rows["customers"][2][2] = "1234"                    # line 4
-    rows["order_reviews"][1][2] = "7"                   # line 4 (row 1 spans lines 2-3)
+    rows["orders"][1][2] = "lost"  # line 3
+    rows["orders"][2][1] = "c99".ljust(32, "0")  # line 4: no such customer
+    rows["orders"][0][4] = "2017-10-01 00:00:00"  # approved before purchase
+    rows["customers"][2][2] = "1234"  # line 4
+    rows["order_reviews"][1][2] = "7"  # line 4 (row 1 spans lines 2-3)
     rows["order_items"].append([O[1], "1", *ROWS["order_items"][2][2:5], "0.00", "0.00"])  # line 5
-    rows["sellers"][1][2] = ""                          # line 3
-    rows["products"][0][5] = "12x"                      # line 2
-    rows["order_payments"][2][4] = "9.00"               # O[1] paid 9.00, due 7.00
-    lines = {"orders.order_status.allowed_values": {3},
-             "orders.foreign_key.orders_customer": {4},
-             "customers.customer_zip_code_prefix.pattern": {4},
-             "order_reviews.review_score.range": {4},
-             "order_items.primary_key": {5},
-             "sellers.seller_city.required": {3},
-             "products.product_weight_g.type": {2}}
-    keys = {"orders.order_status.allowed_values": {(O[1],)},
-            "orders.foreign_key.orders_customer": {(O[2],)},
-            "customers.customer_zip_code_prefix.pattern": {(C[2],)},
-            "order_reviews.review_score.range": {(rows["order_reviews"][1][0], O[1])},
-            "order_items.primary_key": {(O[1], "1")},
-            "sellers.seller_city.required": {(rows["sellers"][1][0],)},
-            "orders.sql.order_timestamps_ordered": {(O[0],)},
-            "order_payments.sql.payments_match_items": {(O[1],)}}
+    rows["sellers"][1][2] = ""  # line 3
+    rows["products"][0][5] = "12x"  # line 2
+    rows["order_payments"][2][4] = "9.00"  # O[1] paid 9.00, due 7.00
+    lines = {
+        "orders.order_status.allowed_values": {3},
+        "orders.foreign_key.orders_customer": {4},
+        "customers.customer_zip_code_prefix.pattern": {4},
+        "order_reviews.review_score.range": {4},
+        "order_items.primary_key": {5},
+        "sellers.seller_city.required": {3},
+        "products.product_weight_g.type": {2},
+    }
+    keys = {
+        "orders.order_status.allowed_values": {(O[1],)},
+        "orders.foreign_key.orders_customer": {(O[2],)},
+        "customers.customer_zip_code_prefix.pattern": {(C[2],)},
+        "order_reviews.review_score.range": {(rows["order_reviews"][1][0], O[1])},
+        "order_items.primary_key": {(O[1], "1")},
+        "sellers.seller_city.required": {(rows["sellers"][1][0],)},
+        "orders.sql.order_timestamps_ordered": {(O[0],)},
+        "order_payments.sql.payments_match_items": {(O[1],)},
+    }
     return rows, lines, keys
 
 
@@ -55,9 +59,14 @@ def datasets(contract, tmp_path_factory):
     root = tmp_path_factory.mktemp("gxdata")
     rows, lines, keys = _planted_rows()
     clean, bad = write_csvs(contract, root / "clean"), write_csvs(contract, root / "bad", rows)
-    return {"clean": clean, "bad": bad, "lines": lines, "keys": keys,
-            "clean_db": load_duckdb(contract, clean, root / "clean.duckdb"),
-            "bad_db": load_duckdb(contract, bad, root / "bad.duckdb")}
+    return {
+        "clean": clean,
+        "bad": bad,
+        "lines": lines,
+        "keys": keys,
+        "clean_db": load_duckdb(contract, clean, root / "clean.duckdb"),
+        "bad_db": load_duckdb(contract, bad, root / "bad.duckdb"),
+    }
 
 
 def test_gx_is_the_version_the_shim_was_tested_with():
@@ -97,21 +106,33 @@ def test_duckdb_shim_flags_exactly_the_planted_keys(gx_ctx, contract, datasets):
     assert [c.error for c in run.checks if c.error] == []
     assert flagged(run, contract) == datasets["keys"]
     kinds = {c.expectation for c in run.checks}
-    assert {"expect_column_values_to_match_regex", "expect_column_values_to_be_in_type_list",
-            "unexpected_rows_expectation"} <= kinds
+    assert {
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_be_in_type_list",
+        "unexpected_rows_expectation",
+    } <= kinds
 
 
 def test_tolerances_are_saved_in_the_checkpoint_suites(gx_ctx, contract, datasets):
     from contractbook.gx.runner import run_preload
 
-    run = run_preload(gx_ctx, contract, datasets["bad"], {"allowed_values": 0.5},
-                      tables=["orders"], prefix="tolerant")
+    run = run_preload(
+        gx_ctx,
+        contract,
+        datasets["bad"],
+        {"allowed_values": 0.5},
+        tables=["orders"],
+        prefix="tolerant",
+    )
     check = next(c for c in run.checks if c.rule_id == "orders.order_status.allowed_values")
     assert check.success and check.mostly == 0.5 and check.unexpected_count == 1
     suite = gx_ctx.checkpoints.get("tolerant.orders").validation_definitions[0].suite
     saved = json.loads(suite.json()) if hasattr(suite, "json") else suite.to_json_dict()
-    kwargs = [e["kwargs"] for e in saved["expectations"]
-              if e["meta"]["rule_id"] == "orders.order_status.allowed_values"][0]
+    kwargs = [
+        e["kwargs"]
+        for e in saved["expectations"]
+        if e["meta"]["rule_id"] == "orders.order_status.allowed_values"
+    ][0]
     assert kwargs["mostly"] == 0.5
     assert saved["meta"]["contractbook"]["tolerances"] == {"allowed_values": 0.5}
 
@@ -133,8 +154,13 @@ def test_postgres_runs_natively(gx_ctx, contract, datasets, postgres_dsn, tmp_pa
 
     engine = sa.create_engine(postgres_dsn)
     con = duckdb.connect(str(load_duckdb(contract, datasets["bad"], tmp_path / "src.duckdb")))
-    pg_types = {"VARCHAR": "text", "BIGINT": "bigint", "DOUBLE": "double precision",
-                "TIMESTAMP": "timestamp", "DECIMAL(10,2)": "numeric(10,2)"}
+    pg_types = {
+        "VARCHAR": "text",
+        "BIGINT": "bigint",
+        "DOUBLE": "double precision",
+        "TIMESTAMP": "timestamp",
+        "DECIMAL(10,2)": "numeric(10,2)",
+    }
     with engine.begin() as pg:
         pg.execute(sa.text("DROP SCHEMA IF EXISTS olist CASCADE; CREATE SCHEMA olist"))
         for t in contract.tables:
@@ -175,10 +201,12 @@ def test_duckdb_type_checks_see_decimal_precision(gx_ctx, contract, datasets, tm
     con = duckdb.connect(str(db))
     con.execute("ALTER TABLE olist.order_payments ALTER payment_value TYPE DECIMAL(12,3)")
     con.close()
-    run = run_postload(gx_ctx, contract, f"duckdb:///{db}", tables=["order_payments"],
-                       prefix="precision")
-    assert [(c.rule_id, c.observed) for c in run.checks if not c.success] == \
-        [("order_payments.payment_value.type", "NUMERIC(12, 3)")]
+    run = run_postload(
+        gx_ctx, contract, f"duckdb:///{db}", tables=["order_payments"], prefix="precision"
+    )
+    assert [(c.rule_id, c.observed) for c in run.checks if not c.success] == [
+        ("order_payments.payment_value.type", "NUMERIC(12, 3)")
+    ]
 
 
 def test_parent_flags_are_sql_membership_with_nulls_left_out(contract, tmp_path):
@@ -187,11 +215,18 @@ def test_parent_flags_are_sql_membership_with_nulls_left_out(contract, tmp_path)
     from contractbook.gx.staged import stage_inputs
     from contractbook.reading.find import sources
 
-    rows = {**ROWS, "products": [[f"{i}".ljust(32, "0"), cat, "", "", "", "", "", "", ""]
-                                 for i, cat in enumerate(["beleza_saude", "zz", "", "cama_mesa"])]}
+    rows = {
+        **ROWS,
+        "products": [
+            [f"{i}".ljust(32, "0"), cat, "", "", "", "", "", "", ""]
+            for i, cat in enumerate(["beleza_saude", "zz", "", "cama_mesa"])
+        ],
+    }
     data = write_csvs(contract, tmp_path / "raw", rows)
     staged = stage_inputs(contract, sources(contract, data), tmp_path / "staged.duckdb")
     con = duckdb.connect(str(staged.path), read_only=True)
-    got = con.execute("SELECT product_category_name__in__product_category_name_translation "
-                      "FROM products ORDER BY _line").fetchall()
+    got = con.execute(
+        "SELECT product_category_name__in__product_category_name_translation "
+        "FROM products ORDER BY _line"
+    ).fetchall()
     assert [g[0] for g in got] == [True, False, None, True]

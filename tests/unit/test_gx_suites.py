@@ -39,12 +39,16 @@ def test_expectation_shapes(contract):
     pk = items["order_items.primary_key"][0]
     assert pk["type"] == "expect_compound_columns_to_be_unique"
     assert pk["kwargs"]["column_list"] == ["order_id", "order_item_id"]
-    assert items["order_items.order_id.required"][0]["type"] == "expect_column_values_to_not_be_null"
+    assert (
+        items["order_items.order_id.required"][0]["type"] == "expect_column_values_to_not_be_null"
+    )
     assert items["order_items.order_id.pattern"][0]["kwargs"]["regex"] == "^[0-9a-f]{32}$"
     assert items["order_items.price.range"][0]["kwargs"] == {"column": "price", "min_value": 0}
     types = [e["type"] for e in items["order_items.order_id.type"]]
-    assert types == ["expect_column_values_to_be_in_type_list",
-                     "expect_column_value_lengths_to_be_between"]
+    assert types == [
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_value_lengths_to_be_between",
+    ]
     fk = items["order_items.foreign_key.order_items_product"][0]
     assert fk["type"] == "unexpected_rows_expectation"
     assert "{batch}" in fk["kwargs"]["unexpected_rows_query"]
@@ -57,12 +61,18 @@ def test_expectation_shapes(contract):
 
 def test_csv_suite_reads_text_and_typed_helpers(contract):
     items = _by_rule(generate(contract, "csv")["order_items"])
-    assert items["order_items.price.type"][0]["kwargs"]["regex"] == r"^[+-]?[0-9]{1,8}(\.[0-9]{1,2})?$"
+    assert (
+        items["order_items.price.type"][0]["kwargs"]["regex"] == r"^[+-]?[0-9]{1,8}(\.[0-9]{1,2})?$"
+    )
     assert items["order_items.price.range"][0]["kwargs"]["column"] == "price__typed"
-    assert items["order_items.primary_key"][0]["kwargs"]["column_list"] == \
-        ["order_id", "order_item_id__typed"]
-    assert items["order_items.shipping_limit_date.type"][0]["kwargs"]["strftime_format"] == \
-        "%Y-%m-%d %H:%M:%S"
+    assert items["order_items.primary_key"][0]["kwargs"]["column_list"] == [
+        "order_id",
+        "order_item_id__typed",
+    ]
+    assert (
+        items["order_items.shipping_limit_date.type"][0]["kwargs"]["strftime_format"]
+        == "%Y-%m-%d %H:%M:%S"
+    )
     fk = items["order_items.foreign_key.order_items_order"][0]
     assert fk["kwargs"] == {"column": "order_id__in__orders", "value_set": [True]}
 
@@ -80,7 +90,9 @@ def test_postgres_queries_are_transpiled(contract):
 
 
 def test_unknown_target_is_a_clear_error(contract):
-    with pytest.raises(ValueError, match="unknown GX target 'oracle'.*csv, duckdb, postgres, spark"):
+    with pytest.raises(
+        ValueError, match="unknown GX target 'oracle'.*csv, duckdb, postgres, spark"
+    ):
         generate(contract, "oracle")
 
 
@@ -91,8 +103,11 @@ def test_suites_name_contract_version_and_generator(contract, target):
     for table, suite in suites.items():
         meta = suite.to_dict()["meta"]["contractbook"]
         assert meta["table"] == table and meta["target"] == target
-        assert (meta["contract"], meta["version"], meta["generator"]) == \
-            (contract.id, contract.version, "contractbook.gx")
+        assert (meta["contract"], meta["version"], meta["generator"]) == (
+            contract.id,
+            contract.version,
+            "contractbook.gx",
+        )
 
 
 SHAPES = """\
@@ -122,10 +137,18 @@ def test_lengths_exclusive_bounds_dates_and_unshowable_sql(tmp_path):
     shapes, _ = parse(tmp_path / "c.yaml")
     csv, pg = generate(shapes, "csv")["things"], generate(shapes, "postgres")["things"]
     by = _by_rule(csv)
-    assert by["things.code.length"][0]["kwargs"] == {"column": "code", "min_value": 2, "max_value": 8}
+    assert by["things.code.length"][0]["kwargs"] == {
+        "column": "code",
+        "min_value": 2,
+        "max_value": 8,
+    }
     assert by["things.weight.range"][0]["kwargs"] == {
-        "column": "weight__typed", "min_value": 0, "max_value": 10, "strict_min": True,
-        "strict_max": True}
+        "column": "weight__typed",
+        "min_value": 0,
+        "max_value": 10,
+        "strict_min": True,
+        "strict_max": True,
+    }
     assert by["things.born.type"][0]["kwargs"]["strftime_format"] == "%Y-%m-%d"
     assert by["things.flag.type"][0]["type"] == "expect_column_values_to_match_regex"
     assert _by_rule(pg)["things.born.type"][0]["kwargs"]["type_list"] == ["DATE"]

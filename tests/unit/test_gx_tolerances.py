@@ -10,8 +10,10 @@ from contractbook.gx.tolerances import from_env, mostly_for, parse
 def test_forms():
     assert parse("") == {} and parse(None) == {}
     assert parse("0.99") == {"*": 0.99}
-    assert parse("foreign_key=0.9, orders.order_status.allowed_values=0.5") == \
-        {"foreign_key": 0.9, "orders.order_status.allowed_values": 0.5}
+    assert parse("foreign_key=0.9, orders.order_status.allowed_values=0.5") == {
+        "foreign_key": 0.9,
+        "orders.order_status.allowed_values": 0.5,
+    }
 
 
 def test_precedence_rule_then_kind_then_default():
@@ -28,9 +30,14 @@ def test_environment_is_the_fallback(monkeypatch):
     assert from_env("0.5") == {"*": 0.5}
 
 
-@pytest.mark.parametrize("spec, message", [("pattern=abc", "not a number"),
-                                           ("pattern=1.5", "must be in"),
-                                           ("patern=0.9", "neither a rule kind")])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("pattern=abc", "not a number"),
+        ("pattern=1.5", "must be in"),
+        ("patern=0.9", "neither a rule kind"),
+    ],
+)
 def test_bad_specs_say_what_to_write(spec, message):
     with pytest.raises(ValueError, match=message):
         parse(spec)

@@ -29,9 +29,21 @@ def lock_pins() -> dict[str, str]:
 
 def make_value(var: str) -> str:
     """The value of a Makefile variable, as make computes it."""
-    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT),
-                          "--eval", f"print-var: ; @echo $({var})", "print-var"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "-C",
+            str(ROOT),
+            "--eval",
+            f"print-var: ; @echo $({var})",
+            "print-var",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip()
 
 
@@ -63,8 +75,9 @@ def test_environment_yml_pins_equal_the_lock_pins():
         m = re.match(r"^([A-Za-z0-9_.\-]+)\s*==?\s*([^\s=]+)$", spec)
         if not m or m[1] == "python":
             continue
-        assert pins.get(canonicalize_name(m[1])) == m[2], f"environment.yml pins {spec}, lock has " \
-            f"{pins.get(canonicalize_name(m[1]))}"
+        assert pins.get(canonicalize_name(m[1])) == m[2], (
+            f"environment.yml pins {spec}, lock has {pins.get(canonicalize_name(m[1]))}"
+        )
 
 
 def test_lock_keeps_the_dbt_core_cap_and_says_why():
@@ -84,17 +97,27 @@ def test_tool_state_stays_in_the_project(tmp_path):
     env = state_env(tmp_path / "project", tmp_path / "home")
     assert env["PLOOMBER_STATS_ENABLED"] == "false"
     assert env["RUNTIME__DLTHUB_TELEMETRY"] == "false" and env["GX_ANALYTICS_ENABLED"] == "false"
-    for key in ("PLOOMBER_HOME_DIR", "IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_DATA_DIR",
-                "JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR", "DLT_DATA_DIR"):
+    for key in (
+        "PLOOMBER_HOME_DIR",
+        "IPYTHONDIR",
+        "MPLCONFIGDIR",
+        "JUPYTER_DATA_DIR",
+        "JUPYTER_RUNTIME_DIR",
+        "JUPYTER_CONFIG_DIR",
+        "DLT_DATA_DIR",
+    ):
         assert env[key].startswith(str(tmp_path / "project")), key
 
 
 def test_python3_kernel_is_the_venvs(tmp_path):
     env = state_env(tmp_path / "project", tmp_path / "home")
-    code = ("from jupyter_client.kernelspec import KernelSpecManager as K;"
-            "print(K().get_kernel_spec('python3').resource_dir)")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "from jupyter_client.kernelspec import KernelSpecManager as K;"
+        "print(K().get_kernel_spec('python3').resource_dir)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out.startswith(sys.prefix), out
 
 

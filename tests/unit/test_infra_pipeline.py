@@ -29,16 +29,20 @@ def test_task_follows_the_conventions(task):
     assert re.fullmatch(r"notebooks/\d\d-[a-z0-9-]+\.py", task["source"])
     source = (ROOT / task["source"]).read_text(encoding="utf-8")
     params = re.search(r'^# %% tags=\["parameters"\]\n(.*?)(?=^# %%)', source, re.M | re.S)
-    assert params, f"{task['source']} has no `# %% tags=[\"parameters\"]` cell"
-    assert re.search(r"^upstream = ", params[1], re.M) and re.search(r"^product = ", params[1], re.M)
+    assert params, f'{task["source"]} has no `# %% tags=["parameters"]` cell'
+    assert re.search(r"^upstream = ", params[1], re.M) and re.search(
+        r"^product = ", params[1], re.M
+    )
     for upstream in task.get("upstream") or []:
         names = {t["name"] for t in TASKS}
-        assert upstream in names or fnmatch.filter(names, upstream), \
+        assert upstream in names or fnmatch.filter(names, upstream), (
             f"unknown upstream {upstream!r}"
+        )
     for value in [*(task.get("params") or {}).values(), *task["product"].values()]:
         for placeholder in re.findall(r"\{\{\s*(\w+)\s*\}\}", str(value)):
-            assert placeholder in ENV or placeholder in {"root", "cwd", "here", "user", "now"}, \
+            assert placeholder in ENV or placeholder in {"root", "cwd", "here", "user", "now"}, (
                 f"{{{{{placeholder}}}}} is not in env.yaml"
+            )
 
 
 def test_executor_is_quiet_off_a_terminal():
@@ -54,11 +58,14 @@ def test_executor_is_quiet_off_a_terminal():
 def test_task_reports_and_reads_like_the_others(task):
     """`<<: *report`, inputs through upstream only, and the notebook's task_io + checkpoint."""
     assert task["nbconvert_exporter_name"] == "contractbook.reporting.exporter.ReportExporter"
-    assert task["executor_params"]["kernel_manager_class"] == \
-        "contractbook.reporting.kernel.IPCKernelManager"
+    assert (
+        task["executor_params"]["kernel_manager_class"]
+        == "contractbook.reporting.kernel.IPCKernelManager"
+    )
     products = {str(v) for t in TASKS for v in t["product"].values()}
-    assert not products & {str(v) for v in (task.get("params") or {}).values()}, \
+    assert not products & {str(v) for v in (task.get("params") or {}).values()}, (
         "a product of a task is passed again as a param: read it through upstream"
+    )
     source = (ROOT / task["source"]).read_text(encoding="utf-8")
     assert f'task_io("{task["name"]}", upstream, product)' in source
     assert "checkpoint(product," in source and "## What to check" in source
@@ -69,8 +76,15 @@ def test_notebooks_are_thin():
     for task in TASKS:
         source = (ROOT / task["source"]).read_text(encoding="utf-8")
         cells = re.split(r"^(# %%.*)$", source, flags=re.M)
-        code = [body for head, body in zip(cells[1::2], cells[2::2], strict=True)
-                if "[markdown]" not in head and "parameters" not in head]
-        lines = [ln for body in code for ln in body.splitlines()
-                 if ln.strip() and not ln.startswith(("from ", "import ", "#"))]
+        code = [
+            body
+            for head, body in zip(cells[1::2], cells[2::2], strict=True)
+            if "[markdown]" not in head and "parameters" not in head
+        ]
+        lines = [
+            ln
+            for body in code
+            for ln in body.splitlines()
+            if ln.strip() and not ln.startswith(("from ", "import ", "#"))
+        ]
         assert len(lines) <= 20, f"{task['source']}: {len(lines)} lines of code (move logic to lib)"

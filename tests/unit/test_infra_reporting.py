@@ -10,11 +10,22 @@ from contractbook.reporting.index import Entry, render
 
 
 def test_index_links_reports_and_escapes_names():
-    html = render([Entry("validate-contract", "ran", "2026-01-01 00:00:00 UTC",
-                         "notebooks/02-validate-contract.py", "validate-contract.html",
-                         (("data_docs", "data_docs/index.html"),)),
-                   Entry("a<b", "FAILED", "", "x.py", None)],
-                  "contractbook reports", "now", "FAILED")
+    html = render(
+        [
+            Entry(
+                "validate-contract",
+                "ran",
+                "2026-01-01 00:00:00 UTC",
+                "notebooks/02-validate-contract.py",
+                "validate-contract.html",
+                (("data_docs", "data_docs/index.html"),),
+            ),
+            Entry("a<b", "FAILED", "", "x.py", None),
+        ],
+        "contractbook reports",
+        "now",
+        "FAILED",
+    )
     assert "<a href='validate-contract.html'>validate-contract</a>" in html
     assert "<a href='data_docs/index.html'>data_docs</a>" in html
     assert "a&lt;b" in html and "<a href='a<b" not in html
@@ -22,8 +33,10 @@ def test_index_links_reports_and_escapes_names():
 
 
 def test_problems_table_lists_errors_first():
-    problems = [Problem("c.yaml", "schema[x]", "w", severity="warning"),
-                Problem("c.yaml", "schema[y]", "e", "fix it")]
+    problems = [
+        Problem("c.yaml", "schema[x]", "w", severity="warning"),
+        Problem("c.yaml", "schema[y]", "e", "fix it"),
+    ]
     df = contract_view.problems_table(problems)
     assert list(df["severity"]) == ["error", "warning"]
     assert contract_view.problems_table([]).empty

@@ -13,8 +13,13 @@ def test_pipeline_hints_are_the_runners(contract):
     text = files(contract)["pipeline.py"]
     assert text.startswith(f"# dlt pipeline for contract {contract.id} v{contract.version}.")
     tree = ast.parse(text)
-    consts = {t.id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
-              for t in n.targets if isinstance(t, ast.Name) and t.id in ("HINTS", "TABLES")}
+    consts = {
+        t.id: ast.literal_eval(n.value)
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name) and t.id in ("HINTS", "TABLES")
+    }
     assert consts["TABLES"] == contract.dependency_order
     assert consts["HINTS"] == {t: table_hints(contract, t) for t in contract.dependency_order}
 

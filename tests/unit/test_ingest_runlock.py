@@ -10,7 +10,10 @@ from contractbook.ingest import runlock
 
 def test_lock_files_beside_a_local_warehouse_and_in_the_state_dir(tmp_path):
     locks = runlock.lock_files(tmp_path / "data" / "warehouse.duckdb", "ignored", tmp_path / "st")
-    assert locks == [tmp_path / "data" / "warehouse.duckdb.lock", tmp_path / "st" / "contractbook.lock"]
+    assert locks == [
+        tmp_path / "data" / "warehouse.duckdb.lock",
+        tmp_path / "st" / "contractbook.lock",
+    ]
 
 
 def test_a_server_lock_is_named_by_its_location_only(tmp_path):
@@ -24,8 +27,11 @@ def test_one_state_dir_is_one_run_even_for_two_warehouses(tmp_path):
     first = runlock.lock_files(tmp_path / "a.duckdb", "a", tmp_path / "st")
     second = runlock.lock_files(tmp_path / "b.duckdb", "b", tmp_path / "st")
     with runlock.exclusive(first, "run-a"):
-        with pytest.raises(WarehouseBusy, match=r"^warehouse busy: run run-a since \S+ \(pid \d+ "
-                                                r"on .+\) holds .+contractbook\.lock; wait"):
+        with pytest.raises(
+            WarehouseBusy,
+            match=r"^warehouse busy: run run-a since \S+ \(pid \d+ "
+            r"on .+\) holds .+contractbook\.lock; wait",
+        ):
             with runlock.exclusive(second, "run-b"):
                 pass
         assert not (tmp_path / "b.duckdb.lock.json").exists()  # nothing held, nothing claimed

@@ -38,9 +38,15 @@ def test_each_task_gets_start_then_complete_or_fail(tmp_path, monkeypatch):
     for e in events:
         validate(e)
     seen = [(e["job"]["name"], e["eventType"]) for e in events]
-    assert seen == [("contractbook.first", "START"), ("contractbook.first", "COMPLETE"),
-                    ("contractbook.second", "START"), ("contractbook.second", "FAIL")]
-    assert "planted failure" in json.dumps(events[-1]["run"]["facets"]["errorMessage"]) or \
-        "second" in events[-1]["run"]["facets"]["errorMessage"]["message"]
+    assert seen == [
+        ("contractbook.first", "START"),
+        ("contractbook.first", "COMPLETE"),
+        ("contractbook.second", "START"),
+        ("contractbook.second", "FAIL"),
+    ]
+    assert (
+        "planted failure" in json.dumps(events[-1]["run"]["facets"]["errorMessage"])
+        or "second" in events[-1]["run"]["facets"]["errorMessage"]["message"]
+    )
     assert events[0]["outputs"][0]["name"] == str(tmp_path / "a.txt")
     assert events[0]["run"]["runId"] == events[1]["run"]["runId"] != events[2]["run"]["runId"]

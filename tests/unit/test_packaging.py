@@ -19,8 +19,10 @@ EXTRAS = ("postgres", "delta", "spark", "catalog", "dev")
 def _lock() -> dict[str, str]:
     """name -> pinned version of requirements/lock.txt."""
     text = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8")
-    return {canonicalize_name(m[1]): m[2]
-            for m in re.finditer(r"(?m)^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s;]+)", text)}
+    return {
+        canonicalize_name(m[1]): m[2]
+        for m in re.finditer(r"(?m)^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s;]+)", text)
+    }
 
 
 def _top_level() -> set[str]:
@@ -32,8 +34,9 @@ def _top_level() -> set[str]:
 
 def _declared() -> list[Requirement]:
     extras = PROJECT["optional-dependencies"]
-    return [Requirement(r) for r in PROJECT["dependencies"] + [r for e in extras.values()
-                                                               for r in e]]
+    return [
+        Requirement(r) for r in PROJECT["dependencies"] + [r for e in extras.values() for r in e]
+    ]
 
 
 def test_runtime_dependencies_and_extras_are_declared():
@@ -46,8 +49,9 @@ def test_the_lock_pin_is_inside_the_declared_range(req):
     lock = _lock()
     name = canonicalize_name(req.name)
     assert name in lock, f"{req.name} is declared but not in requirements/lock.txt"
-    assert req.specifier.contains(lock[name], prereleases=True), \
+    assert req.specifier.contains(lock[name], prereleases=True), (
         f"{req}: the lock pins {lock[name]}"
+    )
 
 
 def test_every_declared_name_is_a_top_level_requirement():

@@ -18,7 +18,8 @@ def test_positions_by_name_in_contract_order_with_warnings():
     assert found.warnings == [
         "orders.csv: header lacks contract column(s) ['c']; read as empty",
         "orders.csv: header has 2 column(s) not in the contract ['x', 'x']; ignored",
-        "orders.csv: columns are in another order than the contract; matched by name"]
+        "orders.csv: columns are in another order than the contract; matched by name",
+    ]
 
 
 def test_a_clean_header_has_no_warning():

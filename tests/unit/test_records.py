@@ -15,17 +15,40 @@ from contractbook.ingest.check import TableCheck
 from contractbook.ingest.run import IngestResult, new_run
 
 GX = Path(__file__).resolve().parents[2] / "contracts" / "olist_mini" / "generated" / "gx"
-RECEIPT_KEYS = ["run_id", "status", "destination", "location", "contract_id", "contract_version",
-                "accounting"]
+RECEIPT_KEYS = [
+    "run_id",
+    "status",
+    "destination",
+    "location",
+    "contract_id",
+    "contract_version",
+    "accounting",
+]
 ACCOUNT_KEYS = ["table", "read", "loaded", "rejected", "ok", "error", "warned"]
 
 
 def _result(contract) -> IngestResult:
-    checks = {"orders": TableCheck("orders", Path("orders.csv"), read=5, accepted=4, rejected=1,
-                                   reasons=Counter({"orders.order_id.pattern": 1})),
-              "<b>x</b>": TableCheck("<b>x</b>", Path("x.csv"), error="cannot read")}
-    return IngestResult("r1", contract, "duckdb", checks, loaded={"orders": 4},
-                        rejected_loaded={"orders": 1}, status="completed", location="wh.duckdb")
+    checks = {
+        "orders": TableCheck(
+            "orders",
+            Path("orders.csv"),
+            read=5,
+            accepted=4,
+            rejected=1,
+            reasons=Counter({"orders.order_id.pattern": 1}),
+        ),
+        "<b>x</b>": TableCheck("<b>x</b>", Path("x.csv"), error="cannot read"),
+    }
+    return IngestResult(
+        "r1",
+        contract,
+        "duckdb",
+        checks,
+        loaded={"orders": 4},
+        rejected_loaded={"orders": 1},
+        status="completed",
+        location="wh.duckdb",
+    )
 
 
 def test_run_context_names_the_run_and_its_time():
@@ -43,8 +66,15 @@ def test_accounting_is_typed_and_the_receipt_keeps_its_json(contract, tmp_path):
     path = receipt.write(result, tmp_path / "ingest-duckdb.json")
     doc = json.loads(path.read_text())
     assert list(doc) == RECEIPT_KEYS and list(doc["accounting"][0]) == ACCOUNT_KEYS
-    assert doc["accounting"][0] == {"table": "orders", "read": 5, "loaded": 4, "rejected": 1,
-                                    "ok": True, "error": None, "warned": None}
+    assert doc["accounting"][0] == {
+        "table": "orders",
+        "read": 5,
+        "loaded": 4,
+        "rejected": 1,
+        "ok": True,
+        "error": None,
+        "warned": None,
+    }
     back = receipt.read(path)
     assert back.accounting == acc and back.to_dict() == doc
 
@@ -61,9 +91,15 @@ def test_records_render_escaped_html(contract):
     result = _result(contract)
     html = result.accounting()[1]._repr_html_()
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
-    assert "&lt;b&gt;x&lt;/b&gt;" in receipt.Receipt.from_dict(
-        {**dict.fromkeys(RECEIPT_KEYS, "?"), "accounting": [a.to_dict() for a in
-                                                           result.accounting()]})._repr_html_()
+    assert (
+        "&lt;b&gt;x&lt;/b&gt;"
+        in receipt.Receipt.from_dict(
+            {
+                **dict.fromkeys(RECEIPT_KEYS, "?"),
+                "accounting": [a.to_dict() for a in result.accounting()],
+            }
+        )._repr_html_()
+    )
 
 
 def test_committed_suites_read_back_as_the_same_record():

@@ -26,8 +26,14 @@ def test_cells_read_as_text():
 
 
 def test_table_aligns_hides_index_helpers_and_nan():
-    df = pd.DataFrame({"name": ["a", "b"], "rows": [1000, None], "x__typed": [1, 2],
-                       "__in__orders": [True, False]})
+    df = pd.DataFrame(
+        {
+            "name": ["a", "b"],
+            "rows": [1000, None],
+            "x__typed": [1, 2],
+            "__in__orders": [True, False],
+        }
+    )
     html = table(df)._repr_html_()
     assert "x__typed" not in html and "__in__" not in html
     assert "<td class='num'>1,000</td>" in html and "<td>a</td>" in html
@@ -73,12 +79,18 @@ def test_task_io_reads_pipeline_yaml_when_nothing_is_injected(monkeypatch):
 
 def _notebook():
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("product = {'nb': '/build/machine/reports/t.html'}",
-                                          metadata={"tags": ["injected-parameters"]}),
-                nbformat.v4.new_markdown_cell("# Title"),
-                nbformat.v4.new_code_cell("print(1)")]
-    nb.metadata["papermill"] = {"parameters": {"product": {"nb": "/build/machine/reports/ingest.html"}}}
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "product = {'nb': '/build/machine/reports/t.html'}",
+            metadata={"tags": ["injected-parameters"]},
+        ),
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("print(1)"),
+    ]
+    nb.metadata["papermill"] = {
+        "parameters": {"product": {"nb": "/build/machine/reports/ingest.html"}}
+    }
     return nb
 
 
@@ -87,16 +99,33 @@ def test_report_exporter_folds_code_and_drops_parameter_cells():
     assert "<title>ingest</title>" in html
     assert re.search(r"<a href=\"index.html\">[^<]* all reports</a>", html)
     assert "/build/machine" not in html and "x = 1" not in html
-    assert "<details class=\"cb-code\">" in html and "print" in html
+    assert '<details class="cb-code">' in html and "print" in html
     assert not re.search(r"<script[^>]+src=", html), "no script from a CDN"
 
 
 def test_index_shows_headline_error_partial_and_stale():
-    entries = [Entry("validate-contract", "FAILED", "", "n/02.py", "validate-contract.html",
-                     seconds=1.5, stale=True, partial="validate-contract.partial.html",
-                     error="ContractError: 1 error"),
-               Entry("ingest", "not run (an upstream task failed)", "", "n/04.py", "ingest.html",
-                     stale=True, upstream=("validate-contract",))]
+    entries = [
+        Entry(
+            "validate-contract",
+            "FAILED",
+            "",
+            "n/02.py",
+            "validate-contract.html",
+            seconds=1.5,
+            stale=True,
+            partial="validate-contract.partial.html",
+            error="ContractError: 1 error",
+        ),
+        Entry(
+            "ingest",
+            "not run (an upstream task failed)",
+            "",
+            "n/04.py",
+            "ingest.html",
+            stale=True,
+            upstream=("validate-contract",),
+        ),
+    ]
     numbers = headline(entries, {"ingest": {"numbers": {"rows read": 2064, "other": 1}}})
     assert numbers == [("rows read", "2,064", True)]
     html = render(entries, "t", "now", "FAILED", numbers, 3.0, "<svg></svg>")

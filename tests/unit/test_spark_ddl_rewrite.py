@@ -25,8 +25,10 @@ def _comment(create: exp.Create) -> str | None:
 
 def test_every_column_type_and_comment_is_kept(contract):
     script = render(contract, "databricks")
-    before, after = _tables(parse(script)), _tables(
-        [sqlglot.parse_one(s, read="spark") for s in rewrite(script).statements])
+    before, after = (
+        _tables(parse(script)),
+        _tables([sqlglot.parse_one(s, read="spark") for s in rewrite(script).statements]),
+    )
     assert sorted(before) == sorted(after) == sorted(contract.table_names)
     for name in contract.table_names:
         assert _columns(after[name]) == _columns(before[name]), name

@@ -13,23 +13,29 @@ DUCKDB_ONLY = ("REGEXP_FULL_MATCH", "TRY_STRPTIME", "STRUCT_PACK", "LIST_FILTER"
 
 
 def test_duckdb_only_functions_are_rewritten():
-    sql = transpile("SELECT regexp_full_match(r, '^[0-9]+$') AS a, "
-                    "try_strptime(r, '%Y-%m-%d %H:%M:%S') AS b FROM raw")
+    sql = transpile(
+        "SELECT regexp_full_match(r, '^[0-9]+$') AS a, "
+        "try_strptime(r, '%Y-%m-%d %H:%M:%S') AS b FROM raw"
+    )
     assert "r RLIKE '^(?:^[0-9]+$)\\\\z'" in sql
     assert "TRY_TO_TIMESTAMP(r, 'yyyy-MM-dd HH:mm:ss')" in sql
 
 
 def test_schema_tables_become_views_and_names_map_with_their_alias():
     assert "FROM `ok__customers` AS p" in transpile('SELECT 1 FROM ok."customers" AS p')
-    sql = transpile("SELECT o.order_id FROM orders AS o JOIN items USING (order_id)",
-                    {"orders": "cand__orders", "items": "ok__items"})
+    sql = transpile(
+        "SELECT o.order_id FROM orders AS o JOIN items USING (order_id)",
+        {"orders": "cand__orders", "items": "ok__items"},
+    )
     assert "`cand__orders` AS o" in sql and "`ok__items` AS items" in sql
 
 
 def test_every_plan_query_of_every_table_compiles_to_spark(contract):
     for t in contract.tables:
-        queries = [plan.typed_query(contract, t.name, t.column_names, "raw", row="_row"),
-                   *plan.pair_queries(contract, t.name, 'work."chk"', "_row")]
+        queries = [
+            plan.typed_query(contract, t.name, t.column_names, "raw", row="_row"),
+            *plan.pair_queries(contract, t.name, 'work."chk"', "_row"),
+        ]
         for q in queries:
             sql = transpile(q)
             assert not [f for f in DUCKDB_ONLY if f in sql.upper()], (t.name, sql[:200])
@@ -39,7 +45,9 @@ def test_every_plan_query_of_every_table_compiles_to_spark(contract):
 
 
 def test_unknown_engine_is_a_clear_error(contract_path, tmp_path, capsys):
-    with pytest.raises(ValueError, match="unknown ingest engine 'flink'; choose one of duckdb, spark"):
+    with pytest.raises(
+        ValueError, match="unknown ingest engine 'flink'; choose one of duckdb, spark"
+    ):
         engines.get("flink")
     assert main(["ingest", str(contract_path), "--data", str(tmp_path), "--engine", "flink"]) == 2
     assert "unknown ingest engine 'flink'" in capsys.readouterr().err

@@ -27,9 +27,14 @@ def test_restricted_connection_sees_only_its_tables_and_no_file(tmp_path, canary
     rc = restricted_connection({"orders": pa.table({"order_id": ["a", "b"]})})
     assert rc.sql("SELECT count(*) FROM orders").fetchall() == [(2,)]
     out = tmp_path / "out.csv"
-    for sql in (f"SELECT * FROM read_text('{canary}')", f"COPY orders TO '{out}'",
-                f"ATTACH '{tmp_path / 'x.db'}' AS x", "INSTALL httpfs",
-                f"SELECT * FROM read_csv('{canary}')", "SELECT * FROM glob('/*')"):
+    for sql in (
+        f"SELECT * FROM read_text('{canary}')",
+        f"COPY orders TO '{out}'",
+        f"ATTACH '{tmp_path / 'x.db'}' AS x",
+        "INSTALL httpfs",
+        f"SELECT * FROM read_csv('{canary}')",
+        "SELECT * FROM glob('/*')",
+    ):
         with pytest.raises(duckdb.PermissionException):
             rc.execute(sql)
     with pytest.raises(duckdb.InvalidInputException, match="configuration"):
@@ -40,9 +45,24 @@ def test_restricted_connection_sees_only_its_tables_and_no_file(tmp_path, canary
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory, contract_path):
     out = tmp_path_factory.mktemp("raw")
-    done = subprocess.run([sys.executable, "-m", "contractbook", "synth", "--n-orders", "100",
-                           "--out", str(out), "--contract", str(contract_path), "--quiet"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "contractbook",
+            "synth",
+            "--n-orders",
+            "100",
+            "--out",
+            str(out),
+            "--contract",
+            str(contract_path),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -57,7 +77,8 @@ def test_a_rule_that_slipped_past_validation_still_cannot_read_a_file(contract_p
     contract = load(contract_path)
     rule = next(r for r in contract.rules if r.kind == "sql" and r.table == "orders")
     rule.params["rows_tree"] = sqlglot.parse_one(
-        f"SELECT content AS order_id FROM read_text('{canary}')", read="duckdb")
+        f"SELECT content AS order_id FROM read_text('{canary}')", read="duckdb"
+    )
     con = duckdb.connect()
     with pytest.raises(duckdb.PermissionException, match="disabled by config"):
         check_all(con, contract, raw, new_run(), progress=lambda *_: None)
@@ -86,8 +107,9 @@ def test_gx_postgres_engine_is_read_only_with_a_timeout(postgres_dsn):
 
     from contractbook.gx.runner import ENGINE_KWARGS, STATEMENT_TIMEOUT_MS
 
-    engine = sa.create_engine(postgres_dsn.replace("postgresql://", "postgresql+psycopg2://"),
-                              **ENGINE_KWARGS["postgres"])
+    engine = sa.create_engine(
+        postgres_dsn.replace("postgresql://", "postgresql+psycopg2://"), **ENGINE_KWARGS["postgres"]
+    )
     with engine.connect() as c:
         assert c.execute(sa.text("SHOW transaction_read_only")).scalar() == "on"
         timeout = c.execute(sa.text("SHOW statement_timeout")).scalar()

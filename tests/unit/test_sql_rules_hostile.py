@@ -18,19 +18,16 @@ FN = "(reads outside the contract's tables)"
 # query -> the construct the error names (exact)
 REFUSED = {
     f"SELECT COUNT(*) FROM read_csv('{CANARY}')": "table function read_csv() in FROM",
-    f"SELECT COUNT(*) FROM (SELECT content FROM read_text('{CANARY}'))":
-        "table function read_text() in FROM",
+    f"SELECT COUNT(*) FROM (SELECT content FROM read_text('{CANARY}'))": "table function read_text() in FROM",
     "SELECT COUNT(*) FROM glob('/tmp/*')": "table function glob() in FROM",
     "SELECT COUNT(*) FROM 'file.csv'": "file path 'file.csv', which is not a contract table",
-    "SELECT COUNT(*) FROM orders JOIN read_parquet('x.parquet') ON true":
-        "table function read_parquet() in FROM",
+    "SELECT COUNT(*) FROM orders JOIN read_parquet('x.parquet') ON true": "table function read_parquet() in FROM",
     "SELECT COUNT(*) FROM query('DROP TABLE orders')": "table function query() in FROM",
     "SELECT COUNT(*) FROM duckdb_tables()": "table function duckdb_tables() in FROM",
     "SELECT COUNT(*) FROM (SELECT getenv('HOME') AS h)": f"function getenv() {FN}",
     "SELECT COUNT(*) FROM unnest([1, 2])": "UNNEST in FROM",
     "SELECT COUNT(*) FROM orders, LATERAL (SELECT 1)": "LATERAL in FROM",
-    "WITH x AS (SELECT * FROM read_csv('f.csv')) SELECT COUNT(*) FROM x":
-        "table function read_csv() in FROM",
+    "WITH x AS (SELECT * FROM read_csv('f.csv')) SELECT COUNT(*) FROM x": "table function read_csv() in FROM",
     f"COPY orders TO '{CANARY}'": "COPY statement (only SELECT is allowed)",
     f"ATTACH '{CANARY}' AS x": "ATTACH statement (only SELECT is allowed)",
     "DETACH x": "DETACH statement (only SELECT is allowed)",
@@ -48,19 +45,15 @@ REFUSED = {
     "DESCRIBE orders": "DESCRIBE statement (only SELECT is allowed)",
     "SELECT COUNT(*) FROM orders; DROP TABLE orders": "2 statements (only one SELECT is allowed)",
     "BEGIN; SELECT 1": "2 statements (only one SELECT is allowed)",
-    "SELECT COUNT(*) FROM main.orders":
-        "qualified table name main.orders (use the contract's table names)",
-    "SELECT COUNT(*) FROM (SELECT * FROM information_schema.tables)":
-        "qualified table name information_schema.tables (use the contract's table names)",
+    "SELECT COUNT(*) FROM main.orders": "qualified table name main.orders (use the contract's table names)",
+    "SELECT COUNT(*) FROM (SELECT * FROM information_schema.tables)": "qualified table name information_schema.tables (use the contract's table names)",
     "SELECT COUNT(*) FROM secrets": "table 'secrets', which is not a contract table",
     "-- only a comment": "an empty query",
 }
 # Comment tricks that are comments: accepted, and what runs is the tree without them.
 COMMENT_TRICKS = {
-    f"SELECT COUNT(*) FROM (SELECT order_id FROM orders -- */ ; COPY orders TO '{CANARY}'\n)":
-        "SELECT\n  order_id\nFROM orders",
-    "SELECT COUNT(*) FROM (SELECT order_id FROM orders /* -- */ WHERE false -- */ DROP TABLE x\n)":
-        "SELECT\n  order_id\nFROM orders\nWHERE\n  FALSE",
+    f"SELECT COUNT(*) FROM (SELECT order_id FROM orders -- */ ; COPY orders TO '{CANARY}'\n)": "SELECT\n  order_id\nFROM orders",
+    "SELECT COUNT(*) FROM (SELECT order_id FROM orders /* -- */ WHERE false -- */ DROP TABLE x\n)": "SELECT\n  order_id\nFROM orders\nWHERE\n  FALSE",
 }
 
 
@@ -93,8 +86,12 @@ def test_comment_tricks_stay_comments(tmp_path, contract_path, query):
 
 def test_validate_cli_exits_1_naming_rule_and_construct(tmp_path, contract_path):
     path = _contract_with(tmp_path, contract_path, f"COPY orders TO '{CANARY}'")
-    out = subprocess.run([sys.executable, "-m", "contractbook", "validate", str(path)],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "contractbook", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1, out.stderr
     text = out.stdout + out.stderr
     assert f"SQL rule {RULE!r} is refused: COPY statement (only SELECT is allowed)" in text

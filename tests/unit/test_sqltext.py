@@ -24,7 +24,8 @@ def test_duckdb_reads_back_literals_identifiers_and_comments_exactly(text):
     con.execute(f"CREATE TABLE {sqltext.ident(text)} ({sqltext.ident(text[::-1])} INTEGER)")
     assert con.sql("SELECT table_name FROM duckdb_tables()").fetchall() == [(text,)]
     assert con.sql("SELECT column_name FROM duckdb_columns() WHERE NOT internal").fetchall() == [
-        (text[::-1],)]
+        (text[::-1],)
+    ]
     con.execute(f"DROP TABLE {sqltext.ident(text)}")
     # a comment followed by a statement: only the statement runs
     script = sqltext.comment_text(text) + "\nSELECT 42"
@@ -95,4 +96,5 @@ def test_comment_lines_each_start_with_the_marker_and_hold_no_delimiter(text):
     sql = sqltext.comment_text(text)
     assert "/*" not in sql and "*/" not in sql
     assert "-->" not in sqltext.comment_text(text, "html") and "<!--" not in sqltext.comment_text(
-        text, "html")
+        text, "html"
+    )

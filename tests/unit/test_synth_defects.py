@@ -19,7 +19,9 @@ def _build(contract, out, n, seed, spec):
     con = duckdb.connect()
     reads = read_back(con, out, contract)
     for t in contract.tables:
-        con.execute(f'CREATE VIEW "{t.name}" AS {typed_select(t, f"raw_{t.name}", keep=("_line",))}')
+        con.execute(
+            f'CREATE VIEW "{t.name}" AS {typed_select(t, f"raw_{t.name}", keep=("_line",))}'
+        )
     with open(out / "defects.csv", newline="", encoding="utf-8") as fh:
         manifest = list(csv.DictReader(fh))
     return result, con, reads, manifest
@@ -43,12 +45,18 @@ def _violations(con, contract, rule) -> set:
     if rule.kind != "sql":
         return {r[0] for r in con.execute(f"SELECT _line FROM ({query})").fetchall()}
     table = contract.table(rule.table)
-    cols = [c for c in sqlglot.parse_one(rule.params["rows_query"], read="duckdb").named_selects
-            if c in table.column_names]
+    cols = [
+        c
+        for c in sqlglot.parse_one(rule.params["rows_query"], read="duckdb").named_selects
+        if c in table.column_names
+    ]
     keys = ", ".join(f'"{c}"' for c in cols)
-    return {r[0] for r in con.execute(
-        f'SELECT _line FROM raw_{rule.table} WHERE ({keys}) IN (SELECT ({keys}) FROM ({query}))'
-    ).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            f"SELECT _line FROM raw_{rule.table} WHERE ({keys}) IN (SELECT ({keys}) FROM ({query}))"
+        ).fetchall()
+    }
 
 
 def _manifest_lines(manifest, rule_id) -> set:
@@ -61,8 +69,13 @@ def _check_exact(contract, con, manifest):
     for rule in contract.rules:
         got, want = _violations(con, contract, rule), _manifest_lines(manifest, rule.id)
         if rule.kind == "sql":  # the rule flags the key; the manifest names the changed record
-            ok = want <= got and len(want) == len({json.dumps(json.loads(m["key"]).get("order_id"))
-                                                   for m in manifest if m["rule_id"] == rule.id})
+            ok = want <= got and len(want) == len(
+                {
+                    json.dumps(json.loads(m["key"]).get("order_id"))
+                    for m in manifest
+                    if m["rule_id"] == rule.id
+                }
+            )
         else:
             ok = got == want
         if not ok:
@@ -89,7 +102,9 @@ def test_every_kind_is_planted_as_asked(planted):
 
 def test_duplicate_keys_are_single_and_composite(planted, contract):
     _, _, _, manifest = planted
-    widths = {len(contract.table(m["table"]).primary_key) for m in manifest if m["kind"] == "primary_key"}
+    widths = {
+        len(contract.table(m["table"]).primary_key) for m in manifest if m["kind"] == "primary_key"
+    }
     assert widths == {1, 2}
 
 
@@ -109,14 +124,21 @@ def test_manifest_rows_point_at_the_records_they_name(planted, contract):
 
 def test_malformed_rows_are_malformed_for_python_csv(planted):
     _, _, reads, manifest = planted
-    want = {(m["table"], int(m["line"]), m["kind"][4:]) for m in manifest if m["kind"].startswith("csv_")}
+    want = {
+        (m["table"], int(m["line"]), m["kind"][4:])
+        for m in manifest
+        if m["kind"].startswith("csv_")
+    }
     got = {(t, line, why) for t, r in reads.items() for line, why in r.malformed}
     assert got == want
 
 
 # (DuckDB checks UTF-8 only for columns it reads: select them, a bare count(*) skips the check.)
-DUCKDB_ERRORS = {"column_count": {"TOO MANY COLUMNS", "MISSING COLUMNS"},
-                 "quoting": {"UNQUOTED VALUE"}, "encoding": {"INVALID ENCODING", "INVALID UNICODE"}}
+DUCKDB_ERRORS = {
+    "column_count": {"TOO MANY COLUMNS", "MISSING COLUMNS"},
+    "quoting": {"UNQUOTED VALUE"},
+    "encoding": {"INVALID ENCODING", "INVALID UNICODE"},
+}
 
 
 def test_malformed_rows_are_the_only_rejects_of_duckdbs_strict_reader(planted, contract):
@@ -128,10 +150,15 @@ def test_malformed_rows_are_the_only_rejects_of_duckdbs_strict_reader(planted, c
             auto_detect = false, columns = {{{columns}}}, delim = ',', quote = '"', escape = '"',
             strict_mode = true, store_rejects = true, rejects_table = 'rej_{t.name}',
             rejects_scan = 'scan_{t.name}')""").fetchall()
-        got = {(line, err) for line, err in con.execute(
-            f"SELECT line, error_type FROM rej_{t.name}").fetchall()}
-        want = [(int(m["line"]), m["kind"][4:]) for m in manifest
-                if m["table"] == t.name and m["kind"].startswith("csv_")]
+        got = {
+            (line, err)
+            for line, err in con.execute(f"SELECT line, error_type FROM rej_{t.name}").fetchall()
+        }
+        want = [
+            (int(m["line"]), m["kind"][4:])
+            for m in manifest
+            if m["table"] == t.name and m["kind"].startswith("csv_")
+        ]
         assert {line for line, _ in got} == {line for line, _ in want}, t.name
         for line, why in want:
             assert {e for ln, e in got if ln == line} <= DUCKDB_ERRORS[why], (t.name, line)
@@ -145,11 +172,17 @@ def test_rejecting_the_planted_records_leaves_sql_totals_intact(planted, contrac
     _, con, _, manifest = planted
     warn = {r.id for r in contract.rules if r.policy == "warn"}  # warned rows are loaded
     for t in contract.tables:
-        lines = [m["line"] for m in manifest if m["table"] == t.name and m["rule_id"] not in warn] or ["-1"]
-        con.execute(f"CREATE OR REPLACE TABLE kept_{t.name} AS SELECT * FROM raw_{t.name} "
-                    f"WHERE _line NOT IN ({', '.join(lines)})")
-        con.execute(f'CREATE OR REPLACE VIEW "{t.name}" AS '
-                    f'{typed_select(t, f"kept_{t.name}", keep=("_line",))}')
+        lines = [
+            m["line"] for m in manifest if m["table"] == t.name and m["rule_id"] not in warn
+        ] or ["-1"]
+        con.execute(
+            f"CREATE OR REPLACE TABLE kept_{t.name} AS SELECT * FROM raw_{t.name} "
+            f"WHERE _line NOT IN ({', '.join(lines)})"
+        )
+        con.execute(
+            f'CREATE OR REPLACE VIEW "{t.name}" AS '
+            f"{typed_select(t, f'kept_{t.name}', keep=('_line',))}"
+        )
     named = {json.loads(m["key"])["order_id"] for m in manifest if m["kind"] == "sql"}
     for rule in contract.rules:
         query = violation_query(contract, rule, relation=lambda t: f"kept_{t}", ordinal="_line")
@@ -165,5 +198,7 @@ def test_rejecting_the_planted_records_leaves_sql_totals_intact(planted, contrac
             assert con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0] == 0, rule.id
     con.execute("DROP VIEW IF EXISTS order_items")  # restore the module fixture's views
     for t in contract.tables:
-        con.execute(f'CREATE OR REPLACE VIEW "{t.name}" AS '
-                    f'{typed_select(t, f"raw_{t.name}", keep=("_line",))}')
+        con.execute(
+            f'CREATE OR REPLACE VIEW "{t.name}" AS '
+            f"{typed_select(t, f'raw_{t.name}', keep=('_line',))}"
+        )

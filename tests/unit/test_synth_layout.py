@@ -83,8 +83,12 @@ def test_review_texts_hold_crlf_quotes_and_commas(kaggle):
 
 def test_products_without_category_name_description_photos_at_the_published_share(kaggle):
     products = _table(kaggle, "products")
-    cols = ("product_category_name", "product_name_lenght", "product_description_lenght",
-            "product_photos_qty")
+    cols = (
+        "product_category_name",
+        "product_name_lenght",
+        "product_description_lenght",
+        "product_photos_qty",
+    )
     empty = [p for p in products if not p["product_category_name"]]
     assert all(not p[c] for p in empty for c in cols)
     assert 0.012 < len(empty) / len(products) < 0.025  # published: 610 of 32,951 (1.85%)
@@ -109,21 +113,35 @@ def test_review_ids_repeat_across_up_to_three_orders_with_identical_content(kagg
 
 
 def _stamps(kaggle):
-    return [o for o in _table(kaggle, "orders") if o["order_status"] == "delivered"
-            and o["order_approved_at"] and o["order_delivered_carrier_date"]]
+    return [
+        o
+        for o in _table(kaggle, "orders")
+        if o["order_status"] == "delivered"
+        and o["order_approved_at"]
+        and o["order_delivered_carrier_date"]
+    ]
 
 
 def test_carrier_before_approval_at_about_one_percent_and_a_few_early_deliveries(kaggle):
     delivered = _stamps(kaggle)
     early = [o for o in delivered if o["order_delivered_carrier_date"] < o["order_approved_at"]]
-    before = [o for o in delivered
-              if o["order_delivered_customer_date"] < o["order_delivered_carrier_date"]]
+    before = [
+        o
+        for o in delivered
+        if o["order_delivered_customer_date"] < o["order_delivered_carrier_date"]
+    ]
     assert 0.010 < len(early) / len(delivered) < 0.014  # published: about 1.2%
     assert 1 <= len(before) <= max(3, len(delivered) // 1000)  # a few
     # never before the purchase: that stays a defect
-    assert all(o[c] >= o["order_purchase_timestamp"] for o in delivered
-               for c in ("order_approved_at", "order_delivered_carrier_date",
-                         "order_delivered_customer_date"))
+    assert all(
+        o[c] >= o["order_purchase_timestamp"]
+        for o in delivered
+        for c in (
+            "order_approved_at",
+            "order_delivered_carrier_date",
+            "order_delivered_customer_date",
+        )
+    )
 
 
 def test_instalment_interest_and_a_few_orders_paid_less(kaggle):
@@ -154,8 +172,23 @@ def test_same_seed_same_bytes_and_plain_layout_unchanged(contract, tmp_path):
 
 
 def test_unknown_layout_is_a_clear_error(contract_path, tmp_path, capsys):
-    assert main(["synth", "--contract", str(contract_path), "--n-orders", "50", "--layout",
-                 "zenodo", "--out", str(tmp_path), "--quiet"]) == 1
+    assert (
+        main(
+            [
+                "synth",
+                "--contract",
+                str(contract_path),
+                "--n-orders",
+                "50",
+                "--layout",
+                "zenodo",
+                "--out",
+                str(tmp_path),
+                "--quiet",
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "layout 'zenodo' is not known" in err and "kaggle" in err and "plain" in err
 
@@ -187,8 +220,7 @@ def test_planted_record_takes_the_files_terminator():
 
 
 def test_planted_records_keep_the_layouts_quoting(contract, tmp_path):
-    result = generate(contract, 1500, 9, tmp_path, defects="all=3", progress=None,
-                      layout="kaggle")
+    result = generate(contract, 1500, 9, tmp_path, defects="all=3", progress=None, layout="kaggle")
     manifest = _rows(tmp_path / "defects.csv")
     checked = 0
     for table, column in (("customers", 2), ("sellers", 1), ("geolocation", 0)):

@@ -45,29 +45,36 @@ def con(contract):
     return c
 
 
-@pytest.mark.parametrize("rule_id, lines", [
-    ("order_payments.primary_key", {3, 5}),
-    ("order_payments.order_id.required", {5}),
-    ("order_payments.payment_type.required", {5}),
-    ("order_payments.payment_type.allowed_values", {4}),
-    ("order_payments.payment_installments.range", {4}),
-    ("order_payments.payment_value.range", {4}),
-    ("order_payments.payment_installments.type", {5}),
-    ("order_payments.payment_value.type", {5}),
-    ("order_payments.foreign_key.order_payments_order", {7}),
-    ("order_payments.order_id.pattern", {2, 3, 4, 6, 7}),
-    ("orders.order_id.pattern", {2, 3, 4, 5}),
-    ("product_category_name_translation.product_category_name_english.unique", {3}),
-])
+@pytest.mark.parametrize(
+    "rule_id, lines",
+    [
+        ("order_payments.primary_key", {3, 5}),
+        ("order_payments.order_id.required", {5}),
+        ("order_payments.payment_type.required", {5}),
+        ("order_payments.payment_type.allowed_values", {4}),
+        ("order_payments.payment_installments.range", {4}),
+        ("order_payments.payment_value.range", {4}),
+        ("order_payments.payment_installments.type", {5}),
+        ("order_payments.payment_value.type", {5}),
+        ("order_payments.foreign_key.order_payments_order", {7}),
+        ("order_payments.order_id.pattern", {2, 3, 4, 6, 7}),
+        ("orders.order_id.pattern", {2, 3, 4, 5}),
+        ("product_category_name_translation.product_category_name_english.unique", {3}),
+    ],
+)
 def test_query_flags_exactly_the_bad_rows(contract, con, rule_id, lines):
-    q = violation_query(contract, _rule(contract, rule_id), relation=lambda t: f"raw_{t}", ordinal="_line")
+    q = violation_query(
+        contract, _rule(contract, rule_id), relation=lambda t: f"raw_{t}", ordinal="_line"
+    )
     assert {r[0] for r in con.execute(f"SELECT _line FROM ({q})").fetchall()} == lines
 
 
 def test_string_length_is_part_of_the_type(contract):
     c = duckdb.connect()
     c.execute("CREATE TABLE raw_customers AS SELECT 2 AS _line, 'SPX' AS customer_state")
-    q = violation_query(contract, _rule(contract, "customers.customer_state.type"), lambda t: f"raw_{t}", "_line")
+    q = violation_query(
+        contract, _rule(contract, "customers.customer_state.type"), lambda t: f"raw_{t}", "_line"
+    )
     assert c.execute(f"SELECT _line FROM ({q})").fetchall() == [(2,)]
 
 
@@ -86,14 +93,17 @@ def test_sql_rules_run_on_typed_views(contract):
     under = violation_query(contract, _rule(contract, "order_payments.sql.payments_below_items"))
 
     def flagged(value: str, installments: str = "1") -> tuple[bool, bool]:
-        c.execute("UPDATE raw_order_payments SET payment_value = ?, payment_installments = ?",
-                  [value, installments])
-        return tuple(c.execute(f"SELECT order_id FROM ({q})").fetchall() == [("o1",)]
-                     for q in (over, under))
+        c.execute(
+            "UPDATE raw_order_payments SET payment_value = ?, payment_installments = ?",
+            [value, installments],
+        )
+        return tuple(
+            c.execute(f"SELECT order_id FROM ({q})").fetchall() == [("o1",)] for q in (over, under)
+        )
 
     assert flagged("12.49") == (False, False)  # within 0.01 BRL
-    assert flagged("12.00") == (False, True)   # paid less: a warning
-    assert flagged("13.00") == (True, False)   # paid more without instalments: rejected
+    assert flagged("12.00") == (False, True)  # paid less: a warning
+    assert flagged("13.00") == (True, False)  # paid more without instalments: rejected
     # 3 instalments: up to 2% interest per instalment tolerated (12.50 + 0.01 + 0.75)
     assert flagged("13.26", "3") == (False, False)
     assert flagged("13.27", "3") == (True, False)

@@ -19,10 +19,16 @@ def test_spec_forms():
     assert str(parse_spec("all=1,type=3")) == "type=3,all=1"
 
 
-@pytest.mark.parametrize("bad, words", [
-    ("nonsense=1", "unknown kind 'nonsense'"), ("required", "no '='"),
-    ("required=-1", "non-negative integer"), ("rate=abc", "not a number"), ("rate=0.5", "[0, 0.05)"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ("nonsense=1", "unknown kind 'nonsense'"),
+        ("required", "no '='"),
+        ("required=-1", "non-negative integer"),
+        ("rate=abc", "not a number"),
+        ("rate=0.5", "[0, 0.05)"),
+    ],
+)
 def test_spec_errors_say_what_to_write(bad, words):
     with pytest.raises(ValueError, match=None) as e:
         parse_spec(bad)
@@ -42,7 +48,10 @@ def test_every_sql_rule_of_the_contract_has_a_planter(contract):
 
 def test_value_defects_avoid_keys_fks_and_columns_sql_rules_read(contract):
     f = Facts(contract)
-    assert ("order_items", "price") in f.sql_cols and ("order_payments", "payment_value") in f.sql_cols
+    assert ("order_items", "price") in f.sql_cols and (
+        "order_payments",
+        "payment_value",
+    ) in f.sql_cols
     assert ("orders", "order_approved_at") in f.sql_cols
     found = targets(contract)
     for kind in ("required", "type", "allowed_values", "pattern", "range"):
@@ -58,10 +67,27 @@ def test_cli_help_and_a_small_run(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(["synth", "--help"])
     assert e.value.code == 0 and "--defects SPEC" in capsys.readouterr().out
-    assert main(["synth", "--n-orders", "60", "--seed", "1", "--defects", "all=1",
-                 "--out", str(tmp_path / "raw")]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                "--n-orders",
+                "60",
+                "--seed",
+                "1",
+                "--defects",
+                "all=1",
+                "--out",
+                str(tmp_path / "raw"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "order_reviews" in out and "rows/s" in out
     assert (tmp_path / "raw" / "orders.csv").exists()
-    assert main(["synth", "--n-orders", "60", "--defects", "bogus=1", "--out", str(tmp_path / "x")]) == 1
+    assert (
+        main(["synth", "--n-orders", "60", "--defects", "bogus=1", "--out", str(tmp_path / "x")])
+        == 1
+    )
     assert "unknown kind 'bogus'" in capsys.readouterr().err

@@ -37,7 +37,9 @@ def test_events_land_at_their_rows_across_batch_boundaries(batch):
     clean = [f"r{i}\n" if i % 5 else f'"r{i}\nsecond line"\n' for i in range(12)]
     replaced = sorted(rng.choice(12, 4, replace=False).tolist())
     events = [Event(r, "replace", f"R{r}\n".encode(), seq=k) for k, r in enumerate(replaced)]
-    events += [Event(j, "insert", f"I{j}\n".encode(), seq=10 + k) for k, j in enumerate((-1, 3, 3, 11))]
+    events += [
+        Event(j, "insert", f"I{j}\n".encode(), seq=10 + k) for k, j in enumerate((-1, 3, 3, 11))
+    ]
     events.sort(key=lambda e: e.order)
     fh = io.BytesIO()
     writer = TableWriter(fh, b"h\n", events)

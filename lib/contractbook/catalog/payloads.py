@@ -40,22 +40,39 @@ from .results import RuleResult
 from .sources import sources
 
 # portable type kind -> OpenMetadata DataType (strings: CHAR for char(n), else VARCHAR/TEXT)
-DATA_TYPES = {"string": DataType.VARCHAR, "integer": DataType.INT, "bigint": DataType.BIGINT,
-              "decimal": DataType.DECIMAL, "double": DataType.DOUBLE, "boolean": DataType.BOOLEAN,
-              "date": DataType.DATE, "timestamp": DataType.TIMESTAMP,
-              "timestamptz": DataType.TIMESTAMPZ, "time": DataType.TIME,
-              "object": DataType.JSON, "array": DataType.ARRAY, "map": DataType.MAP}
+DATA_TYPES = {
+    "string": DataType.VARCHAR,
+    "integer": DataType.INT,
+    "bigint": DataType.BIGINT,
+    "decimal": DataType.DECIMAL,
+    "double": DataType.DOUBLE,
+    "boolean": DataType.BOOLEAN,
+    "date": DataType.DATE,
+    "timestamp": DataType.TIMESTAMP,
+    "timestamptz": DataType.TIMESTAMPZ,
+    "time": DataType.TIME,
+    "object": DataType.JSON,
+    "array": DataType.ARRAY,
+    "map": DataType.MAP,
+}
 
 # Classification of the contract's `classification` values, and contract tags -> built-in tags.
 CLASSIFICATION = "ContractClassification"
 TAGS = {"pii": "PII.Sensitive"}
 
 # rule kind -> OpenMetadata test definition; kinds without a native one count the rejects.
-TEST_DEFINITIONS = {"required": "columnValuesToBeNotNull", "unique": "columnValuesToBeUnique",
-                    "allowed_values": "columnValuesToBeInSet", "pattern": "columnValuesToMatchRegex",
-                    "range": "columnValuesToBeBetween", "length": "columnValueLengthsToBeBetween",
-                    "sql": "tableCustomSQLQuery", "type": "tableCustomSQLQuery",
-                    "primary_key": "tableCustomSQLQuery", "foreign_key": "tableCustomSQLQuery"}
+TEST_DEFINITIONS = {
+    "required": "columnValuesToBeNotNull",
+    "unique": "columnValuesToBeUnique",
+    "allowed_values": "columnValuesToBeInSet",
+    "pattern": "columnValuesToMatchRegex",
+    "range": "columnValuesToBeBetween",
+    "length": "columnValueLengthsToBeBetween",
+    "sql": "tableCustomSQLQuery",
+    "type": "tableCustomSQLQuery",
+    "primary_key": "tableCustomSQLQuery",
+    "foreign_key": "tableCustomSQLQuery",
+}
 
 
 @dataclass(frozen=True)
@@ -84,12 +101,23 @@ class Payloads:
     test_results: dict = field(default_factory=dict)  # test case FQN -> TestCaseResult
     lineage: list[Edge] = field(default_factory=list)
 
-    PAYLOAD_KINDS = ("services", "databases", "schemas", "classifications", "tags", "tables", "test_cases")
+    PAYLOAD_KINDS = (
+        "services",
+        "databases",
+        "schemas",
+        "classifications",
+        "tags",
+        "tables",
+        "test_cases",
+    )
 
     def counts(self) -> dict[str, int]:
         """Number of requests per kind (lineage edges and test results included)."""
-        return {**{k: len(getattr(self, k)) for k in self.PAYLOAD_KINDS},
-                "test_results": len(self.test_results), "lineage": len(self.lineage)}
+        return {
+            **{k: len(getattr(self, k)) for k in self.PAYLOAD_KINDS},
+            "test_results": len(self.test_results),
+            "lineage": len(self.lineage),
+        }
 
 
 def fqn(*parts: str) -> str:
@@ -104,20 +132,37 @@ def column(table: Table, c, tags: list[TagLabel], physical: bool = True) -> Colu
     kind = DataType.CHAR if base == "char" else DATA_TYPES[t.kind]
     if t.kind == "string" and not t.length and base != "char":
         kind = DataType.TEXT
-    constraint = (Constraint.PRIMARY_KEY if table.primary_key == (c.name,)
-                  else Constraint.UNIQUE if c.unique
-                  else Constraint.NOT_NULL if c.required else Constraint.NULL)
+    constraint = (
+        Constraint.PRIMARY_KEY
+        if table.primary_key == (c.name,)
+        else Constraint.UNIQUE
+        if c.unique
+        else Constraint.NOT_NULL
+        if c.required
+        else Constraint.NULL
+    )
     name = c.physical if physical else c.name
-    return Column(name=name, displayName=c.name if name != c.name else None,
-                  dataType=kind, dataLength=t.length if t.length else None,
-                  precision=t.precision, scale=t.scale,
-                  dataTypeDisplay=c.physical_type or str(t), description=c.description or None,
-                  constraint=constraint, tags=tags or None)
+    return Column(
+        name=name,
+        displayName=c.name if name != c.name else None,
+        dataType=kind,
+        dataLength=t.length if t.length else None,
+        precision=t.precision,
+        scale=t.scale,
+        dataTypeDisplay=c.physical_type or str(t),
+        description=c.description or None,
+        constraint=constraint,
+        tags=tags or None,
+    )
 
 
 def _label(tag_fqn: str) -> TagLabel:
-    return TagLabel(tagFQN=tag_fqn, source=TagSource.Classification, labelType=LabelType.Manual,
-                    state=State.Confirmed)
+    return TagLabel(
+        tagFQN=tag_fqn,
+        source=TagSource.Classification,
+        labelType=LabelType.Manual,
+        state=State.Confirmed,
+    )
 
 
 def column_tags(c) -> list[TagLabel]:
@@ -139,13 +184,23 @@ def constraints(table: Table, schema_fqn: str, tables: dict | None = None) -> li
 
     out = []
     if table.primary_key:
-        out.append(TableConstraint(constraintType=ConstraintType.PRIMARY_KEY,
-                                   columns=[col(table.name, c) for c in table.primary_key]))
+        out.append(
+            TableConstraint(
+                constraintType=ConstraintType.PRIMARY_KEY,
+                columns=[col(table.name, c) for c in table.primary_key],
+            )
+        )
     for r in table.relationships:
-        out.append(TableConstraint(
-            constraintType=ConstraintType.FOREIGN_KEY, columns=[col(r.table, c) for c in r.columns],
-            referredColumns=[fqn(*schema_fqn.split("."), tbl(r.to_table), col(r.to_table, c))
-                             for c in r.to_columns]))
+        out.append(
+            TableConstraint(
+                constraintType=ConstraintType.FOREIGN_KEY,
+                columns=[col(r.table, c) for c in r.columns],
+                referredColumns=[
+                    fqn(*schema_fqn.split("."), tbl(r.to_table), col(r.to_table, c))
+                    for c in r.to_columns
+                ],
+            )
+        )
     return out
 
 
@@ -154,19 +209,24 @@ def table(t: Table, schema_fqn: str, tables: dict | None = None) -> CreateTableR
     logical name as displayName) when tables ({name: Table}) is given, else as the raw file."""
     physical = tables is not None
     name = t.physical if physical else t.name
-    return CreateTableRequest(name=name, displayName=t.name if name != t.name else None,
-                              description=t.description or None,
-                              databaseSchema=schema_fqn,
-                              columns=[column(t, c, column_tags(c), physical) for c in t.columns],
-                              tableConstraints=constraints(t, schema_fqn, tables) or None)
+    return CreateTableRequest(
+        name=name,
+        displayName=t.name if name != t.name else None,
+        description=t.description or None,
+        databaseSchema=schema_fqn,
+        columns=[column(t, c, column_tags(c), physical) for c in t.columns],
+        tableConstraints=constraints(t, schema_fqn, tables) or None,
+    )
 
 
 def _sql(rule: Rule, table_fqn_name: str, schema: str) -> str:
     """The rows breaking a rule without a native test definition: the rejects kept for it."""
     if rule.kind == "sql" and rule.params.get("rows_query"):
         return rule.params["rows_query"]
-    return (f"SELECT * FROM {schema}.{table_fqn_name}__rejects "
-            f"WHERE reject_reasons LIKE '%\"{rule.id}\"%'")
+    return (
+        f"SELECT * FROM {schema}.{table_fqn_name}__rejects "
+        f"WHERE reject_reasons LIKE '%\"{rule.id}\"%'"
+    )
 
 
 def _parameters(rule: Rule, schema: str, physical: str = "") -> list[TestCaseParameterValue]:
@@ -174,8 +234,10 @@ def _parameters(rule: Rule, schema: str, physical: str = "") -> list[TestCasePar
     values = {
         "allowed_values": lambda: {"allowedValues": str(list(p["values"]))},
         "pattern": lambda: {"regex": p["pattern"]},
-        "range": lambda: {"minValue": p.get("minimum", p.get("exclusive_minimum")),
-                          "maxValue": p.get("maximum", p.get("exclusive_maximum"))},
+        "range": lambda: {
+            "minValue": p.get("minimum", p.get("exclusive_minimum")),
+            "maxValue": p.get("maximum", p.get("exclusive_maximum")),
+        },
         "length": lambda: {"minLength": p.get("min_length"), "maxLength": p.get("max_length")},
     }.get(rule.kind)
     if TEST_DEFINITIONS[rule.kind] == "tableCustomSQLQuery":
@@ -190,38 +252,54 @@ def test_case_name(rule: Rule) -> str:
     return rule.id.replace(".", "__")
 
 
-def test_case(rule: Rule, table_fqn: str, schema: str,
-              table: Table | None = None) -> CreateTestCaseRequest:
+def test_case(
+    rule: Rule, table_fqn: str, schema: str, table: Table | None = None
+) -> CreateTestCaseRequest:
     """One contract rule as an OpenMetadata test case on its table (or column); table: the
     contract table, whose physicalNames the warehouse holds."""
     link = f"<#E::table::{table_fqn}"
     if len(rule.columns) == 1 and TEST_DEFINITIONS[rule.kind] != "tableCustomSQLQuery":
         c = rule.columns[0]
         link += f"::columns::{table.column(c).physical if table is not None else c}"
-    return CreateTestCaseRequest(name=test_case_name(rule), displayName=rule.id,
-                                 description=rule.description or None,
-                                 testDefinition=TEST_DEFINITIONS[rule.kind],
-                                 entityLink=link + ">", parameterValues=_parameters(
-                                     rule, schema, table.physical if table is not None else ""))
+    return CreateTestCaseRequest(
+        name=test_case_name(rule),
+        displayName=rule.id,
+        description=rule.description or None,
+        testDefinition=TEST_DEFINITIONS[rule.kind],
+        entityLink=link + ">",
+        parameterValues=_parameters(rule, schema, table.physical if table is not None else ""),
+    )
 
 
 def test_result(result: RuleResult, when: datetime) -> TestCaseResult:
     """The latest run's result of one rule: passed or failed and the failing-row count."""
     status = TestCaseStatus.Success if result.passed else TestCaseStatus.Failed
     return TestCaseResult(
-        timestamp=int(when.timestamp() * 1000), testCaseStatus=status,
+        timestamp=int(when.timestamp() * 1000),
+        testCaseStatus=status,
         result=f"{result.failing_rows} failing row(s) of {result.rows_checked} "
-               f"({result.source} run {result.run_id})",
+        f"({result.source} run {result.run_id})",
         failedRows=result.failing_rows,
-        passedRows=max(result.rows_checked - result.failing_rows, 0))
+        passedRows=max(result.rows_checked - result.failing_rows, 0),
+    )
 
 
 def _raw_edges(contract: Contract, raw_schema: str, schema_fqn: str) -> list[Edge]:
-    return [Edge(fqn(*raw_schema.split("."), t.name), fqn(*schema_fqn.split("."), t.physical),
-                 tuple(((fqn(*raw_schema.split("."), t.name, c.name),),
-                        fqn(*schema_fqn.split("."), t.physical, c.physical)) for c in t.columns),
-                 f"ingest: data/raw/{t.name}.csv loaded by contractbook")
-            for t in contract.tables]
+    return [
+        Edge(
+            fqn(*raw_schema.split("."), t.name),
+            fqn(*schema_fqn.split("."), t.physical),
+            tuple(
+                (
+                    (fqn(*raw_schema.split("."), t.name, c.name),),
+                    fqn(*schema_fqn.split("."), t.physical, c.physical),
+                )
+                for c in t.columns
+            ),
+            f"ingest: data/raw/{t.name}.csv loaded by contractbook",
+        )
+        for t in contract.tables
+    ]
 
 
 def _curated_edges(contract: Contract, schema_fqn: str, where: dict[str, str]) -> list[Edge]:
@@ -234,14 +312,28 @@ def _curated_edges(contract: Contract, schema_fqn: str, where: dict[str, str]) -
             if src_table not in where:
                 continue
             pairs.setdefault((src_table, tbl), []).append(
-                ((fqn(*where[src_table].split("."), src_table, src_col),),
-                 fqn(*schema_fqn.split("."), tbl, col)))
-    return [Edge(fqn(*where[s].split("."), s), fqn(*schema_fqn.split("."), t), tuple(cols),
-                 f"curated model {t}") for (s, t), cols in pairs.items()]
+                (
+                    (fqn(*where[src_table].split("."), src_table, src_col),),
+                    fqn(*schema_fqn.split("."), tbl, col),
+                )
+            )
+    return [
+        Edge(
+            fqn(*where[s].split("."), s),
+            fqn(*schema_fqn.split("."), t),
+            tuple(cols),
+            f"curated model {t}",
+        )
+        for (s, t), cols in pairs.items()
+    ]
 
 
-def build(contracts: Sequence[Contract], destination: str = "duckdb",
-          results: dict[str, RuleResult] | None = None, when: datetime | None = None) -> Payloads:
+def build(
+    contracts: Sequence[Contract],
+    destination: str = "duckdb",
+    results: dict[str, RuleResult] | None = None,
+    when: datetime | None = None,
+) -> Payloads:
     """Every create request for the contracts' tables in destination, rules and lineage.
 
     The first contract's tables are also registered as raw files (Datalake service) with
@@ -253,25 +345,50 @@ def build(contracts: Sequence[Contract], destination: str = "duckdb",
     raw_service = targets.service_name(targets.RAW)
     out = Payloads(destination, [f"{c.id} {c.version}" for c in contracts])
     out.services = [
-        CreateDatabaseServiceRequest(name=service, serviceType=target.service_type,
-                                     description=f"contractbook warehouse ({destination}); "
-                                                 f"{target.note}".rstrip("; ")),
-        CreateDatabaseServiceRequest(name=raw_service, serviceType=targets.RAW.service_type,
-                                     description=targets.RAW.note)]
+        CreateDatabaseServiceRequest(
+            name=service,
+            serviceType=target.service_type,
+            description=f"contractbook warehouse ({destination}); {target.note}".rstrip("; "),
+        ),
+        CreateDatabaseServiceRequest(
+            name=raw_service, serviceType=targets.RAW.service_type, description=targets.RAW.note
+        ),
+    ]
     db_fqn, raw_db = fqn(service, target.database), fqn(raw_service, targets.RAW.database)
     raw_schema = fqn(raw_service, targets.RAW.database, targets.RAW_SCHEMA)
-    out.databases = [CreateDatabaseRequest(name=target.database, service=service),
-                     CreateDatabaseRequest(name=targets.RAW.database, service=raw_service)]
-    out.schemas.append(CreateDatabaseSchemaRequest(name=targets.RAW_SCHEMA, database=raw_db,
-                                                   description="raw CSV files"))
-    levels = sorted({c.classification for k in contracts for t in k.tables for c in t.columns
-                     if c.classification})
-    out.classifications = [CreateClassificationRequest(
-        name=CLASSIFICATION, description="Classification of columns as declared in the "
-                                         "data contracts (ODCS `classification`).")]
-    out.tags = [CreateTagRequest(name=lv, classification=CLASSIFICATION,
-                                 description=f"Columns the contract classifies `{lv}`.")
-                for lv in levels]
+    out.databases = [
+        CreateDatabaseRequest(name=target.database, service=service),
+        CreateDatabaseRequest(name=targets.RAW.database, service=raw_service),
+    ]
+    out.schemas.append(
+        CreateDatabaseSchemaRequest(
+            name=targets.RAW_SCHEMA, database=raw_db, description="raw CSV files"
+        )
+    )
+    levels = sorted(
+        {
+            c.classification
+            for k in contracts
+            for t in k.tables
+            for c in t.columns
+            if c.classification
+        }
+    )
+    out.classifications = [
+        CreateClassificationRequest(
+            name=CLASSIFICATION,
+            description="Classification of columns as declared in the "
+            "data contracts (ODCS `classification`).",
+        )
+    ]
+    out.tags = [
+        CreateTagRequest(
+            name=lv,
+            classification=CLASSIFICATION,
+            description=f"Columns the contract classifies `{lv}`.",
+        )
+        for lv in levels
+    ]
     where: dict[str, str] = {}
     seen: set[str] = set()  # schema FQNs already requested (contracts may share a schema)
     for i, contract in enumerate(contracts):
@@ -279,8 +396,11 @@ def build(contracts: Sequence[Contract], destination: str = "duckdb",
         schema_fqn = fqn(service, target.database, schema)
         if schema_fqn not in seen:
             seen.add(schema_fqn)
-            out.schemas.append(CreateDatabaseSchemaRequest(
-                name=schema, database=db_fqn, description=f"tables of contract {contract.id}"))
+            out.schemas.append(
+                CreateDatabaseSchemaRequest(
+                    name=schema, database=db_fqn, description=f"tables of contract {contract.id}"
+                )
+            )
         by_name = {t.name: t for t in contract.tables}
         for t in contract.tables:
             out.tables.append(table(t, schema_fqn, by_name))
@@ -291,9 +411,13 @@ def build(contracts: Sequence[Contract], destination: str = "duckdb",
             tc = test_case(rule, fqn(*schema_fqn.split("."), tb.physical), schema, tb)
             out.test_cases.append(tc)
             if rule.id in results:
-                out.test_results[fqn(*schema_fqn.split("."), tb.physical, tc.name.root)] = \
+                out.test_results[fqn(*schema_fqn.split("."), tb.physical, tc.name.root)] = (
                     test_result(results[rule.id], when)
-        out.lineage += (_raw_edges(contract, raw_schema, schema_fqn) if i == 0
-                        else _curated_edges(contract, schema_fqn, where))
+                )
+        out.lineage += (
+            _raw_edges(contract, raw_schema, schema_fqn)
+            if i == 0
+            else _curated_edges(contract, schema_fqn, where)
+        )
         where.update({t.name: schema_fqn for t in contract.tables})
     return out

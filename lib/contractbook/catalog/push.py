@@ -59,13 +59,17 @@ def client(host: str, token: str):
     )
     from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
-    conn = OpenMetadataConnection(hostPort=host, authProvider=AuthProvider.openmetadata,
-                                  securityConfig=OpenMetadataJWTClientConfig(jwtToken=token))
+    conn = OpenMetadataConnection(
+        hostPort=host,
+        authProvider=AuthProvider.openmetadata,
+        securityConfig=OpenMetadataJWTClientConfig(jwtToken=token),
+    )
     try:
         return OpenMetadata(conn)
     except Exception as e:  # the SDK raises many kinds here; all mean the server cannot be used
-        raise PushError(f"OpenMetadata at {host} cannot be used: "
-                        f"{str(e).splitlines()[0][:300]}") from None
+        raise PushError(
+            f"OpenMetadata at {host} cannot be used: {str(e).splitlines()[0][:300]}"
+        ) from None
 
 
 def _put(om, request, what: str):
@@ -73,8 +77,10 @@ def _put(om, request, what: str):
         return om.create_or_update(request)
     except Exception as e:
         name = getattr(getattr(request, "name", None), "root", "")
-        raise PushError(f"registering {what} {name} failed: {str(e).splitlines()[0][:300]} "
-                        "(rerun the push: every step is create-or-update)") from None
+        raise PushError(
+            f"registering {what} {name} failed: {str(e).splitlines()[0][:300]} "
+            "(rerun the push: every step is create-or-update)"
+        ) from None
 
 
 def lineage_request(edge, ids: dict[str, str]):
@@ -88,12 +94,19 @@ def lineage_request(edge, ids: dict[str, str]):
     )
     from metadata.generated.schema.type.entityReference import EntityReference
 
-    details = LineageDetails(source=Source.Manual, description=edge.description or None,
-                             columnsLineage=[ColumnLineage(fromColumns=list(f), toColumn=t)
-                                             for f, t in edge.columns] or None)
-    return AddLineageRequest(edge=EntitiesEdge(
-        fromEntity=EntityReference(id=ids[edge.from_fqn], type="table"),
-        toEntity=EntityReference(id=ids[edge.to_fqn], type="table"), lineageDetails=details))
+    details = LineageDetails(
+        source=Source.Manual,
+        description=edge.description or None,
+        columnsLineage=[ColumnLineage(fromColumns=list(f), toColumn=t) for f, t in edge.columns]
+        or None,
+    )
+    return AddLineageRequest(
+        edge=EntitiesEdge(
+            fromEntity=EntityReference(id=ids[edge.from_fqn], type="table"),
+            toEntity=EntityReference(id=ids[edge.to_fqn], type="table"),
+            lineageDetails=details,
+        )
+    )
 
 
 def push(payloads: Payloads, host: str | None = None, token: str | None = None) -> PushReport:
@@ -114,13 +127,16 @@ def push(payloads: Payloads, host: str | None = None, token: str | None = None) 
         try:
             om.add_test_case_results(result, test_fqn)
         except Exception as e:
-            raise PushError(f"test result for {test_fqn} failed: {str(e).splitlines()[0][:300]}") \
-                from None
+            raise PushError(
+                f"test result for {test_fqn} failed: {str(e).splitlines()[0][:300]}"
+            ) from None
     report.registered["test_results"] = len(payloads.test_results)
     for edge in payloads.lineage:
         answer = om.add_lineage(lineage_request(edge, report.ids), return_lineage=False)
         if isinstance(answer, dict) and answer.get("error"):
-            raise PushError(f"lineage {edge.from_fqn} -> {edge.to_fqn} failed: "
-                            f"{answer['error'].splitlines()[0][:200]}")
+            raise PushError(
+                f"lineage {edge.from_fqn} -> {edge.to_fqn} failed: "
+                f"{answer['error'].splitlines()[0][:200]}"
+            )
     report.registered["lineage"] = len(payloads.lineage)
     return report

@@ -54,9 +54,15 @@ class MetricsRow:
     @classmethod
     def from_dict(cls, d: dict) -> MetricsRow:
         """From a row as the warehouse returns it (reason counts as JSON text or a map)."""
-        return cls(d["run_id"], d["table_name"], int(d["rows_read"]), int(d["rows_loaded"]),
-                   int(d["rows_rejected"]), _counts(d.get("rejected_by_reason")),
-                   _counts(d.get("warnings_by_rule")))
+        return cls(
+            d["run_id"],
+            d["table_name"],
+            int(d["rows_read"]),
+            int(d["rows_loaded"]),
+            int(d["rows_rejected"]),
+            _counts(d.get("rejected_by_reason")),
+            _counts(d.get("warnings_by_rule")),
+        )
 
 
 def latest(metrics: list[MetricsRow]) -> list[MetricsRow]:
@@ -76,16 +82,18 @@ def rule_results(contract: Contract, metrics: list[MetricsRow]) -> dict[str, Rul
         if m is None:
             continue
         failing = m.rejected_by_reason.get(rule.id, 0) + m.warnings_by_rule.get(rule.id, 0)
-        out[rule.id] = RuleResult(rule.id, rule.table, rule.kind, failing == 0, int(failing),
-                                  m.rows_read, m.run_id)
+        out[rule.id] = RuleResult(
+            rule.id, rule.table, rule.kind, failing == 0, int(failing), m.rows_read, m.run_id
+        )
     return out
 
 
 def table_runs(metrics: list[MetricsRow]) -> dict[str, TableRun]:
     """table -> accounting of the latest run."""
-    return {m.table_name: TableRun(m.table_name, m.run_id, m.rows_read, m.rows_loaded,
-                                   m.rows_rejected)
-            for m in latest(metrics)}
+    return {
+        m.table_name: TableRun(m.table_name, m.run_id, m.rows_read, m.rows_loaded, m.rows_rejected)
+        for m in latest(metrics)
+    }
 
 
 def _duckdb_rows(warehouse: str | Path, schema: str) -> list[dict]:
@@ -97,8 +105,11 @@ def _duckdb_rows(warehouse: str | Path, schema: str) -> list[dict]:
         return []
     con = duckdb.connect(str(path), read_only=True)
     try:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                            "AND table_name = '_run_metrics'", [schema]).fetchone()[0]  # type: ignore[index]
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+            "AND table_name = '_run_metrics'",
+            [schema],
+        ).fetchone()[0]  # type: ignore[index]
         if not found:
             return []
         cur = con.execute(f"SELECT * FROM {ident(schema)}._run_metrics")
@@ -140,8 +151,9 @@ def _delta_rows(warehouse: str | Path, schema: str) -> list[dict]:
 READERS = {"duckdb": _duckdb_rows, "postgres": _postgres_rows, "filesystem": _delta_rows}
 
 
-def read_metrics(warehouse: str | Path, schema: str = "olist",
-                 destination: str = "duckdb") -> list[MetricsRow]:
+def read_metrics(
+    warehouse: str | Path, schema: str = "olist", destination: str = "duckdb"
+) -> list[MetricsRow]:
     """Every row of `<schema>._run_metrics` where destination loaded; [] when there is none yet."""
     from contractbook.ingest import destinations
 

@@ -39,10 +39,12 @@ class CatalogRun:
         return pd.DataFrame([{"kind": k, "requests": n} for k, n in self.payloads.counts().items()])
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>{html.escape(self.push.verdict)}</b></p>"
-                + self.summary().to_html(index=False)
-                + f"<p>{len(self.files)} file(s) under <code>{html.escape(shown(self.files[0].parent))}"
-                  "</code></p>")
+        return (
+            f"<p><b>{html.escape(self.push.verdict)}</b></p>"
+            + self.summary().to_html(index=False)
+            + f"<p>{len(self.files)} file(s) under <code>{html.escape(shown(self.files[0].parent))}"
+            "</code></p>"
+        )
 
 
 def _fitting(contracts: list[Contract]) -> list[Contract]:
@@ -51,14 +53,28 @@ def _fitting(contracts: list[Contract]) -> list[Contract]:
     from .sources import sources
 
     raw, *curated = contracts
-    return [raw, *(c for c in curated
-                   if all(src.split(".")[0] in {*raw.table_names, *c.table_names}
-                          for found in sources(c).values() for src in found))]
+    return [
+        raw,
+        *(
+            c
+            for c in curated
+            if all(
+                src.split(".")[0] in {*raw.table_names, *c.table_names}
+                for found in sources(c).values()
+                for src in found
+            )
+        ),
+    ]
 
 
-def run(contract_paths: Sequence[str | Path], destination: str = "duckdb",
-        warehouse: str | Path = "data/warehouse.duckdb", out_dir: str | Path = "data/catalog",
-        page_path: str | Path = "reports/catalog.html", push: bool = True) -> CatalogRun:
+def run(
+    contract_paths: Sequence[str | Path],
+    destination: str = "duckdb",
+    warehouse: str | Path = "data/warehouse.duckdb",
+    out_dir: str | Path = "data/catalog",
+    page_path: str | Path = "reports/catalog.html",
+    push: bool = True,
+) -> CatalogRun:
     """Build, write, push (when configured) and render the catalog of the contracts.
 
     Relative paths resolve against the project root, so it runs from `ploomber build` and
@@ -67,8 +83,9 @@ def run(contract_paths: Sequence[str | Path], destination: str = "duckdb",
     import warnings
 
     with warnings.catch_warnings():  # the SDK's own pydantic warnings (its models' field names)
-        warnings.filterwarnings("ignore", message=r"Field name .* shadows an attribute",
-                                category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message=r"Field name .* shadows an attribute", category=UserWarning
+        )
         return _run(contract_paths, destination, warehouse, out_dir, page_path, push)
 
 
@@ -87,9 +104,14 @@ def _run(contract_paths, destination, warehouse, out_dir, page_path, push) -> Ca
     written = files.write(built, contracts[0], at_root(out_dir))
     report = pusher.push(built) if push else pusher.PushReport(True, reason="push not requested")
     page_file = at_root(page_path)
-    png = graph.draw(graph.build(built.lineage), page_file.with_suffix(".png"),
-                     " + ".join(c.name for c in contracts))
+    png = graph.draw(
+        graph.build(built.lineage),
+        page_file.with_suffix(".png"),
+        " + ".join(c.name for c in contracts),
+    )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    page_file.write_text(page.render(contracts, found, built.lineage, png.read_bytes(),
-                                     report.verdict, stamp), encoding="utf-8")
+    page_file.write_text(
+        page.render(contracts, found, built.lineage, png.read_bytes(), report.verdict, stamp),
+        encoding="utf-8",
+    )
     return CatalogRun(contracts, built, found, written, report, png, page_file)

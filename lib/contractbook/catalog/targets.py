@@ -19,14 +19,22 @@ class CatalogService:
 
 
 # OpenMetadata has no DuckDB connector: the embedded warehouse is a CustomDatabase service.
-TARGETS: dict[str, CatalogService] = {t.destination: t for t in (
-    CatalogService("duckdb", "CustomDatabase", "warehouse", "no DuckDB connector: a custom database service"),
-    CatalogService("postgres", "Postgres", "olist"),
-    CatalogService("filesystem", "Datalake", "delta", "Delta tables in a folder"),
-    CatalogService("databricks", "UnityCatalog", "main"),
-    CatalogService("bigquery", "BigQuery", "olist"),
-    CatalogService("snowflake", "Snowflake", "OLIST"),
-)}
+TARGETS: dict[str, CatalogService] = {
+    t.destination: t
+    for t in (
+        CatalogService(
+            "duckdb",
+            "CustomDatabase",
+            "warehouse",
+            "no DuckDB connector: a custom database service",
+        ),
+        CatalogService("postgres", "Postgres", "olist"),
+        CatalogService("filesystem", "Datalake", "delta", "Delta tables in a folder"),
+        CatalogService("databricks", "UnityCatalog", "main"),
+        CatalogService("bigquery", "BigQuery", "olist"),
+        CatalogService("snowflake", "Snowflake", "OLIST"),
+    )
+}
 
 # The raw CSV files the pipeline reads: one Datalake service, so files are entities lineage can use.
 RAW = CatalogService("raw", "Datalake", "files", "the CSV files under data/raw")

@@ -14,10 +14,17 @@ def add_arguments(p) -> None:
     """Options of `config`."""
     p.add_argument("--env-file", default="env.yaml", help="the parameters file (default env.yaml)")
     p.add_argument("--schema", action="store_true", help="print the JSON Schema and exit")
-    p.add_argument("--table", action="store_true",
-                   help="print the README's Markdown table of parameters and exit")
-    p.add_argument("build_args", nargs="*", metavar="--env--NAME VALUE",
-                   help="overrides as `ploomber build` takes them; other arguments are ignored")
+    p.add_argument(
+        "--table",
+        action="store_true",
+        help="print the README's Markdown table of parameters and exit",
+    )
+    p.add_argument(
+        "build_args",
+        nargs="*",
+        metavar="--env--NAME VALUE",
+        help="overrides as `ploomber build` takes them; other arguments are ignored",
+    )
 
 
 def overrides(argv: list[str]) -> dict[str, str]:
@@ -44,13 +51,17 @@ def run(args) -> int:
         return 0
     path = Path(args.env_file)
     if not path.is_file():
-        print(f"config: {path} not found: run from the project folder or pass --env-file",
-              file=sys.stderr)
+        print(
+            f"config: {path} not found: run from the project folder or pass --env-file",
+            file=sys.stderr,
+        )
         return 2
     try:
         runconfig.check(runconfig.load_env(path, overrides(args.build_args)))
     except runconfig.ConfigError as e:
-        print(f"{e}\n(env.yaml and --env-- overrides; the schema: contractbook config --schema)",
-              file=sys.stderr)
+        print(
+            f"{e}\n(env.yaml and --env-- overrides; the schema: contractbook config --schema)",
+            file=sys.stderr,
+        )
         return 2
     return 0

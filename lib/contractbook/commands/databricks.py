@@ -15,12 +15,21 @@ def add_arguments(p) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     r = sub.add_parser("run-job", help="trigger a job (jobs/run-now) and poll until it ends")
     r.add_argument("--job-id", type=int, required=True, help="the job's numeric id")
-    r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="a job parameter; repeatable")
+    r.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a job parameter; repeatable",
+    )
     r.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the run")
     r.add_argument("--poll", type=float, default=10, help="seconds between runs/get polls")
-    r.add_argument("--retry-seconds", type=int, default=60,
-                   help="budget for the SDK's retries of transient HTTP failures")
+    r.add_argument(
+        "--retry-seconds",
+        type=int,
+        default=60,
+        help="budget for the SDK's retries of transient HTTP failures",
+    )
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -49,6 +58,8 @@ def run(args) -> int:
     except JobsError as e:
         print(f"databricks: {e}", file=sys.stderr)
         return 2
-    print(f"job {res.job_id} run {res.run_id}: {res.life_cycle} {res.result or ''} "
-          f"({res.polls} polls){' - ' + res.message if res.message else ''}".rstrip())
+    print(
+        f"job {res.job_id} run {res.run_id}: {res.life_cycle} {res.result or ''} "
+        f"({res.polls} polls){' - ' + res.message if res.message else ''}".rstrip()
+    )
     return 0 if res.ok else 1

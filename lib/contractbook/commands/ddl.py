@@ -9,12 +9,16 @@ def add_arguments(p) -> None:
     """Options of `ddl`."""
     from contractbook.ddl import DIALECTS
 
-    p.add_argument("contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml")
+    p.add_argument(
+        "contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml"
+    )
     p.add_argument("--dialect", choices=list(DIALECTS), help="SQL dialect to print")
     p.add_argument("--drop", action="store_true", help="print the DROP script instead of CREATE")
     p.add_argument("--catalog", help="catalog / project / database (Databricks default: main)")
     p.add_argument("--schema", help="schema / dataset (default: the contract server's schema)")
-    p.add_argument("--all", action="store_true", help="every dialect, CREATE and DROP (needs --out)")
+    p.add_argument(
+        "--all", action="store_true", help="every dialect, CREATE and DROP (needs --out)"
+    )
     p.add_argument("--out", help="directory for <dialect>.sql and <dialect>.drop.sql")
 
 
@@ -33,7 +37,9 @@ def run(args) -> int:
     try:
         contract = load(args.contract)
         if args.out:
-            write(contract, args.out, None if args.all else [args.dialect], args.catalog, args.schema)
+            write(
+                contract, args.out, None if args.all else [args.dialect], args.catalog, args.schema
+            )
         else:
             sys.stdout.write(render(contract, args.dialect, args.drop, args.catalog, args.schema))
     except DdlError as e:

@@ -7,8 +7,12 @@ from pathlib import Path
 
 def add_arguments(p) -> None:
     """Options of `dlt-pipeline`."""
-    p.add_argument("contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml")
-    p.add_argument("--out", required=True, help="output folder, e.g. contracts/olist_mini/generated/dlt")
+    p.add_argument(
+        "contract", help="path of the contract YAML, e.g. contracts/olist_mini/contract.yaml"
+    )
+    p.add_argument(
+        "--out", required=True, help="output folder, e.g. contracts/olist_mini/generated/dlt"
+    )
 
 
 def run(args) -> int:

@@ -9,9 +9,14 @@ def add_arguments(p) -> None:
 
     p.add_argument("contract", help="the contract YAML, e.g. contracts/olist_mini/contract.yaml")
     p.add_argument("--out", help="output folder (default: generated/ beside the contract)")
-    p.add_argument("--only", action="append", choices=list(GENERATORS), metavar="NAME",
-                   help="run only this generator (repeatable): " + "; ".join(
-                       f"{g.name}: {g.description}" for g in GENERATORS.values()))
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=list(GENERATORS),
+        metavar="NAME",
+        help="run only this generator (repeatable): "
+        + "; ".join(f"{g.name}: {g.description}" for g in GENERATORS.values()),
+    )
 
 
 def run(args) -> int:

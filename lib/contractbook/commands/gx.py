@@ -10,25 +10,47 @@ from pathlib import Path
 def add_arguments(p) -> None:
     """Subcommands of `gx`."""
     sub = p.add_subparsers(dest="gx_command", metavar="{suites,check}", required=True)
-    s = sub.add_parser("suites", help="write <target>/<table>.json suites generated from the contract")
+    s = sub.add_parser(
+        "suites", help="write <target>/<table>.json suites generated from the contract"
+    )
     s.add_argument("contract", help="path of the contract YAML")
     s.add_argument("--out", required=True, help="directory, e.g. contracts/olist_mini/generated/gx")
     s.add_argument("--target", action="append", help="csv, duckdb, postgres (default: all)")
     c = sub.add_parser("check", help="run the checkpoints; exit 1 on a failed reject-policy check")
     c.add_argument("contract", help="path of the contract YAML")
-    c.add_argument("--csv", metavar="DIR", help="pre-load: check the input files in DIR (each "
-                                                "table's file, see --server)")
-    c.add_argument("--server", default=None, help="contract file server naming the input files "
-                                                  "(default: $CONTRACTBOOK_SERVER, else <table>.csv)")
-    c.add_argument("--preload-engine", default="duckdb", choices=("duckdb", "pandas"),
-                   help="pre-load runs as SQL in DuckDB (default) or on pandas DataFrames")
-    c.add_argument("--url", help="post-load: SQLAlchemy URL, e.g. duckdb:///data/warehouse.duckdb "
-                                 "(a password belongs in the environment, not here)")
+    c.add_argument(
+        "--csv",
+        metavar="DIR",
+        help="pre-load: check the input files in DIR (each table's file, see --server)",
+    )
+    c.add_argument(
+        "--server",
+        default=None,
+        help="contract file server naming the input files "
+        "(default: $CONTRACTBOOK_SERVER, else <table>.csv)",
+    )
+    c.add_argument(
+        "--preload-engine",
+        default="duckdb",
+        choices=("duckdb", "pandas"),
+        help="pre-load runs as SQL in DuckDB (default) or on pandas DataFrames",
+    )
+    c.add_argument(
+        "--url",
+        help="post-load: SQLAlchemy URL, e.g. duckdb:///data/warehouse.duckdb "
+        "(a password belongs in the environment, not here)",
+    )
     c.add_argument("--target", default="duckdb", help="post-load target: duckdb or postgres")
-    c.add_argument("--schema", help="warehouse schema (default: the contract's servers schema for "
-                                    "the target, else its name)")
-    c.add_argument("--mostly", help="tolerances, e.g. 0.99 or foreign_key=0.99 "
-                                    "(default: $CONTRACTBOOK_GX_MOSTLY, else 1.0)")
+    c.add_argument(
+        "--schema",
+        help="warehouse schema (default: the contract's servers schema for "
+        "the target, else its name)",
+    )
+    c.add_argument(
+        "--mostly",
+        help="tolerances, e.g. 0.99 or foreign_key=0.99 "
+        "(default: $CONTRACTBOOK_GX_MOSTLY, else 1.0)",
+    )
     c.add_argument("--state", default=".state", help="GX context root (default .state → .state/gx)")
     c.add_argument("--docs", default="reports/data_docs", help="Data Docs folder")
     c.add_argument("--warn-only", action="store_true", help="exit 0 even when checks fail")
@@ -57,9 +79,11 @@ def _check(args) -> int:
     if args.url and INLINE_PASSWORD.search(args.url):  # GX would save it in .state/gx
         from contractbook.errors import UsageError
 
-        raise UsageError("--url holds a password, which GX would save in its context: put the URL "
-                         "in an environment variable and pass --url '${VARIABLE}', e.g. "
-                         "--url '${DESTINATION__POSTGRES__CREDENTIALS}'")
+        raise UsageError(
+            "--url holds a password, which GX would save in its context: put the URL "
+            "in an environment variable and pass --url '${VARIABLE}', e.g. "
+            "--url '${DESTINATION__POSTGRES__CREDENTIALS}'"
+        )
     from contractbook.contract import load
     from contractbook.gx.context import build_docs, open_context
     from contractbook.gx.runner import run_postload, run_preload
@@ -73,15 +97,22 @@ def _check(args) -> int:
     from contractbook.reading.find import sources
 
     paths = sources(contract, args.csv, args.server) if args.csv else None
-    runs = ([run_preload(ctx, contract, args.csv, tolerances, engine=args.preload_engine,
-                         paths=paths)] if args.csv else []) + \
-        ([run_postload(ctx, contract, args.url, args.target, args.schema, tolerances)]
-         if args.url else [])
+    runs = (
+        [run_preload(ctx, contract, args.csv, tolerances, engine=args.preload_engine, paths=paths)]
+        if args.csv
+        else []
+    ) + (
+        [run_postload(ctx, contract, args.url, args.target, args.schema, tolerances)]
+        if args.url
+        else []
+    )
     docs = build_docs(ctx)
     errors = [c for r in runs for c in r.errors]
     for c in errors:
-        print(f"FAIL {c.table} {c.rule_id or c.expectation}: {c.unexpected_count} failing "
-              f"{c.error or c.sample[:2]}")
+        print(
+            f"FAIL {c.table} {c.rule_id or c.expectation}: {c.unexpected_count} failing "
+            f"{c.error or c.sample[:2]}"
+        )
     print(f"Data Docs: {docs}")
     return 0 if args.warn_only or not errors else 1
 

@@ -9,7 +9,9 @@ def add_arguments(p) -> None:
     """Options of `jsonschema`."""
     p.add_argument("contract", help="path of the contract YAML")
     p.add_argument("--out", help="directory for <table>.json (default: print the list of tables)")
-    p.add_argument("--check", metavar="DATA_DIR", help="validate the first rows of DATA_DIR/<table>.csv")
+    p.add_argument(
+        "--check", metavar="DATA_DIR", help="validate the first rows of DATA_DIR/<table>.csv"
+    )
     p.add_argument("--rows", type=int, default=200, help="rows per table for --check (default 200)")
 
 

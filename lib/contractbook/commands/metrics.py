@@ -9,17 +9,31 @@ def add_arguments(p) -> None:
     """Options of `metrics`."""
     from contractbook.metrics.engines import ENGINES
 
-    p.add_argument("contract", nargs="?", default=DEFAULT_CONTRACT,
-                   help=f"path of the raw contract (default {DEFAULT_CONTRACT})")
-    p.add_argument("--engine", default="duckdb", help=f"one of {', '.join(ENGINES)} (default duckdb)")
-    p.add_argument("--warehouse", default=None,
-                   help="; ".join(f"{e.name}: {e.url_help}" for e in ENGINES.values())
-                   + " (default data/warehouse.duckdb)")
-    p.add_argument("--raw-schema", default="olist", help="schema of the accepted rows (default olist)")
+    p.add_argument(
+        "contract",
+        nargs="?",
+        default=DEFAULT_CONTRACT,
+        help=f"path of the raw contract (default {DEFAULT_CONTRACT})",
+    )
+    p.add_argument(
+        "--engine", default="duckdb", help=f"one of {', '.join(ENGINES)} (default duckdb)"
+    )
+    p.add_argument(
+        "--warehouse",
+        default=None,
+        help="; ".join(f"{e.name}: {e.url_help}" for e in ENGINES.values())
+        + " (default data/warehouse.duckdb)",
+    )
+    p.add_argument(
+        "--raw-schema", default="olist", help="schema of the accepted rows (default olist)"
+    )
     p.add_argument("--schema", default="curated", help="schema written (default curated)")
     p.add_argument("--no-check", action="store_true", help="skip the check against the contract")
-    p.add_argument("--write-contract", action="store_true",
-                   help="only regenerate contracts/<name>/generated/curated.odcs.yaml")
+    p.add_argument(
+        "--write-contract",
+        action="store_true",
+        help="only regenerate contracts/<name>/generated/curated.odcs.yaml",
+    )
 
 
 def run(args) -> int:
@@ -33,16 +47,27 @@ def run(args) -> int:
         print(f"wrote {curated.write(contract)}")
         return 0
     try:
-        result = refresh(contract, args.engine, args.warehouse, args.raw_schema, args.schema,
-                         checked=not args.no_check)
+        result = refresh(
+            contract,
+            args.engine,
+            args.warehouse,
+            args.raw_schema,
+            args.schema,
+            checked=not args.no_check,
+        )
     except (ValueError, FileNotFoundError) as e:
         print(f"metrics: {e}")
         return 2
     if result.check is None:
         return 0
     for row in result.check.rows():
-        print(f"  check {row['table']:<20} {row['rows']:>9,} rows  failing {row['fail']:,}"
-              + (f"  ({row['broken_rules']})" if row["fail"] else ""))
-    print("curated tables: every row passes its contract" if result.ok
-          else "curated tables: SOME ROWS BREAK THEIR CONTRACT")
+        print(
+            f"  check {row['table']:<20} {row['rows']:>9,} rows  failing {row['fail']:,}"
+            + (f"  ({row['broken_rules']})" if row["fail"] else "")
+        )
+    print(
+        "curated tables: every row passes its contract"
+        if result.ok
+        else "curated tables: SOME ROWS BREAK THEIR CONTRACT"
+    )
     return 0 if result.ok else 1

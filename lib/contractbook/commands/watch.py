@@ -16,10 +16,18 @@ PASSED_ON = (
 def add_arguments(p) -> None:
     """Options of `watch`."""
     p.add_argument("drop", help="the drop folder; files land in DROP/<dataset>/ or DROP/")
-    p.add_argument("--contract", default="contracts/olist_mini/contract.yaml",
-                   help="the contract of the datasets (default: the shipped olist_mini)")
-    p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
-                   help="a file is complete when unchanged this long (default 2)")
+    p.add_argument(
+        "--contract",
+        default="contracts/olist_mini/contract.yaml",
+        help="the contract of the datasets (default: the shipped olist_mini)",
+    )
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="a file is complete when unchanged this long (default 2)",
+    )
     for option, help_ in PASSED_ON:
         p.add_argument(option, default=None, help=f"{help_}; passed on to `contractbook ingest`")
 
@@ -35,7 +43,11 @@ def run(args) -> int:
     for option, _ in PASSED_ON:
         value = getattr(args, option.lstrip("-"))
         extra += [option, value] if value is not None else []
-    sensor = Sensor(args.drop, ingest_action(args.contract, extra), args.settle,
-                    say=lambda line: print(line, flush=True))
+    sensor = Sensor(
+        args.drop,
+        ingest_action(args.contract, extra),
+        args.settle,
+        say=lambda line: print(line, flush=True),
+    )
     sensor.run()
     return 0

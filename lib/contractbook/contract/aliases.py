@@ -80,5 +80,11 @@ for _names in ENGINE_ALIASES.values():
     for _name, _alias in _names.items():
         ALIASES.setdefault(_name, _alias)
 # Collections written with their item type: text[], ARRAY<STRING>, MAP<STRING, INT>, STRUCT<...>.
-CONTAINERS = {"[]": "array", "array": "array", "list": "array", "map": "map", "struct": "object",
-              "object": "object"}
+CONTAINERS = {
+    "[]": "array",
+    "array": "array",
+    "list": "array",
+    "map": "map",
+    "struct": "object",
+    "object": "object",
+}

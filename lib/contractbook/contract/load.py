@@ -33,9 +33,13 @@ def _odcs_validator(api: str):
 def _schema_problems(src: Source, api: str) -> list[Problem]:
     """ODCS JSON Schema violations (the contract's own version's schema), most specific first."""
     if not schema_path(api).exists():
-        return [src.problem(["apiVersion"], f"the JSON Schema of ODCS {api} is not installed "
-                            f"(expected {schema_path(api)})",
-                            "run `make setup`: it downloads the official schemas into the venv")]
+        return [
+            src.problem(
+                ["apiVersion"],
+                f"the JSON Schema of ODCS {api} is not installed (expected {schema_path(api)})",
+                "run `make setup`: it downloads the official schemas into the venv",
+            )
+        ]
     validator = _odcs_validator(api)  # first: it imports jsonschema the fast way
     from jsonschema.exceptions import best_match
 
@@ -43,8 +47,13 @@ def _schema_problems(src: Source, api: str) -> list[Problem]:
     for err in sorted(validator.iter_errors(src.data), key=lambda e: list(e.absolute_path)):
         err = best_match([err]) if not err.context else best_match(err.context)
         keys = list(err.absolute_path)
-        problems.append(src.problem(keys, f"not valid ODCS: {err.message}",
-                                    f"see the ODCS {api} reference for this field"))
+        problems.append(
+            src.problem(
+                keys,
+                f"not valid ODCS: {err.message}",
+                f"see the ODCS {api} reference for this field",
+            )
+        )
     return problems
 
 
@@ -64,8 +73,12 @@ def _v32_fields(data: dict) -> list[tuple[str, list[Key]]]:
                 out.append(("`enum`", ["schema", i, "properties", j, "enum"]))
             for k, rel in enumerate(prop.get("relationships") or []):
                 if isinstance(rel, dict) and "id" in rel:
-                    out.append(("relationship `id`",
-                                ["schema", i, "properties", j, "relationships", k, "id"]))
+                    out.append(
+                        (
+                            "relationship `id`",
+                            ["schema", i, "properties", j, "relationships", k, "id"],
+                        )
+                    )
     return out
 
 
@@ -90,10 +103,16 @@ def _forward_problems(src: Source, api: str) -> tuple[Source, list[Problem]]:
     warnings = []
     for name in dict.fromkeys(f for f, _ in found):
         where = [keys for f, keys in found if f == name]
-        warnings.append(src.problem(where[0], f"{name} is ODCS v3.2, not {api}: read anyway "
-                                    f"({len(where)} place(s)); the {api} schema is checked "
-                                    "without it", "declare `apiVersion: v3.2.0`",
-                                    severity="warning"))
+        warnings.append(
+            src.problem(
+                where[0],
+                f"{name} is ODCS v3.2, not {api}: read anyway "
+                f"({len(where)} place(s)); the {api} schema is checked "
+                "without it",
+                "declare `apiVersion: v3.2.0`",
+                severity="warning",
+            )
+        )
     return Source(src.file, _without(src.data, [k for _, k in found]), src._root), warnings
 
 
@@ -105,9 +124,14 @@ def _model_problems(src: Source) -> list[Problem]:
     try:
         OpenDataContractStandard(**src.data)
     except pydantic.ValidationError as e:
-        return [src.problem([k for k in err["loc"] if k != "schema_"],
-                            f"not valid ODCS: {err['msg']}", "see the ODCS v3.1 reference")
-                for err in e.errors()]
+        return [
+            src.problem(
+                [k for k in err["loc"] if k != "schema_"],
+                f"not valid ODCS: {err['msg']}",
+                "see the ODCS v3.1 reference",
+            )
+            for err in e.errors()
+        ]
     return []
 
 
@@ -116,7 +140,9 @@ def _enum_value(e):
     return e.get("value") if isinstance(e, dict) else e
 
 
-def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | None, str | None, list]:
+def _allowed_values(
+    src: Source, keys: list[Key], prop: dict
+) -> tuple[tuple | None, str | None, list]:
     """Allowed values: ODCS 3.1 invalidValues/validValues, 3.0 `rule: validValues` or 3.2 enum."""
     found, problems = [], []
     if prop.get("enum") is not None:
@@ -124,22 +150,38 @@ def _allowed_values(src: Source, keys: list[Key], prop: dict) -> tuple[tuple | N
     for i, q in enumerate(prop.get("quality") or []):
         valid = (q.get("arguments") or {}).get("validValues")
         if q.get("metric") == "invalidValues" and valid is not None:
-            found.append(("validValues", tuple(valid), keys + ["quality", i, "arguments", "validValues"]))
+            found.append(
+                ("validValues", tuple(valid), keys + ["quality", i, "arguments", "validValues"])
+            )
         elif q.get("rule") == "validValues" and not q.get("metric"):
             where = keys + ["quality", i]
             valid = q.get("validValues", (q.get("arguments") or {}).get("validValues"))
             if valid is not None:
                 found.append(("validValues", tuple(valid), where + ["validValues"]))
-                problems.append(src.problem(where, "ODCS v3.0 `rule: validValues` is read as "
-                                            "`metric: invalidValues` with arguments.validValues",
-                                            "write it in the v3.1 form", severity="warning"))
+                problems.append(
+                    src.problem(
+                        where,
+                        "ODCS v3.0 `rule: validValues` is read as "
+                        "`metric: invalidValues` with arguments.validValues",
+                        "write it in the v3.1 form",
+                        severity="warning",
+                    )
+                )
     for form, values, where in found:
         if not values:
-            problems.append(src.problem(where, f"the {form} list is empty",
-                                        "list at least one allowed value, or remove the rule"))
+            problems.append(
+                src.problem(
+                    where,
+                    f"the {form} list is empty",
+                    "list at least one allowed value, or remove the rule",
+                )
+            )
     if len({v for _, v, _ in found}) > 1:
-        problems.append(src.problem(keys, "`enum` and `validValues` disagree",
-                                    "keep one list of allowed values"))
+        problems.append(
+            src.problem(
+                keys, "`enum` and `validValues` disagree", "keep one list of allowed values"
+            )
+        )
     if not found:
         return None, None, problems
     form, values, _ = found[0]
@@ -151,35 +193,63 @@ def _column(src: Source, keys: list[Key], prop: Any) -> tuple[Column | None, lis
     try:
         ctype, notes = resolve_noted(prop.get("logicalType"), prop.get("physicalType"), opts)
     except TypeProblem as e:
-        return None, [src.problem(keys + ["physicalType" if prop.get("physicalType") else "logicalType"],
-                                  f"column {prop.get('name')!r}: {e}",
-                                  "give the column a supported logicalType and physicalType "
-                                  "(engine spellings such as int4, NUMBER or INT64 are read too)")]
+        return None, [
+            src.problem(
+                keys + ["physicalType" if prop.get("physicalType") else "logicalType"],
+                f"column {prop.get('name')!r}: {e}",
+                "give the column a supported logicalType and physicalType "
+                "(engine spellings such as int4, NUMBER or INT64 are read too)",
+            )
+        ]
     values, form, problems = _allowed_values(src, keys, prop)
-    problems += [src.problem(keys + ["physicalType"], f"column {prop.get('name')!r}: {n}",
-                             "declare the logicalType that matches the physicalType",
-                             severity="warning") for n in notes]
+    problems += [
+        src.problem(
+            keys + ["physicalType"],
+            f"column {prop.get('name')!r}: {n}",
+            "declare the logicalType that matches the physicalType",
+            severity="warning",
+        )
+        for n in notes
+    ]
     pk = prop.get("primaryKey")
     position = prop.get("primaryKeyPosition") if pk else None
     required = bool(prop.get("required"))
     if pk and not required:
         required = True
-        problems.append(src.problem(keys, f"primary-key column {prop.get('name')!r} is not "
-                                    "`required`: read as required (NOT NULL in the DDL, empty "
-                                    "values rejected), as every engine's PRIMARY KEY implies",
-                                    "set `required: true` to say so", severity="warning"))
+        problems.append(
+            src.problem(
+                keys,
+                f"primary-key column {prop.get('name')!r} is not "
+                "`required`: read as required (NOT NULL in the DDL, empty "
+                "values rejected), as every engine's PRIMARY KEY implies",
+                "set `required: true` to say so",
+                severity="warning",
+            )
+        )
     col = Column(
-        name=prop.get("name"), type=ctype, logical_type=prop.get("logicalType"),
-        physical_type=prop.get("physicalType"), required=required,
+        name=prop.get("name"),
+        type=ctype,
+        logical_type=prop.get("logicalType"),
+        physical_type=prop.get("physicalType"),
+        required=required,
         physical_name=prop.get("physicalName"),
-        description=(prop.get("description") or "").strip(), unique=bool(prop.get("unique")),
+        description=(prop.get("description") or "").strip(),
+        unique=bool(prop.get("unique")),
         primary_key_position=(position if position not in (None, -1) else (0 if pk else None)),
-        classification=prop.get("classification"), tags=tuple(prop.get("tags") or ()),
-        pattern=opts.get("pattern"), minimum=opts.get("minimum"), maximum=opts.get("maximum"),
-        exclusive_minimum=opts.get("exclusiveMinimum"), exclusive_maximum=opts.get("exclusiveMaximum"),
-        min_length=opts.get("minLength"), max_length=opts.get("maxLength"),
-        allowed_values=values, allowed_values_form=form, format=opts.get("format"),
-        path=src.path(keys))
+        classification=prop.get("classification"),
+        tags=tuple(prop.get("tags") or ()),
+        pattern=opts.get("pattern"),
+        minimum=opts.get("minimum"),
+        maximum=opts.get("maximum"),
+        exclusive_minimum=opts.get("exclusiveMinimum"),
+        exclusive_maximum=opts.get("exclusiveMaximum"),
+        min_length=opts.get("minLength"),
+        max_length=opts.get("maxLength"),
+        allowed_values=values,
+        allowed_values_form=form,
+        format=opts.get("format"),
+        path=src.path(keys),
+    )
     return col, problems
 
 
@@ -187,8 +257,9 @@ def _column(src: Source, keys: list[Key], prop: Any) -> tuple[Column | None, lis
 _QUALIFIED = re.compile(r"^(?:[^#]*#)?/?schema/([^/]+)/properties/([^/]+)$")
 
 
-def _split_ref(ref: str, default_table: str | None,
-               known: dict | None = None, ids: dict | None = None) -> tuple[str | None, str]:
+def _split_ref(
+    ref: str, default_table: str | None, known: dict | None = None, ids: dict | None = None
+) -> tuple[str | None, str]:
     """`table.column`, `column` inside its own table, or a fully qualified reference by ids
     (the only form ODCS 3.1+ allows for names beyond [A-Za-z0-9_-]) -> (table, column).
 
@@ -199,8 +270,8 @@ def _split_ref(ref: str, default_table: str | None,
     if (m := _QUALIFIED.match(ref)) and (m.group(1), m.group(2)) in (ids or {}):
         return ids[(m.group(1), m.group(2))]
     for i in (i for i, ch in enumerate(ref) if ch == "."):
-        if ref[i + 1:] in (known or {}).get(ref[:i], ()):
-            return ref[:i], ref[i + 1:]
+        if ref[i + 1 :] in (known or {}).get(ref[:i], ()):
+            return ref[:i], ref[i + 1 :]
     if default_table is not None and ref in (known or {}).get(default_table, ()):
         return default_table, ref
     parts = ref.rsplit(".", 1)
@@ -212,10 +283,15 @@ def _known(src: Source) -> tuple[dict, dict]:
     document declares them (for resolving references)."""
     objs = [o for o in src.data.get("schema") or [] if isinstance(o, dict)]
     props = [(o, p) for o in objs for p in o.get("properties") or [] if isinstance(p, dict)]
-    names = {o.get("name"): {p.get("name") for p in o.get("properties") or []
-                             if isinstance(p, dict)} for o in objs}
-    ids = {(str(o.get("id")), str(p.get("id"))): (o.get("name"), p.get("name"))
-           for o, p in props if o.get("id") is not None and p.get("id") is not None}
+    names = {
+        o.get("name"): {p.get("name") for p in o.get("properties") or [] if isinstance(p, dict)}
+        for o in objs
+    }
+    ids = {
+        (str(o.get("id")), str(p.get("id"))): (o.get("name"), p.get("name"))
+        for o, p in props
+        if o.get("id") is not None and p.get("id") is not None
+    }
     return names, ids
 
 
@@ -223,7 +299,9 @@ def _as_list(x) -> list:
     return x if isinstance(x, list) else [x]
 
 
-def _relationship(src: Source, keys: list[Key], rel: Any, table: Any, column: str | None) -> Relationship:
+def _relationship(
+    src: Source, keys: list[Key], rel: Any, table: Any, column: str | None
+) -> Relationship:
     known, ids = _known(src)
     frm = [_split_ref(r, table, known, ids)[1] for r in _as_list(rel.get("from") or column)]
     targets = [_split_ref(r, None, known, ids) for r in _as_list(rel.get("to") or [])]
@@ -231,10 +309,16 @@ def _relationship(src: Source, keys: list[Key], rel: Any, table: Any, column: st
     to_table = targets[0][0] if targets else None
     rid = rel.get("id") or f"{table}_{'_'.join(frm)}__{to_table}_{'_'.join(c for _, c in targets)}"
     # no `to`: to_table None, which semantics reports (the model types the valid case)
-    return Relationship(id=rid, table=table, columns=tuple(frm), to_table=to_table,  # type: ignore[arg-type]
-                        to_columns=tuple(c for _, c in targets),
-                        on_violation=str(props.get("onViolation", "reject")), path=src.path(keys),
-                        keys=tuple(keys))
+    return Relationship(
+        id=rid,
+        table=table,
+        columns=tuple(frm),
+        to_table=to_table,  # type: ignore[arg-type]
+        to_columns=tuple(c for _, c in targets),
+        on_violation=str(props.get("onViolation", "reject")),
+        path=src.path(keys),
+        keys=tuple(keys),
+    )
 
 
 def _sql_rule(src: Source, keys: list[Key], q: Any, table: Any) -> SqlRule:
@@ -243,8 +327,11 @@ def _sql_rule(src: Source, keys: list[Key], q: Any, table: Any) -> SqlRule:
 
     from . import sqlrules
 
-    names = {n for o in src.data.get("schema") or []
-             if isinstance(o, dict) and isinstance(n := o.get("name"), str)}
+    names = {
+        n
+        for o in src.data.get("schema") or []
+        if isinstance(o, dict) and isinstance(n := o.get("name"), str)
+    }
     rows, refused = None, ""
     try:
         rows = sqlrules.check(q.get("query") or "", names).rows
@@ -252,12 +339,20 @@ def _sql_rule(src: Source, keys: list[Key], q: Any, table: Any) -> SqlRule:
         refused = e.construct
     except sqlglot.errors.ParseError as e:
         refused = "does not parse: " + (str(e).splitlines() or [""])[0]
-    return SqlRule(id=q.get("id") or q.get("name") or f"sql_{keys[-1]}", table=table,
-                   name=q.get("name") or "", description=(q.get("description") or "").strip(),
-                   query=q.get("query") or "",
-                   rows_query=sqlrules.sql(rows) if rows is not None else None,
-                   must_be=q.get("mustBe", 0), severity=q.get("severity") or "error",
-                   path=src.path(keys), rows_tree=rows, refused=refused, keys=tuple(keys))
+    return SqlRule(
+        id=q.get("id") or q.get("name") or f"sql_{keys[-1]}",
+        table=table,
+        name=q.get("name") or "",
+        description=(q.get("description") or "").strip(),
+        query=q.get("query") or "",
+        rows_query=sqlrules.sql(rows) if rows is not None else None,
+        must_be=q.get("mustBe", 0),
+        severity=q.get("severity") or "error",
+        path=src.path(keys),
+        rows_tree=rows,
+        refused=refused,
+        keys=tuple(keys),
+    )
 
 
 def _number_keys(columns: list[Column]) -> list[Column]:
@@ -283,16 +378,24 @@ def _table(src: Source, i: int, obj: Any) -> tuple[Table, list[Problem]]:
         if col:
             columns.append(col)
         for k, rel in enumerate(prop.get("relationships") or []):
-            rels.append(_relationship(src, pkeys + ["relationships", k], rel, name, prop.get("name")))
+            rels.append(
+                _relationship(src, pkeys + ["relationships", k], rel, name, prop.get("name"))
+            )
     for k, rel in enumerate(obj.get("relationships") or []):
         rels.append(_relationship(src, tkeys + ["relationships", k], rel, name, None))
     columns = _number_keys(columns)
     for k, q in enumerate(obj.get("quality") or []):
         if q.get("type") == "sql":
             sql.append(_sql_rule(src, tkeys + ["quality", k], q, name))
-    table = Table(name=name, columns=tuple(columns), description=(obj.get("description") or "").strip(),
-                  physical_name=obj.get("physicalName"),
-                  relationships=tuple(rels), sql_rules=tuple(sql), path=src.path(tkeys))
+    table = Table(
+        name=name,
+        columns=tuple(columns),
+        description=(obj.get("description") or "").strip(),
+        physical_name=obj.get("physicalName"),
+        relationships=tuple(rels),
+        sql_rules=tuple(sql),
+        path=src.path(tkeys),
+    )
     return table, problems
 
 
@@ -303,11 +406,17 @@ def parse(path: str | Path) -> tuple[Contract | None, list[Problem]]:
         return None, problems
     api = src.data.get("apiVersion")
     if api not in SUPPORTED_API_VERSIONS:
-        return None, [src.problem(["apiVersion"], f"apiVersion {api!r} is not supported",
-                                  f"set apiVersion to one of {', '.join(SUPPORTED_API_VERSIONS)}")]
+        return None, [
+            src.problem(
+                ["apiVersion"],
+                f"apiVersion {api!r} is not supported",
+                f"set apiVersion to one of {', '.join(SUPPORTED_API_VERSIONS)}",
+            )
+        ]
     checked, forward = _forward_problems(src, api)
-    problems = (_schema_problems(checked, api)
-                or (_model_problems(src) if api in MODEL_VERSIONS else []))
+    problems = _schema_problems(checked, api) or (
+        _model_problems(src) if api in MODEL_VERSIONS else []
+    )
     if problems:
         return None, problems
     problems = forward
@@ -318,10 +427,16 @@ def parse(path: str | Path) -> tuple[Contract | None, list[Problem]]:
         table, found = _table(src, i, obj)
         tables.append(table)
         problems += found
-    contract = Contract(id=src.data["id"], name=src.data.get("name") or src.data["id"],
-                        version=str(src.data["version"]), api_version=api, tables=tuple(tables),
-                        path=str(path), description=((src.data.get("description") or {}).get("purpose") or "").strip(),
-                        raw=src.data)
+    contract = Contract(
+        id=src.data["id"],
+        name=src.data.get("name") or src.data["id"],
+        version=str(src.data["version"]),
+        api_version=api,
+        tables=tuple(tables),
+        path=str(path),
+        description=((src.data.get("description") or {}).get("purpose") or "").strip(),
+        raw=src.data,
+    )
     problems = sorted(problems + check(src, contract), key=lambda p: p.line or 0)
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity != "error")

@@ -70,12 +70,12 @@ class SqlRule:
     name: str
     description: str
     query: str
-    rows_query: str | None           # the failing rows, re-rendered from rows_tree without comments
+    rows_query: str | None  # the failing rows, re-rendered from rows_tree without comments
     must_be: float | int | None = 0
     severity: str = "error"
     path: str = ""
     rows_tree: object = field(default=None, repr=False, compare=False)  # sqlglot tree, parsed once
-    refused: str = ""                 # why the rule is not a read-only contract query ('' = accepted)
+    refused: str = ""  # why the rule is not a read-only contract query ('' = accepted)
     keys: tuple = field(default=(), repr=False, compare=False)  # where it sits in the YAML
 
 
@@ -138,8 +138,9 @@ class Contract:
         for t in self.tables:
             if t.name == name:
                 return t
-        raise KeyError(f"no table {name!r} in contract {self.id}; tables: "
-                       f"{', '.join(self.table_names)}")
+        raise KeyError(
+            f"no table {name!r} in contract {self.id}; tables: {', '.join(self.table_names)}"
+        )
 
     @property
     def table_names(self) -> list[str]:

@@ -16,7 +16,7 @@ def slug(text: str) -> str:
     if out[0].isdigit():
         out = f"c_{out}"
     if len(out) > MAX_SLUG:
-        out = f"{out[:MAX_SLUG - 9]}_{hashlib.sha1(out.encode()).hexdigest()[:8]}"
+        out = f"{out[: MAX_SLUG - 9]}_{hashlib.sha1(out.encode()).hexdigest()[:8]}"
     return out
 
 
@@ -34,8 +34,9 @@ def server(contract, destination: str | None = None) -> dict | None:
 def dataset(contract, destination: str | None = None) -> str:
     """The schema (dataset) tables load into: the server's `schema`/`dataset`, else the name."""
     s = server(contract, destination)
-    for entry in ([s] if s else []) + [x for x in contract.raw.get("servers") or []
-                                        if isinstance(x, dict)]:
+    for entry in ([s] if s else []) + [
+        x for x in contract.raw.get("servers") or [] if isinstance(x, dict)
+    ]:
         name = entry.get("schema") or entry.get("dataset")
         if name:
             return str(name)

@@ -10,8 +10,18 @@ if TYPE_CHECKING:  # the model imports this module: its classes are for annotati
 
 # Rule kinds, in the order a row is checked. Every consumer (ingest, GX, synth defects) keys on
 # these.
-RULE_KINDS = ("type", "required", "primary_key", "unique", "allowed_values", "pattern",
-              "range", "length", "foreign_key", "sql")
+RULE_KINDS = (
+    "type",
+    "required",
+    "primary_key",
+    "unique",
+    "allowed_values",
+    "pattern",
+    "range",
+    "length",
+    "foreign_key",
+    "sql",
+)
 
 
 @dataclass(frozen=True)
@@ -29,32 +39,91 @@ class Rule:
 
 def _column_rules(table: Table, c: Column) -> list[Rule]:
     base = f"{table.name}.{c.name}"
-    rules = [Rule(f"{base}.type", "type", table.name, (c.name,), {"type": str(c.type)},
-                  description=f"{c.name} parses as {c.type}")]
+    rules = [
+        Rule(
+            f"{base}.type",
+            "type",
+            table.name,
+            (c.name,),
+            {"type": str(c.type)},
+            description=f"{c.name} parses as {c.type}",
+        )
+    ]
     if c.required:
-        rules.append(Rule(f"{base}.required", "required", table.name, (c.name,),
-                          description=f"{c.name} is not empty"))
+        rules.append(
+            Rule(
+                f"{base}.required",
+                "required",
+                table.name,
+                (c.name,),
+                description=f"{c.name} is not empty",
+            )
+        )
     if c.unique:
-        rules.append(Rule(f"{base}.unique", "unique", table.name, (c.name,),
-                          description=f"{c.name} is unique"))
+        rules.append(
+            Rule(
+                f"{base}.unique", "unique", table.name, (c.name,), description=f"{c.name} is unique"
+            )
+        )
     if c.allowed_values is not None:
-        rules.append(Rule(f"{base}.allowed_values", "allowed_values", table.name, (c.name,),
-                          {"values": list(c.allowed_values)},
-                          description=f"{c.name} in {list(c.allowed_values)}"))
+        rules.append(
+            Rule(
+                f"{base}.allowed_values",
+                "allowed_values",
+                table.name,
+                (c.name,),
+                {"values": list(c.allowed_values)},
+                description=f"{c.name} in {list(c.allowed_values)}",
+            )
+        )
     if c.pattern:
-        rules.append(Rule(f"{base}.pattern", "pattern", table.name, (c.name,),
-                          {"pattern": c.pattern}, description=f"{c.name} matches {c.pattern}"))
-    bounds = {k: v for k, v in (("minimum", c.minimum), ("maximum", c.maximum),
-                                ("exclusive_minimum", c.exclusive_minimum),
-                                ("exclusive_maximum", c.exclusive_maximum)) if v is not None}
+        rules.append(
+            Rule(
+                f"{base}.pattern",
+                "pattern",
+                table.name,
+                (c.name,),
+                {"pattern": c.pattern},
+                description=f"{c.name} matches {c.pattern}",
+            )
+        )
+    bounds = {
+        k: v
+        for k, v in (
+            ("minimum", c.minimum),
+            ("maximum", c.maximum),
+            ("exclusive_minimum", c.exclusive_minimum),
+            ("exclusive_maximum", c.exclusive_maximum),
+        )
+        if v is not None
+    }
     if bounds:
-        rules.append(Rule(f"{base}.range", "range", table.name, (c.name,), bounds,
-                          description=f"{c.name} within {bounds}"))
-    lengths = {k: v for k, v in (("min_length", c.min_length), ("max_length", c.max_length))
-               if v is not None}
+        rules.append(
+            Rule(
+                f"{base}.range",
+                "range",
+                table.name,
+                (c.name,),
+                bounds,
+                description=f"{c.name} within {bounds}",
+            )
+        )
+    lengths = {
+        k: v
+        for k, v in (("min_length", c.min_length), ("max_length", c.max_length))
+        if v is not None
+    }
     if lengths:
-        rules.append(Rule(f"{base}.length", "length", table.name, (c.name,), lengths,
-                          description=f"length of {c.name} within {lengths}"))
+        rules.append(
+            Rule(
+                f"{base}.length",
+                "length",
+                table.name,
+                (c.name,),
+                lengths,
+                description=f"length of {c.name} within {lengths}",
+            )
+        )
     return rules
 
 
@@ -63,21 +132,45 @@ def _table_rules(table: Table) -> list[Rule]:
     for c in table.columns:
         rules += _column_rules(table, c)
     if table.primary_key:
-        rules.append(Rule(f"{table.name}.primary_key", "primary_key", table.name,
-                          table.primary_key,
-                          description=f"({', '.join(table.primary_key)}) is unique and not empty"))
+        rules.append(
+            Rule(
+                f"{table.name}.primary_key",
+                "primary_key",
+                table.name,
+                table.primary_key,
+                description=f"({', '.join(table.primary_key)}) is unique and not empty",
+            )
+        )
     for r in table.relationships:
-        rules.append(Rule(f"{table.name}.foreign_key.{r.id}", "foreign_key", table.name, r.columns,
-                          {"to_table": r.to_table, "to_columns": list(r.to_columns)},
-                          policy=r.on_violation,
-                          description=f"({', '.join(r.columns)}) exists in "
-                                      f"{r.to_table}({', '.join(r.to_columns)})"))
+        rules.append(
+            Rule(
+                f"{table.name}.foreign_key.{r.id}",
+                "foreign_key",
+                table.name,
+                r.columns,
+                {"to_table": r.to_table, "to_columns": list(r.to_columns)},
+                policy=r.on_violation,
+                description=f"({', '.join(r.columns)}) exists in "
+                f"{r.to_table}({', '.join(r.to_columns)})",
+            )
+        )
     for s in table.sql_rules:
-        rules.append(Rule(f"{table.name}.sql.{s.id}", "sql", table.name, (),
-                          {"query": s.query, "rows_query": s.rows_query, "must_be": s.must_be,
-                           "rows_tree": s.rows_tree},
-                          policy="reject" if s.severity == "error" else "warn",
-                          description=s.description or s.name))
+        rules.append(
+            Rule(
+                f"{table.name}.sql.{s.id}",
+                "sql",
+                table.name,
+                (),
+                {
+                    "query": s.query,
+                    "rows_query": s.rows_query,
+                    "must_be": s.must_be,
+                    "rows_tree": s.rows_tree,
+                },
+                policy="reject" if s.severity == "error" else "warn",
+                description=s.description or s.name,
+            )
+        )
     return rules
 
 

@@ -40,8 +40,11 @@ def _name_problem(name, table: bool) -> str | None:
     if not isinstance(name, str) or not name:
         return "is not a non-empty text"
     if m := _BAD_NAME.search(name):
-        return (f"contains the control character U+{ord(m.group()):04X}" if not m.group().isspace()
-                or m.group() in "\t\n\r\x0b\x0c" else "has a space at its start or end")
+        return (
+            f"contains the control character U+{ord(m.group()):04X}"
+            if not m.group().isspace() or m.group() in "\t\n\r\x0b\x0c"
+            else "has a space at its start or end"
+        )
     if table and _BAD_TABLE.search(name):
         return "contains `/` (a table's default input file is <name>.csv)"
     return None
@@ -58,9 +61,13 @@ def _duplicates(src: Source, keys: list, items: list, message: str, fix: str) ->
             if n is None or (key == "physicalName" and item.get("name") in seen.get(n, ())):
                 continue
             if n in seen:
-                out.append(src.problem(keys + [j, key if item.get(key) else "name"],
-                                       message.format(name=n, key="name" if key == "name"
-                                                      else "physical name"), fix))
+                out.append(
+                    src.problem(
+                        keys + [j, key if item.get(key) else "name"],
+                        message.format(name=n, key="name" if key == "name" else "physical name"),
+                        fix,
+                    )
+                )
             seen.setdefault(n, set()).add(item.get("name"))
     return out
 
@@ -68,26 +75,45 @@ def _duplicates(src: Source, keys: list, items: list, message: str, fix: str) ->
 def _identifiers(src: Source, contract: Contract) -> list[Problem]:
     out = []
     objs = [o for o in src.data.get("schema") or [] if isinstance(o, dict)]
-    out += _duplicates(src, ["schema"], objs, "table {key} {name!r} is declared twice",
-                       "give every schema object a distinct name and physicalName")
+    out += _duplicates(
+        src,
+        ["schema"],
+        objs,
+        "table {key} {name!r} is declared twice",
+        "give every schema object a distinct name and physicalName",
+    )
     for i, obj in enumerate(objs):
         name = obj.get("name")
         for key in ("name", "physicalName"):
             if (key == "name" or obj.get(key) is not None) and (
-                    why := _name_problem(obj.get(key), True)):
-                out.append(src.problem(["schema", i, key], f"table {key} {obj.get(key)!r} {why}",
-                                       _NAME_FIX))
+                why := _name_problem(obj.get(key), True)
+            ):
+                out.append(
+                    src.problem(
+                        ["schema", i, key], f"table {key} {obj.get(key)!r} {why}", _NAME_FIX
+                    )
+                )
         props = [p for p in obj.get("properties") or [] if isinstance(p, dict)]
         for j, prop in enumerate(props):
             for key in ("name", "physicalName"):
                 if (key == "name" or prop.get(key) is not None) and (
-                        why := _name_problem(prop.get(key), False)):
-                    out.append(src.problem(["schema", i, "properties", j, key],
-                                           f"column {key} {prop.get(key)!r} {why}", _NAME_FIX))
-        out += _duplicates(src, ["schema", i, "properties"], props,
-                           "column {name!r} is declared twice in table " + repr(name)
-                           .replace("{", "{{").replace("}", "}}"),
-                           "remove or rename the duplicate column (or its physicalName)")
+                    why := _name_problem(prop.get(key), False)
+                ):
+                    out.append(
+                        src.problem(
+                            ["schema", i, "properties", j, key],
+                            f"column {key} {prop.get(key)!r} {why}",
+                            _NAME_FIX,
+                        )
+                    )
+        out += _duplicates(
+            src,
+            ["schema", i, "properties"],
+            props,
+            "column {name!r} is declared twice in table "
+            + repr(name).replace("{", "{{").replace("}", "}}"),
+            "remove or rename the duplicate column (or its physicalName)",
+        )
     return out
 
 
@@ -98,15 +124,23 @@ def _primary_keys(src: Source, contract: Contract) -> list[Problem]:
         positions = sorted(c.primary_key_position or 0 for c in keyed)
         if keyed and positions != list(range(1, len(keyed) + 1)):
             missing = sorted(set(range(1, len(keyed) + 1)) - set(positions))
-            out.append(src.problem(_keys(src, t, ["properties"]),
-                                   f"primary key of {t.name!r} has no column at position(s) {missing} "
-                                   f"(positions declared: {positions})",
-                                   f"number the key columns 1..{len(keyed)} with primaryKeyPosition"))
+            out.append(
+                src.problem(
+                    _keys(src, t, ["properties"]),
+                    f"primary key of {t.name!r} has no column at position(s) {missing} "
+                    f"(positions declared: {positions})",
+                    f"number the key columns 1..{len(keyed)} with primaryKeyPosition",
+                )
+            )
         for c in keyed:
             if not c.required:
-                out.append(src.problem(_keys(src, t, ["properties", _prop_index(src, t, c.name), "required"]),
-                                       f"primary-key column {t.name}.{c.name} is not required",
-                                       "set `required: true` on every primary-key column"))
+                out.append(
+                    src.problem(
+                        _keys(src, t, ["properties", _prop_index(src, t, c.name), "required"]),
+                        f"primary-key column {t.name}.{c.name} is not required",
+                        "set `required: true` on every primary-key column",
+                    )
+                )
     return out
 
 
@@ -115,44 +149,89 @@ def _relationships(src: Source, contract: Contract) -> list[Problem]:
     seen: set[str] = set()
     for r in contract.relationships:
         if r.id in seen:
-            out.append(src.problem(list(r.keys), f"relationship id {r.id!r} is used twice",
-                                   "give each relationship its own `id`"))
+            out.append(
+                src.problem(
+                    list(r.keys),
+                    f"relationship id {r.id!r} is used twice",
+                    "give each relationship its own `id`",
+                )
+            )
         seen.add(r.id)
     for t in contract.tables:
         for r in t.relationships:
             keys = list(r.keys)
             if r.to_table not in names:
-                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} points to table {r.to_table!r}, "
-                                       "which the contract does not declare",
-                                       f"point `to` at one of: {', '.join(sorted(names))}"))
+                out.append(
+                    src.problem(
+                        keys + ["to"],
+                        f"relationship {r.id!r} points to table {r.to_table!r}, "
+                        "which the contract does not declare",
+                        f"point `to` at one of: {', '.join(sorted(names))}",
+                    )
+                )
                 continue
             target = contract.table(r.to_table)
             if len(r.columns) != len(r.to_columns):
-                out.append(src.problem(keys, f"relationship {r.id!r} maps {len(r.columns)} column(s) "
-                                       f"to {len(r.to_columns)}",
-                                       "list as many `to` columns as `from` columns"))
+                out.append(
+                    src.problem(
+                        keys,
+                        f"relationship {r.id!r} maps {len(r.columns)} column(s) "
+                        f"to {len(r.to_columns)}",
+                        "list as many `to` columns as `from` columns",
+                    )
+                )
                 continue
             for frm, to in zip(r.columns, r.to_columns, strict=True):
                 if frm not in t.column_names:
-                    out.append(src.problem(keys + ["from"], f"relationship {r.id!r}: table {t.name!r} has no column {frm!r}",
-                                           f"use one of: {', '.join(t.column_names)}"))
+                    out.append(
+                        src.problem(
+                            keys + ["from"],
+                            f"relationship {r.id!r}: table {t.name!r} has no column {frm!r}",
+                            f"use one of: {', '.join(t.column_names)}",
+                        )
+                    )
                 elif to not in target.column_names:
-                    out.append(src.problem(keys + ["to"], f"relationship {r.id!r}: table {r.to_table!r} has no column {to!r}",
-                                           f"use one of: {', '.join(target.column_names)}"))
+                    out.append(
+                        src.problem(
+                            keys + ["to"],
+                            f"relationship {r.id!r}: table {r.to_table!r} has no column {to!r}",
+                            f"use one of: {', '.join(target.column_names)}",
+                        )
+                    )
                 elif _FAMILY[t.column(frm).type.kind] != _FAMILY[target.column(to).type.kind]:
-                    out.append(src.problem(keys + ["to"], f"relationship {r.id!r}: {t.name}.{frm} ({t.column(frm).type}) "
-                                           f"cannot reference {r.to_table}.{to} ({target.column(to).type})",
-                                           "give both columns the same logical type"))
+                    out.append(
+                        src.problem(
+                            keys + ["to"],
+                            f"relationship {r.id!r}: {t.name}.{frm} ({t.column(frm).type}) "
+                            f"cannot reference {r.to_table}.{to} ({target.column(to).type})",
+                            "give both columns the same logical type",
+                        )
+                    )
             if r.on_violation not in ("reject", "warn"):
-                out.append(src.problem(keys + ["customProperties"], f"onViolation {r.on_violation!r} is not known",
-                                       "use `reject` or `warn`"))
+                out.append(
+                    src.problem(
+                        keys + ["customProperties"],
+                        f"onViolation {r.on_violation!r} is not known",
+                        "use `reject` or `warn`",
+                    )
+                )
             referenced = set(r.to_columns)
             unique = {c.name for c in target.columns if c.unique}
-            if referenced != set(target.primary_key) and not referenced <= unique and all(c in target.column_names for c in referenced):
-                out.append(src.problem(keys + ["to"], f"relationship {r.id!r} references "
-                                       f"{r.to_table}({', '.join(r.to_columns)}), "
-                                       "which is neither its primary key nor unique",
-                                       "reference the target's primary key, or declare the target column unique", severity="warning"))
+            if (
+                referenced != set(target.primary_key)
+                and not referenced <= unique
+                and all(c in target.column_names for c in referenced)
+            ):
+                out.append(
+                    src.problem(
+                        keys + ["to"],
+                        f"relationship {r.id!r} references "
+                        f"{r.to_table}({', '.join(r.to_columns)}), "
+                        "which is neither its primary key nor unique",
+                        "reference the target's primary key, or declare the target column unique",
+                        severity="warning",
+                    )
+                )
     return out
 
 
@@ -165,9 +244,22 @@ def _regexes(src: Source, contract: Contract) -> list[Problem]:
             try:
                 re.compile(c.pattern)
             except re.error as e:
-                out.append(src.problem(_keys(src, t, ["properties", _prop_index(src, t, c.name), "logicalTypeOptions", "pattern"]),
-                                       f"pattern {c.pattern!r} of {t.name}.{c.name} does not compile: {e}",
-                                       "write a valid regular expression (escape special characters)"))
+                out.append(
+                    src.problem(
+                        _keys(
+                            src,
+                            t,
+                            [
+                                "properties",
+                                _prop_index(src, t, c.name),
+                                "logicalTypeOptions",
+                                "pattern",
+                            ],
+                        ),
+                        f"pattern {c.pattern!r} of {t.name}.{c.name} does not compile: {e}",
+                        "write a valid regular expression (escape special characters)",
+                    )
+                )
     return out
 
 
@@ -177,17 +269,31 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
     for s in contract.sql_rules:
         keys = list(s.keys) + ["query"]
         if s.refused.startswith("does not parse"):
-            out.append(src.problem(keys, f"SQL rule {s.id!r} {s.refused}",
-                                   "write the query in DuckDB/ANSI SQL returning one number"))
+            out.append(
+                src.problem(
+                    keys,
+                    f"SQL rule {s.id!r} {s.refused}",
+                    "write the query in DuckDB/ANSI SQL returning one number",
+                )
+            )
         elif s.refused:
-            out.append(src.problem(keys, f"SQL rule {s.id!r} is refused: {s.refused}",
-                                   "write one read-only SELECT on the contract's tables "
-                                   f"({', '.join(contract.table_names)})"))
+            out.append(
+                src.problem(
+                    keys,
+                    f"SQL rule {s.id!r} is refused: {s.refused}",
+                    "write one read-only SELECT on the contract's tables "
+                    f"({', '.join(contract.table_names)})",
+                )
+            )
         elif s.rows_query is None:
-            out.append(src.problem(list(s.keys),
-                                   f"SQL rule {s.id!r} is not of the form SELECT COUNT(*) FROM (<failing rows>)",
-                                   "wrap the query that returns failing rows so that checks can show them",
-                                   severity="warning"))
+            out.append(
+                src.problem(
+                    list(s.keys),
+                    f"SQL rule {s.id!r} is not of the form SELECT COUNT(*) FROM (<failing rows>)",
+                    "wrap the query that returns failing rows so that checks can show them",
+                    severity="warning",
+                )
+            )
     return out
 
 
@@ -203,28 +309,53 @@ def _unenforced(src: Source, contract: Contract) -> list[Problem]:
         for j, p in enumerate(obj.get("properties") or []):
             for k, q in enumerate(p.get("quality") or []):
                 v30_rule = q.get("rule") and not q.get("metric") and q["rule"] != "validValues"
-                if q.get("type", "library") in ("text", "custom") or v30_rule or (
-                        q.get("metric") and q["metric"] not in _ENFORCED_METRICS):
-                    out.append(src.problem(["schema", i, "properties", j, "quality", k],
-                                           f"quality rule {_rule_name(q)!r} is declared but not enforced "
-                                           "by contractbook",
-                                           "express it as logicalTypeOptions, required/unique, "
-                                           "or a `type: sql` rule", severity="warning"))
+                if (
+                    q.get("type", "library") in ("text", "custom")
+                    or v30_rule
+                    or (q.get("metric") and q["metric"] not in _ENFORCED_METRICS)
+                ):
+                    out.append(
+                        src.problem(
+                            ["schema", i, "properties", j, "quality", k],
+                            f"quality rule {_rule_name(q)!r} is declared but not enforced "
+                            "by contractbook",
+                            "express it as logicalTypeOptions, required/unique, "
+                            "or a `type: sql` rule",
+                            severity="warning",
+                        )
+                    )
             for opt in _UNENFORCED_OPTIONS:
                 if opt in (p.get("logicalTypeOptions") or {}):
-                    out.append(src.problem(["schema", i, "properties", j, "logicalTypeOptions", opt],
-                                           f"{opt} is declared but not enforced by contractbook", "", severity="warning"))
+                    out.append(
+                        src.problem(
+                            ["schema", i, "properties", j, "logicalTypeOptions", opt],
+                            f"{opt} is declared but not enforced by contractbook",
+                            "",
+                            severity="warning",
+                        )
+                    )
         for k, q in enumerate(obj.get("quality") or []):
             if q.get("type") in ("text", "custom", "library", None):
-                out.append(src.problem(["schema", i, "quality", k],
-                                       f"table-level quality rule "
-                                       f"{q.get('id') or q.get('metric') or q.get('rule') or k!r}"
-                                       " is declared but not enforced by contractbook",
-                                       "write it as a `type: sql` rule", severity="warning"))
+                out.append(
+                    src.problem(
+                        ["schema", i, "quality", k],
+                        f"table-level quality rule "
+                        f"{q.get('id') or q.get('metric') or q.get('rule') or k!r}"
+                        " is declared but not enforced by contractbook",
+                        "write it as a `type: sql` rule",
+                        severity="warning",
+                    )
+                )
     for key in ("slaProperties", "price", "roles"):
         if src.data.get(key):
-            out.append(src.problem([key], f"`{key}` is documentation only; contractbook does not enforce it",
-                                   "", severity="warning"))
+            out.append(
+                src.problem(
+                    [key],
+                    f"`{key}` is documentation only; contractbook does not enforce it",
+                    "",
+                    severity="warning",
+                )
+            )
     return out
 
 
@@ -250,12 +381,26 @@ def _control_characters(src: Source, contract: Contract) -> list[Problem]:
     out = []
     for keys, text in _strings(src.data, []):
         if m := _CONTROL.search(text):
-            out.append(src.problem(keys, f"text contains the control character U+{ord(m.group()):04X}"
-                                   f" at position {m.start()}", "remove it (tab, CR and LF are allowed)"))
+            out.append(
+                src.problem(
+                    keys,
+                    f"text contains the control character U+{ord(m.group()):04X}"
+                    f" at position {m.start()}",
+                    "remove it (tab, CR and LF are allowed)",
+                )
+            )
     return out
 
 
-CHECKS = (_control_characters, _identifiers, _primary_keys, _relationships, _regexes, _sql, _unenforced)
+CHECKS = (
+    _control_characters,
+    _identifiers,
+    _primary_keys,
+    _relationships,
+    _regexes,
+    _sql,
+    _unenforced,
+)
 
 
 def check(src: Source, contract: Contract) -> list[Problem]:

@@ -24,11 +24,23 @@ class Source:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
-            return None, [Problem(file, "", "file not found",
-                                  "pass the path of a contract.yaml, e.g. contracts/olist_mini/contract.yaml")]
+            return None, [
+                Problem(
+                    file,
+                    "",
+                    "file not found",
+                    "pass the path of a contract.yaml, e.g. contracts/olist_mini/contract.yaml",
+                )
+            ]
         except UnicodeDecodeError as e:
-            return None, [Problem(file, "", f"not UTF-8 text ({e.reason} at byte {e.start})",
-                                  "save the contract as UTF-8")]
+            return None, [
+                Problem(
+                    file,
+                    "",
+                    f"not UTF-8 text ({e.reason} at byte {e.start})",
+                    "save the contract as UTF-8",
+                )
+            ]
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.safe_load(text)
@@ -36,13 +48,25 @@ class Source:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark else None
             what = getattr(e, "problem", None) or str(e)
-            return None, [Problem(file, "", f"invalid YAML: {what}",
-                                  "fix the YAML syntax at that line (indentation, quotes, colons)",
-                                  line=line)]
+            return None, [
+                Problem(
+                    file,
+                    "",
+                    f"invalid YAML: {what}",
+                    "fix the YAML syntax at that line (indentation, quotes, colons)",
+                    line=line,
+                )
+            ]
         if not isinstance(data, dict):
-            return None, [Problem(file, "", "the document is not a mapping of ODCS fields",
-                                  "start the file with `apiVersion: v3.1.0`, `kind: DataContract`, ...",
-                                  line=1)]
+            return None, [
+                Problem(
+                    file,
+                    "",
+                    "the document is not a mapping of ODCS fields",
+                    "start the file with `apiVersion: v3.1.0`, `kind: DataContract`, ...",
+                    line=1,
+                )
+            ]
         return cls(file, data, root), []
 
     def line(self, keys: list[Key]) -> int | None:
@@ -68,7 +92,9 @@ class Source:
             cur = _get(cur, k)
         return out
 
-    def problem(self, keys: list[Key], message: str, fix: str = "", severity: str = "error") -> Problem:
+    def problem(
+        self, keys: list[Key], message: str, fix: str = "", severity: str = "error"
+    ) -> Problem:
         """A Problem located at keys."""
         return Problem(self.file, self.path(keys), message, fix, self.line(keys), severity)
 

@@ -19,12 +19,32 @@ from sqlglot import exp
 
 DIALECT = "duckdb"
 # Statement nodes that change or reach outside the database, wherever they appear in a tree.
-_STATEMENTS = (exp.DML, exp.DDL, exp.Drop, exp.Alter, exp.Copy, exp.Attach, exp.Detach,
-               exp.Install, exp.Pragma, exp.Set, exp.Command, exp.Use, exp.Transaction,
-               exp.Commit, exp.Rollback, exp.Describe, exp.Summarize, exp.Show)
+_STATEMENTS = (
+    exp.DML,
+    exp.DDL,
+    exp.Drop,
+    exp.Alter,
+    exp.Copy,
+    exp.Attach,
+    exp.Detach,
+    exp.Install,
+    exp.Pragma,
+    exp.Set,
+    exp.Command,
+    exp.Use,
+    exp.Transaction,
+    exp.Commit,
+    exp.Rollback,
+    exp.Describe,
+    exp.Summarize,
+    exp.Show,
+)
 # Functions that read files or the environment or run SQL text, refused anywhere in a rule.
-_OUTSIDE = re.compile(r"^(read_\w+|\w+_scan|glob|getenv|sniff_csv|query|query_table|"
-                      r"current_setting|duckdb_\w+|pragma_\w+|which_secret|load_\w+)$", re.I)
+_OUTSIDE = re.compile(
+    r"^(read_\w+|\w+_scan|glob|getenv|sniff_csv|query|query_table|"
+    r"current_setting|duckdb_\w+|pragma_\w+|which_secret|load_\w+)$",
+    re.I,
+)
 # A FROM source that names a file rather than a table.
 _PATHLIKE = re.compile(r"[./\\*~:]")
 
@@ -68,8 +88,11 @@ def parse(query: str) -> exp.Expression:
     """The one statement of query; ParseError, or RuleRefused for none or several."""
     found = statements(query)
     if len(found) != 1:
-        raise RuleRefused("an empty query" if not found else
-                          f"{len(found)} statements (only one SELECT is allowed)")
+        raise RuleRefused(
+            "an empty query"
+            if not found
+            else f"{len(found)} statements (only one SELECT is allowed)"
+        )
     return found[0]
 
 
@@ -93,7 +116,9 @@ def _source(node: exp.Expression) -> str:
         if not isinstance(node.this, exp.Identifier):
             return f"table function {_func_name(node.this)}() in FROM"
         if node.args.get("db") or node.args.get("catalog"):
-            return f"qualified table name {node.sql(dialect=DIALECT)} (use the contract's table names)"
+            return (
+                f"qualified table name {node.sql(dialect=DIALECT)} (use the contract's table names)"
+            )
         return ""
     return f"{node.key.upper()} in FROM"
 
@@ -134,7 +159,11 @@ def rows_tree(tree: exp.Expression) -> exp.Expression | None:
     """For `SELECT COUNT(*) FROM (<rows>)` the <rows> tree; None for any other shape."""
     if not isinstance(tree, exp.Select) or len(tree.expressions) != 1:
         return None
-    if not isinstance(tree.expressions[0], exp.Count) or tree.args.get("where") or tree.args.get("joins"):
+    if (
+        not isinstance(tree.expressions[0], exp.Count)
+        or tree.args.get("where")
+        or tree.args.get("joins")
+    ):
         return None
     if tree.args.get("with") or tree.args.get("group") or tree.args.get("having"):
         return None

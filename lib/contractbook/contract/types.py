@@ -12,15 +12,28 @@ __all__ = ["TYPE_KINDS", "ColumnType", "TypeProblem", "resolve", "resolve_noted"
 
 # physicalType base name -> kind, as contractbook spells them (engine spellings: aliases.py).
 _PHYSICAL = {
-    "varchar": "string", "char": "string", "text": "string", "string": "string",
-    "integer": "integer", "int": "integer", "smallint": "integer",
-    "bigint": "bigint", "long": "bigint",
-    "decimal": "decimal", "numeric": "decimal",
-    "double": "double", "float": "double", "real": "double", "float64": "double",
-    "boolean": "boolean", "bool": "boolean",
+    "varchar": "string",
+    "char": "string",
+    "text": "string",
+    "string": "string",
+    "integer": "integer",
+    "int": "integer",
+    "smallint": "integer",
+    "bigint": "bigint",
+    "long": "bigint",
+    "decimal": "decimal",
+    "numeric": "decimal",
+    "double": "double",
+    "float": "double",
+    "real": "double",
+    "float64": "double",
+    "boolean": "boolean",
+    "bool": "boolean",
     "date": "date",
-    "timestamp": "timestamp", "datetime": "timestamp",
-    "timestamptz": "timestamptz", "timestamp_tz": "timestamptz",
+    "timestamp": "timestamp",
+    "datetime": "timestamp",
+    "timestamptz": "timestamptz",
+    "timestamp_tz": "timestamptz",
     "time": "time",
 }
 
@@ -40,13 +53,14 @@ _LOGICAL = {
 # Refinements read differently from what the logical type says, with the warning given.
 _NOTED = {
     ("date", "timestamp"): "logicalType date with a timestamp physicalType is read as a timestamp "
-                           "(ODCS v3.0 has no timestamp logical type)",
+    "(ODCS v3.0 has no timestamp logical type)",
     ("date", "timestamptz"): "logicalType date with a timestamp physicalType is read as a "
-                             "timestamp with time zone (ODCS v3.0 has no timestamp logical type)",
+    "timestamp with time zone (ODCS v3.0 has no timestamp logical type)",
 }
 
-_PHYS_RE = re.compile(r"^\s*([a-z_][a-z_0-9 ]*?)\s*(?:\(\s*(\d+|max)\s*(?:,\s*(\d+)\s*)?\))?\s*$",
-                      re.I)
+_PHYS_RE = re.compile(
+    r"^\s*([a-z_][a-z_0-9 ]*?)\s*(?:\(\s*(\d+|max)\s*(?:,\s*(\d+)\s*)?\))?\s*$", re.I
+)
 _CONTAINER_RE = re.compile(r"^\s*(array|list|map|struct|object)\s*[<(].*[>)]\s*$", re.I)
 
 
@@ -84,8 +98,10 @@ def _physical(physical: str) -> tuple[str, int | None, int | None, str]:
         alias = ALIASES[base]
         kind = alias.kind
     else:
-        raise TypeProblem(f"physicalType {physical!r} is not understood; use one of "
-                          f"{', '.join(sorted(_PHYSICAL))}, with (length) or (p,s)")
+        raise TypeProblem(
+            f"physicalType {physical!r} is not understood; use one of "
+            f"{', '.join(sorted(_PHYSICAL))}, with (length) or (p,s)"
+        )
     assert m is not None  # base was read from it
     p1 = None if not m.group(2) or m.group(2).lower() == "max" else int(m.group(2))
     p2 = int(m.group(3)) if m.group(3) else None
@@ -94,12 +110,14 @@ def _physical(physical: str) -> tuple[str, int | None, int | None, str]:
     return kind, p1, p2, base
 
 
-def resolve_noted(logical: str | None, physical: str | None,
-                  options: dict | None) -> tuple[ColumnType, list[str]]:
+def resolve_noted(
+    logical: str | None, physical: str | None, options: dict | None
+) -> tuple[ColumnType, list[str]]:
     """The ColumnType of a column, and what was read differently from how it is written."""
     if logical not in _LOGICAL:
-        raise TypeProblem(f"logicalType {logical!r} is not supported; use one of "
-                          f"{', '.join(sorted(_LOGICAL))}")
+        raise TypeProblem(
+            f"logicalType {logical!r} is not supported; use one of {', '.join(sorted(_LOGICAL))}"
+        )
     allowed, notes = _LOGICAL[logical], []
     kind, p1, p2 = allowed[0], None, None
     if physical:
@@ -107,16 +125,19 @@ def resolve_noted(logical: str | None, physical: str | None,
         if kind == "decimal" and p2 in (None, 0) and logical == "integer":
             kind, p1 = ("integer" if (p1 or 38) <= 9 else "bigint"), None  # NUMBER(38,0)
         if kind not in allowed:
-            raise TypeProblem(f"physicalType {physical!r} contradicts logicalType {logical!r}; "
-                              f"expected a physical type of kind {' or '.join(allowed)}")
+            raise TypeProblem(
+                f"physicalType {physical!r} contradicts logicalType {logical!r}; "
+                f"expected a physical type of kind {' or '.join(allowed)}"
+            )
         if (logical, kind) in _NOTED:
             notes.append(_NOTED[(logical, kind)])
     if kind == "timestamp" and (options or {}).get("timezone"):
         kind = "timestamptz"
     if kind == "decimal":
         if p1 is None:
-            raise TypeProblem(f"physicalType {physical!r} needs a precision and scale, "
-                              "e.g. decimal(10,2)")
+            raise TypeProblem(
+                f"physicalType {physical!r} needs a precision and scale, e.g. decimal(10,2)"
+            )
         return ColumnType("decimal", precision=p1, scale=p2 or 0), notes
     assert kind in TYPE_KINDS, kind
     return ColumnType(kind, length=p1 if kind == "string" else None), notes

@@ -13,20 +13,27 @@ class Version:
     """One apiVersion contractbook reads: the schema that checks it and how it is read."""
 
     api: str
-    package: str        # open-data-contract-standard release shipping that version's schema
-    note: str = ""      # said once as a warning when the schema is not the version's own
+    package: str  # open-data-contract-standard release shipping that version's schema
+    note: str = ""  # said once as a warning when the schema is not the version's own
 
 
 # Newest package release per ODCS version (later releases of a version fix the schema, not the
 # standard). v3.0.0 has no release of its own; v3.0.1's schema lists v3.0.0 among its versions.
-VERSIONS: dict[str, Version] = {v.api: v for v in (
-    Version("v3.0.0", "3.0.3", "v3.0.0 has no JSON Schema release of its own: validated with the "
-                               "v3.0.1 schema (open-data-contract-standard 3.0.3), which accepts v3.0.0"),
-    Version("v3.0.1", "3.0.3"),
-    Version("v3.0.2", "3.0.5"),
-    Version("v3.1.0", "3.1.2"),
-    Version("v3.2.0", "3.2.0"),
-)}
+VERSIONS: dict[str, Version] = {
+    v.api: v
+    for v in (
+        Version(
+            "v3.0.0",
+            "3.0.3",
+            "v3.0.0 has no JSON Schema release of its own: validated with the "
+            "v3.0.1 schema (open-data-contract-standard 3.0.3), which accepts v3.0.0",
+        ),
+        Version("v3.0.1", "3.0.3"),
+        Version("v3.0.2", "3.0.5"),
+        Version("v3.1.0", "3.1.2"),
+        Version("v3.2.0", "3.2.0"),
+    )
+}
 SCHEMA_DIR = Path(sys.prefix) / "share" / "contractbook" / "odcs"
 
 
@@ -68,8 +75,10 @@ def main(argv: list[str]) -> int:
             print(f"missing ODCS schemas: {', '.join(missing)}", file=sys.stderr)
             return 1
         return 0
-    print("usage: python -m contractbook.contract.versions packages | extract WHEEL...",
-          file=sys.stderr)
+    print(
+        "usage: python -m contractbook.contract.versions packages | extract WHEEL...",
+        file=sys.stderr,
+    )
     return 2
 
 

@@ -49,14 +49,21 @@ def client(retry_seconds: int = 60, http_seconds: float = 30):
     """A WorkspaceClient from DATABRICKS_HOST / DATABRICKS_TOKEN (personal access token)."""
     missing = [v for v in ENV if not os.environ.get(v)]
     if missing:
-        raise JobsError(f"set {' and '.join(missing)} in the environment (never in files "
-                        "under version control)")
+        raise JobsError(
+            f"set {' and '.join(missing)} in the environment (never in files under version control)"
+        )
     from databricks.sdk import WorkspaceClient
     from databricks.sdk.config import Config
 
-    return WorkspaceClient(config=Config(
-        host=os.environ["DATABRICKS_HOST"], token=os.environ["DATABRICKS_TOKEN"], auth_type="pat",
-        retry_timeout_seconds=retry_seconds, http_timeout_seconds=http_seconds))
+    return WorkspaceClient(
+        config=Config(
+            host=os.environ["DATABRICKS_HOST"],
+            token=os.environ["DATABRICKS_TOKEN"],
+            auth_type="pat",
+            retry_timeout_seconds=retry_seconds,
+            http_timeout_seconds=http_seconds,
+        )
+    )
 
 
 def _state(run) -> tuple[str, str | None, str]:
@@ -66,8 +73,14 @@ def _state(run) -> tuple[str, str | None, str]:
     return life, result, (st.state_message or "") if st else ""
 
 
-def run_job(w, job_id: int, params: dict[str, str] | None = None, timeout: float = 3600,
-            poll: float = 10, sleep=time.sleep) -> JobRun:
+def run_job(
+    w,
+    job_id: int,
+    params: dict[str, str] | None = None,
+    timeout: float = 3600,
+    poll: float = 10,
+    sleep=time.sleep,
+) -> JobRun:
     """Start job_id with job parameters, poll until it ends; JobsError when it takes too long."""
     import requests
 
@@ -82,8 +95,10 @@ def run_job(w, job_id: int, params: dict[str, str] | None = None, timeout: float
             if life in TERMINAL:
                 return JobRun(job_id, run_id, life, result, message, run.run_page_url, polls)
             if time.monotonic() + poll > deadline:
-                raise RunTimeout(f"run {run_id} of job {job_id} still {life} after {timeout:g} s; "
-                                "it keeps running on Databricks")
+                raise RunTimeout(
+                    f"run {run_id} of job {job_id} still {life} after {timeout:g} s; "
+                    "it keeps running on Databricks"
+                )
             sleep(poll)
     except (requests.ConnectionError, requests.Timeout, TimeoutError) as e:
         raise Unreachable(f"Databricks workspace unreachable: {type(e).__name__}") from None

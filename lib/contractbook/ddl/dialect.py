@@ -15,23 +15,23 @@ class Dialect:
     """Everything that differs between engines, as templates and flags (no per-engine code)."""
 
     name: str
-    title: str                       # engine name used in comments, e.g. "PostgreSQL"
-    sqlglot: str                     # sqlglot dialect name for parsing checks
+    title: str  # engine name used in comments, e.g. "PostgreSQL"
+    sqlglot: str  # sqlglot dialect name for parsing checks
     default_catalog: str | None = None
     preamble: tuple[str, ...] = ("CREATE SCHEMA IF NOT EXISTS {schema};",)
     create_table: str = "CREATE TABLE IF NOT EXISTS {table} ("
-    table_suffix: str = ")"          # closes the column list: options, USING, COMMENT
-    column_comment: str = ""         # inline column comment clause, e.g. " COMMENT {text}"
+    table_suffix: str = ")"  # closes the column list: options, USING, COMMENT
+    column_comment: str = ""  # inline column comment clause, e.g. " COMMENT {text}"
     comment_statements: bool = False  # COMMENT ON TABLE/COLUMN statements after CREATE TABLE
     primary_key: str = "CONSTRAINT {name} PRIMARY KEY ({columns})"
     unique: str | None = "CONSTRAINT {name} UNIQUE ({columns})"
     foreign_key: str = "CONSTRAINT {name} FOREIGN KEY ({columns}) REFERENCES {ref} ({ref_columns})"
-    index: str | None = None         # CREATE INDEX template where the engine has indexes
-    enforces_keys: bool = True       # PK/UNIQUE/FK reject bad rows (else informational)
-    key_note: str = ""               # why keys are (not) enforced, written next to each constraint
-    unique_note: str = ""            # why UNIQUE is missing where unique is None
+    index: str | None = None  # CREATE INDEX template where the engine has indexes
+    enforces_keys: bool = True  # PK/UNIQUE/FK reject bad rows (else informational)
+    key_note: str = ""  # why keys are (not) enforced, written next to each constraint
+    unique_note: str = ""  # why UNIQUE is missing where unique is None
     drop_table: str = "DROP TABLE IF EXISTS {table};"
-    alters: dict[str, str] = field(default_factory=dict)   # migration op -> template
+    alters: dict[str, str] = field(default_factory=dict)  # migration op -> template
     rebuild_dependents: bool = False  # rebuilding a table means rebuilding its FK children too
     max_identifier_bytes: int | None = None  # longest name the engine holds (UTF-8 bytes)
     identifier_limit_note: str = ""  # where the limit comes from, said when a name exceeds it
@@ -52,13 +52,17 @@ class Dialect:
         n = len(name.encode("utf-8"))
         most = (self.max_table_bytes if kind == "table" else None) or self.max_identifier_bytes
         if most and n > most:
-            raise DdlError(f"{what} {name!r} is {n} bytes long; {self.title} names hold at most "
-                           f"{most} bytes{self.identifier_limit_note}: "
-                           "shorten it (or give it a shorter physicalName)")
+            raise DdlError(
+                f"{what} {name!r} is {n} bytes long; {self.title} names hold at most "
+                f"{most} bytes{self.identifier_limit_note}: "
+                "shorten it (or give it a shorter physicalName)"
+            )
         if kind in self.refused_chars and (m := re.search(self.refused_chars[kind][0], name)):
-            raise DdlError(f"{what} {name!r} contains {m.group()!r}, which {self.title} {kind} "
-                           f"names cannot hold ({self.refused_chars[kind][1]}): give it a "
-                           "physicalName without it")
+            raise DdlError(
+                f"{what} {name!r} contains {m.group()!r}, which {self.title} {kind} "
+                f"names cannot hold ({self.refused_chars[kind][1]}): give it a "
+                "physicalName without it"
+            )
 
     def literal(self, text: str) -> str:
         """A string literal (escaped per engine by contractbook.sqltext)."""
@@ -75,4 +79,5 @@ class Dialect:
     def render_type(self, ctype, where: str) -> str:
         """The SQL type text of a ColumnType."""
         return self.type_of(ctype, where).template.format(
-            precision=ctype.precision, scale=ctype.scale, length=ctype.length)
+            precision=ctype.precision, scale=ctype.scale, length=ctype.length
+        )

@@ -14,13 +14,18 @@ from .types import DdlError
 
 def refused(contract: Contract, dialect: str, error: DdlError) -> str:
     """A script of comments only: why the engine cannot hold this contract's tables."""
-    return sqltext.comment_text(
-        f"Not generated for {get(dialect).title} ({dialect}) by {GENERATOR} from {contract.id} "
-        f"v{contract.version}: {error}") + "\n"
+    return (
+        sqltext.comment_text(
+            f"Not generated for {get(dialect).title} ({dialect}) by {GENERATOR} from {contract.id} "
+            f"v{contract.version}: {error}"
+        )
+        + "\n"
+    )
 
 
-def scripts(contract: Contract, dialects=None, catalog: str | None = None,
-            schema: str | None = None) -> dict[str, str]:
+def scripts(
+    contract: Contract, dialects=None, catalog: str | None = None, schema: str | None = None
+) -> dict[str, str]:
     """File name -> text: `<dialect>.sql` (CREATE) and `<dialect>.drop.sql` (DROP); an engine
     that cannot hold a name gets comment-only scripts naming its limit."""
     out = {}
@@ -33,14 +38,21 @@ def scripts(contract: Contract, dialects=None, catalog: str | None = None,
     return out
 
 
-def files(contract: Contract, dialects=None, catalog: str | None = None,
-          schema: str | None = None) -> dict[str, str]:
+def files(
+    contract: Contract, dialects=None, catalog: str | None = None, schema: str | None = None
+) -> dict[str, str]:
     """The generator interface: the same map as scripts()."""
     return scripts(contract, dialects, catalog, schema)
 
 
-def write(contract: Contract, out_dir: str | Path, dialects=None, catalog: str | None = None,
-          schema: str | None = None, progress=print) -> list[Path]:
+def write(
+    contract: Contract,
+    out_dir: str | Path,
+    dialects=None,
+    catalog: str | None = None,
+    schema: str | None = None,
+    progress=print,
+) -> list[Path]:
     """Write every script under out_dir; returns the paths written (progress: a line per file)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

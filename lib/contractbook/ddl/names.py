@@ -14,7 +14,7 @@ def _fit(name: str) -> str:
     if len(name.encode()) <= MAX:
         return name
     digest = hashlib.sha1(name.encode()).hexdigest()[:8]
-    head = name.encode()[:MAX - 9].decode("utf-8", "ignore")  # never half a character
+    head = name.encode()[: MAX - 9].decode("utf-8", "ignore")  # never half a character
     return f"{head}_{digest}"
 
 

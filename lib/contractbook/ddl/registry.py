@@ -9,8 +9,10 @@ from contractbook.registry import lookup
 from .dialect import Dialect
 from .types import DdlError
 
-DIALECTS = {name: f"contractbook.ddl.dialects.{name}"
-            for name in ("duckdb", "postgres", "bigquery", "snowflake", "databricks")}
+DIALECTS = {
+    name: f"contractbook.ddl.dialects.{name}"
+    for name in ("duckdb", "postgres", "bigquery", "snowflake", "databricks")
+}
 
 
 def get(name: str | Dialect) -> Dialect:

@@ -11,7 +11,9 @@ from .registry import DIALECTS
 from .types import DdlError
 
 
-def summary(contract: Contract, catalog: str | None = None, schema: str | None = None) -> list[dict]:
+def summary(
+    contract: Contract, catalog: str | None = None, schema: str | None = None
+) -> list[dict]:
     """One row per dialect: how its DDL treats keys, unique, foreign keys and indexes."""
     rows = []
     for name in DIALECTS:
@@ -23,21 +25,26 @@ def summary(contract: Contract, catalog: str | None = None, schema: str | None =
             continue
         rels = contract.relationships
         created = [r for r in rels if is_enforced(t, r)]
-        rows.append({
-            "dialect": name,
-            "keys": "enforced" if t.dialect.enforces_keys else "informational",
-            "foreign keys created": len(created),
-            "warn-policy FKs as comments": len(rels) - len(created),
-            "unique constraints": sum(c.unique for tb in contract.tables for c in tb.columns)
-            if t.dialect.unique else "none (not supported)",
-            "FK indexes": sum(len(fk_indexes(t, tb)) for tb in contract.tables),
-            "lines": lines,
-        })
+        rows.append(
+            {
+                "dialect": name,
+                "keys": "enforced" if t.dialect.enforces_keys else "informational",
+                "foreign keys created": len(created),
+                "warn-policy FKs as comments": len(rels) - len(created),
+                "unique constraints": sum(c.unique for tb in contract.tables for c in tb.columns)
+                if t.dialect.unique
+                else "none (not supported)",
+                "FK indexes": sum(len(fk_indexes(t, tb)) for tb in contract.tables),
+                "lines": lines,
+            }
+        )
     return rows
 
 
 def details_html(title: str, sql: str, open_: bool = False) -> str:
     """A collapsible <details> block holding one script."""
-    return (f"<details{' open' if open_ else ''}><summary><b>{html.escape(title)}</b> "
-            f"({sql.count(chr(10))} lines)</summary><pre style='font-size:11px'>{html.escape(sql)}"
-            "</pre></details>")
+    return (
+        f"<details{' open' if open_ else ''}><summary><b>{html.escape(title)}</b> "
+        f"({sql.count(chr(10))} lines)</summary><pre style='font-size:11px'>{html.escape(sql)}"
+        "</pre></details>"
+    )

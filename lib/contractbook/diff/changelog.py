@@ -8,8 +8,12 @@ from .compare import CHANGE_KINDS, Change
 from .semver import required
 
 # Section of the entry for each non-breaking change kind (default: Changed).
-SECTIONS = {"table_added": "Added", "column_added_nullable": "Added",
-            "unique_dropped": "Removed", "foreign_key_removed": "Removed"}
+SECTIONS = {
+    "table_added": "Added",
+    "column_added_nullable": "Added",
+    "unique_dropped": "Removed",
+    "foreign_key_removed": "Removed",
+}
 ORDER = ("Breaking", "Added", "Changed", "Removed")
 
 
@@ -20,13 +24,18 @@ def section(c: Change) -> str:
 
 def _line(c: Change) -> str:
     where = f"`{c.table}.{c.column}`" if c.column else f"`{c.table}`"
-    return f"- {CHANGE_KINDS[c.kind][2].capitalize()}: {where}" + (f" ({c.detail})" if c.detail else "")
+    return f"- {CHANGE_KINDS[c.kind][2].capitalize()}: {where}" + (
+        f" ({c.detail})" if c.detail else ""
+    )
 
 
 def entry(old: Contract, new: Contract, changes: list[Change], date: str | None = None) -> str:
     """`## [version] - date` followed by the changes grouped by section."""
-    lines = [f"## [{new.version}]" + (f" - {date}" if date else ""), "",
-             f"{new.id}: {old.version} -> {new.version} (changes need a {required(changes)} bump)."]
+    lines = [
+        f"## [{new.version}]" + (f" - {date}" if date else ""),
+        "",
+        f"{new.id}: {old.version} -> {new.version} (changes need a {required(changes)} bump).",
+    ]
     for title in ORDER:
         picked = [c for c in changes if section(c) == title]
         if picked:

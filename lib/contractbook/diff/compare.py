@@ -29,9 +29,17 @@ CHANGE_KINDS = {
     "allowed_values_widened": (False, "minor", "allowed values widened"),
     "check_relaxed": (False, "minor", "range or length check relaxed"),
     "quality_rule_added": (True, "major", "rejecting quality rule (sql) added"),
-    "quality_rule_now_rejecting": (True, "major", "quality rule (sql) now rejecting, was a warning"),
-    "quality_rule_changed": (True, "major", "rejecting quality rule's query changed (treated as "
-                                            "tightened: which rows it rejects cannot be compared)"),
+    "quality_rule_now_rejecting": (
+        True,
+        "major",
+        "quality rule (sql) now rejecting, was a warning",
+    ),
+    "quality_rule_changed": (
+        True,
+        "major",
+        "rejecting quality rule's query changed (treated as "
+        "tightened: which rows it rejects cannot be compared)",
+    ),
     "quality_rule_removed": (False, "minor", "rejecting quality rule (sql) removed"),
     "quality_rule_now_warning": (False, "minor", "quality rule (sql) now a warning, was rejecting"),
     "quality_warning_added": (False, "minor", "warning quality rule (sql) added"),
@@ -42,8 +50,14 @@ CHANGE_KINDS = {
 
 _INT_DIGITS = {"integer": 10, "bigint": 19}
 # Column bound -> +1 when a larger value is stricter (lower bounds), -1 for upper bounds.
-BOUNDS = {"minimum": 1, "exclusive_minimum": 1, "min_length": 1,
-          "maximum": -1, "exclusive_maximum": -1, "max_length": -1}
+BOUNDS = {
+    "minimum": 1,
+    "exclusive_minimum": 1,
+    "min_length": 1,
+    "maximum": -1,
+    "exclusive_maximum": -1,
+    "max_length": -1,
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,9 @@ class Change:
     def __str__(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
         tag = "BREAKING" if self.breaking else "non-breaking"
-        return f"[{tag}] {CHANGE_KINDS[self.kind][2]}: {where}" + (f" ({self.detail})" if self.detail else "")
+        return f"[{tag}] {CHANGE_KINDS[self.kind][2]}: {where}" + (
+            f" ({self.detail})" if self.detail else ""
+        )
 
 
 def _digits(t: ColumnType) -> tuple[int, int] | None:
@@ -89,7 +105,7 @@ def type_change(old: ColumnType, new: ColumnType) -> str | None:
         wider = new.length is None or (old.length is not None and new.length >= old.length)
         return "type_widened" if wider else "type_narrowed"
     if new.kind == "string" and new.length is None:
-        return "type_widened"            # every value has a text form
+        return "type_widened"  # every value has a text form
     old_d, new_d = _digits(old), _digits(new)
     if old_d and new_d:
         (oi, os_), (ni, ns) = old_d, new_d
@@ -109,7 +125,7 @@ def bound_change(attr: str, old, new) -> str | None:
         return "check_relaxed" if new is None else "check_tightened"
     try:
         stricter = (new - old) * BOUNDS[attr] > 0
-    except TypeError:                # non-numeric bounds: assume the worst
+    except TypeError:  # non-numeric bounds: assume the worst
         return "check_tightened"
     return "check_tightened" if stricter else "check_relaxed"
 
@@ -119,8 +135,11 @@ def _checks(table: str, old: Column, new: Column) -> list[Change]:
     for attr in BOUNDS:
         kind = bound_change(attr, getattr(old, attr), getattr(new, attr))
         if kind:
-            out.append(Change(kind, table, new.name,
-                              f"{attr} {getattr(old, attr)} -> {getattr(new, attr)}"))
+            out.append(
+                Change(
+                    kind, table, new.name, f"{attr} {getattr(old, attr)} -> {getattr(new, attr)}"
+                )
+            )
     if old.pattern != new.pattern:
         kind = "check_relaxed" if new.pattern is None else "pattern_changed"
         out.append(Change(kind, table, new.name, f"pattern {old.pattern!r} -> {new.pattern!r}"))
@@ -133,18 +152,32 @@ def _column(table: str, old: Column, new: Column) -> list[Change]:
     if kind:
         out.append(Change(kind, table, new.name, f"{old.type} -> {new.type}"))
     if old.required != new.required:
-        out.append(Change("required_added" if new.required else "required_dropped", table, new.name))
+        out.append(
+            Change("required_added" if new.required else "required_dropped", table, new.name)
+        )
     if old.unique != new.unique:
         out.append(Change("unique_added" if new.unique else "unique_dropped", table, new.name))
     if old.allowed_values != new.allowed_values:
         before, after = set(old.allowed_values or ()), set(new.allowed_values or ())
         if new.allowed_values is None or (old.allowed_values is not None and before < after):
-            out.append(Change("allowed_values_widened", table, new.name,
-                              f"added {sorted(after - before) or 'any value'}"))
+            out.append(
+                Change(
+                    "allowed_values_widened",
+                    table,
+                    new.name,
+                    f"added {sorted(after - before) or 'any value'}",
+                )
+            )
         else:
-            out.append(Change("allowed_values_narrowed", table, new.name,
-                              f"removed {sorted(before - after) or 'any value'}"
-                              + (f", added {sorted(after - before)}" if after - before else "")))
+            out.append(
+                Change(
+                    "allowed_values_narrowed",
+                    table,
+                    new.name,
+                    f"removed {sorted(before - after) or 'any value'}"
+                    + (f", added {sorted(after - before)}" if after - before else ""),
+                )
+            )
     out += _checks(table, old, new)
     if old.description != new.description:
         out.append(Change("description_changed", table, new.name))
@@ -167,19 +200,43 @@ def _relationships(old: Table, new: Table) -> list[Change]:
     for key in after.keys() - before.keys():
         r = after[key]
         why = "was onViolation: warn" if key in declared(old) else "new"
-        out.append(Change("foreign_key_added", new.name, ", ".join(r.columns),
-                          f"{r.id} -> {r.to_table} ({why})"))
+        out.append(
+            Change(
+                "foreign_key_added",
+                new.name,
+                ", ".join(r.columns),
+                f"{r.id} -> {r.to_table} ({why})",
+            )
+        )
     for key in before.keys() - after.keys():
         r = before[key]
         why = "now onViolation: warn" if key in declared(new) else "removed"
-        out.append(Change("foreign_key_removed", new.name, ", ".join(r.columns),
-                          f"{r.id} -> {r.to_table} ({why})"))
+        out.append(
+            Change(
+                "foreign_key_removed",
+                new.name,
+                ", ".join(r.columns),
+                f"{r.id} -> {r.to_table} ({why})",
+            )
+        )
     for key in declared(old).keys() - declared(new).keys() - before.keys():
-        out.append(Change("foreign_key_removed", new.name, ", ".join(key[0]),
-                          f"{declared(old)[key].id} (warn only) removed"))
+        out.append(
+            Change(
+                "foreign_key_removed",
+                new.name,
+                ", ".join(key[0]),
+                f"{declared(old)[key].id} (warn only) removed",
+            )
+        )
     for key in declared(new).keys() - declared(old).keys() - after.keys():
-        out.append(Change("description_changed", new.name, ", ".join(key[0]),
-                          f"warn-only relationship {declared(new)[key].id} declared"))
+        out.append(
+            Change(
+                "description_changed",
+                new.name,
+                ", ".join(key[0]),
+                f"warn-only relationship {declared(new)[key].id} declared",
+            )
+        )
     return sorted(out, key=lambda c: (c.kind, c.column or ""))
 
 
@@ -196,8 +253,11 @@ def _quality(old: Table, new: Table) -> list[Change]:
         if was is None:
             kind = "quality_rule_added" if _rejecting(r.severity) else "quality_warning_added"
         elif _rejecting(was.severity) != _rejecting(r.severity):
-            kind = "quality_rule_now_rejecting" if _rejecting(r.severity) else \
-                "quality_rule_now_warning"
+            kind = (
+                "quality_rule_now_rejecting"
+                if _rejecting(r.severity)
+                else "quality_rule_now_warning"
+            )
         elif " ".join(was.query.split()) != " ".join(r.query.split()):
             kind = "quality_rule_changed" if _rejecting(r.severity) else "quality_warning_changed"
         elif (was.name, was.description) != (r.name, r.description):
@@ -205,8 +265,16 @@ def _quality(old: Table, new: Table) -> list[Change]:
         else:
             continue
         out.append(Change(kind, new.name, None, rid))
-    out += [Change("quality_rule_removed" if _rejecting(r.severity) else "quality_warning_removed",
-                   new.name, None, rid) for rid, r in before.items() if rid not in after]
+    out += [
+        Change(
+            "quality_rule_removed" if _rejecting(r.severity) else "quality_warning_removed",
+            new.name,
+            None,
+            rid,
+        )
+        for rid, r in before.items()
+        if rid not in after
+    ]
     return out
 
 
@@ -222,8 +290,14 @@ def _table(old: Table, new: Table) -> list[Change]:
         else:
             out += _column(new.name, old.column(c.name), c)
     if old.primary_key != new.primary_key:
-        out.append(Change("primary_key_changed", new.name, None,
-                          f"({', '.join(old.primary_key)}) -> ({', '.join(new.primary_key)})"))
+        out.append(
+            Change(
+                "primary_key_changed",
+                new.name,
+                None,
+                f"({', '.join(old.primary_key)}) -> ({', '.join(new.primary_key)})",
+            )
+        )
     out += _relationships(old, new)
     out += _quality(old, new)
     if old.description != new.description:

@@ -32,8 +32,12 @@ def actual(old: str, new: str) -> str:
 def bump(version: str, level: str) -> str:
     """version bumped by level."""
     major, minor, patch = parse(version)
-    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0",
-            "patch": f"{major}.{minor}.{patch + 1}", "none": version}[level]
+    return {
+        "major": f"{major + 1}.0.0",
+        "minor": f"{major}.{minor + 1}.0",
+        "patch": f"{major}.{minor}.{patch + 1}",
+        "none": version,
+    }[level]
 
 
 def sufficient(old: str, new: str, changes) -> bool:

@@ -39,8 +39,13 @@ def _columns_struct(contract: Contract, table: str) -> str:
     """DuckDB struct literal {'column': 'TYPE', ...} for read_csv's `columns`, quoted by sqltext
     (the physicalName: the CSV's columns are read under the names the hints give them)."""
     cols = contract.table(table).columns
-    return "{" + ", ".join(f"{sqltext.literal(c.physical)}: {sqltext.literal(sql_type(c, table))}"
-                           for c in cols) + "}"
+    return (
+        "{"
+        + ", ".join(
+            f"{sqltext.literal(c.physical)}: {sqltext.literal(sql_type(c, table))}" for c in cols
+        )
+        + "}"
+    )
 
 
 def _py_name(name: str) -> str:
@@ -103,11 +108,20 @@ def pipeline_py(contract: Contract) -> str:
     hints = {t: table_hints(contract, t) for t in order}
     types = "{\n" + "".join(f"    {t!r}: {_columns_struct(contract, t)!r},\n" for t in order) + "}"
     doc = _docstring(f"Standalone dlt pipeline for {contract.name}: python pipeline.py [DATA_DIR].")
-    return _header(contract, "dlt pipeline") + doc + "\n" + _BODY.format(
-        order=repr(order), hints=_hints_literal(hints), types=types,
-        name=sqltext.name_token(contract.name), func=_py_name(contract.name),
-        dataset=repr(naming.dataset(contract)),
-        pipeline=f"{sqltext.name_token(contract.name)}_standalone")
+    return (
+        _header(contract, "dlt pipeline")
+        + doc
+        + "\n"
+        + _BODY.format(
+            order=repr(order),
+            hints=_hints_literal(hints),
+            types=types,
+            name=sqltext.name_token(contract.name),
+            func=_py_name(contract.name),
+            dataset=repr(naming.dataset(contract)),
+            pipeline=f"{sqltext.name_token(contract.name)}_standalone",
+        )
+    )
 
 
 def _docstring(text: str) -> str:
@@ -126,29 +140,41 @@ def settings_toml(contract: Contract, name: str) -> str:
     """.dlt/config.toml fragment for one destination; secrets stay in the environment."""
     d = DESTINATIONS[name]
     env = "".join(f"#   {v}\n" for v in d.env) or "#   (none)\n"
-    return (_header(contract, f"dlt settings ({name})", "toml") +
-            f"# {d.summary}\n# Environment variables (credentials; never commit them):\n{env}"
-            f"# Minimum permissions: {_permissions(contract, d) or 'none beyond the files it writes'}\n"
-            + (f"# Install: pip install {' '.join(d.extras)}\n" if d.extras else "")
-            + f"# Dataset (schema): {naming.dataset(contract)}, set by the pipeline.\n\n"
-            + (d.settings or f"[destination.{name}]\n"))
+    return (
+        _header(contract, f"dlt settings ({name})", "toml")
+        + f"# {d.summary}\n# Environment variables (credentials; never commit them):\n{env}"
+        f"# Minimum permissions: {_permissions(contract, d) or 'none beyond the files it writes'}\n"
+        + (f"# Install: pip install {' '.join(d.extras)}\n" if d.extras else "")
+        + f"# Dataset (schema): {naming.dataset(contract)}, set by the pipeline.\n\n"
+        + (d.settings or f"[destination.{name}]\n")
+    )
 
 
 def readme(contract: Contract) -> str:
     """README.md of the generated folder: how to run, destinations, env vars, permissions."""
-    rows = "\n".join(f"| `{d.name}` | {d.summary} | {', '.join(f'`{v}`' for v in d.env) or '-'} | "
-                     f"{_permissions(contract, d) or '-'} |" for d in DESTINATIONS.values())
-    return ("<!--\n" + _header(contract, "Generated dlt pipeline", "html") + "-->\n\n"
-            + "# dlt pipeline for " + sqltext.one_line(contract.name) + "\n\n"
-            f"`pipeline.py` loads `<table>.csv` files into dataset `{naming.dataset(contract)}` "
-            "with dlt: one resource per "
-            "contract table, column types and primary keys from the contract, write disposition "
-            "`merge` on the key (`replace` for tables without one). It loads clean data; "
-            "`python -m contractbook ingest` adds the row checks, the rejects and the accounting "
-            "with the same hints.\n\n"
-            "```\nDESTINATION=duckdb python pipeline.py data/raw\n```\n\n"
-            "| destination | what | environment variables | minimum permissions |\n|---|---|---|---|\n"
-            + rows + "\n\nSettings templates: `destinations/<name>.toml` (copy into `.dlt/config.toml`).\n")
+    rows = "\n".join(
+        f"| `{d.name}` | {d.summary} | {', '.join(f'`{v}`' for v in d.env) or '-'} | "
+        f"{_permissions(contract, d) or '-'} |"
+        for d in DESTINATIONS.values()
+    )
+    return (
+        "<!--\n"
+        + _header(contract, "Generated dlt pipeline", "html")
+        + "-->\n\n"
+        + "# dlt pipeline for "
+        + sqltext.one_line(contract.name)
+        + "\n\n"
+        f"`pipeline.py` loads `<table>.csv` files into dataset `{naming.dataset(contract)}` "
+        "with dlt: one resource per "
+        "contract table, column types and primary keys from the contract, write disposition "
+        "`merge` on the key (`replace` for tables without one). It loads clean data; "
+        "`python -m contractbook ingest` adds the row checks, the rejects and the accounting "
+        "with the same hints.\n\n"
+        "```\nDESTINATION=duckdb python pipeline.py data/raw\n```\n\n"
+        "| destination | what | environment variables | minimum permissions |\n|---|---|---|---|\n"
+        + rows
+        + "\n\nSettings templates: `destinations/<name>.toml` (copy into `.dlt/config.toml`).\n"
+    )
 
 
 def files(contract: Contract) -> dict[str, str]:

@@ -21,8 +21,9 @@ def open_context(state_dir: str | Path = DEFAULT_STATE, docs_dir: str | Path = D
     quiet_environment()
     # GX 1.24 warns on every table asset with a schema (it prefers a search path in the URL, which
     # would change DuckDB's connection config); the schema is what we mean, so this one is silenced.
-    warnings.filterwarnings("ignore", message="`schema_name` is deprecated",
-                            category=DeprecationWarning)
+    warnings.filterwarnings(
+        "ignore", message="`schema_name` is deprecated", category=DeprecationWarning
+    )
     from contractbook.fastimport import jsonschema
 
     jsonschema()  # before GX imports it: skips a 1-2 s optional format module
@@ -36,10 +37,14 @@ def open_context(state_dir: str | Path = DEFAULT_STATE, docs_dir: str | Path = D
     ctx = gx.get_context(mode="file", project_root_dir=str(state_dir))
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     ctx.enable_analytics(False)  # saved in the context too, not only read from the environment
-    site = {"class_name": "SiteBuilder",
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(Path(docs_dir).resolve())}}
+    site = {
+        "class_name": "SiteBuilder",
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(Path(docs_dir).resolve()),
+        },
+    }
     # GX types get_config() as a union (a file context returns DataContextConfig) and the site
     # as a TypedDict the documented dict above satisfies
     if DOCS_SITE in (ctx.get_config().data_docs_sites or {}):  # type: ignore[union-attr]

@@ -21,8 +21,12 @@ def _qualify(tree: exp.Expression, schema: str | None, own_table: str) -> exp.Ex
             continue
         if t.name == own_table:
             alias = t.alias or own_table
-            t.replace(exp.Table(this=exp.to_identifier(_MARK),
-                                alias=exp.TableAlias(this=exp.to_identifier(alias))))
+            t.replace(
+                exp.Table(
+                    this=exp.to_identifier(_MARK),
+                    alias=exp.TableAlias(this=exp.to_identifier(alias)),
+                )
+            )
         elif schema:
             t.set("db", exp.to_identifier(schema))
     return tree
@@ -45,13 +49,21 @@ def _physical(tree: exp.Expression, tables: dict) -> exp.Expression:
     return tree
 
 
-def render(query: str | exp.Expression, own_table: str, dialect: str, schema: str | None,
-           tables: dict | None = None) -> str:
+def render(
+    query: str | exp.Expression,
+    own_table: str,
+    dialect: str,
+    schema: str | None,
+    tables: dict | None = None,
+) -> str:
     """A rule's rows query (text or parsed tree) for GX: own table -> {batch}, others
     schema-qualified, in dialect, comments dropped; with tables ({name: Table}), contract
     names become the warehouse's (physicalName)."""
-    tree = query.copy() if isinstance(query, exp.Expression) else sqlglot.parse_one(
-        query, read=SOURCE_DIALECT)
+    tree = (
+        query.copy()
+        if isinstance(query, exp.Expression)
+        else sqlglot.parse_one(query, read=SOURCE_DIALECT)
+    )
     if tables:
         tree = _physical(tree, tables)
         own_table = tables[own_table].physical if own_table in tables else own_table
@@ -70,7 +82,11 @@ def render(query: str | exp.Expression, own_table: str, dialect: str, schema: st
 def foreign_key_rows_query(rel: Relationship) -> str:
     """DuckDB SQL returning the child rows whose key has no parent (NULL keys are not checked)."""
     q = ident
-    on = " AND ".join(f"c.{q(a)} = p.{q(b)}" for a, b in zip(rel.columns, rel.to_columns, strict=True))
+    on = " AND ".join(
+        f"c.{q(a)} = p.{q(b)}" for a, b in zip(rel.columns, rel.to_columns, strict=True)
+    )
     present = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in rel.columns)
-    return (f"SELECT c.* FROM {q(rel.table)} AS c LEFT JOIN {q(rel.to_table)} AS p ON {on} "
-            f"WHERE {present} AND p.{q(rel.to_columns[0])} IS NULL")
+    return (
+        f"SELECT c.* FROM {q(rel.table)} AS c LEFT JOIN {q(rel.to_table)} AS p ON {on} "
+        f"WHERE {present} AND p.{q(rel.to_columns[0])} IS NULL"
+    )

@@ -23,8 +23,17 @@ nav{padding:.6em 0;border-bottom:1px solid #ccc;margin-bottom:1em}
 details{margin:.3em 0 .8em}summary{cursor:pointer}
 h2{border-bottom:1px solid #eee;padding-bottom:.2em}
 </style>"""
-CHECK_COLUMNS = ["status", "rule_id", "expectation", "column", "kind", "policy",
-                 "unexpected_count", "element_count", "mostly"]
+CHECK_COLUMNS = [
+    "status",
+    "rule_id",
+    "expectation",
+    "column",
+    "kind",
+    "policy",
+    "unexpected_count",
+    "element_count",
+    "mostly",
+]
 
 
 def badge(ok: bool, warn: bool = False) -> str:
@@ -34,19 +43,29 @@ def badge(ok: bool, warn: bool = False) -> str:
 
 
 def _table_section(t) -> str:
-    rows = [{"status": "pass" if c.success else ("warn" if c.policy == "warn" else "FAIL"),
-             **{k: getattr(c, k) for k in CHECK_COLUMNS[1:]}} for c in t.checks]
+    rows = [
+        {
+            "status": "pass" if c.success else ("warn" if c.policy == "warn" else "FAIL"),
+            **{k: getattr(c, k) for k in CHECK_COLUMNS[1:]},
+        }
+        for c in t.checks
+    ]
     bad = [c for c in t.checks if not c.success]
     warn_only = bool(bad) and all(c.policy == "warn" for c in bad)
     malformed = 0 if t.malformed is None else len(t.malformed)
-    parts = [f"<details{' open' if bad or malformed else ''}><summary>"
-             f"{badge(not bad and not malformed, warn_only and not malformed)} "
-             f"<b>{html.escape(t.table)}</b>: {html.escape(t.verdict)}</summary>",
-             table(rows)._repr_html_()]
+    parts = [
+        f"<details{' open' if bad or malformed else ''}><summary>"
+        f"{badge(not bad and not malformed, warn_only and not malformed)} "
+        f"<b>{html.escape(t.table)}</b>: {html.escape(t.verdict)}</summary>",
+        table(rows)._repr_html_(),
+    ]
     for c in bad:
         if c.sample:
-            parts.append(table(c.sample, caption=f"failing rows: {c.rule_id or c.expectation}",
-                               page=5)._repr_html_())
+            parts.append(
+                table(
+                    c.sample, caption=f"failing rows: {c.rule_id or c.expectation}", page=5
+                )._repr_html_()
+            )
     if malformed:
         parts.append(table(t.malformed, caption="malformed CSV records")._repr_html_())
     return "".join(parts) + "</details>"
@@ -57,20 +76,25 @@ def render(runs) -> str:
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     body = []
     for r in runs:
-        body.append(f"<h2>{badge(r.success, not r.errors)} {html.escape(r.target)} "
-                    f"on <code>{html.escape(short_source(r.source))}"
-                    f"</code></h2><p>{html.escape(r.verdict)}; {len(r.checks)} checks in "
-                    f"{len(r.tables)} suites; tolerances (mostly) "
-                    f"<code>{html.escape(str(r.tolerances or 'none'))}</code>; "
-                    f"{r.seconds:.1f} s</p>")
+        body.append(
+            f"<h2>{badge(r.success, not r.errors)} {html.escape(r.target)} "
+            f"on <code>{html.escape(short_source(r.source))}"
+            f"</code></h2><p>{html.escape(r.verdict)}; {len(r.checks)} checks in "
+            f"{len(r.tables)} suites; tolerances (mostly) "
+            f"<code>{html.escape(str(r.tolerances or 'none'))}</code>; "
+            f"{r.seconds:.1f} s</p>"
+        )
         body.append(table(r.summary())._repr_html_())
         body.extend(_table_section(t) for t in r.tables)
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<title>Data Docs</title>{CSS}</head><body><nav><a href='../index.html'>&larr; all "
-            "reports</a> &middot; <a href='../gx-checks.html'>gx-checks</a></nav>"
-            f"<h1>Data Docs: Great Expectations validations</h1><p>Built {built}. Every suite "
-            "is generated from the contract; a failing warn-policy rule is a warning.</p>"
-            + "".join(body) + "</body></html>\n")
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Data Docs</title>{CSS}</head><body><nav><a href='../index.html'>&larr; all "
+        "reports</a> &middot; <a href='../gx-checks.html'>gx-checks</a></nav>"
+        f"<h1>Data Docs: Great Expectations validations</h1><p>Built {built}. Every suite "
+        "is generated from the contract; a failing warn-policy rule is a warning.</p>"
+        + "".join(body)
+        + "</body></html>\n"
+    )
 
 
 def write(runs, docs_dir) -> Path:

@@ -42,7 +42,7 @@ def flagged(run: CheckRun, contract: Contract) -> dict[str, set]:
     for rule_id, checks in _flagged_rows(run).items():
         for c in checks:
             pk = list(contract.table(c.table).primary_key)
-            for r in (c.later if c.later is not None else c.failing):
+            for r in c.later if c.later is not None else c.failing:
                 cols = [k for k in pk if isinstance(r, dict) and k in r]
                 out.setdefault(rule_id, set()).add(_key(r, cols) if isinstance(r, dict) else r)
     for t in run.tables:
@@ -72,7 +72,7 @@ def _post_load(rule_id: str, rows: list[dict], checks: list[Check], contract: Co
     table = contract.table(rows[0]["table"] if rows else checks[0].table)
     pk = list(table.primary_key)
     failing = [r for c in checks for r in c.failing]
-    kind = (rows[0]["kind"] if rows else checks[0].kind)
+    kind = rows[0]["kind"] if rows else checks[0].kind
     if not pk:
         return len(rows), len(failing), len(rows) == len(failing)
     cols = [k for k in pk if failing and k in failing[0]] or pk
@@ -118,11 +118,19 @@ def compare(run: CheckRun, contract: Contract, manifest) -> list[ProofRow]:
             f = f_lines.get(rule_id, set())
             ok = p == f
         else:
-            p, f, ok = _post_load(rule_id, rows.get(rule_id, []), by_rule.get(rule_id, []),
-                                  contract) if rule_id in by_rule else \
-                (len(rows[rule_id]), 0, False)
-        out.append(ProofRow(rule_id, p if isinstance(p, int) else len(p),
-                            f if isinstance(f, int) else len(f), ok,
-                            sorted(p - f)[:5] if isinstance(p, set) else None,
-                            sorted(f - p)[:5] if isinstance(p, set) else None))
+            p, f, ok = (
+                _post_load(rule_id, rows.get(rule_id, []), by_rule.get(rule_id, []), contract)
+                if rule_id in by_rule
+                else (len(rows[rule_id]), 0, False)
+            )
+        out.append(
+            ProofRow(
+                rule_id,
+                p if isinstance(p, int) else len(p),
+                f if isinstance(f, int) else len(f),
+                ok,
+                sorted(p - f)[:5] if isinstance(p, set) else None,
+                sorted(f - p)[:5] if isinstance(p, set) else None,
+            )
+        )
     return out

@@ -53,8 +53,11 @@ def _failing(result: dict) -> list:
 
 def _error(r) -> str | None:
     info = r.exception_info or {}
-    msgs = [v.get("exception_message") for v in info.values() if isinstance(v, dict)] \
-        if "raised_exception" not in info else [info.get("exception_message")]
+    msgs = (
+        [v.get("exception_message") for v in info.values() if isinstance(v, dict)]
+        if "raised_exception" not in info
+        else [info.get("exception_message")]
+    )
     found = [str(m) for m in msgs if m]
     return found[0].splitlines()[0][:300] if found else None
 
@@ -75,8 +78,9 @@ def _later(failing: list, kw: dict, frame) -> list:
 
 def _by_index(failing: list, index: str, kw: dict) -> tuple[list, list, list]:
     """SQL results keyed by an index column: (index values, sample rows, later duplicates)."""
-    rows = sorted((x for x in failing if isinstance(x, dict) and index in x),
-                  key=lambda x: x[index])
+    rows = sorted(
+        (x for x in failing if isinstance(x, dict) and index in x), key=lambda x: x[index]
+    )
     cols = kw.get("column_list") or ([kw["column"]] if kw.get("column") else [])
     seen: set = set()
     later = []
@@ -94,29 +98,54 @@ def _check(table: str, r, frame, index: str | None = None) -> Check:
     if index and cfg.type != "unexpected_rows_expectation":
         failing, sample, later = _by_index(failing, index, kw)
         count = res.get("unexpected_count")
-        return Check(table, cfg.type, kw.get("column") or (",".join(kw["column_list"])
-                     if kw.get("column_list") else None), meta.get("rule_id"),
-                     meta.get("kind", "table"), meta.get("policy", "reject"), bool(r.success),
-                     count, res.get("element_count"), kw.get("mostly", 1.0), failing, sample,
-                     _error(r), later if meta.get("kind") in ("unique", "primary_key") else None,
-                     res.get("observed_value"))
+        return Check(
+            table,
+            cfg.type,
+            kw.get("column") or (",".join(kw["column_list"]) if kw.get("column_list") else None),
+            meta.get("rule_id"),
+            meta.get("kind", "table"),
+            meta.get("policy", "reject"),
+            bool(r.success),
+            count,
+            res.get("element_count"),
+            kw.get("mostly", 1.0),
+            failing,
+            sample,
+            _error(r),
+            later if meta.get("kind") in ("unique", "primary_key") else None,
+            res.get("observed_value"),
+        )
     if frame is not None and cfg.type != "unexpected_rows_expectation":
         index = frame.index.name
         failing = [x[index] if isinstance(x, dict) and index in x else x for x in failing]
     if frame is not None and failing and not isinstance(failing[0], dict):
-        sample = frame.loc[[x for x in failing[:SAMPLE] if x in frame.index]] \
-            .reset_index().to_dict("records")
+        sample = (
+            frame.loc[[x for x in failing[:SAMPLE] if x in frame.index]]
+            .reset_index()
+            .to_dict("records")
+        )
     else:
         sample = [x if isinstance(x, dict) else {"value": x} for x in failing[:SAMPLE]]
     count = res.get("unexpected_count")
     if count is None and "observed_value" in res and cfg.type == "unexpected_rows_expectation":
         count = res["observed_value"]
-    return Check(table, cfg.type, kw.get("column") or (",".join(kw["column_list"])
-                 if kw.get("column_list") else None), meta.get("rule_id"),
-                 meta.get("kind", "table"), meta.get("policy", "reject"), bool(r.success), count,
-                 res.get("element_count"), kw.get("mostly", 1.0), failing, sample, _error(r),
-                 _later(failing, kw, frame) if meta.get("kind") in ("unique", "primary_key")
-                 else None, res.get("observed_value"))
+    return Check(
+        table,
+        cfg.type,
+        kw.get("column") or (",".join(kw["column_list"]) if kw.get("column_list") else None),
+        meta.get("rule_id"),
+        meta.get("kind", "table"),
+        meta.get("policy", "reject"),
+        bool(r.success),
+        count,
+        res.get("element_count"),
+        kw.get("mostly", 1.0),
+        failing,
+        sample,
+        _error(r),
+        _later(failing, kw, frame) if meta.get("kind") in ("unique", "primary_key") else None,
+        res.get("observed_value"),
+    )
 
 
 @dataclass
@@ -131,12 +160,19 @@ class TableResult:
     seconds: float = 0.0
 
     @classmethod
-    def from_gx(cls, table, suite: Suite, validation, frame=None, malformed=None, seconds=0.0,
-                index: str | None = None):
+    def from_gx(
+        cls,
+        table,
+        suite: Suite,
+        validation,
+        frame=None,
+        malformed=None,
+        seconds=0.0,
+        index: str | None = None,
+    ):
         """From a GX ExpectationSuiteValidationResult (index: the SQL column holding lines)."""
         checks = [_check(table, r, frame, index) for r in validation.results]
-        return cls(table, suite.name, checks, suite.not_mapped,
-                   malformed, seconds)
+        return cls(table, suite.name, checks, suite.not_mapped, malformed, seconds)
 
     @property
     def failed(self) -> list[Check]:
@@ -147,9 +183,11 @@ class TableResult:
     def verdict(self) -> str:
         """One line: pass/fail counts and malformed records."""
         bad = 0 if self.malformed is None else len(self.malformed)
-        return (f"{len(self.checks) - len(self.failed)}/{len(self.checks)} checks pass"
-                + (f", {bad} malformed CSV record(s)" if bad else "")
-                + f" ({self.seconds:.2f} s)")
+        return (
+            f"{len(self.checks) - len(self.failed)}/{len(self.checks)} checks pass"
+            + (f", {bad} malformed CSV record(s)" if bad else "")
+            + f" ({self.seconds:.2f} s)"
+        )
 
 
 @dataclass
@@ -172,7 +210,8 @@ class CheckRun:
     def success(self) -> bool:
         """True when every check passed and no CSV record was malformed."""
         return not any(t.failed for t in self.tables) and not any(
-            t.malformed is not None and len(t.malformed) for t in self.tables)
+            t.malformed is not None and len(t.malformed) for t in self.tables
+        )
 
     @property
     def errors(self) -> list[Check]:
@@ -187,13 +226,17 @@ class CheckRun:
         failed = [c for c in self.checks if not c.success]
         warn = sum(c.policy == "warn" for c in failed)
         bad = sum(0 if t.malformed is None else len(t.malformed) for t in self.tables)
-        return (f"{len(failed) - warn} failing check(s) of reject rules, {warn} of warn rules, "
-                f"{bad} malformed CSV record(s)")
+        return (
+            f"{len(failed) - warn} failing check(s) of reject rules, {warn} of warn rules, "
+            f"{bad} malformed CSV record(s)"
+        )
 
     def __repr__(self) -> str:
         failed = sum(len(t.failed) for t in self.tables)
-        return (f"CheckRun({self.target} on {self.source}: {len(self.checks)} checks, "
-                f"{failed} failed, tolerances={self.tolerances}, {self.seconds:.2f} s)")
+        return (
+            f"CheckRun({self.target} on {self.source}: {len(self.checks)} checks, "
+            f"{failed} failed, tolerances={self.tolerances}, {self.seconds:.2f} s)"
+        )
 
     def table(self, name: str) -> TableResult:
         """The result of one table."""
@@ -203,43 +246,80 @@ class CheckRun:
         """One row per check (pandas)."""
         import pandas as pd
 
-        return pd.DataFrame([{k: getattr(c, k) for k in (
-            "table", "rule_id", "kind", "expectation", "column", "policy", "success",
-            "unexpected_count", "element_count", "mostly", "observed", "error")}
-            for c in self.checks])
+        return pd.DataFrame(
+            [
+                {
+                    k: getattr(c, k)
+                    for k in (
+                        "table",
+                        "rule_id",
+                        "kind",
+                        "expectation",
+                        "column",
+                        "policy",
+                        "success",
+                        "unexpected_count",
+                        "element_count",
+                        "mostly",
+                        "observed",
+                        "error",
+                    )
+                }
+                for c in self.checks
+            ]
+        )
 
     def summary(self):
         """One row per table: checks, passed, failed, malformed records, seconds."""
         import pandas as pd
 
-        return pd.DataFrame([{"table": t.table, "checks": len(t.checks),
-                              "passed": len(t.checks) - len(t.failed), "failed": len(t.failed),
-                              "malformed_records": 0 if t.malformed is None else len(t.malformed),
-                              "not_mapped": len(t.not_mapped), "seconds": round(t.seconds, 3)}
-                             for t in self.tables])
+        return pd.DataFrame(
+            [
+                {
+                    "table": t.table,
+                    "checks": len(t.checks),
+                    "passed": len(t.checks) - len(t.failed),
+                    "failed": len(t.failed),
+                    "malformed_records": 0 if t.malformed is None else len(t.malformed),
+                    "not_mapped": len(t.not_mapped),
+                    "seconds": round(t.seconds, 3),
+                }
+                for t in self.tables
+            ]
+        )
 
     def samples(self, limit: int = 10) -> dict[str, object]:
         """'table · rule' -> DataFrame of up to SAMPLE failing rows, for the first limit ones."""
         import pandas as pd
 
         failed = [c for c in self.checks if not c.success and c.sample][:limit]
-        return {f"{c.table} · {c.rule_id or c.expectation}": pd.DataFrame(c.sample)
-                for c in failed}
+        return {f"{c.table} · {c.rule_id or c.expectation}": pd.DataFrame(c.sample) for c in failed}
 
     def _repr_html_(self) -> str:
         source = html.escape(short_source(self.source))
-        head = (f"<p><b>GX {html.escape(self.target)}</b> on <code>{source}</code>: "
-                f"{html.escape(self.verdict)}; tolerances "
-                f"(mostly) <code>{html.escape(str(self.tolerances or 'none: every row must pass'))}"
-                f"</code>; {self.seconds:.2f} s"
-                + (f"; <a href='{html.escape(self.docs)}'>Data Docs</a>" if self.docs else "")
-                + "</p>")
+        head = (
+            f"<p><b>GX {html.escape(self.target)}</b> on <code>{source}</code>: "
+            f"{html.escape(self.verdict)}; tolerances "
+            f"(mostly) <code>{html.escape(str(self.tolerances or 'none: every row must pass'))}"
+            f"</code>; {self.seconds:.2f} s"
+            + (f"; <a href='{html.escape(self.docs)}'>Data Docs</a>" if self.docs else "")
+            + "</p>"
+        )
         from contractbook.reporting.tables import table
 
         parts = [head, table(self.summary())._repr_html_()]
-        failed = [{"table": c.table, "rule": c.rule_id, "expectation": c.expectation,
-                   "failing": c.unexpected_count, "policy": c.policy, "error": c.error}
-                  for c in self.checks if not c.success]
+        failed = [
+            {
+                "table": c.table,
+                "rule": c.rule_id,
+                "expectation": c.expectation,
+                "failing": c.unexpected_count,
+                "policy": c.policy,
+                "error": c.error,
+            }
+            for c in self.checks
+            if not c.success
+        ]
         if failed:
             parts.append(table(failed, caption="failing checks")._repr_html_())
         return "\n".join(parts)

@@ -23,10 +23,15 @@ DATASOURCES = {"duckdb": "add_or_update_sql", "postgres": "add_or_update_postgre
 # PostgreSQL: every transaction READ ONLY, each statement bounded by a timeout.
 STATEMENT_TIMEOUT_MS = 300_000
 ENGINE_KWARGS = {
-    "duckdb": {"connect_args": {"config": {"enable_external_access": False,
-                                           "lock_configuration": True}}},
-    "postgres": {"connect_args": {"options": "-c default_transaction_read_only=on "
-                                             f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}},
+    "duckdb": {
+        "connect_args": {"config": {"enable_external_access": False, "lock_configuration": True}}
+    },
+    "postgres": {
+        "connect_args": {
+            "options": "-c default_transaction_read_only=on "
+            f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        }
+    },
 }
 
 
@@ -60,19 +65,28 @@ def _gx_suite(ctx, suite: gen.Suite):
     import great_expectations as gx
 
     doc = suite.to_dict()
-    exps = [{"type": e["type"], "kwargs": e["kwargs"], "meta": e["meta"],
-             "severity": e["severity"]} for e in doc["expectations"]]
-    return ctx.suites.add_or_update(gx.ExpectationSuite(
-        name=doc["name"], expectations=exps, meta=doc["meta"], notes=doc["notes"]))
+    exps = [
+        {"type": e["type"], "kwargs": e["kwargs"], "meta": e["meta"], "severity": e["severity"]}
+        for e in doc["expectations"]
+    ]
+    return ctx.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=doc["name"], expectations=exps, meta=doc["meta"], notes=doc["notes"]
+        )
+    )
 
 
 def _checkpoint(ctx, name: str, batch_definition, suite, result_format: dict):
     import great_expectations as gx
 
     vd = ctx.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
-    return ctx.checkpoints.add_or_update(gx.Checkpoint(
-        name=name, validation_definitions=[vd], result_format=result_format, actions=[]))
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+    )
+    return ctx.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=name, validation_definitions=[vd], result_format=result_format, actions=[]
+        )
+    )
 
 
 def _validation(checkpoint_result):
@@ -86,21 +100,30 @@ def _with_index_rows(validation, ds, table: str):
     """Fill unexpected_index_list of compound-unique checks (GX leaves it empty in SQL)."""
     from .staged import qi
 
-    todo = [r for r in validation.results if r.result and r.result.get("unexpected_count")
-            and r.expectation_config.type == "expect_compound_columns_to_be_unique"
-            and not r.result.get("unexpected_index_list")]
+    todo = [
+        r
+        for r in validation.results
+        if r.result
+        and r.result.get("unexpected_count")
+        and r.expectation_config.type == "expect_compound_columns_to_be_unique"
+        and not r.result.get("unexpected_index_list")
+    ]
     if not todo:
         return validation
     with ds.get_engine().connect() as conn:
         for r in todo:
             cols = ", ".join(qi(c) for c in r.expectation_config.kwargs["column_list"])
-            present = " AND ".join(f"{qi(c)} IS NOT NULL"
-                                   for c in r.expectation_config.kwargs["column_list"])
-            sql = (f"SELECT _line, {cols} FROM {qi(table)} WHERE ({cols}) IN (SELECT ({cols}) "
-                   f"FROM {qi(table)} WHERE {present} GROUP BY ALL HAVING count(*) > 1) "
-                   "ORDER BY _line")
-            r.result["unexpected_index_list"] = [dict(x) for x in
-                                                 conn.exec_driver_sql(sql).mappings().all()]
+            present = " AND ".join(
+                f"{qi(c)} IS NOT NULL" for c in r.expectation_config.kwargs["column_list"]
+            )
+            sql = (
+                f"SELECT _line, {cols} FROM {qi(table)} WHERE ({cols}) IN (SELECT ({cols}) "
+                f"FROM {qi(table)} WHERE {present} GROUP BY ALL HAVING count(*) > 1) "
+                "ORDER BY _line"
+            )
+            r.result["unexpected_index_list"] = [
+                dict(x) for x in conn.exec_driver_sql(sql).mappings().all()
+            ]
     return validation
 
 
@@ -116,9 +139,16 @@ def _staged_db(ctx) -> Path:
 
 
 @_known_warnings()
-def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict | None = None,
-                tables: list[str] | None = None, prefix: str = "preload", engine: str = "duckdb",
-                paths: dict | None = None) -> CheckRun:
+def run_preload(
+    ctx,
+    contract: Contract,
+    data_dir: str | Path,
+    tolerances: dict | None = None,
+    tables: list[str] | None = None,
+    prefix: str = "preload",
+    engine: str = "duckdb",
+    paths: dict | None = None,
+) -> CheckRun:
     """One checkpoint per table on its input as read by the one reader (contractbook.reading).
 
     engine "duckdb" (default): the expectations run as SQL in DuckDB, through the shim, on the
@@ -150,22 +180,40 @@ def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict 
         suite = apply_tolerances(gen.table_suite(contract, contract.table(name), "csv"), tolerances)
         malformed = staged.malformed[name].frame(name)
         if engine == "duckdb":
-            bd = ds.add_table_asset(name, table_name=_quoted(name)) \
-                .add_batch_definition_whole_table("all")
-            cp = _checkpoint(ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, sql_suite(suite)),
-                             {"result_format": "COMPLETE",
-                              "unexpected_index_column_names": ["_line"]})
+            bd = ds.add_table_asset(
+                name, table_name=_quoted(name)
+            ).add_batch_definition_whole_table("all")
+            cp = _checkpoint(
+                ctx,
+                f"{prefix}.{name}",
+                bd,
+                _gx_suite(ctx, sql_suite(suite)),
+                {"result_format": "COMPLETE", "unexpected_index_column_names": ["_line"]},
+            )
             result = _with_index_rows(_validation(cp.run()), ds, name)
-            table = TableResult.from_gx(name, suite, result, malformed=malformed,
-                                        index="_line", seconds=time.perf_counter() - t0)
+            table = TableResult.from_gx(
+                name,
+                suite,
+                result,
+                malformed=malformed,
+                index="_line",
+                seconds=time.perf_counter() - t0,
+            )
         else:
             bd = ds.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
-            cp = _checkpoint(ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, suite),
-                             {"result_format": "COMPLETE"})
+            cp = _checkpoint(
+                ctx, f"{prefix}.{name}", bd, _gx_suite(ctx, suite), {"result_format": "COMPLETE"}
+            )
             df = frame(staged.path, name)
             result = cp.run(batch_parameters={"dataframe": df})
-            table = TableResult.from_gx(name, suite, _validation(result), frame=df,
-                                        malformed=malformed, seconds=time.perf_counter() - t0)
+            table = TableResult.from_gx(
+                name,
+                suite,
+                _validation(result),
+                frame=df,
+                malformed=malformed,
+                seconds=time.perf_counter() - t0,
+            )
         run.tables.append(table)
         print(f"pre-load {name}: {run.tables[-1].verdict}", flush=True)
     run.seconds = time.perf_counter() - started
@@ -173,9 +221,16 @@ def run_preload(ctx, contract: Contract, data_dir: str | Path, tolerances: dict 
 
 
 @_known_warnings()
-def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
-                 schema: str | None = gen.DEFAULT_SCHEMA, tolerances: dict | None = None,
-                 tables: list[str] | None = None, prefix: str = "postload") -> CheckRun:
+def run_postload(
+    ctx,
+    contract: Contract,
+    url: str,
+    target_name: str = "duckdb",
+    schema: str | None = gen.DEFAULT_SCHEMA,
+    tolerances: dict | None = None,
+    tables: list[str] | None = None,
+    prefix: str = "postload",
+) -> CheckRun:
     """One checkpoint per table on the warehouse at url, pushed down as SQL.
 
     url is a SQLAlchemy URL, or `${ENV_VAR}` naming the variable that holds it: GX then stores
@@ -184,29 +239,35 @@ def run_postload(ctx, contract: Contract, url: str, target_name: str = "duckdb",
     tgt = target(target_name)
     schema = schema or naming.loaded_dataset(contract, tgt.name)
     if tgt.engine != "sql" or tgt.name not in DATASOURCES:
-        raise ValueError(f"post-load runs on SQL targets ({', '.join(DATASOURCES)}), not {target_name!r}")
+        raise ValueError(
+            f"post-load runs on SQL targets ({', '.join(DATASOURCES)}), not {target_name!r}"
+        )
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])
     started = time.perf_counter()
     ds_name = f"{prefix}_{tgt.name}"
     if ds_name in [d.name for d in ctx.data_sources.all().values()]:
         ctx.data_sources.delete(ds_name)
-    ds = getattr(ctx.data_sources, DATASOURCES[tgt.name])(ds_name, connection_string=url,
-                                                           kwargs=ENGINE_KWARGS[tgt.name])
+    ds = getattr(ctx.data_sources, DATASOURCES[tgt.name])(
+        ds_name, connection_string=url, kwargs=ENGINE_KWARGS[tgt.name]
+    )
     run = CheckRun(target=tgt.name, source=_redact(url), tolerances=dict(tolerances))
     for name in tables or contract.table_names:
         t0 = time.perf_counter()
-        suite = apply_tolerances(gen.table_suite(contract, contract.table(name), tgt.name, schema),
-                                 tolerances)
+        suite = apply_tolerances(
+            gen.table_suite(contract, contract.table(name), tgt.name, schema), tolerances
+        )
         tb = contract.table(name)  # the warehouse holds it under its physicalName
-        bd = ds.add_table_asset(name, table_name=_quoted(tb.physical), schema_name=schema) \
-            .add_batch_definition_whole_table("all")
+        bd = ds.add_table_asset(
+            name, table_name=_quoted(tb.physical), schema_name=schema
+        ).add_batch_definition_whole_table("all")
         fmt: dict[str, object] = {"result_format": "COMPLETE"}
         if tb.primary_key:
             fmt["unexpected_index_column_names"] = [tb.column(c).physical for c in tb.primary_key]
         cp = _checkpoint(ctx, f"{prefix}.{tgt.name}.{name}", bd, _gx_suite(ctx, suite), fmt)
         result = cp.run()
-        run.tables.append(TableResult.from_gx(name, suite, _validation(result),
-                                              seconds=time.perf_counter() - t0))
+        run.tables.append(
+            TableResult.from_gx(name, suite, _validation(result), seconds=time.perf_counter() - t0)
+        )
         print(f"post-load {tgt.name} {name}: {run.tables[-1].verdict}", flush=True)
     run.seconds = time.perf_counter() - started
     return run

@@ -37,9 +37,11 @@ def _require(module, names: tuple[str, ...]) -> None:
 
     missing = [n for n in names if not hasattr(module, n)]
     if missing:
-        raise ShimError(f"great_expectations {gx.__version__} has no {', '.join(missing)} in "
-                        f"{module.__name__}; the DuckDB shim was written for {TESTED_GX}: "
-                        f"pin great-expectations=={TESTED_GX} or update contractbook/gx/shim.py")
+        raise ShimError(
+            f"great_expectations {gx.__version__} has no {', '.join(missing)} in "
+            f"{module.__name__}; the DuckDB shim was written for {TESTED_GX}: "
+            f"pin great-expectations=={TESTED_GX} or update contractbook/gx/shim.py"
+        )
 
 
 def install() -> None:
@@ -53,9 +55,10 @@ def install() -> None:
     _require(tc, ("CASE_INSENSITIVE_DIALECTS",))
     # GX's private dialect tables are typed for its own enum; the shim adds a stand-in member
     sae._PERSISTED_CONNECTION_DIALECTS = (  # type: ignore[assignment]
-        *sae._PERSISTED_CONNECTION_DIALECTS, _Dialect(DIALECT))
-    tc.CASE_INSENSITIVE_DIALECTS = frozenset(
-        {*tc.CASE_INSENSITIVE_DIALECTS, _Dialect(DIALECT)})  # type: ignore[arg-type]
+        *sae._PERSISTED_CONNECTION_DIALECTS,
+        _Dialect(DIALECT),
+    )
+    tc.CASE_INSENSITIVE_DIALECTS = frozenset({*tc.CASE_INSENSITIVE_DIALECTS, _Dialect(DIALECT)})  # type: ignore[arg-type]
     original = sae.SqlAlchemyExecutionEngine.__init__
     postgresql = importlib.import_module("sqlalchemy.dialects.postgresql")
 

@@ -54,8 +54,10 @@ def _typed(kind: str, col: str, fmt: str | None) -> str | None:
         assert fmt is not None  # the caller gives dates and timestamps their format
         return f"try_strptime({c}, {literal(fmt)})"
     if kind == "boolean":
-        return (f"CASE lower({c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false "
-                f"WHEN '0' THEN false END")
+        return (
+            f"CASE lower({c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false "
+            f"WHEN '0' THEN false END"
+        )
     if kind == "time":
         return c
     return None
@@ -71,21 +73,28 @@ def helper_columns(contract: Contract, table: str) -> list[str]:
             json_type = TYPE_KINDS[kind].json_type
             assert json_type is not None  # every JSON kind names its json_type
             c = qi(col.name)
-            out.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE coalesce(json_valid({c}) AND "
-                       f"json_type(TRY_CAST({c} AS JSON)) = {literal(json_type)}, "
-                       f"false) END AS {qi(col.name + JSON_SUFFIX)}")
+            out.append(
+                f"CASE WHEN {c} IS NULL THEN NULL ELSE coalesce(json_valid({c}) AND "
+                f"json_type(TRY_CAST({c} AS JSON)) = {literal(json_type)}, "
+                f"false) END AS {qi(col.name + JSON_SUFFIX)}"
+            )
             continue
         if kind in gen.TEXT_KINDS:
             continue
-        fmt = (strftime_format(col.format, kind, col.name)
-               if kind in ("timestamp", "timestamptz", "date") else None)
+        fmt = (
+            strftime_format(col.format, kind, col.name)
+            if kind in ("timestamp", "timestamptz", "date")
+            else None
+        )
         expr = _typed(kind, col.name, fmt)
         if expr is None:
             raise ValueError(f"column {table}.{col.name}: no text parser for kind {kind!r}")
         out.append(f"{expr} AS {qi(col.name + gen.TYPED_SUFFIX)}")
         if fmt:
-            out.append(f"CASE WHEN {qi(col.name)} IS NULL THEN NULL ELSE {expr} IS NOT NULL END "
-                       f"AS {qi(col.name + STRFTIME_SUFFIX)}")
+            out.append(
+                f"CASE WHEN {qi(col.name)} IS NULL THEN NULL ELSE {expr} IS NOT NULL END "
+                f"AS {qi(col.name + STRFTIME_SUFFIX)}"
+            )
     return out
 
 
@@ -96,9 +105,11 @@ def parent_flags(contract: Contract, table: str) -> list[str]:
         if len(rel.columns) > 1:
             continue
         c, pc = qi(rel.columns[0]), qi(rel.to_columns[0])
-        out.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE {c} IN (SELECT {pc} FROM "
-                   f"main.{qi(rel.to_table)} WHERE {pc} IS NOT NULL) END "
-                   f"AS {qi(gen.parent_check_column(rel))}")
+        out.append(
+            f"CASE WHEN {c} IS NULL THEN NULL ELSE {c} IN (SELECT {pc} FROM "
+            f"main.{qi(rel.to_table)} WHERE {pc} IS NOT NULL) END "
+            f"AS {qi(gen.parent_check_column(rel))}"
+        )
     return out
 
 
@@ -119,8 +130,10 @@ def stage_inputs(contract: Contract, paths: dict[str, Path], db: Path) -> Staged
         for name in contract.dependency_order:  # parents first: children's flags read them
             t = contract.table(name)
             s = stage(con, name, t.column_names, paths[name], db.parent / "staging")
-            cols = ", ".join(f"{qi(c)}" if c in s.present else f"CAST(NULL AS VARCHAR) AS {qi(c)}"
-                             for c in t.column_names)
+            cols = ", ".join(
+                f"{qi(c)}" if c in s.present else f"CAST(NULL AS VARCHAR) AS {qi(c)}"
+                for c in t.column_names
+            )
             try:  # a temporary table (memory, spilling): only the final table is written
                 con.execute(f"CREATE TEMP TABLE _st AS SELECT {cols} FROM {s.raw}", s.params)
                 s.settle(con)
@@ -128,9 +141,11 @@ def stage_inputs(contract: Contract, paths: dict[str, Path], db: Path) -> Staged
                 s.discard()
             con.register("_lines", pa.table({"_line": pa.array(s.line, pa.int64())}))
             extra = helper_columns(contract, name) + parent_flags(contract, name)
-            con.execute(f"CREATE TABLE main.{qi(name)} AS SELECT *"
-                        + "".join(f", {e}" for e in extra)
-                        + " FROM (SELECT * FROM _st POSITIONAL JOIN _lines)")
+            con.execute(
+                f"CREATE TABLE main.{qi(name)} AS SELECT *"
+                + "".join(f", {e}" for e in extra)
+                + " FROM (SELECT * FROM _st POSITIONAL JOIN _lines)"
+            )
             con.unregister("_lines")
             con.execute("DROP TABLE _st")
             out.malformed[name], out.records[name] = s.malformed, s.records
@@ -143,14 +158,19 @@ def sql_suite(suite: gen.Suite) -> gen.Suite:
     """The pre-load suite as GX runs it in SQL: a strftime or JSON check becomes its helper flag."""
     import copy
 
-    flags = {"expect_column_values_to_match_strftime_format": STRFTIME_SUFFIX,
-             "expect_column_values_to_be_json_parseable": JSON_SUFFIX}
+    flags = {
+        "expect_column_values_to_match_strftime_format": STRFTIME_SUFFIX,
+        "expect_column_values_to_be_json_parseable": JSON_SUFFIX,
+    }
     exps = copy.deepcopy(suite.expectations)
     for e in exps:
         if e["type"] in flags:
             kw = e["kwargs"]
-            e["kwargs"] = {"column": kw["column"] + flags[e["type"]], "value_set": [True],
-                           **({"mostly": kw["mostly"]} if "mostly" in kw else {})}
+            e["kwargs"] = {
+                "column": kw["column"] + flags[e["type"]],
+                "value_set": [True],
+                **({"mostly": kw["mostly"]} if "mostly" in kw else {}),
+            }
             e["type"] = "expect_column_values_to_be_in_set"
     return suite.with_expectations(exps)
 

@@ -22,8 +22,10 @@ from .tolerances import from_env
 PROOF_COLUMNS = ["rule_id", "planted", "flagged", "ok", "missed", "extra"]
 MANIFEST_COLUMNS = ["table", "line", "key", "kind", "rule_id"]
 # post-load warehouses: SQLAlchemy URL per target; a server's secret stays a ${VAR} reference
-URLS = {"duckdb": lambda warehouse: f"duckdb:///{Path(warehouse).resolve()}",
-        "postgres": lambda warehouse: "${DESTINATION__POSTGRES__CREDENTIALS}"}
+URLS = {
+    "duckdb": lambda warehouse: f"duckdb:///{Path(warehouse).resolve()}",
+    "postgres": lambda warehouse: "${DESTINATION__POSTGRES__CREDENTIALS}",
+}
 
 
 def truthy(value) -> bool:
@@ -54,9 +56,13 @@ def not_mapped(contract: Contract, targets: tuple[str, ...]) -> list[Unmapped]:
     """Rules per target that are not expectations, with the reason."""
     from .targets import TARGETS
 
-    return [Unmapped(t, r, why) for t in targets
-            if t in TARGETS  # a destination that is no GX target (filesystem): nothing to map
-            for r, why in coverage(generate(contract, t)).items() if why != "mapped"]
+    return [
+        Unmapped(t, r, why)
+        for t in targets
+        if t in TARGETS  # a destination that is no GX target (filesystem): nothing to map
+        for r, why in coverage(generate(contract, t)).items()
+        if why != "mapped"
+    ]
 
 
 @dataclass
@@ -85,13 +91,23 @@ class GXStep:
 
     def _repr_html_(self) -> str:
         tol = self.tolerances or "none: every row must pass"
-        return (f"<p>tolerances (mostly): <code>{html.escape(str(tol))}</code>; "
-                f"{self.planted} planted defect row(s); every rule matches: {self.proof_ok}; "
-                f"post-load: {len(self.errors)} failing reject-policy check(s)</p>")
+        return (
+            f"<p>tolerances (mostly): <code>{html.escape(str(tol))}</code>; "
+            f"{self.planted} planted defect row(s); every rule matches: {self.proof_ok}; "
+            f"post-load: {len(self.errors)} failing reject-policy check(s)</p>"
+        )
 
 
-def run(contract: Contract, raw_dir, warehouse, target: str = "duckdb", schema: str = "olist",
-        mostly: str = "", state_dir=".state", docs_dir="reports/data_docs") -> GXStep:
+def run(
+    contract: Contract,
+    raw_dir,
+    warehouse,
+    target: str = "duckdb",
+    schema: str = "olist",
+    mostly: str = "",
+    state_dir=".state",
+    docs_dir="reports/data_docs",
+) -> GXStep:
     """Run both checkpoints, compare pre-load with the manifest, write the Data Docs page."""
     from .docs import write
 
@@ -104,12 +120,19 @@ def run(contract: Contract, raw_dir, warehouse, target: str = "duckdb", schema: 
     post, note = None, ""
     if target in URLS:
         with redirect_stdout(io.StringIO()):
-            post = run_postload(ctx, contract, URLS[target](warehouse), target, schema,
-                                tolerances)
+            post = run_postload(ctx, contract, URLS[target](warehouse), target, schema, tolerances)
     else:
         note = f"destination {target!r} is not a SQL warehouse: no post-load checks"
-    step = GXStep(tolerances, not_mapped(contract, ("csv", target)), pre, proof, len(planted),
-                  post, note, errors=post.errors if post else [])
+    step = GXStep(
+        tolerances,
+        not_mapped(contract, ("csv", target)),
+        pre,
+        proof,
+        len(planted),
+        post,
+        note,
+        errors=post.errors if post else [],
+    )
     step.docs = write(step.runs, docs_dir)
     return step
 
@@ -117,5 +140,7 @@ def run(contract: Contract, raw_dir, warehouse, target: str = "duckdb", schema: 
 def fail_if(step: GXStep, fail_on_error) -> None:
     """With fail_on_error, a failing post-load reject-policy check fails the task."""
     if truthy(fail_on_error) and step.errors:
-        raise SystemExit(f"{len(step.errors)} post-load check(s) failed: "
-                         + ", ".join(c.rule_id or c.expectation for c in step.errors))
+        raise SystemExit(
+            f"{len(step.errors)} post-load check(s) failed: "
+            + ", ".join(c.rule_id or c.expectation for c in step.errors)
+        )

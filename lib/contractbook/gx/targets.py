@@ -15,23 +15,37 @@ TEXT_PATTERNS: dict[str, str] = {k: r for k, r in by_field("text_regex").items()
 DATETIME_FORMATS: dict[str, str] = {k: f for k, f in by_field("datetime_format").items() if f}
 
 # ODCS/Java date-format tokens -> strftime, longest first.
-JAVA_FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
-                      ("ss", "%S"), ("XXX", "%z"), ("Z", "%z"))
+JAVA_FORMAT_TOKENS = (
+    ("yyyy", "%Y"),
+    ("MM", "%m"),
+    ("dd", "%d"),
+    ("HH", "%H"),
+    ("mm", "%M"),
+    ("ss", "%S"),
+    ("XXX", "%z"),
+    ("Z", "%z"),
+)
 
 # SQL warehouses -> the column type texts GX accepts per kind ({…} filled per column). GX compares
 # them case-insensitively with the reflected type compiled by the dialect (DuckDB: via the shim).
 # duckdb-engine reflects DOUBLE as FLOAT and TIMESTAMPTZ as TIMESTAMP, so DuckDB cannot tell those.
 SQL_TYPE_NAMES: dict[str, dict[str, list[str]]] = {
     engine: {k: list(names[engine]) for k, names in by_field("gx_types").items() if engine in names}
-    for engine in ("duckdb", "postgres")}
+    for engine in ("duckdb", "postgres")
+}
 # Spark: pyspark.sql.types class names (GX checks isinstance; DecimalType has no precision here,
 # so DECIMAL(10,2) cannot be told from DECIMAL(12,4)). Naive timestamps are NTZ.
 SQL_TYPE_NAMES["spark"] = {
     "string": ["StringType", "VarcharType", "CharType"],
-    "integer": ["IntegerType", "LongType", "ShortType"], "bigint": ["LongType"],
-    "decimal": ["DecimalType"], "double": ["DoubleType"], "boolean": ["BooleanType"],
-    "date": ["DateType"], "timestamp": ["TimestampNTZType"],
-    "timestamptz": ["TimestampType"], "time": ["TimeType"],
+    "integer": ["IntegerType", "LongType", "ShortType"],
+    "bigint": ["LongType"],
+    "decimal": ["DecimalType"],
+    "double": ["DoubleType"],
+    "boolean": ["BooleanType"],
+    "date": ["DateType"],
+    "timestamp": ["TimestampNTZType"],
+    "timestamptz": ["TimestampType"],
+    "time": ["TimeType"],
 }
 
 
@@ -48,12 +62,23 @@ class GxTarget:
 
 TARGETS: dict[str, GxTarget] = {
     "csv": GxTarget("csv", "pandas", description="pre-load: raw CSV text read with pandas"),
-    "duckdb": GxTarget("duckdb", "sql", "duckdb", "post-load: DuckDB warehouse (via the shim)",
-                     SQL_TYPE_NAMES["duckdb"]),
-    "postgres": GxTarget("postgres", "sql", "postgres", "post-load: PostgreSQL warehouse",
-                       SQL_TYPE_NAMES["postgres"]),
-    "spark": GxTarget("spark", "sql", "spark", "post-load: Spark DataFrames (local or Databricks)",
-                    SQL_TYPE_NAMES["spark"]),
+    "duckdb": GxTarget(
+        "duckdb",
+        "sql",
+        "duckdb",
+        "post-load: DuckDB warehouse (via the shim)",
+        SQL_TYPE_NAMES["duckdb"],
+    ),
+    "postgres": GxTarget(
+        "postgres", "sql", "postgres", "post-load: PostgreSQL warehouse", SQL_TYPE_NAMES["postgres"]
+    ),
+    "spark": GxTarget(
+        "spark",
+        "sql",
+        "spark",
+        "post-load: Spark DataFrames (local or Databricks)",
+        SQL_TYPE_NAMES["spark"],
+    ),
 }
 
 
@@ -84,6 +109,8 @@ def strftime_format(java_format: str | None, kind: str, column: str) -> str:
         out = out.replace(token, directive)
     leftover = [ch for ch in out.replace("%", "") if ch.isalpha() and f"%{ch}" not in out]
     if leftover:
-        raise ValueError(f"column {column!r}: date format {java_format!r} has tokens "
-                         f"contractbook cannot translate ({''.join(leftover)}); use yyyy MM dd HH mm ss")
+        raise ValueError(
+            f"column {column!r}: date format {java_format!r} has tokens "
+            f"contractbook cannot translate ({''.join(leftover)}); use yyyy MM dd HH mm ss"
+        )
     return out

@@ -13,6 +13,7 @@ def parse(spec: str | float | dict | None) -> dict[str, float]:
     Keys are '*', a rule kind or a rule id (they contain a dot); values in (0, 1].
     """
     from contractbook.contract.rules import RULE_KINDS
+
     if spec is None or spec == "":
         return {}
     if isinstance(spec, dict):
@@ -27,13 +28,17 @@ def parse(spec: str | float | dict | None) -> dict[str, float]:
     out = {}
     for kind, value in items.items():
         if kind != "*" and kind not in RULE_KINDS and "." not in kind:
-            raise ValueError(f"{ENV}/mostly: {kind!r} is neither a rule kind ({', '.join(RULE_KINDS)}) "
-                             "nor a rule id such as orders.order_status.allowed_values")
+            raise ValueError(
+                f"{ENV}/mostly: {kind!r} is neither a rule kind ({', '.join(RULE_KINDS)}) "
+                "nor a rule id such as orders.order_status.allowed_values"
+            )
         try:
             f = float(value)
         except ValueError:
-            raise ValueError(f"{ENV}/mostly: {kind}={value!r} is not a number; "
-                             "write e.g. 0.99 or foreign_key=0.99,pattern=0.995") from None
+            raise ValueError(
+                f"{ENV}/mostly: {kind}={value!r} is not a number; "
+                "write e.g. 0.99 or foreign_key=0.99,pattern=0.995"
+            ) from None
         if not 0 < f <= 1:
             raise ValueError(f"{ENV}/mostly: {kind}={f} must be in (0, 1]")
         out[kind] = f
@@ -56,6 +61,8 @@ def check(tolerances: dict[str, float], rule_ids: list[str]) -> dict[str, float]
     """tolerances, after checking every rule-id key names a rule of the contract."""
     unknown = [k for k in tolerances if "." in k and k not in rule_ids]
     if unknown:
-        raise ValueError(f"{ENV}/mostly: no rule {', '.join(map(repr, unknown))} in the contract; "
-                         "rule ids look like orders.order_status.allowed_values")
+        raise ValueError(
+            f"{ENV}/mostly: no rule {', '.join(map(repr, unknown))} in the contract; "
+            "rule ids look like orders.order_status.allowed_values"
+        )
     return tolerances

@@ -28,7 +28,6 @@ class Account:
         """The JSON form (the receipt's `accounting` items)."""
         return asdict(self)
 
-
     @classmethod
     def from_dict(cls, d: dict) -> Account:
         """The Account of a JSON item written by to_dict()."""

@@ -23,32 +23,41 @@ def _q(text: str) -> str:
 
 
 def _one(contract: Contract, rule, table: str, bad: str, chk: str) -> str:
-    """(_row, parent JSON) of table's rows rejected by this foreign key whose parent was rejected."""
+    """(_row, parent JSON) of the rows this foreign key rejected whose parent was rejected."""
     parent = rule.params["to_table"]
     pairs = list(zip(rule.columns, rule.params["to_columns"], strict=True))
     pcols = ", ".join(f"p.{qi(pc)}" for _, pc in pairs)
-    rejected = (f"SELECT {pcols}, list(DISTINCT u.reason ORDER BY u.reason) AS rules "
-                f"FROM work.{qi('chk_' + parent)} AS p JOIN work.{qi('bad_' + parent)} AS b "
-                f"ON p.rowid = b._row, unnest(b._reasons) AS u(reason) "
-                f"WHERE b._reasons IS NOT NULL GROUP BY ALL")
+    rejected = (
+        f"SELECT {pcols}, list(DISTINCT u.reason ORDER BY u.reason) AS rules "
+        f"FROM work.{qi('chk_' + parent)} AS p JOIN work.{qi('bad_' + parent)} AS b "
+        f"ON p.rowid = b._row, unnest(b._reasons) AS u(reason) "
+        f"WHERE b._reasons IS NOT NULL GROUP BY ALL"
+    )
     on = " AND ".join(f"c.{qi(c)} = r.{qi(pc)}" for c, pc in pairs)
     key = ", ".join(f"{_q(pc)}, c.{qi(c)}" for c, pc in pairs)
-    return (f"SELECT b._row, json_object('rule', {_q(rule.id)}, 'parent_table', {_q(parent)}, "
-            f"'parent_key', json_object({key}), 'parent_rules', to_json(r.rules)) AS parent "
-            f"FROM {bad} AS b JOIN {chk} AS c ON c.rowid = b._row JOIN ({rejected}) AS r ON {on} "
-            f"WHERE list_contains(b._reasons, {_q(rule.id)})")
+    return (
+        f"SELECT b._row, json_object('rule', {_q(rule.id)}, 'parent_table', {_q(parent)}, "
+        f"'parent_key', json_object({key}), 'parent_rules', to_json(r.rules)) AS parent "
+        f"FROM {bad} AS b JOIN {chk} AS c ON c.rowid = b._row JOIN ({rejected}) AS r ON {on} "
+        f"WHERE list_contains(b._reasons, {_q(rule.id)})"
+    )
 
 
 def causes(con, contract: Contract, table: str, bad: str, chk: str, out: str) -> None:
     """Create out (_row, detail JSON text, rules): rows whose foreign-key reject has a rejected
     parent; rules lists those foreign-key rule ids."""
-    rules = [r for r in contract.rules_for(table) if r.kind == "foreign_key"
-             and r.params["to_table"] != table]
+    rules = [
+        r
+        for r in contract.rules_for(table)
+        if r.kind == "foreign_key" and r.params["to_table"] != table
+    ]
     parts = [_one(contract, r, table, bad, chk) for r in rules]
     if not parts:
         con.execute(f"CREATE OR REPLACE TABLE {out} (_row BIGINT, detail VARCHAR, rules VARCHAR[])")
         return
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT _row, CAST(json_object('cause', "
-                f"{_q(CAUSE)}, 'parents', list(parent ORDER BY parent)) AS VARCHAR) AS detail, "
-                f"list(json_extract_string(parent, '$.rule') ORDER BY parent) AS rules "
-                f"FROM ({' UNION ALL '.join(parts)}) GROUP BY _row")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {out} AS SELECT _row, CAST(json_object('cause', "
+        f"{_q(CAUSE)}, 'parents', list(parent ORDER BY parent)) AS VARCHAR) AS detail, "
+        f"list(json_extract_string(parent, '$.rule') ORDER BY parent) AS rules "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY _row"
+    )

@@ -7,8 +7,17 @@ from contractbook.contract import Column
 from contractbook.contract.kinds import TYPE_KINDS, by_field
 
 # Java-style (ODCS `format`) tokens -> strptime tokens, longest first.
-_FORMAT_TOKENS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
-                  ("ss", "%S"), ("SSSSSS", "%f"), ("XXX", "%z"), ("Z", "%z"))
+_FORMAT_TOKENS = (
+    ("yyyy", "%Y"),
+    ("MM", "%m"),
+    ("dd", "%d"),
+    ("HH", "%H"),
+    ("mm", "%M"),
+    ("ss", "%S"),
+    ("SSSSSS", "%f"),
+    ("XXX", "%z"),
+    ("Z", "%z"),
+)
 _DEFAULT_FORMATS = {k: f for k, f in by_field("datetime_format").items() if f}
 
 
@@ -32,13 +41,17 @@ def _decimal(col: Column, raw: str) -> str:
     assert p is not None and s is not None  # resolve sets both for decimals
     frac = rf"([.][0-9]{{1,{s}}})?" if s else ""
     regex = rf"^[+-]?[0-9]{{1,{max(p - s, 1)}}}{frac}$"
-    return (f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) "
-            f"THEN TRY_CAST({raw} AS {sql_type(col)}) END")
+    return (
+        f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) "
+        f"THEN TRY_CAST({raw} AS {sql_type(col)}) END"
+    )
 
 
 def _regex_cast(regex: str):
-    return lambda col, raw: (f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) "
-                             f"THEN TRY_CAST({raw} AS {sql_type(col)}) END")
+    return lambda col, raw: (
+        f"CASE WHEN regexp_full_match({raw}, {_q(regex)}) "
+        f"THEN TRY_CAST({raw} AS {sql_type(col)}) END"
+    )
 
 
 def _strptime(col: Column, raw: str) -> str:
@@ -51,15 +64,19 @@ def _string(col: Column, raw: str) -> str:
 
 
 def _boolean(col: Column, raw: str) -> str:
-    return (f"CASE lower({raw}) WHEN 'true' THEN true WHEN 't' THEN true WHEN '1' THEN true "
-            f"WHEN 'false' THEN false WHEN 'f' THEN false WHEN '0' THEN false END")
+    return (
+        f"CASE lower({raw}) WHEN 'true' THEN true WHEN 't' THEN true WHEN '1' THEN true "
+        f"WHEN 'false' THEN false WHEN 'f' THEN false WHEN '0' THEN false END"
+    )
 
 
 def _json(col: Column, raw: str) -> str:
     shape = TYPE_KINDS[col.type.kind].json_type
     assert shape is not None  # every JSON kind names its json_type
-    return (f"CASE WHEN json_valid({raw}) AND json_type(CAST({raw} AS JSON)) = {_q(shape)} "
-            f"THEN CAST({raw} AS JSON) END")
+    return (
+        f"CASE WHEN json_valid({raw}) AND json_type(CAST({raw} AS JSON)) = {_q(shape)} "
+        f"THEN CAST({raw} AS JSON) END"
+    )
 
 
 def _regex(col: Column, raw: str) -> str:
@@ -72,8 +89,14 @@ def _regex(col: Column, raw: str) -> str:
 # cast recipe (a kind's `cast` in TYPE_KINDS) -> strict cast of the raw VARCHAR to the column's
 # DuckDB type, NULL when the value does not fit. Strict on purpose: DuckDB's own casts round '1.5'
 # to 2 and '12.345' to 12.35; nothing is guessed. The type names come from the DDL registry.
-RECIPES = {"string": _string, "regex": _regex, "decimal": _decimal, "boolean": _boolean,
-           "strptime": _strptime, "json": _json}
+RECIPES = {
+    "string": _string,
+    "regex": _regex,
+    "decimal": _decimal,
+    "boolean": _boolean,
+    "strptime": _strptime,
+    "json": _json,
+}
 # kind -> its cast (a view of TYPE_KINDS).
 CASTS = {k: RECIPES[recipe] for k, recipe in by_field("cast").items()}
 
@@ -89,6 +112,7 @@ def cast_expr(col: Column, raw: str, table: str = "") -> str:
     """SQL casting the raw VARCHAR expression raw to the column type; NULL when it does not fit."""
     if col.type.kind not in CASTS:
         where = f"{table}.{col.name}" if table else col.name
-        raise ValueError(f"column {where}: type {col.type} has no DuckDB cast; "
-                         f"known kinds: {', '.join(CASTS)}")
+        raise ValueError(
+            f"column {where}: type {col.type} has no DuckDB cast; known kinds: {', '.join(CASTS)}"
+        )
     return CASTS[col.type.kind](col, raw)

@@ -70,14 +70,18 @@ class WorkTables:
 
     @classmethod
     def of(cls, table: str) -> WorkTables:
-        """work.chk_<table>, work.pairs_<table>, work.bad_<table>, work.rej_<table>, work.cause_<table> (quoted)."""
-        return cls(*(f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej", "cause")))
+        """work.<kind>_<table> (quoted) for kind in chk, pairs, bad, rej, cause."""
+        return cls(
+            *(f"work.{qi(k + '_' + table)}" for k in ("chk", "pairs", "bad", "rej", "cause"))
+        )
 
 
 # The connection SQL rules run on: no file, network or extension access, settings locked, so a
 # rule can read only the tables handed to it (set at connect; it cannot be turned back on).
 RESTRICTED: dict[str, str | bool | int | float | list[str]] = {
-    "enable_external_access": False, "lock_configuration": True}
+    "enable_external_access": False,
+    "lock_configuration": True,
+}
 
 
 def restricted_connection(tables: dict):
@@ -134,8 +138,10 @@ def _sql_rules(con, contract: Contract, table: str, n: WorkTables) -> None:
     cols = ", ".join(f"c.{qi(c)}" for c in t.column_names)
     rejected = f"(SELECT DISTINCT _row FROM {n.pairs} WHERE policy = 'reject')"
     rows = f"work.{qi('cand_' + table)}"
-    con.execute(f"CREATE OR REPLACE VIEW {rows} AS SELECT c.rowid AS _row, {cols} "
-                f"FROM {n.chk} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row")
+    con.execute(
+        f"CREATE OR REPLACE VIEW {rows} AS SELECT c.rowid AS _row, {cols} "
+        f"FROM {n.chk} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row"
+    )
     rc = restricted_connection(_rule_inputs(con, contract, table, rules, rows))
     marks: list = []
     try:
@@ -143,11 +149,14 @@ def _sql_rules(con, contract: Contract, table: str, n: WorkTables) -> None:
             query = sql(r.params["rows_tree"])
             keys = [c for c in rc.sql(query).columns if c in t.column_names]
             if not keys:
-                raise ValueError(f"rule {r.id}: its failing rows share no column with {table}; "
-                                 "return the table's key columns from the query")
+                raise ValueError(
+                    f"rule {r.id}: its failing rows share no column with {table}; "
+                    "return the table's key columns from the query"
+                )
             name = f"sqlfail_{len(marks)}"
-            failing = rc.sql(f"SELECT DISTINCT {', '.join(qi(k) for k in keys)} "
-                             f"FROM ({query})").to_arrow_table()
+            failing = rc.sql(
+                f"SELECT DISTINCT {', '.join(qi(k) for k in keys)} FROM ({query})"
+            ).to_arrow_table()
             con.register(name, failing)
             marks.append((r, keys, name))
     finally:
@@ -155,8 +164,10 @@ def _sql_rules(con, contract: Contract, table: str, n: WorkTables) -> None:
     found, params = [], []
     for r, keys, name in marks:  # only rows that were candidates when the rules ran
         on = " AND ".join(f"c.{qi(k)} IS NOT DISTINCT FROM f.{qi(k)}" for k in keys)
-        found.append(f"SELECT DISTINCT c._row, ? AS rule, ? AS policy "
-                     f"FROM {rows} AS c JOIN {name} AS f ON {on}")
+        found.append(
+            f"SELECT DISTINCT c._row, ? AS rule, ? AS policy "
+            f"FROM {rows} AS c JOIN {name} AS f ON {on}"
+        )
         params += [r.id, r.policy]
     con.execute(f"CREATE OR REPLACE TEMP TABLE sqlpairs AS {' UNION ALL '.join(found)}", params)
     for _, _, name in marks:
@@ -164,9 +175,17 @@ def _sql_rules(con, contract: Contract, table: str, n: WorkTables) -> None:
     con.execute(f"INSERT INTO {n.pairs} SELECT * FROM sqlpairs")
 
 
-def check_table(con, contract: Contract, table: str, data_dir: Path, run: RunContext,
-                fk_policy: dict | None = None, path: Path | None = None,
-                work_dir: Path | None = None, failed: str | None = None) -> TableCheck:
+def check_table(
+    con,
+    contract: Contract,
+    table: str,
+    data_dir: Path,
+    run: RunContext,
+    fk_policy: dict | None = None,
+    path: Path | None = None,
+    work_dir: Path | None = None,
+    failed: str | None = None,
+) -> TableCheck:
     """Read, type and check one table in one pass; its accepted rows become view ok.<table>.
 
     work.chk_<table> holds the typed rows (rowid = record order in the file); work.bad_<table>
@@ -177,25 +196,35 @@ def check_table(con, contract: Contract, table: str, data_dir: Path, run: RunCon
     started = time.perf_counter()
     t = contract.table(table)
     res = TableCheck(table, Path(path) if path else Path(data_dir) / f"{table}.csv", error=failed)
-    src = (empty(table, t.column_names, res.path) if failed else
-           stage(con, table, t.column_names, res.path, work_dir or Path(data_dir) / ".staging"))
+    src = (
+        empty(table, t.column_names, res.path)
+        if failed
+        else stage(con, table, t.column_names, res.path, work_dir or Path(data_dir) / ".staging")
+    )
     res.notes += src.warnings
     n = WorkTables.of(table)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {n.chk} AS "
-                    + typed_query(contract, table, src.present, src.raw, fk_policy), src.params)
+        con.execute(
+            f"CREATE OR REPLACE TABLE {n.chk} AS "
+            + typed_query(contract, table, src.present, src.raw, fk_policy),
+            src.params,
+        )
         src.settle(con)
     finally:
         src.discard()
     pairs = " UNION ALL ".join(pair_queries(contract, table, n.chk, fk_policy=fk_policy))
     con.execute(f"CREATE OR REPLACE TABLE {n.pairs} AS {pairs}")
     _sql_rules(con, contract, table, n)
-    con.execute(f"CREATE OR REPLACE TABLE {n.bad} AS "
-                + verdict_query(contract, table, f"SELECT * FROM {n.pairs}"))
+    con.execute(
+        f"CREATE OR REPLACE TABLE {n.bad} AS "
+        + verdict_query(contract, table, f"SELECT * FROM {n.pairs}")
+    )
     cols = ", ".join(f"c.{qi(c)}" for c in t.column_names)
-    con.execute(f"CREATE OR REPLACE VIEW ok.{qi(table)} AS SELECT {cols} FROM {n.chk} AS c "
-                f"ANTI JOIN (SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL) AS b "
-                "ON c.rowid = b._row")
+    con.execute(
+        f"CREATE OR REPLACE VIEW ok.{qi(table)} AS SELECT {cols} FROM {n.chk} AS c "
+        f"ANTI JOIN (SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL) AS b "
+        "ON c.rowid = b._row"
+    )
     causes(con, contract, table, n.bad, n.chk, n.cause)
     _rejects(con, contract, table, src, n, run)
     _count(con, res, n, src)
@@ -208,30 +237,49 @@ def _rejects(con, contract: Contract, table: str, src, n: WorkTables, run: RunCo
     each with its physical start line and byte span in the file."""
     t = contract.table(table)
     bad = src.malformed
-    rowids = con.sql(f"SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL ORDER BY _row"
-                     ).fetchnumpy()["_row"]
+    rowids = con.sql(
+        f"SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL ORDER BY _row"
+    ).fetchnumpy()["_row"]
     rowids = np.asarray(rowids, np.int64)
     kinds = [[f"{table}.csv.{k}"] for k in bad.kind]
+
     def span(a):
-        return ([None if v < 0 else int(v) for v in a.tolist()])
+        return [None if v < 0 else int(v) for v in a.tolist()]
+
     # small tables, built by DuckDB straight from the Python lists
-    con.execute("CREATE OR REPLACE TEMP TABLE _row_lines AS SELECT unnest($1::BIGINT[]) AS rid, "
-                "unnest($2::BIGINT[]) AS line, unnest($3::BIGINT[]) AS off, "
-                "unnest($4::BIGINT[]) AS len",
-                [rowids.tolist(), src.line[rowids].tolist(), span(src.offset[rowids]),
-                 span(src.length[rowids])])
-    con.execute("CREATE OR REPLACE TEMP TABLE _bad AS SELECT unnest($1::BIGINT[]) AS line, "
-                "unnest($2::VARCHAR[]) AS raw_line, unnest($3::VARCHAR[]) AS detail, "
-                "unnest($4::VARCHAR[][]) AS kinds, unnest($5::BLOB[]) AS raw_bytes, "
-                "unnest($6::BIGINT[]) AS off",
-                [bad.line, bad.text(), bad.detail, kinds, bad.raw, bad.offset])
-    prov = ("$file AS source_file, $cid AS contract_id, $cver AS contract_version, "
-            "$run AS run_id, CAST($at AS TIMESTAMPTZ) AS ingested_at")
-    params = {"file": src.path.name, "cid": contract.id, "cver": contract.version,
-              "run": run.run_id, "at": run.ingested_at}
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _row_lines AS SELECT unnest($1::BIGINT[]) AS rid, "
+        "unnest($2::BIGINT[]) AS line, unnest($3::BIGINT[]) AS off, "
+        "unnest($4::BIGINT[]) AS len",
+        [
+            rowids.tolist(),
+            src.line[rowids].tolist(),
+            span(src.offset[rowids]),
+            span(src.length[rowids]),
+        ],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _bad AS SELECT unnest($1::BIGINT[]) AS line, "
+        "unnest($2::VARCHAR[]) AS raw_line, unnest($3::VARCHAR[]) AS detail, "
+        "unnest($4::VARCHAR[][]) AS kinds, unnest($5::BLOB[]) AS raw_bytes, "
+        "unnest($6::BIGINT[]) AS off",
+        [bad.line, bad.text(), bad.detail, kinds, bad.raw, bad.offset],
+    )
+    prov = (
+        "$file AS source_file, $cid AS contract_id, $cver AS contract_version, "
+        "$run AS run_id, CAST($at AS TIMESTAMPTZ) AS ingested_at"
+    )
+    params = {
+        "file": src.path.name,
+        "cid": contract.id,
+        "cver": contract.version,
+        "run": run.run_id,
+        "at": run.ingested_at,
+    }
     raw_cols = ", ".join(f"{raw_value(c, typed='c.' + qi(c))} AS {qi(c)}" for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in t.column_names)
-    con.execute(f"""
+    con.execute(
+        f"""
         CREATE OR REPLACE TABLE {n.rej} AS
         SELECT {raw_cols}, CAST(to_json(b._reasons) AS VARCHAR) AS reject_reasons,
                k.detail AS reject_detail, CAST(NULL AS VARCHAR) AS raw_line,
@@ -246,7 +294,9 @@ def _rejects(con, contract: Contract, table: str, src, n: WorkTables, run: RunCo
                detail AS reject_detail, raw_line, raw_bytes, {prov}, line AS source_line,
                off AS source_offset, CAST(octet_length(raw_bytes) AS BIGINT) AS source_length,
                kinds AS _reason_list
-        FROM _bad""", params)
+        FROM _bad""",
+        params,
+    )
     con.execute("DROP TABLE _row_lines")
     con.execute("DROP TABLE _bad")
 
@@ -256,22 +306,49 @@ def _count(con, res: TableCheck, n: WorkTables, src) -> None:
     n_rows, n_bad, warned = con.execute(
         f"SELECT (SELECT count(*) FROM {n.chk}), "
         f"(SELECT count(*) FROM {n.bad} WHERE _reasons IS NOT NULL), "
-        f"(SELECT count(*) FROM {n.bad} WHERE _warnings IS NOT NULL)").fetchall()[0]
+        f"(SELECT count(*) FROM {n.bad} WHERE _warnings IS NOT NULL)"
+    ).fetchall()[0]
     res.accepted = n_rows - n_bad
     res.malformed, res.rejected = con.execute(
         f"SELECT count(*) FILTER (WHERE raw_bytes IS NOT NULL), count(*) FROM {n.rej}"
     ).fetchall()[0]
     res.read = src.records
     if n_rows + res.malformed != src.records or n_rows != src.line.size:
-        raise ReadError(f"{src.path}: {src.records} records read but {n_rows} staged + "
-                        f"{res.malformed} malformed; refusing to lose records silently")
-    res.reasons = Counter(dict(con.execute(f"SELECT reason, count(*) FROM (SELECT unnest(_reason_list) "
-                                           f"AS reason FROM {n.rej}) GROUP BY reason").fetchall()))
-    res.warned = con.execute(f"SELECT count(*) FROM {n.bad} WHERE _warnings IS NOT NULL "
-                             "AND _reasons IS NULL").fetchall()[0][0] if warned else 0
-    res.cascaded = Counter(dict(con.execute(
-        f"SELECT r, count(*) FROM (SELECT unnest(rules) AS r FROM {n.cause}) GROUP BY r"
-    ).fetchall()))
-    res.warnings = Counter(dict(con.execute(
-        f"SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w FROM {n.bad}) GROUP BY w"
-    ).fetchall())) if warned else Counter()
+        raise ReadError(
+            f"{src.path}: {src.records} records read but {n_rows} staged + "
+            f"{res.malformed} malformed; refusing to lose records silently"
+        )
+    res.reasons = Counter(
+        dict(
+            con.execute(
+                f"SELECT reason, count(*) FROM (SELECT unnest(_reason_list) "
+                f"AS reason FROM {n.rej}) GROUP BY reason"
+            ).fetchall()
+        )
+    )
+    res.warned = (
+        con.execute(
+            f"SELECT count(*) FROM {n.bad} WHERE _warnings IS NOT NULL AND _reasons IS NULL"
+        ).fetchall()[0][0]
+        if warned
+        else 0
+    )
+    res.cascaded = Counter(
+        dict(
+            con.execute(
+                f"SELECT r, count(*) FROM (SELECT unnest(rules) AS r FROM {n.cause}) GROUP BY r"
+            ).fetchall()
+        )
+    )
+    res.warnings = (
+        Counter(
+            dict(
+                con.execute(
+                    "SELECT w, count(*) FROM (SELECT unnest(_warnings) AS w "
+                    f"FROM {n.bad}) GROUP BY w"
+                ).fetchall()
+            )
+        )
+        if warned
+        else Counter()
+    )

@@ -44,7 +44,9 @@ class Destination:
     def warehouse_in(self, data_dir: str | Path) -> Path | None:
         """A local destination's file or folder under data_dir (named as its default); None for
         a server."""
-        return Path(data_dir) / Path(self.default_warehouse).name if self.default_warehouse else None
+        return (
+            Path(data_dir) / Path(self.default_warehouse).name if self.default_warehouse else None
+        )
 
     def location(self, warehouse: str | Path | None = None) -> str:
         """Which warehouse a run writes (never a secret): a local path or the server's identity.
@@ -56,11 +58,14 @@ class Destination:
         if local is not None:
             return f"{self.name}:{local.resolve()}"
         if warehouse:
-            raise ValueError(f"destination {self.name!r} takes no --warehouse path; its location "
-                             f"and credentials come from the environment: {', '.join(self.env)}")
+            raise ValueError(
+                f"destination {self.name!r} takes no --warehouse path; its location "
+                f"and credentials come from the environment: {', '.join(self.env)}"
+            )
         creds = self._credentials()
         return f"{self.name}://" + self.identity.format_map(
-            {k: getattr(creds, k, "") for k in re.findall(r"\{(\w+)\}", self.identity)})
+            {k: getattr(creds, k, "") for k in re.findall(r"\{(\w+)\}", self.identity)}
+        )
 
     def _warehouse(self, warehouse: str | Path | None) -> str | Path:
         """The warehouse given, else the default of a local destination."""
@@ -80,9 +85,11 @@ class Destination:
         try:
             return factory.configuration(spec).credentials
         except ConfigurationException:
-            raise EnvironmentFailure(f"no usable credentials for {self.name}: set "
-                                     f"{' or '.join(self.env)} in the environment (or "
-                                     ".dlt/secrets.toml)") from None
+            raise EnvironmentFailure(
+                f"no usable credentials for {self.name}: set "
+                f"{' or '.join(self.env)} in the environment (or "
+                ".dlt/secrets.toml)"
+            ) from None
 
     def build(self, warehouse: str | Path | None = None, memory_limit: str | None = None):
         """The dlt destination object; warehouse is the file or folder for local destinations.
@@ -104,8 +111,10 @@ class Destination:
             path.mkdir(parents=True, exist_ok=True)
             return factory(bucket_url=path.as_uri())
         if warehouse:
-            raise ValueError(f"destination {self.name!r} takes no --warehouse path; its location "
-                             f"and credentials come from the environment: {', '.join(self.env)}")
+            raise ValueError(
+                f"destination {self.name!r} takes no --warehouse path; its location "
+                f"and credentials come from the environment: {', '.join(self.env)}"
+            )
         return factory()
 
 
@@ -113,50 +122,85 @@ _WAREHOUSE_SETTINGS = """[destination.{name}]
 # credentials: set {env} in the environment or in .dlt/secrets.toml (never commit it)
 """
 
-DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
-    Destination("duckdb", "embedded DuckDB file (default)", default_warehouse="data/warehouse.duckdb",
-                tested=True),
-    Destination("postgres", "PostgreSQL server (loads via COPY)",
-                env=("DESTINATION__POSTGRES__CREDENTIALS",), identity="{host}:{port}/{database}",
-                binary_file_format="insert_values", header_unsafe=',"',
-                permissions="CONNECT and CREATE on the database (dlt creates the schema `{schema}` and "
-                            "its staging schema), or USAGE+CREATE on an existing schema `{schema}`.",
-                tested=True),
-    Destination("filesystem", "Delta tables in a folder (deltalake)", default_warehouse="data/delta",
-                table_format="delta", merge_strategy="upsert", tested=True,
-                permissions="write access to the folder (or bucket: list, read, write, delete)."),
-    Destination("bigquery", "Google BigQuery (settings only, not run here)",
-                env=("DESTINATION__BIGQUERY__CREDENTIALS__PROJECT_ID",
-                     "DESTINATION__BIGQUERY__CREDENTIALS__CLIENT_EMAIL",
-                     "DESTINATION__BIGQUERY__CREDENTIALS__PRIVATE_KEY",
-                     "DESTINATION__BIGQUERY__LOCATION"), identity="{project_id}",
-                permissions="roles BigQuery Data Editor and BigQuery Job User on the project "
-                            "(dataset create, table create/update/delete, jobs.create).",
-                extras=("dlt[bigquery]",),
-                settings='[destination.bigquery]\nlocation = "EU"\n'),
-    Destination("snowflake", "Snowflake (settings only, not run here)",
-                env=("DESTINATION__SNOWFLAKE__CREDENTIALS__DATABASE",
-                     "DESTINATION__SNOWFLAKE__CREDENTIALS__USERNAME",
-                     "DESTINATION__SNOWFLAKE__CREDENTIALS__PASSWORD",
-                     "DESTINATION__SNOWFLAKE__CREDENTIALS__HOST",
-                     "DESTINATION__SNOWFLAKE__CREDENTIALS__WAREHOUSE",
-                     "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE"), identity="{host}/{database}",
-                permissions="a role with USAGE on the warehouse and database, CREATE SCHEMA on the "
-                            "database, and ownership (or CREATE TABLE/STAGE) in schema `{schema}`.",
-                extras=("dlt[snowflake]",),
-                settings='[destination.snowflake]\n# stage_name = "..."  # optional named stage\n'),
-    Destination("databricks", "Databricks SQL warehouse / Unity Catalog (settings only, not run here)",
-                env=("DESTINATION__DATABRICKS__CREDENTIALS__SERVER_HOSTNAME",
-                     "DESTINATION__DATABRICKS__CREDENTIALS__HTTP_PATH",
-                     "DESTINATION__DATABRICKS__CREDENTIALS__ACCESS_TOKEN",
-                     "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG"),
-                identity="{server_hostname}/{catalog}",
-                permissions="CAN USE on the SQL warehouse; USE CATALOG, CREATE SCHEMA on the "
-                            "catalog; USE SCHEMA, CREATE TABLE, MODIFY, SELECT on schema `{schema}`; "
-                            "READ VOLUME/WRITE VOLUME if loading through a volume.",
-                extras=("dlt[databricks]",),
-                settings='[destination.databricks]\n# staging volume etc. go here\n'),
-)}
+DESTINATIONS: dict[str, Destination] = {
+    d.name: d
+    for d in (
+        Destination(
+            "duckdb",
+            "embedded DuckDB file (default)",
+            default_warehouse="data/warehouse.duckdb",
+            tested=True,
+        ),
+        Destination(
+            "postgres",
+            "PostgreSQL server (loads via COPY)",
+            env=("DESTINATION__POSTGRES__CREDENTIALS",),
+            identity="{host}:{port}/{database}",
+            binary_file_format="insert_values",
+            header_unsafe=',"',
+            permissions="CONNECT and CREATE on the database (dlt creates the schema `{schema}` and "
+            "its staging schema), or USAGE+CREATE on an existing schema `{schema}`.",
+            tested=True,
+        ),
+        Destination(
+            "filesystem",
+            "Delta tables in a folder (deltalake)",
+            default_warehouse="data/delta",
+            table_format="delta",
+            merge_strategy="upsert",
+            tested=True,
+            permissions="write access to the folder (or bucket: list, read, write, delete).",
+        ),
+        Destination(
+            "bigquery",
+            "Google BigQuery (settings only, not run here)",
+            env=(
+                "DESTINATION__BIGQUERY__CREDENTIALS__PROJECT_ID",
+                "DESTINATION__BIGQUERY__CREDENTIALS__CLIENT_EMAIL",
+                "DESTINATION__BIGQUERY__CREDENTIALS__PRIVATE_KEY",
+                "DESTINATION__BIGQUERY__LOCATION",
+            ),
+            identity="{project_id}",
+            permissions="roles BigQuery Data Editor and BigQuery Job User on the project "
+            "(dataset create, table create/update/delete, jobs.create).",
+            extras=("dlt[bigquery]",),
+            settings='[destination.bigquery]\nlocation = "EU"\n',
+        ),
+        Destination(
+            "snowflake",
+            "Snowflake (settings only, not run here)",
+            env=(
+                "DESTINATION__SNOWFLAKE__CREDENTIALS__DATABASE",
+                "DESTINATION__SNOWFLAKE__CREDENTIALS__USERNAME",
+                "DESTINATION__SNOWFLAKE__CREDENTIALS__PASSWORD",
+                "DESTINATION__SNOWFLAKE__CREDENTIALS__HOST",
+                "DESTINATION__SNOWFLAKE__CREDENTIALS__WAREHOUSE",
+                "DESTINATION__SNOWFLAKE__CREDENTIALS__ROLE",
+            ),
+            identity="{host}/{database}",
+            permissions="a role with USAGE on the warehouse and database, CREATE SCHEMA on the "
+            "database, and ownership (or CREATE TABLE/STAGE) in schema `{schema}`.",
+            extras=("dlt[snowflake]",),
+            settings='[destination.snowflake]\n# stage_name = "..."  # optional named stage\n',
+        ),
+        Destination(
+            "databricks",
+            "Databricks SQL warehouse / Unity Catalog (settings only, not run here)",
+            env=(
+                "DESTINATION__DATABRICKS__CREDENTIALS__SERVER_HOSTNAME",
+                "DESTINATION__DATABRICKS__CREDENTIALS__HTTP_PATH",
+                "DESTINATION__DATABRICKS__CREDENTIALS__ACCESS_TOKEN",
+                "DESTINATION__DATABRICKS__CREDENTIALS__CATALOG",
+            ),
+            identity="{server_hostname}/{catalog}",
+            permissions="CAN USE on the SQL warehouse; USE CATALOG, CREATE SCHEMA on the "
+            "catalog; USE SCHEMA, CREATE TABLE, MODIFY, SELECT on schema `{schema}`; "
+            "READ VOLUME/WRITE VOLUME if loading through a volume.",
+            extras=("dlt[databricks]",),
+            settings="[destination.databricks]\n# staging volume etc. go here\n",
+        ),
+    )
+}
 
 
 def get(name: str) -> Destination:

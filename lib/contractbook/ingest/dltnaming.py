@@ -18,11 +18,18 @@ MODULE = __name__
 # Characters dlt 1.31 cannot carry in a name, measured: a table's name goes unescaped into its
 # load-file paths (split at `.`, quoted '...' in the DuckDB loader's SQL); its merge and replace
 # jobs split their SQL at every `;` and line break, whatever is quoted.
-REFUSED = {"table": (re.compile(r"[.'\"/\\;\n\r▶]"), "dlt writes a table's name unescaped into "
-                     "its load-file paths and splits its SQL at `;`, so a loaded table name "
-                     "cannot hold . ' \" / \\ ;"),
-           "column": (re.compile(r"[;\n\r▶]"), "dlt splits its merge SQL at every `;`, so a "
-                      "loaded column name cannot hold ;")}
+REFUSED = {
+    "table": (
+        re.compile(r"[.'\"/\\;\n\r▶]"),
+        "dlt writes a table's name unescaped into "
+        "its load-file paths and splits its SQL at `;`, so a loaded table name "
+        "cannot hold . ' \" / \\ ;",
+    ),
+    "column": (
+        re.compile(r"[;\n\r▶]"),
+        "dlt splits its merge SQL at every `;`, so a loaded column name cannot hold ;",
+    ),
+}
 
 
 class NamingConvention(_Direct):

@@ -23,14 +23,30 @@ class Engine:
         return importlib.import_module(self.module).ingest(contract, data_dir, **options)
 
 
-ENGINES: dict[str, Engine] = {e.name: e for e in (
-    Engine("duckdb", "contractbook.ingest.run", "DuckDB checks, loaded with dlt (default)",
-           destinations=("duckdb", "postgres", "filesystem", "bigquery", "snowflake",
-                         "databricks")),
-    Engine("spark", "contractbook.spark.ingest",
-           "Spark SQL checks (same rule plan), Parquet tables under --warehouse (data/spark)",
-           extra="spark"),
-)}
+ENGINES: dict[str, Engine] = {
+    e.name: e
+    for e in (
+        Engine(
+            "duckdb",
+            "contractbook.ingest.run",
+            "DuckDB checks, loaded with dlt (default)",
+            destinations=(
+                "duckdb",
+                "postgres",
+                "filesystem",
+                "bigquery",
+                "snowflake",
+                "databricks",
+            ),
+        ),
+        Engine(
+            "spark",
+            "contractbook.spark.ingest",
+            "Spark SQL checks (same rule plan), Parquet tables under --warehouse (data/spark)",
+            extra="spark",
+        ),
+    )
+}
 
 
 def get(name: str) -> Engine:

@@ -9,8 +9,13 @@ from contractbook.errors import EnvironmentFailure, WarehouseBusy, scrub
 from .destinations import Destination
 
 # words in a server's refusal that mean "credentials", not "unreachable"
-CREDENTIAL_WORDS = ("password authentication failed", "no password supplied", "role ",
-                    "authentication failed", "permission denied")
+CREDENTIAL_WORDS = (
+    "password authentication failed",
+    "no password supplied",
+    "role ",
+    "authentication failed",
+    "permission denied",
+)
 
 
 def causes(e: BaseException) -> Iterator[BaseException]:
@@ -44,11 +49,17 @@ def translate(e: BaseException, dest: Destination, location: str) -> BaseExcepti
         if kind == "psycopg2.OperationalError":
             why = _first_line(c)
             if any(w in why.lower() for w in CREDENTIAL_WORDS):
-                return EnvironmentFailure(f"{dest.name} refused the credentials ({why}); check the "
-                                          f"user and password in {env}")
-            return EnvironmentFailure(f"cannot reach {scrub(location)} ({why}); start the server "
-                                      f"or fix host, port and database in {env}")
+                return EnvironmentFailure(
+                    f"{dest.name} refused the credentials ({why}); check the "
+                    f"user and password in {env}"
+                )
+            return EnvironmentFailure(
+                f"cannot reach {scrub(location)} ({why}); start the server "
+                f"or fix host, port and database in {env}"
+            )
         if kind == "_duckdb.IOException" and "lock" in str(c).lower():
-            return WarehouseBusy(f"warehouse busy: another program holds {location} "
-                                 f"({_first_line(c)}); close it and run again")
+            return WarehouseBusy(
+                f"warehouse busy: another program holds {location} "
+                f"({_first_line(c)}); close it and run again"
+            )
     return None

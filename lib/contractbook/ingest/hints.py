@@ -70,30 +70,56 @@ def names_problem(t: Table) -> str:
 
 
 REJECT_COLUMNS: dict[str, dict] = {
-    "reject_reasons": {"data_type": "text", "nullable": False,
-                       "description": "JSON array of every rule id the record broke"},
-    "reject_detail": {"data_type": "text", "description": "parser message for malformed records; "
-                      "for a row whose parent was rejected (not missing), JSON with cause "
-                      "parent_rejected, the parent table, key and rules"},
-    "raw_line": {"data_type": "text", "description": "text of a malformed record (bytes that are "
-                 "not UTF-8, and NUL, written as \\xNN)"},
+    "reject_reasons": {
+        "data_type": "text",
+        "nullable": False,
+        "description": "JSON array of every rule id the record broke",
+    },
+    "reject_detail": {
+        "data_type": "text",
+        "description": "parser message for malformed records; "
+        "for a row whose parent was rejected (not missing), JSON with cause "
+        "parent_rejected, the parent table, key and rules",
+    },
+    "raw_line": {
+        "data_type": "text",
+        "description": "text of a malformed record (bytes that are "
+        "not UTF-8, and NUL, written as \\xNN)",
+    },
     "raw_bytes": {"data_type": "binary", "description": "exact bytes of a malformed record"},
-    "source_offset": {"data_type": "bigint", "description": "byte offset of the record in the "
-                      "(decompressed) file"},
-    "source_length": {"data_type": "bigint", "description": "its length in bytes (line break "
-                      "excluded): the exact bytes are recoverable from the file"},
+    "source_offset": {
+        "data_type": "bigint",
+        "description": "byte offset of the record in the (decompressed) file",
+    },
+    "source_length": {
+        "data_type": "bigint",
+        "description": "its length in bytes (line break "
+        "excluded): the exact bytes are recoverable from the file",
+    },
     "source_file": {"data_type": "text", "nullable": False, "primary_key": True},
-    "source_line": {"data_type": "bigint", "nullable": False, "primary_key": True,
-                    "description": "physical line where the record starts (header = 1)"},
+    "source_line": {
+        "data_type": "bigint",
+        "nullable": False,
+        "primary_key": True,
+        "description": "physical line where the record starts (header = 1)",
+    },
     "contract_id": {"data_type": "text", "nullable": False},
     "contract_version": {"data_type": "text", "nullable": False},
-    "run_id": {"data_type": "text", "nullable": False, "primary_key": True,
-               "description": "the run that rejected the record"},
+    "run_id": {
+        "data_type": "text",
+        "nullable": False,
+        "primary_key": True,
+        "description": "the run that rejected the record",
+    },
     "ingested_at": {"data_type": "timestamp", "timezone": True, "nullable": False},
-    "resolved_by_run": {"data_type": "text",
-                        "description": "the later run that closed this reject; NULL: still open"},
-    "resolution": {"data_type": "text",
-                   "description": "loaded, rejected again, read again or replaced"},
+    "resolved_by_run": {
+        "data_type": "text",
+        "description": "the later run that closed this reject; NULL: still open",
+    },
+    "resolution": {
+        "data_type": "text",
+        "description": "loaded, rejected again, read again or replaced",
+    },
 }
 
 
@@ -101,12 +127,20 @@ def rejects_hints(contract: Contract, table: str) -> dict:
     """Hints of <table>__rejects: raw values as text plus provenance, merged on (file, line, run):
     the history of every run, each reject open until a later run resolves it."""
     t = contract.table(table)
-    raw = {c.physical: {"name": c.physical, "data_type": "text", "nullable": True}
-           for c in t.columns}
-    return {"name": rejects_table(t), "primary_key": ["source_file", "source_line", "run_id"],
-            "write_disposition": "merge",
-            "columns": {**raw, **{k: {"name": k, **v} for k, v in REJECT_COLUMNS.items()}}}
+    raw = {
+        c.physical: {"name": c.physical, "data_type": "text", "nullable": True} for c in t.columns
+    }
+    return {
+        "name": rejects_table(t),
+        "primary_key": ["source_file", "source_line", "run_id"],
+        "write_disposition": "merge",
+        "columns": {**raw, **{k: {"name": k, **v} for k, v in REJECT_COLUMNS.items()}},
+    }
 
 
-METRICS_HINTS = {"name": "_run_metrics", "write_disposition": "append", "primary_key": [],
-                 "columns": {}}
+METRICS_HINTS = {
+    "name": "_run_metrics",
+    "write_disposition": "append",
+    "primary_key": [],
+    "columns": {},
+}

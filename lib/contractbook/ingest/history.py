@@ -70,15 +70,21 @@ def resolve(con, contract: Contract, table: str, previous, run_id: str) -> int:
         prev_cols = set(previous.schema.names)
         still_open = "p.resolved_by_run IS NULL AND " if "resolved_by_run" in prev_cols else ""
         how = _resolution(contract, table, rej)
-        keep = [c for c in con.sql(f"SELECT * FROM {rej} LIMIT 0").columns
-                if c in prev_cols and c not in COLUMNS]
+        keep = [
+            c
+            for c in con.sql(f"SELECT * FROM {rej} LIMIT 0").columns
+            if c in prev_cols and c not in COLUMNS
+        ]
         cols = ", ".join(f"p.{qi(c)}" for c in keep)
-        n = con.execute(f"""
+        n = con.execute(
+            f"""
             INSERT INTO {rej} BY NAME
             SELECT {cols}, $run AS resolved_by_run, how AS resolution FROM (
                 SELECT p.*, {how} AS how FROM _prev_rejects AS p
                 WHERE {still_open}p.run_id <> $run) AS p
-            WHERE how IS NOT NULL""", {"run": run_id}).fetchall()[0][0]
+            WHERE how IS NOT NULL""",
+            {"run": run_id},
+        ).fetchall()[0][0]
     finally:
         con.unregister("_prev_rejects")
     return n
@@ -92,8 +98,10 @@ def _resolution(contract: Contract, table: str, rej: str) -> str:
     complete = " AND ".join(f"p.{qi(k)} IS NOT NULL" for k in key)
     ok = " AND ".join(f"CAST(o.{qi(k)} AS VARCHAR) = p.{qi(k)}" for k in key)
     again = " AND ".join(f"r.{qi(k)} = p.{qi(k)}" for k in key)
-    return (f"CASE WHEN {complete} THEN CASE "
-            f"WHEN EXISTS (SELECT 1 FROM ok.{qi(table)} AS o WHERE {ok}) THEN 'loaded' "
-            f"WHEN EXISTS (SELECT 1 FROM {rej} AS r WHERE r._reason_list IS NOT NULL AND {again})"
-            " THEN 'rejected again' END "
-            "ELSE 'read again' END")  # every run reads the table's whole file again
+    return (
+        f"CASE WHEN {complete} THEN CASE "
+        f"WHEN EXISTS (SELECT 1 FROM ok.{qi(table)} AS o WHERE {ok}) THEN 'loaded' "
+        f"WHEN EXISTS (SELECT 1 FROM {rej} AS r WHERE r._reason_list IS NOT NULL AND {again})"
+        " THEN 'rejected again' END "
+        "ELSE 'read again' END"
+    )  # every run reads the table's whole file again

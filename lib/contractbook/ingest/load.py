@@ -40,8 +40,15 @@ def pipeline_name(contract: Contract, dest: Destination, location: str) -> str:
     return f"contractbook_{name_token(contract.name)}_{dest.name}_{digest}"
 
 
-def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".state/dlt",
-             dataset: str | None = None, memory_limit: str | None = None, location: str | None = None):
+def pipeline(
+    contract: Contract,
+    dest: Destination,
+    warehouse=None,
+    state_dir=".state/dlt",
+    dataset: str | None = None,
+    memory_limit: str | None = None,
+    location: str | None = None,
+):
     """The dlt pipeline of one contract and warehouse, its state kept inside the project.
 
     dataset: default the contract's `servers` schema for the destination, else its name.
@@ -51,14 +58,17 @@ def pipeline(contract: Contract, dest: Destination, warehouse=None, state_dir=".
 
     Path(state_dir).mkdir(parents=True, exist_ok=True)
     location = location or dest.location(warehouse)
-    return dlt.pipeline(pipeline_name=pipeline_name(contract, dest, location),
-                        pipelines_dir=str(Path(state_dir).resolve()),
-                        destination=dest.build(warehouse, memory_limit),
-                        dataset_name=dataset or naming.loaded_dataset(contract, dest.name))
+    return dlt.pipeline(
+        pipeline_name=pipeline_name(contract, dest, location),
+        pipelines_dir=str(Path(state_dir).resolve()),
+        destination=dest.build(warehouse, memory_limit),
+        dataset_name=dataset or naming.loaded_dataset(contract, dest.name),
+    )
 
 
-def arrow_batches(con, sql: str, batch_rows: int = BATCH_ROWS, counter: dict | None = None,
-                  key: str = ""):
+def arrow_batches(
+    con, sql: str, batch_rows: int = BATCH_ROWS, counter: dict | None = None, key: str = ""
+):
     """Yield the result of sql as Arrow record batches (bounded memory); an empty table if none.
 
     counter[key] accumulates the rows handed to dlt.
@@ -97,15 +107,19 @@ def resource(data, hints: dict, dest: Destination, holding: set[str] | None = No
     """
     import dlt
 
-    kwargs = {"name": hints["name"], "write_disposition": _disposition(hints, dest, holding),
-              "columns": hints["columns"]}
+    kwargs = {
+        "name": hints["name"],
+        "write_disposition": _disposition(hints, dest, holding),
+        "columns": hints["columns"],
+    }
     if hints["primary_key"]:
         kwargs["primary_key"] = hints["primary_key"]
     if dest.table_format:
         kwargs["table_format"] = dest.table_format
     unsafe = any(ch in name for name in hints["columns"] for ch in dest.header_unsafe)
-    if dest.binary_file_format and (unsafe or any(c.get("data_type") == "binary"
-                                                  for c in hints["columns"].values())):
+    if dest.binary_file_format and (
+        unsafe or any(c.get("data_type") == "binary" for c in hints["columns"].values())
+    ):
         kwargs["file_format"] = dest.binary_file_format
     return dlt.resource(data, **kwargs)
 
@@ -126,8 +140,11 @@ def holding_tables(pipe, tables=()) -> set[str]:
     never appended to; where the destination cannot be asked, every table counts as holding
     (merge is always correct, append only into empty tables)."""
     pipe.sync_destination()
-    seen = (set(pipe.default_schema.data_table_names(seen_data_only=True))
-            if pipe.default_schema_name else set())
+    seen = (
+        set(pipe.default_schema.data_table_names(seen_data_only=True))
+        if pipe.default_schema_name
+        else set()
+    )
     rest = [t for t in tables if t not in seen]
     return seen | _present(pipe, rest) if rest else seen
 
@@ -162,8 +179,17 @@ class Loader:
     row is in dlt's files (e.g. to free the work database before the load needs memory).
     """
 
-    def __init__(self, pipe, con, contract: Contract, tables: list[str], dest: Destination,
-                 metrics=None, overlap: bool = False, after_extract=None):
+    def __init__(
+        self,
+        pipe,
+        con,
+        contract: Contract,
+        tables: list[str],
+        dest: Destination,
+        metrics=None,
+        overlap: bool = False,
+        after_extract=None,
+    ):
         import threading
 
         import pyarrow as pa
@@ -171,8 +197,14 @@ class Loader:
         self.pipe, self.con = pipe, con
         finish_pending(pipe)
         # contract name -> the warehouse table dlt loads it into (physicalName, else name)
-        self.loaded_as = {n: w for t in tables for n, w in (
-            (t, contract.table(t).physical), (f"{t}__rejects", rejects_table(contract.table(t))))}
+        self.loaded_as = {
+            n: w
+            for t in tables
+            for n, w in (
+                (t, contract.table(t).physical),
+                (f"{t}__rejects", rejects_table(contract.table(t))),
+            )
+        }
         holding = holding_tables(pipe, list(self.loaded_as.values()))
         self.ready = {t: threading.Event() for t in tables}
         self.aborted = False
@@ -184,16 +216,31 @@ class Loader:
         resources = []
         for name in tables:
             rename = renamed(contract.table(name))
-            resources.append(resource(self._gated(name, f"SELECT *{rename} FROM ok.{qi(name)}",
-                                                  name),
-                                      table_hints(contract, name), dest, holding))
-            resources.append(resource(self._gated(name, f"SELECT * EXCLUDE (_reason_list){rename} "
-                                                        f"FROM work.{qi('rej_' + name)}",
-                                                  f"{name}__rejects"),
-                                      rejects_hints(contract, name), dest, holding))
+            resources.append(
+                resource(
+                    self._gated(name, f"SELECT *{rename} FROM ok.{qi(name)}", name),
+                    table_hints(contract, name),
+                    dest,
+                    holding,
+                )
+            )
+            resources.append(
+                resource(
+                    self._gated(
+                        name,
+                        f"SELECT * EXCLUDE (_reason_list){rename} FROM work.{qi('rej_' + name)}",
+                        f"{name}__rejects",
+                    ),
+                    rejects_hints(contract, name),
+                    dest,
+                    holding,
+                )
+            )
         if metrics is not None and tables:  # no tables, no metrics rows: nothing to create
+
             def metrics_rows():
                 yield pa.Table.from_pylist(metrics(self.streamed))
+
             resources.append(resource(metrics_rows(), METRICS_HINTS, dest))
         self.thread = threading.Thread(target=self._extract, args=(resources,), daemon=True)
         if overlap:
@@ -243,10 +290,14 @@ class Loader:
         info = self.pipe.normalize()
         normalized = time.perf_counter()
         self.pipe.load().raise_on_failed_jobs()
-        self.seconds = {"extract": extracted - started, "normalize": normalized - extracted,
-                        "load": time.perf_counter() - normalized}
+        self.seconds = {
+            "extract": extracted - started,
+            "normalize": normalized - extracted,
+            "load": time.perf_counter() - normalized,
+        }
         counts = dict(info.row_counts)
         # dlt counts by warehouse table (physicalName): count by the contract's names
         norm = self.pipe.default_schema.naming.normalize_table_identifier
-        return counts | {n: counts.get(w, counts.get(norm(w), 0))
-                         for n, w in self.loaded_as.items()}
+        return counts | {
+            n: counts.get(w, counts.get(norm(w), 0)) for n, w in self.loaded_as.items()
+        }

@@ -22,8 +22,17 @@ from .castmap import _q, cast_expr, sql_type
 
 # Rule kinds this query decides; `sql` rules run afterwards on the candidate rows
 # (see sql_rule_marks).
-ROW_KINDS = ("type", "required", "primary_key", "unique", "allowed_values", "pattern", "range",
-             "length", "foreign_key")
+ROW_KINDS = (
+    "type",
+    "required",
+    "primary_key",
+    "unique",
+    "allowed_values",
+    "pattern",
+    "range",
+    "length",
+    "foreign_key",
+)
 
 
 def qi(name: str) -> str:
@@ -73,8 +82,10 @@ def _allowed(ctx: PredicateNames, rule: Rule) -> str:
 
 def _pattern(ctx: PredicateNames, rule: Rule) -> str:
     c = rule.columns[0]
-    return (f"{ctx.raw(c)} IS NOT NULL AND NOT "
-            f"regexp_matches({ctx.raw(c)}, {_q(rule.params['pattern'])})")
+    return (
+        f"{ctx.raw(c)} IS NOT NULL AND NOT "
+        f"regexp_matches({ctx.raw(c)}, {_q(rule.params['pattern'])})"
+    )
 
 
 _BOUNDS = {"minimum": "<", "maximum": ">", "exclusive_minimum": "<=", "exclusive_maximum": ">="}
@@ -98,8 +109,14 @@ def _length(ctx: PredicateNames, rule: Rule) -> str:
 
 
 # row-local rule kind -> SQL predicate that is true when the row breaks the rule.
-PREDICATES = {"type": _type, "required": _required, "allowed_values": _allowed, "pattern": _pattern,
-              "range": _range, "length": _length}
+PREDICATES = {
+    "type": _type,
+    "required": _required,
+    "allowed_values": _allowed,
+    "pattern": _pattern,
+    "range": _range,
+    "length": _length,
+}
 
 
 def row_rules(contract: Contract, table: str, fk_policy: dict | None = None) -> list[Rule]:
@@ -147,8 +164,10 @@ def _list_of(preds: list[tuple[str, str]]) -> str:
     if not preds:
         return "CAST(NULL AS VARCHAR[])"
     items = ", ".join(f"CASE WHEN {p} THEN {_q(rid)} END" for p, rid in preds)
-    return (f"CASE WHEN {' OR '.join(f'({p})' for p, _ in preds)} THEN "
-            f"list_filter([{items}], lambda x: x IS NOT NULL) END")
+    return (
+        f"CASE WHEN {' OR '.join(f'({p})' for p, _ in preds)} THEN "
+        f"list_filter([{items}], lambda x: x IS NOT NULL) END"
+    )
 
 
 def newline_count(raw_exprs: list[str]) -> str:
@@ -156,13 +175,20 @@ def newline_count(raw_exprs: list[str]) -> str:
     if not raw_exprs:
         return "CAST(NULL AS INTEGER)"
     any_nl = " OR ".join(f"contains({r}, chr(10))" for r in raw_exprs)
-    count = " + ".join(f"coalesce(length({r}) - length(replace({r}, chr(10), '')), 0)"
-                       for r in raw_exprs)
+    count = " + ".join(
+        f"coalesce(length({r}) - length(replace({r}, chr(10), '')), 0)" for r in raw_exprs
+    )
     return f"CASE WHEN {any_nl} THEN CAST({count} AS INTEGER) END"
 
 
-def typed_query(contract: Contract, table: str, present: list[str], source: str,
-                fk_policy: dict | None = None, row: str | None = None) -> str:
+def typed_query(
+    contract: Contract,
+    table: str,
+    present: list[str],
+    source: str,
+    fk_policy: dict | None = None,
+    row: str | None = None,
+) -> str:
     """One pass over the raw VARCHAR source: typed columns and the row-local verdicts.
 
     Columns: [row id as _row,] the typed contract columns and `_x`, NULL for almost every row, else
@@ -176,30 +202,37 @@ def typed_query(contract: Contract, table: str, present: list[str], source: str,
     ctx = PredicateNames(t)
     rules = row_rules(contract, table, fk_policy)
     raw_cols = [f"{raw_col(c.name, present)} AS {ctx.raw(c.name)}" for c in t.columns]
-    typed_cols = [f"{cast_expr(c, ctx.raw(c.name), table)} AS {ctx.typed(c.name)}" for c in t.columns]
-    inexact = [f"CAST({ctx.typed(c.name)} AS VARCHAR) IS DISTINCT FROM {ctx.raw(c.name)}"
-               for c in t.columns if c.type.kind != "string" and c.name in present]
+    typed_cols = [
+        f"{cast_expr(c, ctx.raw(c.name), table)} AS {ctx.typed(c.name)}" for c in t.columns
+    ]
+    inexact = [
+        f"CAST({ctx.typed(c.name)} AS VARCHAR) IS DISTINCT FROM {ctx.raw(c.name)}"
+        for c in t.columns
+        if c.type.kind != "string" and c.name in present
+    ]
     keep_raw = " OR ".join(["_l IS NOT NULL", "_w IS NOT NULL", *inexact])
     raws = ", ".join(f"{qi(c.name)} := {ctx.raw(c.name)}" for c in t.columns)
     out_cols = [f"{ctx.typed(c.name)} AS {qi(c.name)}" for c in t.columns]
     row_in, row_out = (f"{row} AS _row, ", "_row, ") if row else ("", "")
-    return "\n".join([
-        f"SELECT {row_out}{', '.join(out_cols)},",
-        "       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR _n IS NOT NULL OR "
-        f"{' OR '.join(inexact) or 'false'}",
-        "            THEN CAST(to_json(struct_pack(l := _l, w := _w, n := _n,",
-        f"                 r := CASE WHEN {keep_raw} THEN "
-        f"struct_pack({raws}) END)) AS VARCHAR)",
-        "       END AS _x",
-        "FROM (",
-        f"  SELECT *, {_list_of(_local_preds(ctx, rules, 'reject'))} AS _l,",
-        f"         {_list_of(_local_preds(ctx, rules, 'warn'))} AS _w,",
-        f"         {newline_count([ctx.raw(c) for c in t.column_names if c in present])} AS _n",
-        "  FROM (",
-        f"    SELECT {row_in}{', '.join(raw_cols)},",
-        f"           {', '.join(typed_cols)}",
-        f"    FROM {source}))",
-    ])
+    return "\n".join(
+        [
+            f"SELECT {row_out}{', '.join(out_cols)},",
+            "       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR _n IS NOT NULL OR "
+            f"{' OR '.join(inexact) or 'false'}",
+            "            THEN CAST(to_json(struct_pack(l := _l, w := _w, n := _n,",
+            f"                 r := CASE WHEN {keep_raw} THEN "
+            f"struct_pack({raws}) END)) AS VARCHAR)",
+            "       END AS _x",
+            "FROM (",
+            f"  SELECT *, {_list_of(_local_preds(ctx, rules, 'reject'))} AS _l,",
+            f"         {_list_of(_local_preds(ctx, rules, 'warn'))} AS _w,",
+            f"         {newline_count([ctx.raw(c) for c in t.column_names if c in present])} AS _n",
+            "  FROM (",
+            f"    SELECT {row_in}{', '.join(raw_cols)},",
+            f"           {', '.join(typed_cols)}",
+            f"    FROM {source}))",
+        ]
+    )
 
 
 def x_field(field: str, sql_type: str, x: str = "_x") -> str:
@@ -209,12 +242,20 @@ def x_field(field: str, sql_type: str, x: str = "_x") -> str:
 
 def raw_value(column: str, x: str = "c._x", typed: str | None = None) -> str:
     """A column's value as written: the kept raw value, else the typed one (prints back exactly)."""
-    return (f"coalesce(json_extract_string({x}, {_q('$.r.' + column)}), "
-            f"CAST({typed or qi(column)} AS VARCHAR))")
+    return (
+        f"coalesce(json_extract_string({x}, {_q('$.r.' + column)}), "
+        f"CAST({typed or qi(column)} AS VARCHAR))"
+    )
 
 
-def pair_queries(contract: Contract, table: str, chk: str, row: str = "rowid",
-                 accepted_schema: str = "ok", fk_policy: dict | None = None) -> list[str]:
+def pair_queries(
+    contract: Contract,
+    table: str,
+    chk: str,
+    row: str = "rowid",
+    accepted_schema: str = "ok",
+    fk_policy: dict | None = None,
+) -> list[str]:
     """SELECTs of (_row, rule, policy), one row per broken rule, over the typed table chk.
 
     Row-local verdicts are unnested; duplicate keys come from a hash aggregate over the key alone
@@ -222,24 +263,33 @@ def pair_queries(contract: Contract, table: str, chk: str, row: str = "rowid",
     parent's accepted rows. Each result is small: it holds only the rows that break a rule.
     """
     rules = row_rules(contract, table, fk_policy)
-    out = [f"SELECT {row} AS _row, unnest({x_field(f, 'VARCHAR[]')}) AS rule, {_q(p)} AS policy "
-           f"FROM {chk} WHERE _x IS NOT NULL" for f, p in (("l", "reject"), ("w", "warn"))]
+    out = [
+        f"SELECT {row} AS _row, unnest({x_field(f, 'VARCHAR[]')}) AS rule, {_q(p)} AS policy "
+        f"FROM {chk} WHERE _x IS NOT NULL"
+        for f, p in (("l", "reject"), ("w", "warn"))
+    ]
     for r in (r for r in rules if r.kind in ("primary_key", "unique")):
         keys = [qi(c) for c in r.columns]
         on = " AND ".join(f"c.{k} = d.{k}" for k in keys)
-        out.append(f"SELECT c.{row} AS _row, {_q(r.id)} AS rule, {_q(r.policy)} AS policy "
-                   f"FROM {chk} AS c JOIN (SELECT {', '.join(keys)}, min({row}) AS first_row "
-                   f"FROM {chk} WHERE {' AND '.join(k + ' IS NOT NULL' for k in keys)} "
-                   f"GROUP BY ALL HAVING count(*) > 1) AS d ON {on} WHERE c.{row} > d.first_row")
+        out.append(
+            f"SELECT c.{row} AS _row, {_q(r.id)} AS rule, {_q(r.policy)} AS policy "
+            f"FROM {chk} AS c JOIN (SELECT {', '.join(keys)}, min({row}) AS first_row "
+            f"FROM {chk} WHERE {' AND '.join(k + ' IS NOT NULL' for k in keys)} "
+            f"GROUP BY ALL HAVING count(*) > 1) AS d ON {on} WHERE c.{row} > d.first_row"
+        )
     for r in rules:
         if r.kind == "foreign_key":
             parent = contract.table(r.params["to_table"])
-            on = " AND ".join(f"c.{qi(c)} = p.{qi(pc)}"
-                              for c, pc in zip(r.columns, r.params["to_columns"], strict=True))
+            on = " AND ".join(
+                f"c.{qi(c)} = p.{qi(pc)}"
+                for c, pc in zip(r.columns, r.params["to_columns"], strict=True)
+            )
             present = " AND ".join(f"c.{qi(c)} IS NOT NULL" for c in r.columns)
-            out.append(f"SELECT c.{row} AS _row, {_q(r.id)} AS rule, {_q(r.policy)} AS policy "
-                       f"FROM {chk} AS c ANTI JOIN {accepted_schema}.{qi(parent.name)} AS p "
-                       f"ON {on} WHERE {present}")
+            out.append(
+                f"SELECT c.{row} AS _row, {_q(r.id)} AS rule, {_q(r.policy)} AS policy "
+                f"FROM {chk} AS c ANTI JOIN {accepted_schema}.{qi(parent.name)} AS p "
+                f"ON {on} WHERE {present}"
+            )
     return out
 
 
@@ -252,26 +302,37 @@ def verdict_query(contract: Contract, table: str, pairs: str) -> str:
     """Per row with a broken rule: _reasons (policy reject) and _warnings (warn), in rule order."""
     order = "[" + ", ".join(_q(i) for i in rule_order(contract, table)) + "]"
     pos = f"array_position({order}, rule)"
-    return (f"SELECT _row, list(rule ORDER BY {pos}) FILTER (WHERE policy = 'reject') AS _reasons, "
-            f"list(rule ORDER BY {pos}) FILTER (WHERE policy = 'warn') AS _warnings "
-            f"FROM (SELECT DISTINCT _row, rule, policy FROM ({pairs})) GROUP BY _row")
+    return (
+        f"SELECT _row, list(rule ORDER BY {pos}) FILTER (WHERE policy = 'reject') AS _reasons, "
+        f"list(rule ORDER BY {pos}) FILTER (WHERE policy = 'warn') AS _warnings "
+        f"FROM (SELECT DISTINCT _row, rule, policy FROM ({pairs})) GROUP BY _row"
+    )
 
 
-def check_query(contract: Contract, table: str, present: list[str], raw: str = "raw",
-                accepted_schema: str = "ok", fk_policy: dict | None = None) -> str:
+def check_query(
+    contract: Contract,
+    table: str,
+    present: list[str],
+    raw: str = "raw",
+    accepted_schema: str = "ok",
+    fk_policy: dict | None = None,
+) -> str:
     """SELECT producing _row, typed columns, _reasons and _warnings for every row of raw.
 
     The same pieces the runner executes one by one (typed pass, rule pairs, verdicts), composed
     into one query; present: the contract columns the file has, the others read as NULL.
     """
     t = contract.table(table)
-    pairs = " UNION ALL ".join(pair_queries(contract, table, "chk", "_row", accepted_schema,
-                                            fk_policy))
+    pairs = " UNION ALL ".join(
+        pair_queries(contract, table, "chk", "_row", accepted_schema, fk_policy)
+    )
     cols = ", ".join(f"chk.{qi(c)}" for c in t.column_names)
-    return (f"WITH chk AS ({typed_query(contract, table, present, raw, fk_policy, 'rowid')}), "
-            f"v AS ({verdict_query(contract, table, pairs)}) "
-            f"SELECT chk._row, {cols}, v._reasons, v._warnings "
-            f"FROM chk LEFT JOIN v ON v._row = chk._row ORDER BY chk._row")
+    return (
+        f"WITH chk AS ({typed_query(contract, table, present, raw, fk_policy, 'rowid')}), "
+        f"v AS ({verdict_query(contract, table, pairs)}) "
+        f"SELECT chk._row, {cols}, v._reasons, v._warnings "
+        f"FROM chk LEFT JOIN v ON v._row = chk._row ORDER BY chk._row"
+    )
 
 
 def key_columns(rows_query_columns: list[str], table: Table) -> list[str]:

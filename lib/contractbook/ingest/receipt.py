@@ -37,8 +37,15 @@ class Receipt:
 
 def write(result, path: str | Path) -> Path:
     """Write the receipt of an IngestResult to path (JSON); returns the path."""
-    receipt = Receipt(result.run_id, result.status, result.destination, result.location,
-                      result.contract.id, result.contract.version, result.accounting())
+    receipt = Receipt(
+        result.run_id,
+        result.status,
+        result.destination,
+        result.location,
+        result.contract.id,
+        result.contract.version,
+        result.accounting(),
+    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(receipt.to_dict(), indent=2, sort_keys=False) + "\n")

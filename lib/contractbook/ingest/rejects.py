@@ -15,15 +15,19 @@ def write_parquet(con, checks, out: Path, run_id: str) -> int:
     """
     written = 0
     for c in checks:
-        rel = (f"SELECT * EXCLUDE (_reason_list), unnest(_reason_list) AS reason, "
-               f"CAST(timezone('UTC', ingested_at) AS DATE) AS date FROM work.{qi('rej_' + c.table)}")
+        rel = (
+            f"SELECT * EXCLUDE (_reason_list), unnest(_reason_list) AS reason, "
+            f"CAST(timezone('UTC', ingested_at) AS DATE) AS date FROM work.{qi('rej_' + c.table)}"
+        )
         n = con.execute(f"SELECT count(*) FROM ({rel})").fetchall()[0][0]
         if not n:
             continue
         out.mkdir(parents=True, exist_ok=True)
         # the folder and the file names are user text: bound parameters, never SQL text
-        con.execute(f"COPY ({rel}) TO $out (FORMAT parquet, PARTITION_BY (reason, date), "
-                    "APPEND true, FILENAME_PATTERN $pattern)",
-                    {"out": out.as_posix(), "pattern": f"{c.table}-{run_id}-{{uuid}}"})
+        con.execute(
+            f"COPY ({rel}) TO $out (FORMAT parquet, PARTITION_BY (reason, date), "
+            "APPEND true, FILENAME_PATTERN $pattern)",
+            {"out": out.as_posix(), "pattern": f"{c.table}-{run_id}-{{uuid}}"},
+        )
         written += n
     return written

@@ -12,8 +12,10 @@ def _table(rows: list[dict]) -> str:
     if not rows:
         return "<p><em>none</em></p>"
     head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>"
-                   for r in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>"
+        for r in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -37,22 +39,34 @@ def reason_rows(result) -> list[dict]:
             if row["rows"]:
                 rows.append(row)
         for rule, n in json.loads(m.warnings_by_rule).items():
-            rows.append({"table": m.table_name, "rule": rule, "policy": "warn", "cause": "",
-                         "rows": n})
+            rows.append(
+                {"table": m.table_name, "rule": rule, "policy": "warn", "cause": "", "rows": n}
+            )
     return rows
 
 
 def render(result) -> str:
     """HTML summary of a run."""
     verdict = "accounting holds for every table" if result.ok else "ACCOUNTING FAILED"
-    metric_cols = ("table_name", "rows_read", "rows_loaded", "rows_rejected", "rows_malformed",
-                   "duration_seconds", "rows_per_second")
+    metric_cols = (
+        "table_name",
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "rows_malformed",
+        "duration_seconds",
+        "rows_per_second",
+    )
     warned = {a.table: a.warned for a in result.accounting()}
-    metrics = [{**{k: getattr(m, k) for k in metric_cols}, "rows_warned": warned.get(m.table_name)}
-               for m in result.metrics()]
-    return (f"<p>run <code>{result.run_id}</code> ({html.escape(result.status)}) → "
-            f"<b>{result.destination}</b>: {verdict}</p>"
-            f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}")
+    metrics = [
+        {**{k: getattr(m, k) for k in metric_cols}, "rows_warned": warned.get(m.table_name)}
+        for m in result.metrics()
+    ]
+    return (
+        f"<p>run <code>{result.run_id}</code> ({html.escape(result.status)}) → "
+        f"<b>{result.destination}</b>: {verdict}</p>"
+        f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}"
+    )
 
 
 def metrics_chart(metrics: list[TableMetrics]):
@@ -62,8 +76,12 @@ def metrics_chart(metrics: list[TableMetrics]):
     names = [m.table_name for m in metrics]
     fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4))
     a.barh(names, [m.rows_loaded for m in metrics], label="loaded")
-    a.barh(names, [m.rows_rejected for m in metrics], left=[m.rows_loaded for m in metrics],
-           label="rejected")
+    a.barh(
+        names,
+        [m.rows_rejected for m in metrics],
+        left=[m.rows_loaded for m in metrics],
+        label="rejected",
+    )
     a.set_xlabel("rows")
     a.legend()
     b.barh(names, [m.rows_per_second or 0 for m in metrics])
@@ -89,5 +107,7 @@ def samples(rejects_dir, run_id: str, per_reason: int = 3) -> dict:
             "contract_id, contract_version, run_id, ingested_at) "
             "FROM read_parquet($files, hive_partitioning=true) "
             "QUALIFY row_number() OVER (PARTITION BY reason ORDER BY source_line) <= $n "
-            "ORDER BY reason, source_line", params={"files": files, "n": int(per_reason)}).df()
+            "ORDER BY reason, source_line",
+            params={"files": files, "n": int(per_reason)},
+        ).df()
     return out

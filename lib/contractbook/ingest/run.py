@@ -38,14 +38,22 @@ class IngestResult:
     resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
 
     def accounting(self) -> list[Account]:
-        """Per table: read, loaded (by dlt), rejected (by dlt), and whether read = loaded + rejected;
+        """Per table: read, loaded and rejected (by dlt), whether read = loaded + rejected;
         warned: loaded rows with a warning (a known quirk), part of loaded."""
         out = []
         for name, c in self.checks.items():
             loaded, rejected = self.loaded.get(name, 0), self.rejected_loaded.get(name, 0)
-            out.append(Account(name, c.read, loaded, rejected, c.error is None
-                               and c.read == loaded + rejected == c.accepted + c.rejected, c.error,
-                               c.warned))
+            out.append(
+                Account(
+                    name,
+                    c.read,
+                    loaded,
+                    rejected,
+                    c.error is None and c.read == loaded + rejected == c.accepted + c.rejected,
+                    c.error,
+                    c.warned,
+                )
+            )
         return out
 
     @property
@@ -61,17 +69,27 @@ class IngestResult:
         for name, c in self.checks.items():
             share = self.load_seconds * c.read / total  # load time apportioned by rows
             seconds = c.seconds + share
-            rows.append(TableMetrics(
-                run_id=self.run_id, contract_id=self.contract.id,
-                contract_version=self.contract.version, destination=self.destination,
-                table_name=name, rows_read=c.read, rows_loaded=acc[name].loaded,
-                rows_rejected=acc[name].rejected, rows_malformed=c.malformed,
-                rejected_by_reason=json.dumps(dict(sorted(c.reasons.items()))),
-                warnings_by_rule=json.dumps(dict(sorted(c.warnings.items()))),
-                check_seconds=round(c.seconds, 4), load_seconds=round(share, 4),
-                duration_seconds=round(seconds, 4),
-                rows_per_second=round(c.read / seconds, 1) if seconds else None,
-                accounting_ok=acc[name].ok, notes="; ".join(c.notes)))
+            rows.append(
+                TableMetrics(
+                    run_id=self.run_id,
+                    contract_id=self.contract.id,
+                    contract_version=self.contract.version,
+                    destination=self.destination,
+                    table_name=name,
+                    rows_read=c.read,
+                    rows_loaded=acc[name].loaded,
+                    rows_rejected=acc[name].rejected,
+                    rows_malformed=c.malformed,
+                    rejected_by_reason=json.dumps(dict(sorted(c.reasons.items()))),
+                    warnings_by_rule=json.dumps(dict(sorted(c.warnings.items()))),
+                    check_seconds=round(c.seconds, 4),
+                    load_seconds=round(share, 4),
+                    duration_seconds=round(seconds, 4),
+                    rows_per_second=round(c.read / seconds, 1) if seconds else None,
+                    accounting_ok=acc[name].ok,
+                    notes="; ".join(c.notes),
+                )
+            )
         return rows
 
     def _repr_html_(self) -> str:
@@ -103,13 +121,25 @@ def new_run() -> RunContext:
 
 def _parent_failed_policy(contract: Contract, table: str, failed: dict, fk_policy) -> dict:
     """FK rules of table pointing at a table that failed to read: warn (checked next run)."""
-    rules = [r.id for r in contract.rules_for(table) if r.kind == "foreign_key"
-             and r.params["to_table"] in failed]
+    rules = [
+        r.id
+        for r in contract.rules_for(table)
+        if r.kind == "foreign_key" and r.params["to_table"] in failed
+    ]
     return {**(fk_policy or {}), **{r: "warn" for r in rules}}
 
 
-def check_all(con, contract: Contract, data_dir, run: RunContext, fk_policy=None, progress=print,
-              on_table=None, paths: dict | None = None, work_dir=None):
+def check_all(
+    con,
+    contract: Contract,
+    data_dir,
+    run: RunContext,
+    fk_policy=None,
+    progress=print,
+    on_table=None,
+    paths: dict | None = None,
+    work_dir=None,
+):
     """Check every table parents first; returns {table: TableCheck} in that order.
 
     on_table(name) is called as soon as a table's accepted rows and rejects are ready. paths:
@@ -131,8 +161,17 @@ def check_all(con, contract: Contract, data_dir, run: RunContext, fk_policy=None
             c = check_table(con, contract, name, Path(data_dir), run, policy, paths[name], work_dir)
         except ReadError as e:
             failed[name] = str(e)
-            c = check_table(con, contract, name, Path(data_dir), run, policy, paths[name],
-                            work_dir, failed=str(e))
+            c = check_table(
+                con,
+                contract,
+                name,
+                Path(data_dir),
+                run,
+                policy,
+                paths[name],
+                work_dir,
+                failed=str(e),
+            )
         checks[name] = c
         if on_table:
             on_table(name)
@@ -140,19 +179,32 @@ def check_all(con, contract: Contract, data_dir, run: RunContext, fk_policy=None
             progress(f"  {name:<36} FAILED: {c.error}")
             continue
         reasons = ", ".join(f"{k} {v}" for k, v in c.reasons.most_common(3))
-        progress(f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
-                 f"{c.rejected:>7,}  {c.seconds:6.2f}s" + (f"  ({reasons})" if reasons else "")
-                 + (f"  warned {sum(c.warnings.values()):,}" if c.warnings else ""))
+        progress(
+            f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
+            f"{c.rejected:>7,}  {c.seconds:6.2f}s"
+            + (f"  ({reasons})" if reasons else "")
+            + (f"  warned {sum(c.warnings.values()):,}" if c.warnings else "")
+        )
         for note in c.notes:
             progress(f"    note: {note}")
     return checks
 
 
-def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=None,
-           rejects_dir="data/rejects", state_dir=".state/dlt", fk_policy: dict | None = None,
-           progress=print, duckdb_config: dict | None = None, overlap: bool = False,
-           memory_limit: str | None = MEMORY_LIMIT, wait: float = 0.0,
-           server: str | None = None) -> IngestResult:
+def ingest(
+    contract: Contract,
+    data_dir,
+    destination: str = "duckdb",
+    warehouse=None,
+    rejects_dir="data/rejects",
+    state_dir=".state/dlt",
+    fk_policy: dict | None = None,
+    progress=print,
+    duckdb_config: dict | None = None,
+    overlap: bool = False,
+    memory_limit: str | None = MEMORY_LIMIT,
+    wait: float = 0.0,
+    server: str | None = None,
+) -> IngestResult:
     """Read, check, split and load every table; rejects also go to Parquet under rejects_dir.
 
     Every input is checked to exist before anything is created (server: the contract's file
@@ -171,14 +223,30 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
     dest = destinations.get(destination)
     location = dest.location(warehouse)
     if "'" in str(Path(state_dir).resolve()):  # dlt writes its load files' paths into SQL text
-        raise UsageError(f"{state_dir}: dlt cannot load from a state directory whose path holds "
-                         "an apostrophe; choose another --state")
+        raise UsageError(
+            f"{state_dir}: dlt cannot load from a state directory whose path holds "
+            "an apostrophe; choose another --state"
+        )
     run = new_run()
     locks = runlock.lock_files(dest.local_path(warehouse), location, state_dir)
     try:
         with runlock.exclusive(locks, run.run_id, wait, progress):
-            return _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_dir,
-                           fk_policy, progress, duckdb_config, overlap, memory_limit, run, paths)
+            return _ingest(
+                contract,
+                data_dir,
+                dest,
+                location,
+                warehouse,
+                rejects_dir,
+                state_dir,
+                fk_policy,
+                progress,
+                duckdb_config,
+                overlap,
+                memory_limit,
+                run,
+                paths,
+            )
     except Exception as e:
         known = failures.translate(e, dest, location)
         if known is None or known is e:
@@ -186,40 +254,78 @@ def ingest(contract: Contract, data_dir, destination: str = "duckdb", warehouse=
         raise known from e
 
 
-def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_dir, fk_policy,
-            progress, duckdb_config, overlap, memory_limit, run, paths) -> IngestResult:
+def _ingest(
+    contract,
+    data_dir,
+    dest,
+    location,
+    warehouse,
+    rejects_dir,
+    state_dir,
+    fk_policy,
+    progress,
+    duckdb_config,
+    overlap,
+    memory_limit,
+    run,
+    paths,
+) -> IngestResult:
     """One run under its locks: status started, checks, load, then status and metrics."""
     import duckdb
 
     con = duckdb.connect(config=work_config(state_dir, memory_limit, duckdb_config))
-    result = IngestResult(run.run_id, contract, dest.name, {}, rejects_dir=Path(rejects_dir),
-                          location=location)
+    result = IngestResult(
+        run.run_id, contract, dest.name, {}, rejects_dir=Path(rejects_dir), location=location
+    )
     rec = status.RunRecord(
-        run.run_id, contract.id, contract.version, dest.name, location, run.ingested_at,
+        run.run_id,
+        contract.id,
+        contract.version,
+        dest.name,
+        location,
+        run.ingested_at,
         runs.store_near(dest.local_path(warehouse), Path(rejects_dir)),
         {"data": str(Path(data_dir).resolve()), "files": {t: p.name for t, p in paths.items()}},
-        commit=runs.git_commit())
-    pipe = load.pipeline(contract, dest, warehouse, state_dir, memory_limit=memory_limit,
-                         location=location)
+        commit=runs.git_commit(),
+    )
+    pipe = load.pipeline(
+        contract, dest, warehouse, state_dir, memory_limit=memory_limit, location=location
+    )
     try:
         progress(f"ingest {contract.id} v{contract.version} run {run.run_id} -> {dest.name}")
         setup(con)
         load.finish_pending(pipe)  # a killed run's packages, into this same warehouse only
         status.record(pipe, dest, rec)
         # the work tables are no longer needed once every row is in dlt's files
-        loader = load.Loader(pipe, con, contract, contract.dependency_order, dest, None, overlap,
-                             after_extract=con.close)
+        loader = load.Loader(
+            pipe,
+            con,
+            contract,
+            contract.dependency_order,
+            dest,
+            None,
+            overlap,
+            after_extract=con.close,
+        )
 
         def ready(name: str) -> None:  # close earlier rejects, then let the table stream
             result.resolved[name] = history.resolve(
-                con, contract, name, history.open_rejects(pipe, dest, name, contract),
-                run.run_id)
+                con, contract, name, history.open_rejects(pipe, dest, name, contract), run.run_id
+            )
             loader.table_ready(name)
 
         try:
-            result.checks = check_all(con, contract, data_dir, run, fk_policy, progress,
-                                      on_table=ready, paths=paths,
-                                      work_dir=Path(state_dir) / "staging")
+            result.checks = check_all(
+                con,
+                contract,
+                data_dir,
+                run,
+                fk_policy,
+                progress,
+                on_table=ready,
+                paths=paths,
+                work_dir=Path(state_dir) / "staging",
+            )
         except BaseException:
             loader.abort()
             raise
@@ -228,20 +334,25 @@ def _ingest(contract, data_dir, dest, location, warehouse, rejects_dir, state_di
         parquet = time.perf_counter()
         counts = loader.finish()
         result.load_seconds = time.perf_counter() - started
-        result.phases = {"checks": sum(c.seconds for c in result.checks.values()),
-                         "rejects_parquet": parquet - started,
-                         **{f"dlt_{k}": v for k, v in loader.seconds.items()}}
+        result.phases = {
+            "checks": sum(c.seconds for c in result.checks.values()),
+            "rejects_parquet": parquet - started,
+            **{f"dlt_{k}": v for k, v in loader.seconds.items()},
+        }
         # the equation is checked on what dlt itself normalized
         result.loaded = {n: counts.get(n, 0) for n in result.checks}
-        result.rejected_loaded = {n: counts.get(f"{n}__rejects", 0) - result.resolved.get(n, 0)
-                                  for n in result.checks}  # closed earlier rejects are not this run's
+        result.rejected_loaded = {
+            n: counts.get(f"{n}__rejects", 0) - result.resolved.get(n, 0) for n in result.checks
+        }  # closed earlier rejects are not this run's
         progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
         for a in result.accounting():
             if a.error:
                 progress(f"  FAILED {a.table}: {a.error}")
             elif not a.ok:
-                progress(f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
-                         f"{a.loaded} + rejected {a.rejected}")
+                progress(
+                    f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
+                    f"{a.loaded} + rejected {a.rejected}"
+                )
         rec.finish(result.ok, None if result.ok else "accounting failed", result.accounting())
         status.record(pipe, dest, rec, result.metrics())
         result.status = rec.status

@@ -58,8 +58,9 @@ def read_holder(lock: Path) -> Holder | None:
 
 
 def _write_holder(lock: Path, run_id: str) -> None:
-    holder = Holder(run_id, datetime.now(UTC).isoformat(timespec="seconds"), os.getpid(),
-                    socket.gethostname())
+    holder = Holder(
+        run_id, datetime.now(UTC).isoformat(timespec="seconds"), os.getpid(), socket.gethostname()
+    )
     Path(f"{lock}.json").write_text(json.dumps(asdict(holder)))
 
 
@@ -79,8 +80,13 @@ def _writable(lock: Path) -> None:
 
 
 @contextmanager
-def exclusive(locks: list[Path], run_id: str, wait: float = 0.0,
-              progress: Callable[[str], None] = print, what: str = "warehouse") -> Iterator[None]:
+def exclusive(
+    locks: list[Path],
+    run_id: str,
+    wait: float = 0.0,
+    progress: Callable[[str], None] = print,
+    what: str = "warehouse",
+) -> Iterator[None]:
     """Hold every lock (in a fixed order) for the block; wait up to `wait` seconds for them.
 
     A busy lock raises WarehouseBusy at once when wait is 0, else after saying so and waiting.
@@ -97,14 +103,17 @@ def exclusive(locks: list[Path], run_id: str, wait: float = 0.0,
                 lock.acquire(timeout=0)
             except Timeout:
                 if wait <= 0:
-                    raise WarehouseBusy(f"{_busy(path, what)}; wait for it to finish or pass "
-                                        "--wait SECONDS") from None
+                    raise WarehouseBusy(
+                        f"{_busy(path, what)}; wait for it to finish or pass --wait SECONDS"
+                    ) from None
                 progress(f"{_busy(path, what)}; waiting up to {wait:g}s")
                 try:
                     lock.acquire(timeout=max(deadline - time.monotonic(), 0.0))
                 except Timeout:
-                    raise WarehouseBusy(f"{_busy(path, what)} after waiting {wait:g}s; try again "
-                                        "later or pass a longer --wait") from None
+                    raise WarehouseBusy(
+                        f"{_busy(path, what)} after waiting {wait:g}s; try again "
+                        "later or pass a longer --wait"
+                    ) from None
             held.append((path, lock))
             _write_holder(path, run_id)
         yield

@@ -31,7 +31,7 @@ class RunRecord:
     destination: str
     location: str
     started_at: str
-    store: Path                    # the history file (history.store_near)
+    store: Path  # the history file (history.store_near)
     parameters: dict = field(default_factory=dict)  # input folder, server, destination, location
     status: str = "started"
     finished_at: str | None = None
@@ -39,8 +39,9 @@ class RunRecord:
     accounting: list[Account] | None = None
     commit: str | None = None
 
-    def finish(self, ok: bool, error: str | None = None,
-               accounting: list[Account] | None = None) -> RunRecord:
+    def finish(
+        self, ok: bool, error: str | None = None, accounting: list[Account] | None = None
+    ) -> RunRecord:
         """This record, completed (ok) or failed, stamped now."""
         self.status = "completed" if ok and error is None else "failed"
         self.finished_at, self.error = datetime.now(UTC).isoformat(), error
@@ -51,18 +52,38 @@ class RunRecord:
         """The record as a `_runs` row."""
         started = datetime.fromisoformat(self.started_at)
         ended = datetime.fromisoformat(self.finished_at) if self.finished_at else None
-        acc = None if self.accounting is None else json.dumps(
-            {a.table: {"read": a.read, "loaded": a.loaded, "rejected": a.rejected}
-             for a in self.accounting}, sort_keys=True)
+        acc = (
+            None
+            if self.accounting is None
+            else json.dumps(
+                {
+                    a.table: {"read": a.read, "loaded": a.loaded, "rejected": a.rejected}
+                    for a in self.accounting
+                },
+                sort_keys=True,
+            )
+        )
         params = {"destination": self.destination, "location": self.location, **self.parameters}
-        return history.RunRow(self.run_id, TASK, self.status, started, ended,
-                              (ended - started).total_seconds() if ended else None,
-                              json.dumps(params, sort_keys=True, default=str), acc, self.commit,
-                              self.contract_id, self.contract_version, "ingest", self.error)
+        return history.RunRow(
+            self.run_id,
+            TASK,
+            self.status,
+            started,
+            ended,
+            (ended - started).total_seconds() if ended else None,
+            json.dumps(params, sort_keys=True, default=str),
+            acc,
+            self.commit,
+            self.contract_id,
+            self.contract_version,
+            "ingest",
+            self.error,
+        )
 
 
-def record(pipe, dest: Destination, rec: RunRecord,
-           metrics: list[TableMetrics] | None = None) -> None:
+def record(
+    pipe, dest: Destination, rec: RunRecord, metrics: list[TableMetrics] | None = None
+) -> None:
     """Write the run's status to the history; once it finished, load its metrics with dlt."""
     import pyarrow as pa
 

@@ -14,9 +14,15 @@ GENERATOR = "contractbook.jsonschema"
 TYPES: dict[str, dict] = by_field("json_schema")
 
 # Column attribute -> JSON Schema keyword (applied when the attribute is set).
-_KEYWORDS = (("pattern", "pattern"), ("minimum", "minimum"), ("maximum", "maximum"),
-             ("exclusive_minimum", "exclusiveMinimum"), ("exclusive_maximum", "exclusiveMaximum"),
-             ("min_length", "minLength"), ("max_length", "maxLength"))
+_KEYWORDS = (
+    ("pattern", "pattern"),
+    ("minimum", "minimum"),
+    ("maximum", "maximum"),
+    ("exclusive_minimum", "exclusiveMinimum"),
+    ("exclusive_maximum", "exclusiveMaximum"),
+    ("min_length", "minLength"),
+    ("max_length", "maxLength"),
+)
 
 
 def _column(c: Column) -> dict:
@@ -46,9 +52,13 @@ def table_schema(contract: Contract, table: Table) -> dict:
         "$comment": provenance.line(contract, GENERATOR, f"JSON Schema of table {table.name}"),
         "title": table.name,
         "description": table.description,
-        "x-contractbook": {"contract": contract.id, "version": contract.version,
-                           "table": table.name, "primaryKey": list(table.primary_key),
-                           "generator": GENERATOR},
+        "x-contractbook": {
+            "contract": contract.id,
+            "version": contract.version,
+            "table": table.name,
+            "primaryKey": list(table.primary_key),
+            "generator": GENERATOR,
+        },
         "type": "object",
         "properties": {c.name: _column(c) for c in table.columns},
         "required": table.column_names,

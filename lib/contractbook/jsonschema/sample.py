@@ -11,8 +11,13 @@ from contractbook.contract import Contract
 from .generate import generate
 
 # Portable kind -> how a CSV field (text) becomes the JSON value the schema describes.
-_CONVERT: dict[str, Callable[[str], object]] = {"integer": int, "bigint": int, "decimal": float, "double": float,
-            "boolean": lambda s: {"true": True, "false": False}.get(s.lower(), s)}
+_CONVERT: dict[str, Callable[[str], object]] = {
+    "integer": int,
+    "bigint": int,
+    "decimal": float,
+    "double": float,
+    "boolean": lambda s: {"true": True, "false": False}.get(s.lower(), s),
+}
 
 
 @dataclass(frozen=True)
@@ -49,13 +54,15 @@ def _rows(con, name: str, columns: list[str], path: Path, kinds: dict[str, str],
     for row in good:
         line = row.pop("_line")
         yield line, {k: _convert(v or "", kinds.get(k, "string")) for k, v in row.items()}, None
-    for line, kind, detail in zip(s.malformed.line, s.malformed.kind, s.malformed.detail,
-                                  strict=True):
+    for line, kind, detail in zip(
+        s.malformed.line, s.malformed.kind, s.malformed.detail, strict=True
+    ):
         yield line, None, f"malformed CSV record ({name}.csv.{kind}): {detail}"
 
 
-def check_sample(contract: Contract, data_dir: str | Path, n: int = 200,
-                 paths: dict | None = None) -> list[Violation]:
+def check_sample(
+    contract: Contract, data_dir: str | Path, n: int = 200, paths: dict | None = None
+) -> list[Violation]:
     """Violations in the first n records of every table's file under data_dir (missing files
     skipped); `record` is the physical line. paths: {table: file} (default reading.find)."""
     import duckdb
@@ -79,7 +86,9 @@ def check_sample(contract: Contract, data_dir: str | Path, n: int = 200,
             if problem:
                 out.append(Violation(name, line, "", problem))
                 continue
-            out += [Violation(name, line, "/".join(map(str, e.absolute_path)), e.message)
-                    for e in validator.iter_errors(row)]
+            out += [
+                Violation(name, line, "/".join(map(str, e.absolute_path)), e.message)
+                for e in validator.iter_errors(row)
+            ]
     con.close()
     return out

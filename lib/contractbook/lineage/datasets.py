@@ -42,9 +42,14 @@ def warehouse_namespace(warehouse: str | Path) -> str:
 
 def schema(table: Table) -> sd.SchemaDatasetFacet:
     """The table's columns, with the contract's physical types and descriptions."""
-    return sd.SchemaDatasetFacet(fields=[
-        sd.SchemaDatasetFacetFields(name=c.name, type=c.physical_type or str(c.type),
-                                    description=c.description or None) for c in table.columns])
+    return sd.SchemaDatasetFacet(
+        fields=[
+            sd.SchemaDatasetFacetFields(
+                name=c.name, type=c.physical_type or str(c.type), description=c.description or None
+            )
+            for c in table.columns
+        ]
+    )
 
 
 def assertions(results: list[RuleResult], rules: dict) -> dqa.DataQualityAssertionsDatasetFacet:
@@ -53,47 +58,76 @@ def assertions(results: list[RuleResult], rules: dict) -> dqa.DataQualityAsserti
     for r in results:
         rule = rules.get(r.rule_id)
         cols: tuple[str, ...] = rule.columns if rule else ()
-        out.append(dqa.Assertion(
-            assertion=r.kind, success=r.passed, column=cols[0] if len(cols) == 1 else None,
-            severity="warn" if rule is not None and rule.policy == "warn" else "error",
-            name=r.rule_id, description=rule.description if rule else None,
-            expected="0", actual=str(r.failing_rows), params={"source": r.source}))
+        out.append(
+            dqa.Assertion(
+                assertion=r.kind,
+                success=r.passed,
+                column=cols[0] if len(cols) == 1 else None,
+                severity="warn" if rule is not None and rule.policy == "warn" else "error",
+                name=r.rule_id,
+                description=rule.description if rule else None,
+                expected="0",
+                actual=str(r.failing_rows),
+                params={"source": r.source},
+            )
+        )
     return dqa.DataQualityAssertionsDatasetFacet(assertions=out)
 
 
-def raw_file(table: Table, raw_dir: str | Path, results: list[RuleResult] | None = None,
-             rules: dict | None = None, run: TableRun | None = None) -> InputDataset:
+def raw_file(
+    table: Table,
+    raw_dir: str | Path,
+    results: list[RuleResult] | None = None,
+    rules: dict | None = None,
+    run: TableRun | None = None,
+) -> InputDataset:
     """A raw CSV as an input, with its schema and (when known) assertions and rows read."""
     facets: dict[str, InputDatasetFacet] = {}
     if results:
         facets["dataQualityAssertions"] = assertions(results, rules or {})
     if run:
         facets["dataQualityMetrics"] = dqmi.DataQualityMetricsInputDatasetFacet(
-            columnMetrics={}, rowCount=run.rows_read, fileCount=1)
-    return InputDataset(namespace=FILE_NAMESPACE,
-                        name=str((Path(raw_dir) / f"{table.name}.csv").resolve()),
-                        facets={"schema": schema(table)}, inputFacets=facets)
+            columnMetrics={}, rowCount=run.rows_read, fileCount=1
+        )
+    return InputDataset(
+        namespace=FILE_NAMESPACE,
+        name=str((Path(raw_dir) / f"{table.name}.csv").resolve()),
+        facets={"schema": schema(table)},
+        inputFacets=facets,
+    )
 
 
 def raw_output(table: Table, raw_dir: str | Path) -> OutputDataset:
     """A raw CSV as an output (of the generator), with its schema."""
-    return OutputDataset(namespace=FILE_NAMESPACE,
-                         name=str((Path(raw_dir) / f"{table.name}.csv").resolve()),
-                         facets={"schema": schema(table)})
+    return OutputDataset(
+        namespace=FILE_NAMESPACE,
+        name=str((Path(raw_dir) / f"{table.name}.csv").resolve()),
+        facets={"schema": schema(table)},
+    )
 
 
-def table_input(table: Table, warehouse, schema_name: str,
-                results: list[RuleResult] | None = None, rules: dict | None = None) -> InputDataset:
+def table_input(
+    table: Table,
+    warehouse,
+    schema_name: str,
+    results: list[RuleResult] | None = None,
+    rules: dict | None = None,
+) -> InputDataset:
     """A warehouse table read by a task, with its schema and (when known) assertions."""
     facets: dict[str, InputDatasetFacet] = (
-        {"dataQualityAssertions": assertions(results, rules or {})} if results else {})
-    return InputDataset(namespace=warehouse_namespace(warehouse),
-                        name=f"{schema_name}.{table.physical}",
-                        facets={"schema": schema(table)}, inputFacets=facets)
+        {"dataQualityAssertions": assertions(results, rules or {})} if results else {}
+    )
+    return InputDataset(
+        namespace=warehouse_namespace(warehouse),
+        name=f"{schema_name}.{table.physical}",
+        facets={"schema": schema(table)},
+        inputFacets=facets,
+    )
 
 
-def column_lineage(table: Table, contract: Contract, namespace: str,
-                   source_schema: str) -> cl.ColumnLineageDatasetFacet | None:
+def column_lineage(
+    table: Table, contract: Contract, namespace: str, source_schema: str
+) -> cl.ColumnLineageDatasetFacet | None:
     """Column lineage of a curated table from its columns' `transformSourceObjects`."""
     fields = {}
     for (tbl, col), srcs in sources(contract).items():
@@ -102,37 +136,58 @@ def column_lineage(table: Table, contract: Contract, namespace: str,
         inputs = []
         for src in srcs:
             src_table, _, src_col = src.rpartition(".")
-            inputs.append(cl.InputField(namespace=namespace,
-                                        name=f"{source_schema}.{src_table.split('.')[-1]}",
-                                        field=src_col))
-        fields[col] = cl.Fields(inputFields=inputs, transformationType="INDIRECT",
-                                transformationDescription=f"curated model {table.name}")
+            inputs.append(
+                cl.InputField(
+                    namespace=namespace,
+                    name=f"{source_schema}.{src_table.split('.')[-1]}",
+                    field=src_col,
+                )
+            )
+        fields[col] = cl.Fields(
+            inputFields=inputs,
+            transformationType="INDIRECT",
+            transformationDescription=f"curated model {table.name}",
+        )
     return cl.ColumnLineageDatasetFacet(fields=fields) if fields else None
 
 
-def table_output(table: Table, warehouse, schema_name: str, rows: int | None = None,
-                 lineage: cl.ColumnLineageDatasetFacet | None = None) -> OutputDataset:
+def table_output(
+    table: Table,
+    warehouse,
+    schema_name: str,
+    rows: int | None = None,
+    lineage: cl.ColumnLineageDatasetFacet | None = None,
+) -> OutputDataset:
     """A warehouse table written by a task: schema, column lineage, rows written."""
     facets: dict = {"schema": schema(table)}
     if lineage:
         facets["columnLineage"] = lineage
     out_facets: dict[str, OutputDatasetFacet] = {}
     if rows is not None:
-        facets["dataQualityMetrics"] = dqm.DataQualityMetricsDatasetFacet(columnMetrics={},
-                                                                          rowCount=rows)
+        facets["dataQualityMetrics"] = dqm.DataQualityMetricsDatasetFacet(
+            columnMetrics={}, rowCount=rows
+        )
         out_facets["outputStatistics"] = stats.OutputStatisticsOutputDatasetFacet(rowCount=rows)
-    return OutputDataset(namespace=warehouse_namespace(warehouse),
-                         name=f"{schema_name}.{table.physical}",
-                         facets=facets, outputFacets=out_facets)
+    return OutputDataset(
+        namespace=warehouse_namespace(warehouse),
+        name=f"{schema_name}.{table.physical}",
+        facets=facets,
+        outputFacets=out_facets,
+    )
 
 
 def rejects_output(table: Table, warehouse, schema_name: str, rows: int) -> OutputDataset:
     """The `<table>__rejects` table: rows rejected in this run."""
     return OutputDataset(
-        namespace=warehouse_namespace(warehouse), name=f"{schema_name}.{table.physical}__rejects",
-        facets={"dataQualityMetrics": dqm.DataQualityMetricsDatasetFacet(columnMetrics={},
-                                                                         rowCount=rows)},
-        outputFacets={"outputStatistics": stats.OutputStatisticsOutputDatasetFacet(rowCount=rows)})
+        namespace=warehouse_namespace(warehouse),
+        name=f"{schema_name}.{table.physical}__rejects",
+        facets={
+            "dataQualityMetrics": dqm.DataQualityMetricsDatasetFacet(
+                columnMetrics={}, rowCount=rows
+            )
+        },
+        outputFacets={"outputStatistics": stats.OutputStatisticsOutputDatasetFacet(rowCount=rows)},
+    )
 
 
 def file_dataset(path: str | Path, output: bool):

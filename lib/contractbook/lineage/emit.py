@@ -60,8 +60,9 @@ class Emitter:
         try:
             transport = TRANSPORTS[dest.kind](dest.target)
         except KeyError:
-            raise ValueError(f"unknown lineage transport {dest.kind!r}; known: "
-                             f"{', '.join(TRANSPORTS)}") from None
+            raise ValueError(
+                f"unknown lineage transport {dest.kind!r}; known: {', '.join(TRANSPORTS)}"
+            ) from None
         self.dest = dest
         self.client = OpenLineageClient(transport=transport)
 

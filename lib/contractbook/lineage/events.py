@@ -135,8 +135,9 @@ def inputs(run: TaskRun, contract: Contract | None, final: bool) -> list:
             out.append(ds.raw_file(t, raw, res, rules, runs.get(t.name)))
     if warehouse:
         for t in contract.tables:
-            res = next((v for (target, name), v in gx.items()
-                        if name == t.name and target != "csv"), None)
+            res = next(
+                (v for (target, name), v in gx.items() if name == t.name and target != "csv"), None
+            )
             out.append(ds.table_input(t, warehouse, schema, res, rules))
     return out
 
@@ -162,9 +163,10 @@ def outputs(run: TaskRun, contract: Contract | None, final: bool) -> list:
             for cur in _curated(run):
                 curated = cur.raw.get("servers", [{}])[0].get("schema", "curated")
                 ns = ds.warehouse_namespace(path)
-                out += [ds.table_output(t, path, curated,
-                                        lineage=ds.column_lineage(t, cur, ns, schema))
-                        for t in cur.tables]
+                out += [
+                    ds.table_output(t, path, curated, lineage=ds.column_lineage(t, cur, ns, schema))
+                    for t in cur.tables
+                ]
         elif path.name == "raw" and contract is not None:
             out += [ds.raw_output(t, path) for t in contract.tables]
         else:
@@ -177,8 +179,9 @@ def job_name(run: TaskRun, contract: Contract | None) -> str:
     return f"{contract.name if contract else NAMESPACE}.{run.task}"
 
 
-def event(run: TaskRun, state: RunState, error: str | None = None,
-          when: datetime | None = None) -> RunEvent:
+def event(
+    run: TaskRun, state: RunState, error: str | None = None, when: datetime | None = None
+) -> RunEvent:
     """One run event of a task: START (declared datasets) or COMPLETE/FAIL (with results)."""
     contract = _contract(run)
     final = state != RunState.START
@@ -186,13 +189,27 @@ def event(run: TaskRun, state: RunState, error: str | None = None,
     if run.parent:
         facets["parent"] = parent_run.ParentRunFacet(
             run=parent_run.Run(runId=run.parent[0]),
-            job=parent_run.Job(namespace=NAMESPACE, name=run.parent[1]))
+            job=parent_run.Job(namespace=NAMESPACE, name=run.parent[1]),
+        )
     if error:
         facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
-            message=error[:2000], programmingLanguage="python")
-    job = Job(namespace=NAMESPACE, name=job_name(run, contract), facets={
-        "jobType": job_type_job.JobTypeJobFacet(processingType="BATCH", integration="PLOOMBER",
-                                                jobType="TASK")})
-    return RunEvent(eventType=state, eventTime=(when or datetime.now(UTC)).isoformat(),
-                    run=Run(runId=run.run_id, facets=facets), job=job, producer=PRODUCER,
-                    inputs=inputs(run, contract, final), outputs=outputs(run, contract, final))
+            message=error[:2000], programmingLanguage="python"
+        )
+    job = Job(
+        namespace=NAMESPACE,
+        name=job_name(run, contract),
+        facets={
+            "jobType": job_type_job.JobTypeJobFacet(
+                processingType="BATCH", integration="PLOOMBER", jobType="TASK"
+            )
+        },
+    )
+    return RunEvent(
+        eventType=state,
+        eventTime=(when or datetime.now(UTC)).isoformat(),
+        run=Run(runId=run.run_id, facets=facets),
+        job=job,
+        producer=PRODUCER,
+        inputs=inputs(run, contract, final),
+        outputs=outputs(run, contract, final),
+    )

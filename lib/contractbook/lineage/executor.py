@@ -36,8 +36,13 @@ class Serial(_Serial):
 
     # build_in_subprocess defaults to False: ploomber pickles a Python-function task to run it in
     # a subprocess, and the traced build cannot be pickled (notebook tasks run in-process anyway).
-    def __init__(self, build_in_subprocess=False, catch_exceptions=True, catch_warnings=True,
-                 lineage_dir: str = LINEAGE_DIR):
+    def __init__(
+        self,
+        build_in_subprocess=False,
+        catch_exceptions=True,
+        catch_warnings=True,
+        lineage_dir: str = LINEAGE_DIR,
+    ):
         super().__init__(build_in_subprocess, catch_exceptions, catch_warnings)
         self.lineage_dir = lineage_dir
 
@@ -80,11 +85,17 @@ def _traced(task, build, emitter, parent, root: Path):
             _warn(f"{state.value} of {task.name} not sent ({str(e).splitlines()[0][:200]})")
 
     def wrapped(*args, **kwargs):
-        params = {k: v for k, v in dict(task.params).items()
-                  if k not in ("upstream", "product")}
-        run = TaskRun(task.name, params, _products(task), str(generate_new_uuid()),
-                      datetime.now(UTC), parent, root,
-                      upstream={n: _products(up) for n, up in task.upstream.items()})
+        params = {k: v for k, v in dict(task.params).items() if k not in ("upstream", "product")}
+        run = TaskRun(
+            task.name,
+            params,
+            _products(task),
+            str(generate_new_uuid()),
+            datetime.now(UTC),
+            parent,
+            root,
+            upstream={n: _products(up) for n, up in task.upstream.items()},
+        )
         send(run, RunState.START)
         try:
             out = build(*args, **kwargs)
@@ -95,4 +106,3 @@ def _traced(task, build, emitter, parent, root: Path):
         return out
 
     return wrapped
-

@@ -19,13 +19,21 @@ def _result(table: str, target: str, r: dict, run_id: str) -> RuleResult | None:
     failing = res.get("unexpected_count")
     if failing is None and isinstance(res.get("observed_value"), int):
         failing = res["observed_value"]
-    return RuleResult(meta["rule_id"], table, meta.get("kind", "table"), bool(r.get("success")),
-                      int(failing or 0), int(res.get("element_count") or 0), run_id,
-                      f"gx:{target}")
+    return RuleResult(
+        meta["rule_id"],
+        table,
+        meta.get("kind", "table"),
+        bool(r.get("success")),
+        int(failing or 0),
+        int(res.get("element_count") or 0),
+        run_id,
+        f"gx:{target}",
+    )
 
 
-def gx_results(gx_dir: str | Path, contract: Contract, since: datetime | None = None
-               ) -> dict[tuple[str, str], list[RuleResult]]:
+def gx_results(
+    gx_dir: str | Path, contract: Contract, since: datetime | None = None
+) -> dict[tuple[str, str], list[RuleResult]]:
     """(target, table) -> results of the newest validation (written after since, if given)."""
     base = Path(gx_dir) / "uncommitted" / "validations" / contract.name
     out: dict[tuple[str, str], list[RuleResult]] = {}

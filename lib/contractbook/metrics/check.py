@@ -33,9 +33,17 @@ class CuratedCheck:
 
     def rows(self) -> list[dict]:
         """One row per table: read, passing, failing, reasons."""
-        return [{"table": name, "rows": c.read, "pass": c.accepted, "fail": c.rejected,
-                 "broken_rules": ", ".join(f"{k} {v}" for k, v in sorted(c.reasons.items()))
-                 or "none"} for name, c in self.tables.items()]
+        return [
+            {
+                "table": name,
+                "rows": c.read,
+                "pass": c.accepted,
+                "fail": c.rejected,
+                "broken_rules": ", ".join(f"{k} {v}" for k, v in sorted(c.reasons.items()))
+                or "none",
+            }
+            for name, c in self.tables.items()
+        ]
 
     def _repr_html_(self) -> str:
         from .report import check_html
@@ -49,8 +57,10 @@ def check(s: Session, curated: Contract, schema: str = "curated") -> CuratedChec
 
     out = CuratedCheck(curated.id, curated.version)
     run = new_run()
-    with tempfile.TemporaryDirectory(prefix="contractbook-curated-") as tmp, \
-            duckdb.connect() as con:
+    with (
+        tempfile.TemporaryDirectory(prefix="contractbook-curated-") as tmp,
+        duckdb.connect() as con,
+    ):
         setup(con)
         for name in curated.dependency_order:
             cols = ", ".join(s.ident(c) for c in curated.table(name).column_names)

@@ -41,18 +41,22 @@ def select(model: Model, engine: str, schemas: dict[str, str] | None = None) -> 
     """The model as one SELECT in engine's dialect, reading schemas {olist: .., curated: ..}."""
     schemas = {RAW: RAW, CURATED: CURATED, **(schemas or {})}
     tree = parse(model)
-    unknown = {f"{t.db}.{t.name}" for t in tree.find_all(exp.Table)
-               if t.db and t.db not in schemas}
+    unknown = {f"{t.db}.{t.name}" for t in tree.find_all(exp.Table) if t.db and t.db not in schemas}
     if unknown:
         raise ModelError(f"{model.path}: reads {sorted(unknown)}; only {RAW}.* and {CURATED}.*")
     for t in tree.find_all(exp.Table):
         if t.db:
             t.set("db", exp.to_identifier(schemas[t.db], quoted=True))
             t.set("this", exp.to_identifier(t.name, quoted=True))
-    casts = [exp.cast(exp.column(c.name, table="m", quoted=True),
-                      exp.DataType.build(sql_type(c, engine, f"{model.name}.{c.name}"),
-                                         dialect=dialect(engine).sqlglot))
-             .as_(exp.to_identifier(c.name, quoted=True)) for c in model.columns]
+    casts = [
+        exp.cast(
+            exp.column(c.name, table="m", quoted=True),
+            exp.DataType.build(
+                sql_type(c, engine, f"{model.name}.{c.name}"), dialect=dialect(engine).sqlglot
+            ),
+        ).as_(exp.to_identifier(c.name, quoted=True))
+        for c in model.columns
+    ]
     assert isinstance(tree, exp.Query), model.path  # parse() read a SELECT
     outer = exp.select(*casts).from_(tree.subquery("m"))
     return outer.sql(dialect=dialect(engine).sqlglot)

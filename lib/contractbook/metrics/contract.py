@@ -34,12 +34,17 @@ def _property(m: Model, c) -> dict:
 
 
 def _table(m: Model) -> dict:
-    return {"name": m.name, "physicalName": m.name, "physicalType": "table",
-            "description": m.description,
-            "customProperties": [
-                {"property": "inputs", "value": [str(i) for i in m.inputs]},
-                {"property": "model", "value": f"lib/contractbook/metrics/models/{m.path}"}],
-            "properties": [_property(m, c) for c in m.columns]}
+    return {
+        "name": m.name,
+        "physicalName": m.name,
+        "physicalType": "table",
+        "description": m.description,
+        "customProperties": [
+            {"property": "inputs", "value": [str(i) for i in m.inputs]},
+            {"property": "model", "value": f"lib/contractbook/metrics/models/{m.path}"},
+        ],
+        "properties": [_property(m, c) for c in m.columns],
+    }
 
 
 def generate(models: tuple[Model, ...], contract: Contract) -> dict:
@@ -47,17 +52,21 @@ def generate(models: tuple[Model, ...], contract: Contract) -> dict:
     # the warehouses of the raw contract (servers with a schema), with schema curated
     servers = [{**s, "schema": CURATED} for s in contract.raw.get("servers") or [] if "schema" in s]
     return {
-        "apiVersion": contract.api_version, "kind": "DataContract",
-        "id": f"{contract.id}:curated", "name": f"{contract.name}_curated",
-        "version": contract.version, "status": contract.raw.get("status", "active"),
+        "apiVersion": contract.api_version,
+        "kind": "DataContract",
+        "id": f"{contract.id}:curated",
+        "name": f"{contract.name}_curated",
+        "version": contract.version,
+        "status": contract.raw.get("status", "active"),
         **({"domain": contract.raw["domain"]} if contract.raw.get("domain") else {}),
         "tags": ["curated", "metrics"],
         "description": {
             "purpose": f"Curated metrics computed by SQL models from the accepted rows of "
-                       f"{contract.id} v{contract.version}.",
+            f"{contract.id} v{contract.version}.",
             "usage": "Dashboards and analysis of orders, payments, deliveries and reviews.",
             "limitations": "Rows the ingest rejected are not counted; each model run reports "
-                           "how many input rows it left out that way."},
+            "how many input rows it left out that way.",
+        },
         "servers": servers,
         "schema": [_table(m) for m in models],
     }

@@ -31,14 +31,20 @@ def _postgres(contract: Contract, schema: str):
     with psycopg2.connect(dsn) as pg:
         for name in _tables(contract):
             with pg.cursor() as cur:
-                cur.execute("SELECT to_regclass(%s)", [f"{ident(schema, 'postgres')}."
-                                                       f"{ident(name, 'postgres')}"])
+                cur.execute(
+                    "SELECT to_regclass(%s)",
+                    [f"{ident(schema, 'postgres')}.{ident(name, 'postgres')}"],
+                )
                 if cur.fetchone()[0] is None:
                     continue
                 cur.execute(f"SELECT * FROM {ident(schema, 'postgres')}.{ident(name, 'postgres')}")
                 cols = [d[0] for d in cur.description]
-                yield name, pa.Table.from_pandas(pd.DataFrame(cur.fetchall(), columns=cols),
-                                                 preserve_index=False)
+                yield (
+                    name,
+                    pa.Table.from_pandas(
+                        pd.DataFrame(cur.fetchall(), columns=cols), preserve_index=False
+                    ),
+                )
 
 
 def _delta(contract: Contract, schema: str, folder: Path):

@@ -26,6 +26,5 @@ def load_fresh(contract: Contract) -> Contract:
     """The committed curated contract, loaded and validated; ValueError when it is stale."""
     path = path_for(contract)
     if not path.is_file() or path.read_text(encoding="utf-8") != text(contract):
-        raise ValueError(f"{path} is missing or stale against the model headers; run: "
-                         f"{REGENERATE}")
+        raise ValueError(f"{path} is missing or stale against the model headers; run: {REGENERATE}")
     return load(path)

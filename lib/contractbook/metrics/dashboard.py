@@ -42,8 +42,11 @@ class Filters:
     states: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, start: str | None = "", end: str | None = "", states: str | None = "") -> Filters:
+    def parse(
+        cls, start: str | None = "", end: str | None = "", states: str | None = ""
+    ) -> Filters:
         """From notebook/env text: ISO dates or empty, states comma-separated or empty."""
+
         def day(text):
             return date.fromisoformat(str(text).strip()) if text and str(text).strip() else None
 
@@ -69,20 +72,28 @@ def _filtered_inputs(s, contract: Contract, spec: FilterSpec, f: Filters) -> Non
         where.append(f"o.{d} < ?")
         params.append(f.end + timedelta(days=1))
     if f.states:
-        where.append(f"o.{key} IN (SELECT {key} FROM {src(spec.state_table)} "
-                     f"WHERE list_contains(?, {st}))")
+        where.append(
+            f"o.{key} IN (SELECT {key} FROM {src(spec.state_table)} WHERE list_contains(?, {st}))"
+        )
         params.append(list(f.states))
-    s.execute(f"CREATE TABLE {out(spec.table)} AS SELECT o.* FROM {src(spec.table)} AS o "
-              f"WHERE {' AND '.join(where)}", tuple(params))
+    s.execute(
+        f"CREATE TABLE {out(spec.table)} AS SELECT o.* FROM {src(spec.table)} AS o "
+        f"WHERE {' AND '.join(where)}",
+        tuple(params),
+    )
     for t in contract.tables:
         if t.name == spec.table:
             continue
         fks = [r for r in t.relationships if r.to_table == spec.table]
         if fks:
-            on = " AND ".join(f"c.{s.ident(a)} = p.{s.ident(b)}"
-                              for a, b in zip(fks[0].columns, fks[0].to_columns, strict=True))
-            s.execute(f"CREATE TABLE {out(t.name)} AS SELECT c.* FROM {src(t.name)} AS c "
-                      f"SEMI JOIN {out(spec.table)} AS p ON {on}")
+            on = " AND ".join(
+                f"c.{s.ident(a)} = p.{s.ident(b)}"
+                for a, b in zip(fks[0].columns, fks[0].to_columns, strict=True)
+            )
+            s.execute(
+                f"CREATE TABLE {out(t.name)} AS SELECT c.* FROM {src(t.name)} AS c "
+                f"SEMI JOIN {out(spec.table)} AS p ON {on}"
+            )
         else:
             s.execute(f"CREATE VIEW {out(t.name)} AS SELECT * FROM {src(t.name)}")
 
@@ -135,8 +146,13 @@ RAW_TOTALS = {  # name -> SQL over the filtered accepted rows (reconciles the he
 }
 
 
-def compute(contract: Contract, warehouse: str | Path, filters: Filters = Filters(),
-            warehouse_run: MetricsRun | None = None, spec: FilterSpec = FilterSpec()) -> Dashboard:
+def compute(
+    contract: Contract,
+    warehouse: str | Path,
+    filters: Filters = Filters(),
+    warehouse_run: MetricsRun | None = None,
+    spec: FilterSpec = FilterSpec(),
+) -> Dashboard:
     """Filter the accepted rows of a DuckDB warehouse, run every model on them in memory."""
     import duckdb
 
@@ -149,8 +165,10 @@ def compute(contract: Contract, warehouse: str | Path, filters: Filters = Filter
         s.execute(f"ATTACH {engines.dialect('duckdb').literal(str(path))} AS wh (READ_ONLY)")
         _filtered_inputs(s, contract, spec, filters)
         run(s, contract, raw_schema=SCHEMAS[RAW], curated_schema=SCHEMAS[CURATED], progress=None)
-        frames = {m.name: s.con.sql(f"SELECT * FROM {s.ident(SCHEMAS[CURATED], m.name)}").df()
-                  for m in models(contract)}
+        frames = {
+            m.name: s.con.sql(f"SELECT * FROM {s.ident(SCHEMAS[CURATED], m.name)}").df()
+            for m in models(contract)
+        }
         totals = {k: s.value(q) for k, q in RAW_TOTALS.items()}
     finally:
         s.close()
@@ -168,8 +186,10 @@ def export(warehouse: str | Path, out_dir: str | Path, contract: Contract) -> li
     try:
         for m in models(contract):
             p = out / f"{m.name}.parquet"
-            s.execute(f"COPY (SELECT * FROM {s.ident(CURATED, m.name)}) TO "
-                      f"{engines.dialect('duckdb').literal(str(p))} (FORMAT parquet)")
+            s.execute(
+                f"COPY (SELECT * FROM {s.ident(CURATED, m.name)}) TO "
+                f"{engines.dialect('duckdb').literal(str(p))} (FORMAT parquet)"
+            )
             written.append(p)
     finally:
         s.close()

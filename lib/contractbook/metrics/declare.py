@@ -21,8 +21,17 @@ from contractbook.contract import Contract
 
 RAW, CURATED = "olist", "curated"  # schema names the model SQL is written against
 # header keys that are ODCS logicalTypeOptions
-OPTIONS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern",
-           "minLength", "maxLength", "format", "timezone")
+OPTIONS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "format",
+    "timezone",
+)
 _HEADER = re.compile(r"^\s*/\*(.*?)\*/", re.S)
 
 
@@ -93,8 +102,11 @@ class Model:
     def lineage(self) -> list[tuple[str, str]]:
         """Column lineage as (source, target) pairs of `schema.table.column` names."""
         schema = {i.name: i.schema for i in self.inputs}
-        return [(f"{schema[s.partition('.')[0]]}.{s}", f"{CURATED}.{self.name}.{c.name}")
-                for c in self.columns for s in c.sources]
+        return [
+            (f"{schema[s.partition('.')[0]]}.{s}", f"{CURATED}.{self.name}.{c.name}")
+            for c in self.columns
+            for s in c.sources
+        ]
 
     def _repr_html_(self) -> str:
         from .report import model_html
@@ -112,12 +124,15 @@ def _input(text: str, where: str) -> Input:
 def _column(spec: dict, where: str) -> OutputColumn:
     if "name" not in spec:
         raise ModelError(f"{where}: a column needs a name: {spec}")
-    return OutputColumn(name=spec["name"], logical_type=spec.get("logicalType") or "",
-                        physical_type=str(spec.get("physicalType") or ""),
-                        description=str(spec.get("description") or "").strip(),
-                        required=bool(spec.get("required", False)),
-                        options={k: spec[k] for k in OPTIONS if k in spec},
-                        sources=tuple(spec.get("from") or ()))
+    return OutputColumn(
+        name=spec["name"],
+        logical_type=spec.get("logicalType") or "",
+        physical_type=str(spec.get("physicalType") or ""),
+        description=str(spec.get("description") or "").strip(),
+        required=bool(spec.get("required", False)),
+        options={k: spec[k] for k in OPTIONS if k in spec},
+        sources=tuple(spec.get("from") or ()),
+    )
 
 
 def parse(text: str, path: str = "") -> Model:
@@ -130,11 +145,15 @@ def parse(text: str, path: str = "") -> Model:
     missing = [k for k in ("name", "description", "inputs", "columns") if k not in head]
     if missing:
         raise ModelError(f"{where}: header lacks {', '.join(missing)}")
-    return Model(name=head["name"], description=" ".join(str(head["description"]).split()),
-                 inputs=tuple(_input(i, where) for i in head["inputs"]),
-                 columns=tuple(_column(c, where) for c in head["columns"]),
-                 primary_key=tuple(head.get("primary_key") or ()), sql=text[m.end():].strip(),
-                 path=path)
+    return Model(
+        name=head["name"],
+        description=" ".join(str(head["description"]).split()),
+        inputs=tuple(_input(i, where) for i in head["inputs"]),
+        columns=tuple(_column(c, where) for c in head["columns"]),
+        primary_key=tuple(head.get("primary_key") or ()),
+        sql=text[m.end() :].strip(),
+        path=path,
+    )
 
 
 def model_files() -> list[Path]:
@@ -169,23 +188,41 @@ def _inherit(col: OutputColumn, contract: Contract, resolved: dict[str, Model], 
     if col.logical_type:
         return col
     if len(col.sources) != 1:
-        raise ModelError(f"{where}: column {col.name!r} declares no logicalType and does not "
-                         "pass exactly one source column through")
+        raise ModelError(
+            f"{where}: column {col.name!r} declares no logicalType and does not "
+            "pass exactly one source column through"
+        )
     table, _, name = col.sources[0].partition(".")
     if table in resolved:
         src = resolved[table].column(name)
-        return replace(col, logical_type=src.logical_type, physical_type=src.physical_type,
-                       description=col.description or src.description,
-                       options={**src.options, **col.options})
+        return replace(
+            col,
+            logical_type=src.logical_type,
+            physical_type=src.physical_type,
+            description=col.description or src.description,
+            options={**src.options, **col.options},
+        )
     try:
         c = contract.table(table).column(name)
     except KeyError as e:
         raise ModelError(f"{where}: column {col.name!r}: source {col.sources[0]!r}: {e}") from None
-    options = {k: v for k, v in (("pattern", c.pattern), ("minimum", c.minimum),
-                                 ("maximum", c.maximum), ("format", c.format)) if v is not None}
-    return replace(col, logical_type=c.logical_type, physical_type=c.physical_type or "",
-                   description=col.description or c.description,
-                   options={**options, **col.options})
+    options = {
+        k: v
+        for k, v in (
+            ("pattern", c.pattern),
+            ("minimum", c.minimum),
+            ("maximum", c.maximum),
+            ("format", c.format),
+        )
+        if v is not None
+    }
+    return replace(
+        col,
+        logical_type=c.logical_type,
+        physical_type=c.physical_type or "",
+        description=col.description or c.description,
+        options={**options, **col.options},
+    )
 
 
 def resolve(models: tuple[Model, ...], contract: Contract) -> tuple[Model, ...]:
@@ -199,8 +236,10 @@ def resolve(models: tuple[Model, ...], contract: Contract) -> tuple[Model, ...]:
         for c in m.columns:
             stray = [s for s in c.sources if s.partition(".")[0] not in inputs]
             if stray:
-                raise ModelError(f"{m.path}: column {c.name!r} comes from {stray}, which are not "
-                                 f"among the declared inputs {sorted(inputs)}")
+                raise ModelError(
+                    f"{m.path}: column {c.name!r} comes from {stray}, which are not "
+                    f"among the declared inputs {sorted(inputs)}"
+                )
         cols = tuple(_inherit(c, contract, resolved, m.path) for c in m.columns)
         missing = set(m.primary_key) - {c.name for c in cols}
         if missing:

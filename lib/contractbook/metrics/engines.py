@@ -36,8 +36,13 @@ class Session:
     def has_table(self, schema: str, table: str) -> bool:
         """True when schema.table exists (information_schema, literals bound)."""
         p = self.engine.param
-        return bool(self.value("SELECT count(*) FROM information_schema.tables "
-                               f"WHERE table_schema = {p} AND table_name = {p}", (schema, table)))
+        return bool(
+            self.value(
+                "SELECT count(*) FROM information_schema.tables "
+                f"WHERE table_schema = {p} AND table_name = {p}",
+                (schema, table),
+            )
+        )
 
     def ident(self, *parts: str) -> str:
         """A quoted, qualified identifier in this engine's dialect."""
@@ -68,8 +73,10 @@ def _postgres_connect(url: str | None):
 
     dsn = url or os.environ.get("DESTINATION__POSTGRES__CREDENTIALS")
     if not dsn:
-        raise ValueError("postgres: give a postgresql:// URL or set "
-                         "DESTINATION__POSTGRES__CREDENTIALS (the variable the ingest uses)")
+        raise ValueError(
+            "postgres: give a postgresql:// URL or set "
+            "DESTINATION__POSTGRES__CREDENTIALS (the variable the ingest uses)"
+        )
     con = psycopg2.connect(dsn, options="-c TimeZone=UTC")  # as in DuckDB: dates in UTC
     con.autocommit = True
     return con
@@ -112,11 +119,22 @@ class Engine:
         return Session(self, self.connector(url))
 
 
-ENGINES: dict[str, Engine] = {e.name: e for e in (
-    Engine("duckdb", _duckdb_connect, _duckdb_query, "?", _duckdb_export, "path of the DuckDB file"),
-    Engine("postgres", _postgres_connect, _postgres_query, "%s", _postgres_export,
-           "postgresql:// URL (default $DESTINATION__POSTGRES__CREDENTIALS)"),
-)}
+ENGINES: dict[str, Engine] = {
+    e.name: e
+    for e in (
+        Engine(
+            "duckdb", _duckdb_connect, _duckdb_query, "?", _duckdb_export, "path of the DuckDB file"
+        ),
+        Engine(
+            "postgres",
+            _postgres_connect,
+            _postgres_query,
+            "%s",
+            _postgres_export,
+            "postgresql:// URL (default $DESTINATION__POSTGRES__CREDENTIALS)",
+        ),
+    )
+}
 
 
 def get(name: str) -> Engine:

@@ -29,8 +29,10 @@ class NotApplicable:
     says so, and the checkpoint holds one item stating it (nothing is computed)."""
 
     def __init__(self, contract_name: str, missing: list[str]):
-        self.note = (f"The curated models read the Olist tables; contract {contract_name!r} "
-                     f"has no {', '.join(missing)}, so there is nothing to compute here.")
+        self.note = (
+            f"The curated models read the Olist tables; contract {contract_name!r} "
+            f"has no {', '.join(missing)}, so there is nothing to compute here."
+        )
         self.warehouse_run = self
 
     def _repr_html_(self) -> str:
@@ -50,13 +52,21 @@ class NotApplicable:
     def checkpoint(self):
         from .figures import Check, Checkpoint
 
-        return Checkpoint((Check("the curated models do not apply to this contract", True,
-                                 self.note),))
+        return Checkpoint(
+            (Check("the curated models do not apply to this contract", True, self.note),)
+        )
 
 
-def dashboard_for(contract: str, upstream=None, product=None, destination: str = "duckdb",
-                  start: str = "", end: str = "", states: str = "",
-                  progress=None) -> Dashboard | NotApplicable:
+def dashboard_for(
+    contract: str,
+    upstream=None,
+    product=None,
+    destination: str = "duckdb",
+    start: str = "",
+    end: str = "",
+    states: str = "",
+    progress=None,
+) -> Dashboard | NotApplicable:
     """Materialize and check the curated tables, export them as Parquet, filter, compute.
 
     With a server or Delta destination, the loaded tables are first copied into a local DuckDB

@@ -18,8 +18,15 @@ def _figure(width: float = 8, height: float = 3.6):
 
 
 def _empty(ax, what: str):
-    ax.text(0.5, 0.5, f"no {what} in this selection", ha="center", va="center",
-            transform=ax.transAxes, color=GREY)
+    ax.text(
+        0.5,
+        0.5,
+        f"no {what} in this selection",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color=GREY,
+    )
     ax.set_axis_off()
 
 
@@ -32,7 +39,7 @@ def monthly(frames):
         _empty(ax, "orders")
         return fig
     labels = [s[:7] for s in m.segment]
-    ax.bar(labels, m.orders, color=BLUE, alpha=.6, label="orders")
+    ax.bar(labels, m.orders, color=BLUE, alpha=0.6, label="orders")
     ax.set_ylabel("orders")
     ax.tick_params(axis="x", rotation=60, labelsize=8)
     ax2 = ax.twinx()
@@ -51,7 +58,7 @@ def delay_histogram(frames):
         _empty(ax, "delivered orders")
         return fig
     lo, hi = int(d.min()), int(d.max())
-    ax.hist(d, bins=range(lo, hi + 2), color=BLUE, alpha=.8)
+    ax.hist(d, bins=range(lo, hi + 2), color=BLUE, alpha=0.8)
     ax.axvline(0.5, color=RED, linestyle="--", label="estimated date")
     ax.set_xlabel("delivery date minus estimated date (days; < 0 = early)")
     ax.set_ylabel("orders")
@@ -71,7 +78,7 @@ def state_on_time(frames):
         return fig
     ax.barh(s.segment, s.on_time_rate, color=BLUE)
     for y, (rate, n) in enumerate(zip(s.on_time_rate, s.delivered_orders, strict=True)):
-        ax.text(rate + .01, y, f"{n:,}", va="center", fontsize=7, color=GREY)
+        ax.text(rate + 0.01, y, f"{n:,}", va="center", fontsize=7, color=GREY)
     ax.set_xlim(0, 1.1)
     ax.set_xlabel("on-time rate (label: delivered orders)")
     ax.set_title("On-time delivery by customer state")
@@ -102,7 +109,7 @@ def score_by_delay(frames):
         return fig
     ax.bar(r.delay_bucket, r.avg_score, color=[BUCKET_COLORS[b] for b in r.bucket_order])
     for x, (score, n) in enumerate(zip(r.avg_score, r.reviews, strict=True)):
-        ax.text(x, score + .05, f"{score:.2f} ({n:,})", ha="center", fontsize=8)
+        ax.text(x, score + 0.05, f"{score:.2f} ({n:,})", ha="center", fontsize=8)
     ax.set_ylim(0, 5.5)
     ax.set_ylabel("mean score (reviews)")
     ax.set_title("Review score against delivery delay")
@@ -117,8 +124,10 @@ def category_scores(frames, n: int = 15):
     if c.empty:
         _empty(ax, "reviews")
         return fig
-    colors = [BLUE if t else GREY if pt is None else ORANGE
-              for t, pt in zip(c.is_translated, c.product_category_name, strict=True)]
+    colors = [
+        BLUE if t else GREY if pt is None else ORANGE
+        for t, pt in zip(c.is_translated, c.product_category_name, strict=True)
+    ]
     ax.barh(c.category, c.avg_score, color=colors)
     ax.set_xlim(1, 5)
     ax.set_xlabel("mean review score (orange: missing from the translation table; grey: none)")
@@ -135,10 +144,24 @@ def seller_map(frames):
         _empty(ax, "sellers with sales")
         return fig
     rated, unrated = s[s.has_reviews], s[~s.has_reviews]
-    ax.scatter(rated.revenue.astype(float), rated.on_time_rate, s=10 + rated.reviews * 3,
-               c=rated.avg_review_score, cmap="RdYlGn", vmin=1, vmax=5, alpha=.8)
-    ax.scatter(unrated.revenue.astype(float), unrated.on_time_rate, s=30, facecolors="none",
-               edgecolors=GREY, label="no reviews")
+    ax.scatter(
+        rated.revenue.astype(float),
+        rated.on_time_rate,
+        s=10 + rated.reviews * 3,
+        c=rated.avg_review_score,
+        cmap="RdYlGn",
+        vmin=1,
+        vmax=5,
+        alpha=0.8,
+    )
+    ax.scatter(
+        unrated.revenue.astype(float),
+        unrated.on_time_rate,
+        s=30,
+        facecolors="none",
+        edgecolors=GREY,
+        label="no reviews",
+    )
     ax.set_xscale("log")
     ax.set_xlabel("revenue, BRL (log scale)")
     ax.set_ylabel("on-time rate")
@@ -156,12 +179,23 @@ def payment_gap(frames):
         _empty(ax, "orders")
         return fig
     ok, bad = o[~o.payment_mismatch], o[o.payment_mismatch]
-    ax.scatter(ok.order_value.astype(float), ok.payments_value.astype(float), s=6, color=BLUE,
-               alpha=.5, label="payments match")
-    ax.scatter(bad.order_value.astype(float), bad.payments_value.astype(float), s=20, color=RED,
-               label=f"mismatch ({len(bad):,})")
+    ax.scatter(
+        ok.order_value.astype(float),
+        ok.payments_value.astype(float),
+        s=6,
+        color=BLUE,
+        alpha=0.5,
+        label="payments match",
+    )
+    ax.scatter(
+        bad.order_value.astype(float),
+        bad.payments_value.astype(float),
+        s=20,
+        color=RED,
+        label=f"mismatch ({len(bad):,})",
+    )
     top = float(max(o.order_value.max(), o.payments_value.max()) or 1)
-    ax.plot([0, top], [0, top], color=GREY, linewidth=.8)
+    ax.plot([0, top], [0, top], color=GREY, linewidth=0.8)
     ax.set_xlabel("items + freight, BRL")
     ax.set_ylabel("payments, BRL")
     ax.legend()
@@ -176,7 +210,7 @@ def carrier_hours(frames):
     if h.empty:
         _empty(ax, "hand-overs to the carrier")
         return fig
-    ax.hist(h, bins=40, color=BLUE, alpha=.8)
+    ax.hist(h, bins=40, color=BLUE, alpha=0.8)
     ax.axvline(h.median(), color=ORANGE, label=f"median {h.median():.0f} h")
     ax.set_xlabel("hours from approval to carrier")
     ax.set_ylabel("orders")
@@ -187,7 +221,13 @@ def carrier_hours(frames):
 
 # name -> the function drawing that figure from the dashboard's frames
 PLOTS: dict[str, Callable[..., Any]] = {
-    "monthly": monthly, "delay_histogram": delay_histogram, "state_on_time": state_on_time,
-    "carrier_hours": carrier_hours, "payment_gap": payment_gap,
-    "score_distribution": score_distribution, "score_by_delay": score_by_delay,
-    "category_scores": category_scores, "seller_map": seller_map}
+    "monthly": monthly,
+    "delay_histogram": delay_histogram,
+    "state_on_time": state_on_time,
+    "carrier_hours": carrier_hours,
+    "payment_gap": payment_gap,
+    "score_distribution": score_distribution,
+    "score_by_delay": score_by_delay,
+    "category_scores": category_scores,
+    "seller_map": seller_map,
+}

@@ -11,9 +11,15 @@ from .declare import CURATED, RAW
 from .run import MetricsRun, run
 
 
-def refresh(contract: Contract, engine: str = "duckdb", url: str | None = None,
-            raw_schema: str = RAW, schema: str = CURATED, checked: bool = True,
-            progress=print) -> MetricsRun:
+def refresh(
+    contract: Contract,
+    engine: str = "duckdb",
+    url: str | None = None,
+    raw_schema: str = RAW,
+    schema: str = CURATED,
+    checked: bool = True,
+    progress=print,
+) -> MetricsRun:
     """Materialize the curated tables in the warehouse and check them against their contract."""
     curated = load_fresh(contract) if checked else None
     s = engines.get(engine).connect(url)

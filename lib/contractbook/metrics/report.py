@@ -10,20 +10,30 @@ def table(rows: list[dict], caption: str = "") -> str:
     if not rows:
         return f"<p><i>{escape(caption)}: no rows</i></p>"
     head = "".join(f"<th>{escape(str(k))}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r.values()) + "</tr>"
-                   for r in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r.values()) + "</tr>" for r in rows
+    )
     cap = f"<caption style='text-align:left'><b>{escape(caption)}</b></caption>" if caption else ""
     return f"<table>{cap}<tr>{head}</tr>{body}</table>"
 
 
 def model_html(m) -> str:
     """A model: description, inputs and its declared columns with sources."""
-    rows = [{"column": c.name, "type": c.physical_type or c.logical_type,
-             "required": "yes" if c.required or c.name in m.primary_key else "",
-             "from": ", ".join(c.sources), "description": c.description} for c in m.columns]
-    return (f"<h4>{escape(m.name)}</h4><p>{escape(m.description)}</p><p>reads: "
-            f"{escape(', '.join(map(str, m.inputs)))}; key: {escape(', '.join(m.primary_key))}</p>"
-            + table(rows))
+    rows = [
+        {
+            "column": c.name,
+            "type": c.physical_type or c.logical_type,
+            "required": "yes" if c.required or c.name in m.primary_key else "",
+            "from": ", ".join(c.sources),
+            "description": c.description,
+        }
+        for c in m.columns
+    ]
+    return (
+        f"<h4>{escape(m.name)}</h4><p>{escape(m.description)}</p><p>reads: "
+        f"{escape(', '.join(map(str, m.inputs)))}; key: {escape(', '.join(m.primary_key))}</p>"
+        + table(rows)
+    )
 
 
 def run_html(r) -> str:

@@ -52,10 +52,18 @@ class MetricsRun:
 
     def rows(self) -> list[dict]:
         """One summary row per model (for tables and the CLI)."""
-        return [{"model": r.model, "table": r.table, "rows": r.rows,
-                 "seconds": round(r.seconds, 3), "rejects_left_out": r.rejected_inputs,
-                 "left_out_by_table": ", ".join(f"{t} {n}" for t, n in r.left_out.items() if n)
-                 or "none"} for r in self.models]
+        return [
+            {
+                "model": r.model,
+                "table": r.table,
+                "rows": r.rows,
+                "seconds": round(r.seconds, 3),
+                "rejects_left_out": r.rejected_inputs,
+                "left_out_by_table": ", ".join(f"{t} {n}" for t, n in r.left_out.items() if n)
+                or "none",
+            }
+            for r in self.models
+        ]
 
     def _repr_html_(self) -> str:
         from .report import run_html
@@ -76,8 +84,11 @@ def rejects(s: Session, tables: list[str], raw_schema: str = RAW) -> dict[str, i
     out = {}
     for t in tables:
         name = f"{t}__rejects"
-        out[t] = (s.value(f"SELECT count(*) FROM {s.ident(raw_schema, name)}")
-                  if s.has_table(raw_schema, name) else 0)
+        out[t] = (
+            s.value(f"SELECT count(*) FROM {s.ident(raw_schema, name)}")
+            if s.has_table(raw_schema, name)
+            else 0
+        )
     return out
 
 
@@ -89,8 +100,14 @@ def materialize(s: Session, model: Model, schemas: dict[str, str]) -> int:
     return s.value(f"SELECT count(*) FROM {table}")
 
 
-def run(s: Session, contract: Contract, selected: tuple[Model, ...] | None = None,
-        raw_schema: str = RAW, curated_schema: str = CURATED, progress=print) -> MetricsRun:
+def run(
+    s: Session,
+    contract: Contract,
+    selected: tuple[Model, ...] | None = None,
+    raw_schema: str = RAW,
+    curated_schema: str = CURATED,
+    progress=print,
+) -> MetricsRun:
     """Materialize the models (default: all, in dependency order) in one transaction."""
     todo = selected or models(contract)
     by_name = {m.name: m for m in models(contract)}
@@ -103,11 +120,16 @@ def run(s: Session, contract: Contract, selected: tuple[Model, ...] | None = Non
             started = time.perf_counter()
             n = materialize(s, m, schemas)
             left = rejects(s, raw_tables(m, by_name), raw_schema)
-            result.models.append(ModelRun(m.name, f"{curated_schema}.{m.name}", n,
-                                          time.perf_counter() - started, left))
+            result.models.append(
+                ModelRun(
+                    m.name, f"{curated_schema}.{m.name}", n, time.perf_counter() - started, left
+                )
+            )
             if progress:
-                progress(f"  {m.name:<20} {n:>9,} rows  {time.perf_counter() - started:6.2f}s  "
-                         f"left out as rejects: {sum(left.values()):,}")
+                progress(
+                    f"  {m.name:<20} {n:>9,} rows  {time.perf_counter() - started:6.2f}s  "
+                    f"left out as rejects: {sum(left.values()):,}"
+                )
         s.execute("COMMIT")
     except BaseException:
         s.execute("ROLLBACK")

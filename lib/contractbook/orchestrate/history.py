@@ -20,10 +20,19 @@ from pathlib import Path
 
 STORE = "runs.duckdb"
 COLUMNS = {
-    "run_id": "VARCHAR", "task": "VARCHAR", "status": "VARCHAR", "started_at": "TIMESTAMP",
-    "ended_at": "TIMESTAMP", "seconds": "DOUBLE", "parameters": "JSON", "accounting": "JSON",
-    "git_commit": "VARCHAR", "contract_id": "VARCHAR", "contract_version": "VARCHAR",
-    "origin": "VARCHAR", "error": "VARCHAR",
+    "run_id": "VARCHAR",
+    "task": "VARCHAR",
+    "status": "VARCHAR",
+    "started_at": "TIMESTAMP",
+    "ended_at": "TIMESTAMP",
+    "seconds": "DOUBLE",
+    "parameters": "JSON",
+    "accounting": "JSON",
+    "git_commit": "VARCHAR",
+    "contract_id": "VARCHAR",
+    "contract_version": "VARCHAR",
+    "origin": "VARCHAR",
+    "error": "VARCHAR",
 }
 LOCK_WAIT = 30.0  # seconds a writer waits for another process's short write
 
@@ -33,18 +42,18 @@ class RunRow:
     """One row of `_runs`: a task of a build, an ingest run, or one CLI command."""
 
     run_id: str
-    task: str                     # DAG task name, or the command (ingest, gx, ...)
-    status: str                   # started, completed, failed, skipped, not run
+    task: str  # DAG task name, or the command (ingest, gx, ...)
+    status: str  # started, completed, failed, skipped, not run
     started_at: datetime | None
     ended_at: datetime | None
     seconds: float | None
-    parameters: str               # JSON object
-    accounting: str | None        # JSON: {table: {read, loaded, rejected}} for ingest runs
+    parameters: str  # JSON object
+    accounting: str | None  # JSON: {table: {read, loaded, rejected}} for ingest runs
     git_commit: str | None
     contract_id: str | None
     contract_version: str | None
-    origin: str                   # "dag", "ingest" or "cli"
-    error: str | None = None      # one line: why the run failed
+    origin: str  # "dag", "ingest" or "cli"
+    error: str | None = None  # one line: why the run failed
 
 
 def new_run_id() -> str:
@@ -55,8 +64,12 @@ def new_run_id() -> str:
 def git_commit(folder: Path = Path(".")) -> str | None:
     """HEAD's commit of the checkout holding folder (with -dirty when it has changes), or None."""
     try:
-        out = subprocess.run(["git", "-C", str(folder), "describe", "--always", "--dirty",
-                              "--abbrev=12"], capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "-C", str(folder), "describe", "--always", "--dirty", "--abbrev=12"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None
@@ -105,8 +118,12 @@ def _connect(store: Path, read_only: bool = False):
 
 
 def _has_runs(con) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
-                            "WHERE table_schema = 'main' AND table_name = '_runs'").fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_name = '_runs'"
+        ).fetchone()[0]
+    )
 
 
 def write(store: Path, rows: Iterable[RunRow]) -> int:
@@ -117,12 +134,16 @@ def write(store: Path, rows: Iterable[RunRow]) -> int:
     store.parent.mkdir(parents=True, exist_ok=True)
     cols = list(COLUMNS)
     with _connect(store) as con:
-        con.execute("CREATE TABLE IF NOT EXISTS main._runs ("
-                    + ", ".join(f"{c} {t}" for c, t in COLUMNS.items())
-                    + ", PRIMARY KEY (run_id, task))")
-        con.executemany(f"INSERT OR REPLACE INTO main._runs ({', '.join(cols)}) VALUES "
-                        f"({', '.join('?' for _ in cols)})",
-                        [[_utc(asdict(r)[c]) for c in cols] for r in rows])
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS main._runs ("
+            + ", ".join(f"{c} {t}" for c, t in COLUMNS.items())
+            + ", PRIMARY KEY (run_id, task))"
+        )
+        con.executemany(
+            f"INSERT OR REPLACE INTO main._runs ({', '.join(cols)}) VALUES "
+            f"({', '.join('?' for _ in cols)})",
+            [[_utc(asdict(r)[c]) for c in cols] for r in rows],
+        )
     return len(rows)
 
 
@@ -136,7 +157,8 @@ def ingest_accounting(store: Path, since: datetime | None = None) -> str | None:
         found = con.execute(
             "SELECT accounting FROM main._runs WHERE origin = 'ingest' AND status = 'completed' "
             "AND (?::TIMESTAMP IS NULL OR started_at >= ?) ORDER BY started_at DESC LIMIT 1",
-            [_utc(since), _utc(since)]).fetchone()
+            [_utc(since), _utc(since)],
+        ).fetchone()
     return found[0] if found else None
 
 
@@ -150,7 +172,7 @@ class LastRun:
     status: str
     tasks: int
     failed: int
-    what: str = ""                # "build", or the command: ingest, gx, ...
+    what: str = ""  # "build", or the command: ingest, gx, ...
 
 
 def last_runs(store: Path, limit: int = 10) -> list[LastRun]:
@@ -166,7 +188,9 @@ def last_runs(store: Path, limit: int = 10) -> list[LastRun]:
             "WHEN bool_or(status = 'started') THEN 'started' ELSE 'completed' END, "
             "count(*), count(*) FILTER (WHERE status = 'failed'), "
             "CASE WHEN bool_or(origin = 'dag') THEN 'build' ELSE min(task) END "
-            "FROM main._runs GROUP BY run_id ORDER BY run_id DESC LIMIT ?", [limit]).fetchall()
+            "FROM main._runs GROUP BY run_id ORDER BY run_id DESC LIMIT ?",
+            [limit],
+        ).fetchall()
     return [LastRun(*r) for r in rows]
 
 
@@ -181,7 +205,9 @@ def reject_trend(store: Path, limit: int = 20) -> dict[str, list[tuple[str, int]
             "WITH runs AS (SELECT run_id, accounting FROM main._runs WHERE origin = 'ingest' "
             "AND status = 'completed' AND accounting IS NOT NULL ORDER BY run_id DESC LIMIT ?) "
             "SELECT t.key, run_id, (t.value ->> 'rejected')::BIGINT FROM runs, "
-            "json_each(accounting) AS t ORDER BY t.key, run_id", [limit]).fetchall()
+            "json_each(accounting) AS t ORDER BY t.key, run_id",
+            [limit],
+        ).fetchall()
     out: dict[str, list[tuple[str, int]]] = {}
     for table, run_id, rejected in rows:
         out.setdefault(table, []).append((run_id, rejected))

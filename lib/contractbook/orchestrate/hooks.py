@@ -18,8 +18,13 @@ from . import history, inputs, markdown, runconfig
 # What this build was started with; on_render runs first, in the same process as the others.
 _BUILD: dict[str, Any] = {}
 
-STATUS = {"Executed": "completed", "Skipped": "skipped", "Errored": "failed",
-          "Aborted": "not run", "BrokenProcessPool": "failed"}
+STATUS = {
+    "Executed": "completed",
+    "Skipped": "skipped",
+    "Errored": "failed",
+    "Aborted": "not run",
+    "BrokenProcessPool": "failed",
+}
 
 
 def on_render(dag, **config) -> None:
@@ -35,7 +40,8 @@ def on_render(dag, **config) -> None:
 # Ploomber passes a hook only the parameters its signature names: name every run parameter.
 on_render.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
     [inspect.Parameter("dag", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY) for p in runconfig.PARAMS])
+    + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY) for p in runconfig.PARAMS]
+)
 
 
 def _elapsed(report) -> dict[str, float]:
@@ -68,11 +74,27 @@ def rows(dag, report=None) -> list[history.RunRow]:
         ended = now if status in ("completed", "failed") else None
         begun = ended - timedelta(seconds=seconds) if ended and seconds is not None else None
         # the ingest run this task made (it records itself in the same history)
-        acc = history.ingest_accounting(store, started) \
-            if name == "ingest" and status == "completed" else None
-        out.append(history.RunRow(run_id, name, status, begun or (started if ended else None),
-                                  ended, seconds, json.dumps(config, sort_keys=True), acc,
-                                  commit, cid, version, "dag"))
+        acc = (
+            history.ingest_accounting(store, started)
+            if name == "ingest" and status == "completed"
+            else None
+        )
+        out.append(
+            history.RunRow(
+                run_id,
+                name,
+                status,
+                begun or (started if ended else None),
+                ended,
+                seconds,
+                json.dumps(config, sort_keys=True),
+                acc,
+                commit,
+                cid,
+                version,
+                "dag",
+            )
+        )
     return out
 
 
@@ -91,9 +113,12 @@ def _history_html() -> str:
     from . import history_view
 
     store = _store()
-    return ("<h2>Last runs</h2>" + history_view.last_runs_table(history.last_runs(store))
-            + "<h2>Rejects per table, run by run</h2>"
-            + history_view.reject_trend_table(history.reject_trend(store)))
+    return (
+        "<h2>Last runs</h2>"
+        + history_view.last_runs_table(history.last_runs(store))
+        + "<h2>Rejects per table, run by run</h2>"
+        + history_view.reject_trend_table(history.reject_trend(store))
+    )
 
 
 def on_finish(dag, report=None) -> None:

@@ -47,16 +47,19 @@ def input_folders(dag) -> dict[str, dict[str, Path]]:
                 continue
             path = Path(value).resolve()
             # a folder that holds or lies in a product (e.g. data_dir) is the DAG's own
-            if path.is_dir() and not any(path.is_relative_to(m) or m.is_relative_to(path)
-                                         for m in made):
+            if path.is_dir() and not any(
+                path.is_relative_to(m) or m.is_relative_to(path) for m in made
+            ):
                 out.setdefault(name, {})[key] = path
     return out
 
 
 def current(dag) -> dict[str, dict[str, str]]:
     """task -> {param: digest} of the input folders now."""
-    return {task: {k: digest(p) for k, p in params.items()}
-            for task, params in input_folders(dag).items()}
+    return {
+        task: {k: digest(p) for k, p in params.items()}
+        for task, params in input_folders(dag).items()
+    }
 
 
 def _remembered(state: Path) -> dict:

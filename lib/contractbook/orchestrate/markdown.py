@@ -58,7 +58,8 @@ def _not_newer(task) -> bool:
     own = task.product.metadata.timestamp
     return own is not None and all(
         up.product.metadata.timestamp is not None and up.product.metadata.timestamp <= own
-        for up in task.upstream.values())
+        for up in task.upstream.values()
+    )
 
 
 def markdown_only(task, seen: dict) -> bool:
@@ -66,16 +67,24 @@ def markdown_only(task, seen: dict) -> bool:
     stored, before = task.product.metadata.stored_source_code, seen.get(task.name) or {}
     if stored is None or before.get("text") != _sha(stored) or str(task.source) == stored:
         return False
-    return (before.get("code") == code_digest(task) and task.product.exists()
-            and _same_params(task) and _not_newer(task))
+    return (
+        before.get("code") == code_digest(task)
+        and task.product.exists()
+        and _same_params(task)
+        and _not_newer(task)
+    )
 
 
 def _forced(dag, names: list[str]) -> bool:
     """`ploomber build --force`: a task without upstream runs although it is up to date."""
     from ploomber.constants import TaskStatus
 
-    return any(dag[n].exec_status == TaskStatus.WaitingExecution and not dag[n].upstream
-               and not dag[n].product._is_outdated() for n in names)
+    return any(
+        dag[n].exec_status == TaskStatus.WaitingExecution
+        and not dag[n].upstream
+        and not dag[n].product._is_outdated()
+        for n in names
+    )
 
 
 def quiet(dag, forced: set[str], state: Path = STATE) -> dict[str, list]:
@@ -96,14 +105,20 @@ def quiet(dag, forced: set[str], state: Path = STATE) -> dict[str, list]:
         if task.exec_status not in running or name in forced:
             continue
         ups = task.upstream
-        calm = all(u.exec_status == TaskStatus.Skipped or n in texts or n in skipped
-                   for n, u in ups.items())
+        calm = all(
+            u.exec_status == TaskStatus.Skipped or n in texts or n in skipped
+            for n, u in ups.items()
+        )
         if not calm:
             continue
         if markdown_only(task, seen):
             texts[name] = [p.metadata.timestamp for p in _files(task.product)]
-        elif any(n in texts or n in skipped for n in ups) and _not_newer(task) \
-                and task.product.exists() and not task.product._outdated_code_dependency():
+        elif (
+            any(n in texts or n in skipped for n in ups)
+            and _not_newer(task)
+            and task.product.exists()
+            and not task.product._outdated_code_dependency()
+        ):
             task.exec_status = TaskStatus.Skipped
             skipped.add(name)
     return texts

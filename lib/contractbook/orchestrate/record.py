@@ -62,14 +62,22 @@ def around(args, run: Callable[[], int]) -> int:
     path = _contract_path(args)
     cid, version = history.contract_of(path) if path else (None, None)
     where, begun = store(args), datetime.now(UTC)
-    base = dict(run_id=history.new_run_id(), task=task, parameters=parameters(args),
-                accounting=None, git_commit=history.git_commit(), contract_id=cid,
-                contract_version=version, origin="cli")
+    base = dict(
+        run_id=history.new_run_id(),
+        task=task,
+        parameters=parameters(args),
+        accounting=None,
+        git_commit=history.git_commit(),
+        contract_id=cid,
+        contract_version=version,
+        origin="cli",
+    )
 
     def row(status: str, ended: datetime | None = None, error: str | None = None):
         seconds = (ended - begun).total_seconds() if ended else None
-        return history.RunRow(status=status, started_at=begun, ended_at=ended, seconds=seconds,
-                              error=error, **base)
+        return history.RunRow(
+            status=status, started_at=begun, ended_at=ended, seconds=seconds, error=error, **base
+        )
 
     history.write(where, [row("started")])
     try:
@@ -79,6 +87,14 @@ def around(args, run: Callable[[], int]) -> int:
 
         history.write(where, [row("failed", datetime.now(UTC), one_line(e)[:500])])
         raise
-    history.write(where, [row("completed" if code == 0 else "failed", datetime.now(UTC),
-                              None if code == 0 else f"exit {code}")])
+    history.write(
+        where,
+        [
+            row(
+                "completed" if code == 0 else "failed",
+                datetime.now(UTC),
+                None if code == 0 else f"exit {code}",
+            )
+        ],
+    )
     return code

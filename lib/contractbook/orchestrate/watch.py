@@ -24,7 +24,7 @@ class Landing:
     """A file that landed complete in the drop folder."""
 
     path: Path
-    dataset: Path      # the folder that is ingested
+    dataset: Path  # the folder that is ingested
     size: int
 
 
@@ -52,12 +52,22 @@ def ingest_action(contract: str, extra: list[str]) -> Callable[[Landing], Outcom
 
     The ingest takes the warehouse lock itself, so a sensor run never overlaps another run.
     """
+
     def act(landing: Landing) -> Outcome:
-        cmd = [sys.executable, "-m", "contractbook", "ingest", contract,
-               "--data", str(landing.dataset), *extra]
+        cmd = [
+            sys.executable,
+            "-m",
+            "contractbook",
+            "ingest",
+            contract,
+            "--data",
+            str(landing.dataset),
+            *extra,
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True)
         lines = (done.stdout + done.stderr).strip().splitlines()
         return Outcome(done.returncode, lines[-1] if lines else "")
+
     return act
 
 
@@ -71,8 +81,13 @@ class _Pending:
 class Sensor:
     """Turns file events under drop into one action call per complete file."""
 
-    def __init__(self, drop: Path, action: Callable[[Landing], Outcome], settle: float = 1.0,
-                 say: Callable[[str], None] = print):
+    def __init__(
+        self,
+        drop: Path,
+        action: Callable[[Landing], Outcome],
+        settle: float = 1.0,
+        say: Callable[[str], None] = print,
+    ):
         self.drop, self.action, self.settle, self.say = Path(drop), action, settle, say
         self.pending: dict[Path, _Pending] = {}
         self.runs = 0
@@ -106,8 +121,10 @@ class Sensor:
         started = time.perf_counter()
         outcome = self.action(landing)
         rel = landing.path.relative_to(self.drop)
-        self.say(f"{datetime.now():%H:%M:%S} {rel} ({landing.size:,} bytes) -> exit "
-                 f"{outcome.code} in {time.perf_counter() - started:.1f}s: {outcome.summary}")
+        self.say(
+            f"{datetime.now():%H:%M:%S} {rel} ({landing.size:,} bytes) -> exit "
+            f"{outcome.code} in {time.perf_counter() - started:.1f}s: {outcome.summary}"
+        )
         return outcome
 
     def run(self, stop=None) -> int:
@@ -115,13 +132,21 @@ class Sensor:
         from watchfiles import watch
 
         self.drop.mkdir(parents=True, exist_ok=True)
-        self.say(f"watching {self.drop} (a file is complete after {self.settle:g}s unchanged; "
-                 "Ctrl-C stops)")
+        self.say(
+            f"watching {self.drop} (a file is complete after {self.settle:g}s unchanged; "
+            "Ctrl-C stops)"
+        )
         step = max(int(self.settle * 250), 50)
         try:
-            for changes in watch(self.drop, stop_event=stop, yield_on_timeout=True,
-                                 rust_timeout=step, debounce=step, step=min(step, 50),
-                                 raise_interrupt=True):
+            for changes in watch(
+                self.drop,
+                stop_event=stop,
+                yield_on_timeout=True,
+                rust_timeout=step,
+                debounce=step,
+                step=min(step, 50),
+                raise_interrupt=True,
+            ):
                 now = time.monotonic()
                 for _, raw in changes:
                     self.seen(Path(raw), now)

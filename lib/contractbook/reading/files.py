@@ -8,11 +8,20 @@ from pathlib import Path
 # first bytes -> compression; DuckDB and pyarrow read both
 MAGIC = {b"\x1f\x8b": "gzip", b"\x28\xb5\x2f\xfd": "zstd"}
 # first bytes of formats that are never CSV text -> how to say so
-REFUSED = {b"PK\x03\x04": "a zip archive (unzip it first)",
-           b"\xff\xfe": "UTF-16 text (save it as UTF-8)", b"\xfe\xff": "UTF-16 text (save it as UTF-8)"}
+REFUSED = {
+    b"PK\x03\x04": "a zip archive (unzip it first)",
+    b"\xff\xfe": "UTF-16 text (save it as UTF-8)",
+    b"\xfe\xff": "UTF-16 text (save it as UTF-8)",
+}
 # extension (after an optional .gz/.zst) -> format; anything else is read as CSV
-FORMATS = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-           ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 
 
 class ReadError(Exception):
@@ -65,8 +74,10 @@ def read_bytes(f: InputFile) -> bytes:
         with pa.CompressedInputStream(pa.OSFile(str(f.path)), f.compression) as s:
             return s.read()
     except (OSError, pa.ArrowException) as e:
-        raise ReadError(f"{f.path}: starts like {f.compression} but does not decompress ({e}); "
-                        "recompress it or save it uncompressed") from None
+        raise ReadError(
+            f"{f.path}: starts like {f.compression} but does not decompress ({e}); "
+            "recompress it or save it uncompressed"
+        ) from None
 
 
 def read_header(path: Path) -> list[str] | None:

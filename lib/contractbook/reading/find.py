@@ -28,15 +28,19 @@ def server(contract: Contract, name: str | None) -> dict | None:
     for s in servers:
         if s.get("server") == name:
             if s.get("type") not in FILE_SERVER_TYPES:
-                raise ReadError(f"server {name!r} is of type {s.get('type')!r}, not a file "
-                                f"server; choose one of {files} (or none for <table>.csv)")
+                raise ReadError(
+                    f"server {name!r} is of type {s.get('type')!r}, not a file "
+                    f"server; choose one of {files} (or none for <table>.csv)"
+                )
             return s
     raise ReadError(f"contract {contract.id} has no server {name!r}; file servers: {files}")
 
 
 def _custom(srv: dict, prop: str):
-    return next((p.get("value") for p in srv.get("customProperties") or []
-                 if p.get("property") == prop), None)
+    return next(
+        (p.get("value") for p in srv.get("customProperties") or [] if p.get("property") == prop),
+        None,
+    )
 
 
 def file_name(srv: dict | None, table: str) -> str:
@@ -54,8 +58,7 @@ def file_name(srv: dict | None, table: str) -> str:
 
 def sources(contract: Contract, data_dir, server_name: str | None = None) -> dict[str, Path]:
     """{table: input path} for every contract table (parents first)."""
-    srv = server(contract, server_name if server_name is not None
-                 else os.environ.get(SERVER_ENV))
+    srv = server(contract, server_name if server_name is not None else os.environ.get(SERVER_ENV))
     return {t: Path(data_dir) / file_name(srv, t) for t in contract.dependency_order}
 
 
@@ -63,6 +66,9 @@ def require(paths: dict[str, Path]) -> None:
     """Raise one error listing every input that is missing or not a file."""
     problems = [p for p in (problem(path) for path in paths.values()) if p]
     if problems:
-        raise ReadError(f"{len(problems)} of {len(paths)} input file(s) unusable: "
-                        + "; ".join(problems) + ". Put the files there, or choose the contract "
-                        f"server that names them (--server or {SERVER_ENV})")
+        raise ReadError(
+            f"{len(problems)} of {len(paths)} input file(s) unusable: "
+            + "; ".join(problems)
+            + ". Put the files there, or choose the contract "
+            f"server that names them (--server or {SERVER_ENV})"
+        )

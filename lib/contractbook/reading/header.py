@@ -12,7 +12,7 @@ EMPTY = "empty file (no header)"  # said as "<path>: empty file (no header); rea
 
 @dataclass(frozen=True)
 class HeaderFit:
-    """The contract columns the header has (contract order), each one's header position, warnings."""
+    """The contract columns the header has (contract order), their header positions, warnings."""
 
     present: list[str]
     position: dict[str, int]
@@ -26,8 +26,9 @@ def fit(path: Path, header: list[str], columns: list[str]) -> HeaderFit:
         pos.setdefault(h, []).append(i)
     dupes = sorted({c for c in columns if len(pos.get(c, [])) > 1})
     if dupes:
-        raise ReadError(f"{path}: the header names column(s) {dupes} more than once; "
-                        "name each column once")
+        raise ReadError(
+            f"{path}: the header names column(s) {dupes} more than once; name each column once"
+        )
     present = [c for c in columns if c in pos]
     missing = [c for c in columns if c not in pos]
     extra = [h for h in header if h not in columns]
@@ -36,8 +37,9 @@ def fit(path: Path, header: list[str], columns: list[str]) -> HeaderFit:
         warnings.append(f"{path}: header lacks contract column(s) {missing}; read as empty")
     if extra:
         shown = extra[:10] + (["..."] if len(extra) > 10 else [])
-        warnings.append(f"{path}: header has {len(extra)} column(s) not in the contract "
-                        f"{shown}; ignored")
+        warnings.append(
+            f"{path}: header has {len(extra)} column(s) not in the contract {shown}; ignored"
+        )
     if [h for h in header if h in columns] != present:
         warnings.append(f"{path}: columns are in another order than the contract; matched by name")
     return HeaderFit(present, {c: pos[c][0] for c in present}, warnings)

@@ -64,19 +64,21 @@ class Records:
     @property
     def pristine(self) -> bool:
         """True when a strict CSV parser reads the bytes as they are exactly as split here."""
-        return (not self.bad.size and not self.blank_lines and self.newline != "mixed")
+        return not self.bad.size and not self.blank_lines and self.newline != "mixed"
 
 
 def special_positions(data: bytes, b: np.ndarray) -> dict[int, np.ndarray]:
     """{byte value: sorted offsets} of LF, CR, quote, comma and NUL: a comparison pass for each
     byte the data holds at all (bytes.find, a memchr, rules the others out at once)."""
-    return {v: positions(b, v) if data.find(bytes([v])) >= 0 else np.zeros(0, np.int64)
-            for v in (LF, CR, QUOTE, COMMA, NUL)}
+    return {
+        v: positions(b, v) if data.find(bytes([v])) >= 0 else np.zeros(0, np.int64)
+        for v in (LF, CR, QUOTE, COMMA, NUL)
+    }
 
 
 def positions(b: np.ndarray, value: int) -> np.ndarray:
     """Offsets of every byte equal to value (chunked: bounded temporaries)."""
-    parts = [np.flatnonzero(b[s:s + CHUNK] == value) + s for s in range(0, b.size, CHUNK)]
+    parts = [np.flatnonzero(b[s : s + CHUNK] == value) + s for s in range(0, b.size, CHUNK)]
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
@@ -177,7 +179,7 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 def _fields(commas_at, q, rec_start, rec_end, rq0, rq1) -> np.ndarray:
     """Fields per (quote-valid) record: commas outside quoted fields, plus one."""
     commas = count_before(commas_at, np.concatenate((rec_start, rec_end)))
-    total = commas[rec_start.size:] - commas[:rec_start.size]
+    total = commas[rec_start.size :] - commas[: rec_start.size]
     idx = _ranges(rq0, rq1)
     inside = np.zeros(rec_start.size, np.int64)
     if idx.size:
@@ -201,10 +203,10 @@ def _spans(b, q, commas_at, L: _Lines, n_fields: int) -> tuple[np.ndarray, np.nd
     first, last, broken = [], [], []
     j = 0
     while j < odd.size:
-        a = odd[j:j + 2 * WINDOW:2]
-        z = odd[j + 1:j + 2 * WINDOW:2]
+        a = odd[j : j + 2 * WINDOW : 2]
+        z = odd[j + 1 : j + 2 * WINDOW : 2]
         unmatched = a.size > z.size
-        a2 = a[:z.size]
+        a2 = a[: z.size]
         ok = _quotes_ok(b, q, L.start[a2], L.end[z], L.q0[a2], L.q1[z])
         ok &= _fields(commas_at, q, L.start[a2], L.end[z], L.q0[a2], L.q1[z]) == n_fields
         bad = np.flatnonzero(~ok)
@@ -216,8 +218,10 @@ def _spans(b, q, commas_at, L: _Lines, n_fields: int) -> tuple[np.ndarray, np.nd
             j += 2 * k + 1
         else:
             j += 2 * k
+
     def cat(xs):
-        return (np.concatenate(xs).astype(np.int64) if xs else np.zeros(0, np.int64))
+        return np.concatenate(xs).astype(np.int64) if xs else np.zeros(0, np.int64)
+
     return cat(first), cat(last), np.array(broken, np.int64)
 
 
@@ -247,8 +251,18 @@ def split(data: bytes) -> Records:
     L, style, stray_cr = _lines(b, pos, begin)
     empty = np.zeros(0, np.int64)
     if not L.start.size:
-        return Records(len(data), [], empty, empty, empty, empty, np.zeros(0, np.int8),
-                       header_stop=len(data), newline=style, bom=bom)
+        return Records(
+            len(data),
+            [],
+            empty,
+            empty,
+            empty,
+            empty,
+            np.zeros(0, np.int8),
+            header_stop=len(data),
+            newline=style,
+            bom=bom,
+        )
     # provisional header: the first line; its field count drives the multi-line checks
     header_guess = _header(data, L.start[0], L.end[0])
     first, last, broken = _spans(b, q, pos[COMMA], L, len(header_guess))
@@ -272,8 +286,19 @@ def split(data: bytes) -> Records:
     rq0, rq1, line_no = rq0[keep], rq1[keep], line_no[keep]
     n_blank = int(blank.sum())
     if not start.size:
-        return Records(len(data), [], empty, empty, empty, empty, np.zeros(0, np.int8),
-                       header_stop=len(data), blank_lines=n_blank, newline=style, bom=bom)
+        return Records(
+            len(data),
+            [],
+            empty,
+            empty,
+            empty,
+            empty,
+            np.zeros(0, np.int8),
+            header_stop=len(data),
+            blank_lines=n_blank,
+            newline=style,
+            bom=bom,
+        )
     style = _style(b, end, stop, style)
     header = _header(data, start[0], end[0])
     kind = np.zeros(start.size, np.int8)
@@ -298,6 +323,17 @@ def split(data: bytes) -> Records:
     is_broken = np.isin(rec_first, broken)
     kind[is_broken] = 1
     detail[is_broken] = "quote left open or not at a field's start or end (this line only)"
-    return Records(len(data), header, start[1:], end[1:], stop[1:], line_no[1:], kind[1:],
-                   list(detail[1:][kind[1:] != 0]), header_stop=int(stop[0]),
-                   blank_lines=n_blank, newline=style, bom=bom)
+    return Records(
+        len(data),
+        header,
+        start[1:],
+        end[1:],
+        stop[1:],
+        line_no[1:],
+        kind[1:],
+        list(detail[1:][kind[1:] != 0]),
+        header_stop=int(stop[0]),
+        blank_lines=n_blank,
+        newline=style,
+        bom=bom,
+    )

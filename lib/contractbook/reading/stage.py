@@ -56,9 +56,15 @@ class Malformed:
         """As a pandas DataFrame: line, kind, rule_id, detail, text (the GX report's shape)."""
         import pandas as pd
 
-        return pd.DataFrame({"line": self.line, "kind": [f"csv_{k}" for k in self.kind],
-                             "rule_id": [f"{table}.csv.{k}" for k in self.kind],
-                             "detail": self.detail, "text": self.text()})
+        return pd.DataFrame(
+            {
+                "line": self.line,
+                "kind": [f"csv_{k}" for k in self.kind],
+                "rule_id": [f"{table}.csv.{k}" for k in self.kind],
+                "detail": self.detail,
+                "text": self.text(),
+            }
+        )
 
 
 @dataclass
@@ -91,27 +97,37 @@ class Staged:
         """After the staged rows were read: records DuckDB refused join the malformed ones."""
         if self.rejects is None:
             return
-        hits = con.execute(f"SELECT byte_position, CAST(error_type AS VARCHAR), error_message "
-                           f"FROM {self.rejects} ORDER BY byte_position").fetchall()
+        hits = con.execute(
+            f"SELECT byte_position, CAST(error_type AS VARCHAR), error_message "
+            f"FROM {self.rejects} ORDER BY byte_position"
+        ).fetchall()
         if hits:
             starts = self._copy_starts if self._copy_starts is not None else self.offset
             rows = np.searchsorted(starts, np.array([h[0] for h in hits]), side="right") - 1
             rows, first = np.unique(rows, return_index=True)
             for r, i in zip(rows.tolist(), first.tolist(), strict=True):
                 o, n = int(self.offset[r]), int(self.length[r])
-                self._add_bad(int(self.line[r]), "quoting", f"DuckDB: {hits[i][2]}"[:300],
-                              self._bytes(o, n), o)
+                self._add_bad(
+                    int(self.line[r]),
+                    "quoting",
+                    f"DuckDB: {hits[i][2]}"[:300],
+                    self._bytes(o, n),
+                    o,
+                )
             keep = np.ones(self.line.size, bool)
             keep[rows] = False
-            self.line, self.offset, self.length = (self.line[keep], self.offset[keep],
-                                                   self.length[keep])
+            self.line, self.offset, self.length = (
+                self.line[keep],
+                self.offset[keep],
+                self.length[keep],
+            )
         self._data = None
         con.execute(f"DROP TABLE IF EXISTS {self.rejects}")
 
     def _bytes(self, offset: int, n: int) -> bytes:
         """Bytes of the (decompressed) file: kept for compressed files, else read again."""
         if self._data is not None:
-            return self._data[offset:offset + n]
+            return self._data[offset : offset + n]
         with open(self.path, "rb") as f:
             f.seek(offset)
             return f.read(n)
@@ -157,36 +173,38 @@ def _write_good(data: bytes, r: Records, path: Path) -> np.ndarray:
     """Write the header and the well-formed records, one LF after each; their offsets there."""
     good = r.good
     with open(path, "wb") as f:
-        f.write(data[3 if r.bom else 0:r.header_stop].rstrip(b"\r\n") + b"\n")
+        f.write(data[3 if r.bom else 0 : r.header_stop].rstrip(b"\r\n") + b"\n")
         base = f.tell()
         lengths = r.end[good] - r.start[good] + 1
         starts = base + np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         b = np.frombuffer(data, np.uint8)
         step = 1 << 24
         for lo in range(0, good.size, 65536):  # bounded temporaries, vectorized per batch
-            g = good[lo:lo + 65536]
-            n = (r.end[g] - r.start[g] + 1)
-            idx = np.repeat(r.start[g] - np.concatenate(([0], np.cumsum(n)[:-1])), n) \
-                + np.arange(n.sum())
+            g = good[lo : lo + 65536]
+            n = r.end[g] - r.start[g] + 1
+            idx = np.repeat(r.start[g] - np.concatenate(([0], np.cumsum(n)[:-1])), n) + np.arange(
+                n.sum()
+            )
             ends = np.cumsum(n) - 1
             chunk = b[np.minimum(idx, b.size - 1)].copy()
             chunk[ends] = 10  # the line break written, whatever the file had
             for s in range(0, chunk.size, step):
-                f.write(chunk[s:s + step].tobytes())
+                f.write(chunk[s : s + step].tobytes())
     return starts
 
 
 def head(data: bytes, n: int) -> bytes:
     """The header and the first n records of CSV bytes (whole records only)."""
     r = split(data)
-    return data if r.n <= n else data[:int(r.stop[n - 1]) if n else r.header_stop]
+    return data if r.n <= n else data[: int(r.stop[n - 1]) if n else r.header_stop]
 
 
-def stage_csv(con, s: Staged, columns: list[str] | None, work_dir: Path, limit: int | None = None
-              ) -> Staged:
+def stage_csv(
+    con, s: Staged, columns: list[str] | None, work_dir: Path, limit: int | None = None
+) -> Staged:
     data = read_bytes(s.file)
     if limit is not None:
-        data = head(data[:max(1 << 20, 4096 * (limit + 1))], limit)
+        data = head(data[: max(1 << 20, 4096 * (limit + 1))], limit)
     r = split(data)
     if not r.header:
         return _empty(s, columns, EMPTY)
@@ -197,7 +215,13 @@ def stage_csv(con, s: Staged, columns: list[str] | None, work_dir: Path, limit: 
         s.warnings.append(f"{s.path}: {r.blank_lines} empty line(s) skipped (not records)")
     good, bad = r.good, r.bad
     for i, d in zip(bad.tolist(), r.detail, strict=True):
-        s._add_bad(int(r.line[i]), MALFORMED_KINDS[r.kind[i]], d, data[r.start[i]:r.end[i]], int(r.start[i]))
+        s._add_bad(
+            int(r.line[i]),
+            MALFORMED_KINDS[r.kind[i]],
+            d,
+            data[r.start[i] : r.end[i]],
+            int(r.start[i]),
+        )
     s.line, s.offset = r.line[good], r.start[good]
     s.length = r.end[good] - r.start[good]
     n = next(_ids)
@@ -218,31 +242,40 @@ def stage_csv(con, s: Staged, columns: list[str] | None, work_dir: Path, limit: 
     s.params = {"src_path": str(src)}
     con.execute(f"DROP TABLE IF EXISTS {s.rejects}")
     con.execute(f"DROP TABLE IF EXISTS _csvscan_{n}")
-    s.raw = (f"(SELECT {', '.join(cols) or 'NULL AS _none'} FROM read_csv($src_path, columns={spec}, "
-             "header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
-             f"strict_mode=true, store_rejects=true, rejects_table='{s.rejects}', "
-             f"rejects_scan='_csvscan_{n}', encoding='utf-8', compression='{compression}', "
-             f"max_line_size={line_size}, buffer_size={max(line_size * 2, 32 << 20)}))")
+    s.raw = (
+        f"(SELECT {', '.join(cols) or 'NULL AS _none'} FROM read_csv($src_path, columns={spec}, "
+        "header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
+        f"strict_mode=true, store_rejects=true, rejects_table='{s.rejects}', "
+        f"rejects_scan='_csvscan_{n}', encoding='utf-8', compression='{compression}', "
+        f"max_line_size={line_size}, buffer_size={max(line_size * 2, 32 << 20)}))"
+    )
     return s
 
 
 def stage_native(con, s: Staged, columns: list[str] | None, limit: int | None = None) -> Staged:
     """Parquet or JSON Lines: DuckDB reads it; columns matched by name, cast to VARCHAR."""
-    fn = {"parquet": "read_parquet($src_path)",
-          "jsonl": "read_json($src_path, format='newline_delimited')"}[s.file.format]
+    fn = {
+        "parquet": "read_parquet($src_path)",
+        "jsonl": "read_json($src_path, format='newline_delimited')",
+    }[s.file.format]
     s.params = {"src_path": str(s.path)}
     try:
         names = [d[0] for d in con.execute(f"DESCRIBE SELECT * FROM {fn}", s.params).fetchall()]
         s.records = con.execute(f"SELECT count(*) FROM {fn}", s.params).fetchall()[0][0]
     except Exception as e:  # noqa: BLE001 - DuckDB raises several types for unreadable files
-        raise ReadError(f"{s.path}: not readable as {s.file.format} "
-                        f"({str(e).splitlines()[0][:200]}); fix or re-export the file") from None
+        raise ReadError(
+            f"{s.path}: not readable as {s.file.format} "
+            f"({str(e).splitlines()[0][:200]}); fix or re-export the file"
+        ) from None
     s.header = names
     _columns(s, names, columns)
     cols = ", ".join(f"CAST({qi(c)} AS VARCHAR) AS {qi(c)}" for c in s.present)
     s.records = s.records if limit is None else min(limit, s.records)
-    s.raw = (f"(SELECT {cols or 'NULL AS _none'} FROM {fn}"
-             + ("" if limit is None else f" LIMIT {int(limit)}") + ")")
+    s.raw = (
+        f"(SELECT {cols or 'NULL AS _none'} FROM {fn}"
+        + ("" if limit is None else f" LIMIT {int(limit)}")
+        + ")"
+    )
     s.line = np.arange(1, s.records + 1, dtype=np.int64)
     s.offset = np.full(s.records, -1, np.int64)
     s.length = np.full(s.records, -1, np.int64)
@@ -252,14 +285,23 @@ def stage_native(con, s: Staged, columns: list[str] | None, limit: int | None = 
 def empty(table: str, columns: list[str], path: str | Path) -> Staged:
     """A staged table with no rows (for a file that could not be read)."""
     s = Staged(table, InputFile(Path(path), "csv", None))
-    s.raw = ("(SELECT " + (", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns)
-                           or "NULL AS _none") + " LIMIT 0)")
+    s.raw = (
+        "(SELECT "
+        + (", ".join(f"CAST(NULL AS VARCHAR) AS {qi(c)}" for c in columns) or "NULL AS _none")
+        + " LIMIT 0)"
+    )
     s.header, s.present = list(columns), list(columns)
     return s
 
 
-def stage(con, table: str, columns: list[str] | None, path: str | Path, work_dir: str | Path,
-          limit: int | None = None) -> Staged:
+def stage(
+    con,
+    table: str,
+    columns: list[str] | None,
+    path: str | Path,
+    work_dir: str | Path,
+    limit: int | None = None,
+) -> Staged:
     """Stage path (CSV, Parquet or JSON Lines, plain, gzip or zstd) for table; see module doc.
 
     limit: only the first records (a sample; a record cut by the first MB may be malformed).

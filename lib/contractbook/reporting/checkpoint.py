@@ -27,13 +27,17 @@ def summary_path(report: str | Path) -> Path:
 
 def _links(text: str) -> str:
     """text as HTML, markdown links `[label](href)` as links."""
-    return re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r"<a href='\2'>\1</a>", html.escape(text, quote=False))
+    return re.sub(
+        r"\[([^\]]+)\]\(([^)\s]+)\)", r"<a href='\2'>\1</a>", html.escape(text, quote=False)
+    )
 
 
 def _badge(ok: bool) -> str:
     colour, text = ("#2a7d3f", "PASS") if ok else ("#b3261e", "FAIL")
-    return (f"<span style='background:{colour};color:#fff;font-size:11px;font-weight:bold;"
-            f"padding:0 5px;border-radius:3px'>{text}</span>")
+    return (
+        f"<span style='background:{colour};color:#fff;font-size:11px;font-weight:bold;"
+        f"padding:0 5px;border-radius:3px'>{text}</span>"
+    )
 
 
 @dataclass
@@ -50,20 +54,29 @@ class Checkpoint:
         return all(self.checks.values())
 
     def _repr_html_(self) -> str:
-        items = "".join(f"<li style='list-style:none;margin:2px 0'>{_badge(ok)} {html.escape(name)}</li>"
-                        for name, ok in self.checks.items())
-        nums = ", ".join(f"{html.escape(str(k))}: <b>{v:,}</b>" if isinstance(v, int)
-                         else f"{html.escape(str(k))}: <b>{html.escape(str(v))}</b>"
-                         for k, v in self.numbers.items())
+        items = "".join(
+            f"<li style='list-style:none;margin:2px 0'>{_badge(ok)} {html.escape(name)}</li>"
+            for name, ok in self.checks.items()
+        )
+        nums = ", ".join(
+            f"{html.escape(str(k))}: <b>{v:,}</b>"
+            if isinstance(v, int)
+            else f"{html.escape(str(k))}: <b>{html.escape(str(v))}</b>"
+            for k, v in self.numbers.items()
+        )
         nxt = f"<p><b>Next.</b> {_links(self.next_)}</p>" if self.next_ else ""
-        return (f"<div class='cb-checkpoint' style='border-left:4px solid "
-                f"{'#2a7' if self.ok else '#c33'};padding:4px 12px;margin:1em 0'>"
-                f"<ul style='padding-left:0'>{items}</ul>"
-                + (f"<p>{nums}</p>" if nums else "") + f"</div>{nxt}")
+        return (
+            f"<div class='cb-checkpoint' style='border-left:4px solid "
+            f"{'#2a7' if self.ok else '#c33'};padding:4px 12px;margin:1em 0'>"
+            f"<ul style='padding-left:0'>{items}</ul>"
+            + (f"<p>{nums}</p>" if nums else "")
+            + f"</div>{nxt}"
+        )
 
 
-def checkpoint(product, checks: dict[str, bool], numbers: dict | None = None,
-               next_: str = "") -> Checkpoint:
+def checkpoint(
+    product, checks: dict[str, bool], numbers: dict | None = None, next_: str = ""
+) -> Checkpoint:
     """The checkpoint (end a cell with it), saved by the report; a failed check fails the task."""
     from IPython.display import display
 
@@ -72,8 +85,12 @@ def checkpoint(product, checks: dict[str, bool], numbers: dict | None = None,
     if report:
         path = summary_path(str(report))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"checks": cp.checks, "numbers": cp.numbers, "ok": cp.ok},
-                                   default=str, indent=1), encoding="utf-8")
+        path.write_text(
+            json.dumps(
+                {"checks": cp.checks, "numbers": cp.numbers, "ok": cp.ok}, default=str, indent=1
+            ),
+            encoding="utf-8",
+        )
     failed = [k for k, v in cp.checks.items() if not v]
     if failed:
         display(cp)  # on success the cell's value shows it; a failing cell has no value

@@ -36,8 +36,10 @@ def verdict(contract, problems) -> str:
     warnings = len(problems) - errors
     if contract is None or errors:
         return f"INVALID: {errors} error(s), {warnings} warning(s)"
-    return (f"valid: {contract.id} v{contract.version} ({contract.api_version}), "
-            f"{len(contract.tables)} tables, {len(contract.rules)} rules, {warnings} warning(s)")
+    return (
+        f"valid: {contract.id} v{contract.version} ({contract.api_version}), "
+        f"{len(contract.tables)} tables, {len(contract.rules)} rules, {warnings} warning(s)"
+    )
 
 
 def raise_on_errors(problems) -> None:
@@ -52,8 +54,17 @@ def rules_table(contract):
     """The rule catalogue: one row per checkable rule, grouped by kind."""
     import pandas as pd
 
-    rows = [{"id": r.id, "kind": r.kind, "table": r.table, "columns": ", ".join(r.columns),
-             "policy": r.policy, "description": r.description} for r in contract.rules]
+    rows = [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "table": r.table,
+            "columns": ", ".join(r.columns),
+            "policy": r.policy,
+            "description": r.description,
+        }
+        for r in contract.rules
+    ]
     df = pd.DataFrame(rows, columns=RULE_COLUMNS)
     return df.sort_values(["kind", "table"], kind="stable", ignore_index=True)
 
@@ -99,8 +110,10 @@ class Verdict(str):
 
         bad = self.startswith("INVALID") or ": INVALID" in self
         colour = "#b3261e" if bad else "#2a7d3f"
-        return (f"<p style='border-left:4px solid {colour};padding:4px 10px'>"
-                f"<b>{escape(str(self))}</b></p>")
+        return (
+            f"<p style='border-left:4px solid {colour};padding:4px 10px'>"
+            f"<b>{escape(str(self))}</b></p>"
+        )
 
 
 def verdict_html(path, contract, problems) -> Verdict:

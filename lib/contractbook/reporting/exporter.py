@@ -49,8 +49,9 @@ class ReportExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         """Drop the parameter cells, title the page with the task, then export."""
         nb = copy.deepcopy(nb)
-        nb.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.get("metadata", {})
-                                                                  .get("tags", []))]
+        nb.cells = [
+            c for c in nb.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))
+        ]
         name = task_name(nb)
         nb.metadata["title"] = name
         resources = dict(resources or {})

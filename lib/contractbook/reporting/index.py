@@ -29,8 +29,15 @@ STATUS = {
     "BrokenProcessPool": "FAILED",
 }
 # The numbers the index shows at the top, in this order, when a checkpoint saved them.
-HEADLINE = ("rows read", "rows loaded", "rows rejected", "checks passed", "checks failed",
-            "contract version", "run id")
+HEADLINE = (
+    "rows read",
+    "rows loaded",
+    "rows rejected",
+    "checks passed",
+    "checks failed",
+    "contract version",
+    "run id",
+)
 STARTED = "CONTRACTBOOK_BUILD_STARTED"  # set by contractbook.reporting.executor.Serial
 
 
@@ -103,52 +110,81 @@ def headline(entries: list[Entry], summaries: dict[str, dict]) -> list[tuple[str
 
 def _row(e: Entry) -> str:
     link = f"<a href='{escape(e.report)}'>{escape(e.task)}</a>" if e.report else escape(e.task)
-    link += "".join(f" &middot; <a href='{escape(href)}'>{escape(key)}</a>" for key, href in e.extras)
+    link += "".join(
+        f" &middot; <a href='{escape(href)}'>{escape(key)}</a>" for key, href in e.extras
+    )
     if e.partial:
         link += f" &middot; <a href='{escape(e.partial)}'>partial notebook</a>"
     css = "bad" if e.status.startswith(("FAILED", "not run")) else ""
     stale = " <span class='stale'>stale report</span>" if e.stale and e.report else ""
     secs = f"{e.seconds:.1f} s" if e.seconds is not None else ""
-    return (f"<tr><td>{link}{stale}</td><td class='{css}'>{escape(e.status)}</td>"
-            f"<td class='num'>{secs}</td><td>{escape(e.checks)}</td><td>{escape(e.last_run)}</td>"
-            f"<td><code>{escape(e.source)}</code></td></tr>")
+    return (
+        f"<tr><td>{link}{stale}</td><td class='{css}'>{escape(e.status)}</td>"
+        f"<td class='num'>{secs}</td><td>{escape(e.checks)}</td><td>{escape(e.last_run)}</td>"
+        f"<td><code>{escape(e.source)}</code></td></tr>"
+    )
 
 
-CSS = ("body{font-family:sans-serif;margin:0 auto;max-width:1100px;padding:1em}"
-       "td,th{padding:4px 12px;text-align:left;border-bottom:1px solid #ddd}"
-       "td.num{text-align:right}tr:nth-child(even){background:#f6f6f6}"
-       ".bad{color:#b3261e;font-weight:bold}.stale{background:#fde7c2;font-size:12px;padding:0 4px}"
-       ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:1em 0}"
-       ".card{border:1px solid #ccc;border-radius:4px;padding:6px 12px;min-width:8em}"
-       ".card b{display:block;font-size:1.3em}.card span{color:#555;font-size:12px}"
-       ".error{border-left:4px solid #b3261e;background:#fdf0ef;padding:6px 12px;"
-       "white-space:pre-wrap;font-family:monospace;font-size:13px}")
+CSS = (
+    "body{font-family:sans-serif;margin:0 auto;max-width:1100px;padding:1em}"
+    "td,th{padding:4px 12px;text-align:left;border-bottom:1px solid #ddd}"
+    "td.num{text-align:right}tr:nth-child(even){background:#f6f6f6}"
+    ".bad{color:#b3261e;font-weight:bold}.stale{background:#fde7c2;font-size:12px;padding:0 4px}"
+    ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:1em 0}"
+    ".card{border:1px solid #ccc;border-radius:4px;padding:6px 12px;min-width:8em}"
+    ".card b{display:block;font-size:1.3em}.card span{color:#555;font-size:12px}"
+    ".error{border-left:4px solid #b3261e;background:#fdf0ef;padding:6px 12px;"
+    "white-space:pre-wrap;font-family:monospace;font-size:13px}"
+)
 
 
-def render(entries: list[Entry], title: str, built_at: str, outcome: str,
-           numbers: list[tuple[str, str, bool]] | None = None, seconds: float | None = None,
-           dag_svg: str = "", history: str = "") -> str:
+def render(
+    entries: list[Entry],
+    title: str,
+    built_at: str,
+    outcome: str,
+    numbers: list[tuple[str, str, bool]] | None = None,
+    seconds: float | None = None,
+    dag_svg: str = "",
+    history: str = "",
+) -> str:
     """The index page as HTML: outcome, headline numbers, DAG, errors, one row per task, and
     the run history (last runs, rejects per table) when given."""
     cards = [(k, v, s) for k, v, s in numbers or []]
     if seconds is not None:
         cards.append(("build duration", f"{seconds:.1f} s", False))
-    strip = "".join(f"<div class='card'><b>{escape(v)}</b><span>{escape(k)}"
-                    f"{' (stale)' if s else ''}</span></div>" for k, v, s in cards)
-    errors = "".join(f"<h2>{escape(e.task)} failed</h2><div class='error'>{escape(e.error)}</div>"
-                     + (f"<p><a href='{escape(e.partial)}'>the partial notebook</a>, up to the "
-                        "failing cell</p>" if e.partial else "") for e in entries if e.error)
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<h1>{escape(title)}</h1>"
-            f"<p>Last build: {escape(built_at)}: <b class='{'bad' if outcome != 'succeeded' else ''}'>"
-            f"{escape(outcome)}</b>. One report per task, in DAG order; each is the executed "
-            "notebook.</p>"
-            + (f"<div class='cards'>{strip}</div>" if strip else "") + errors
-            + (f"<div class='dag'>{dag_svg}</div>" if dag_svg else "")
-            + "<table><tr><th>task</th><th>status</th><th>time</th><th>checks</th>"
-            "<th>last run</th><th>source</th></tr>" + "".join(_row(e) for e in entries)
-            + "</table>" + history + "</body></html>\n")
+    strip = "".join(
+        f"<div class='card'><b>{escape(v)}</b><span>{escape(k)}"
+        f"{' (stale)' if s else ''}</span></div>"
+        for k, v, s in cards
+    )
+    errors = "".join(
+        f"<h2>{escape(e.task)} failed</h2><div class='error'>{escape(e.error)}</div>"
+        + (
+            f"<p><a href='{escape(e.partial)}'>the partial notebook</a>, up to the failing cell</p>"
+            if e.partial
+            else ""
+        )
+        for e in entries
+        if e.error
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{escape(title)}</h1>"
+        f"<p>Last build: {escape(built_at)}: <b class='{'bad' if outcome != 'succeeded' else ''}'>"
+        f"{escape(outcome)}</b>. One report per task, in DAG order; each is the executed "
+        "notebook.</p>"
+        + (f"<div class='cards'>{strip}</div>" if strip else "")
+        + errors
+        + (f"<div class='dag'>{dag_svg}</div>" if dag_svg else "")
+        + "<table><tr><th>task</th><th>status</th><th>time</th><th>checks</th>"
+        "<th>last run</th><th>source</th></tr>"
+        + "".join(_row(e) for e in entries)
+        + "</table>"
+        + history
+        + "</body></html>\n"
+    )
 
 
 def _error(task, folder: Path, root: Path, traceback: dict | None) -> tuple[str, str | None]:
@@ -205,13 +241,22 @@ def entries(dag, index_dir: Path, traceback: dict | None = None) -> list[Entry]:
             error, partial = _error(task, index_dir, root, traceback)
         s = summary(Path(str(nb))) if nb is not None else {}
         checks = s.get("checks") or {}
-        out.append(Entry(task=name, status=STATUS.get(status, status), last_run=_fmt(ts),
-                         source=source, report=report, extras=_extras(task, index_dir),
-                         seconds=seconds, stale=traceback is not None and status != "Executed"
-                         and status != "Skipped",
-                         partial=partial, error=error,
-                         checks=f"{sum(checks.values())}/{len(checks)}" if checks else "",
-                         upstream=tuple(task.upstream)))
+        out.append(
+            Entry(
+                task=name,
+                status=STATUS.get(status, status),
+                last_run=_fmt(ts),
+                source=source,
+                report=report,
+                extras=_extras(task, index_dir),
+                seconds=seconds,
+                stale=traceback is not None and status != "Executed" and status != "Skipped",
+                partial=partial,
+                error=error,
+                checks=f"{sum(checks.values())}/{len(checks)}" if checks else "",
+                upstream=tuple(task.upstream),
+            )
+        )
     return out
 
 
@@ -236,9 +281,19 @@ def write(dag, outcome: str, traceback: dict | None = None, history: str = "") -
     if times != json.dumps(_last_times(folder)):  # unchanged on a no-op build: not rewritten
         (folder / TIMES).write_text(times, encoding="utf-8")
     path = folder / "index.html"
-    path.write_text(render(found, "contractbook reports", built_at, outcome,
-                           headline(found, summaries), seconds, svg(found), history),
-                    encoding="utf-8")
+    path.write_text(
+        render(
+            found,
+            "contractbook reports",
+            built_at,
+            outcome,
+            headline(found, summaries),
+            seconds,
+            svg(found),
+            history,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 

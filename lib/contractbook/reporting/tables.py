@@ -101,50 +101,77 @@ class Table:
         return len(self.rows)
 
     def _numeric(self) -> list[bool]:
-        return [all(_is_number(r[i]) or _missing(r[i]) for r in self.rows) and
-                any(_is_number(r[i]) for r in self.rows) for i in range(len(self.columns))]
+        return [
+            all(_is_number(r[i]) or _missing(r[i]) for r in self.rows)
+            and any(_is_number(r[i]) for r in self.rows)
+            for i in range(len(self.columns))
+        ]
 
     def _tr(self, row, numeric) -> str:
         tds = []
         for v, num in zip(row, numeric, strict=True):
             text = cell(v)
             css = "num" if num else ("long" if len(text) > 60 else "")
-            tds.append(f"<td class='{css}'>{html.escape(text)}</td>" if css else
-                       f"<td>{html.escape(text)}</td>")
+            tds.append(
+                f"<td class='{css}'>{html.escape(text)}</td>"
+                if css
+                else f"<td>{html.escape(text)}</td>"
+            )
         return "<tr>" + "".join(tds) + "</tr>"
 
     def _repr_html_(self) -> str:
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         if not self.rows:
             bold = f"<b>{html.escape(self.caption)}</b>" if self.caption else ""
-            return (f"{CSS}<div class='cb-table'>{bold}"
-                    "<p class='cb-empty'>no rows</p></div>")
+            return f"{CSS}<div class='cb-table'>{bold}<p class='cb-empty'>no rows</p></div>"
         numeric = self._numeric()
-        head = "".join(f"<th class='{'num' if n else ''}'>{html.escape(str(c))}</th>"
-                       for c, n in zip(self.columns, numeric, strict=True))
-        pages = [self.rows[i:i + self.page] for i in range(0, len(self.rows), self.page)]
+        head = "".join(
+            f"<th class='{'num' if n else ''}'>{html.escape(str(c))}</th>"
+            for c, n in zip(self.columns, numeric, strict=True)
+        )
+        pages = [self.rows[i : i + self.page] for i in range(0, len(self.rows), self.page)]
         tid = f"cb{next(_IDS)}"
         bodies, radios, labels, rules = [], [], [], []
         for n, rows in enumerate(pages, 1):
             css = f"cb-p {tid}-{n}" if len(pages) > 1 else ""
-            bodies.append(f"<tbody class='{css}'>"
-                          + "".join(self._tr(r, numeric) for r in rows) + "</tbody>")
+            bodies.append(
+                f"<tbody class='{css}'>" + "".join(self._tr(r, numeric) for r in rows) + "</tbody>"
+            )
             if len(pages) > 1:
-                radios.append(f"<input type='radio' class='cb-page' name='{tid}' id='{tid}-r{n}'"
-                              + (" checked" if n == 1 else "") + ">")
+                radios.append(
+                    f"<input type='radio' class='cb-page' name='{tid}' id='{tid}-r{n}'"
+                    + (" checked" if n == 1 else "")
+                    + ">"
+                )
                 labels.append(f"<label for='{tid}-r{n}'>{n}</label>")
-                rules.append(f"#{tid}-r{n}:checked~table tbody.{tid}-{n}{{display:table-row-group}}"
-                             f"#{tid}-r{n}:checked~.cb-pager label[for={tid}-r{n}]"
-                             "{background:#ddd}")
-        pager = (f"<div class='cb-pager'>{len(self.rows):,} rows, {self.page} per page: "
-                 + "".join(labels) + "</div>") if len(pages) > 1 else ""
-        return (f"{CSS}<style>{''.join(rules)}</style><div class='cb-table'>{''.join(radios)}"
-                f"<table class='cb-t'>{cap}<thead><tr>{head}</tr></thead>"
-                f"{''.join(bodies)}</table>{pager}</div>")
+                rules.append(
+                    f"#{tid}-r{n}:checked~table tbody.{tid}-{n}{{display:table-row-group}}"
+                    f"#{tid}-r{n}:checked~.cb-pager label[for={tid}-r{n}]"
+                    "{background:#ddd}"
+                )
+        pager = (
+            (
+                f"<div class='cb-pager'>{len(self.rows):,} rows, {self.page} per page: "
+                + "".join(labels)
+                + "</div>"
+            )
+            if len(pages) > 1
+            else ""
+        )
+        return (
+            f"{CSS}<style>{''.join(rules)}</style><div class='cb-table'>{''.join(radios)}"
+            f"<table class='cb-t'>{cap}<thead><tr>{head}</tr></thead>"
+            f"{''.join(bodies)}</table>{pager}</div>"
+        )
 
 
-def table(data, caption: str | None = None, page: int = PAGE, columns: list[str] | None = None,
-          drop: list[str] | None = None) -> Table:
+def table(
+    data,
+    caption: str | None = None,
+    page: int = PAGE,
+    columns: list[str] | None = None,
+    drop: list[str] | None = None,
+) -> Table:
     """A Table from a DataFrame, Styler, list of dicts or dict of row dicts (see the module doc)."""
     df = _frame(data)
     if columns is not None:

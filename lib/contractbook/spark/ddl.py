@@ -32,8 +32,10 @@ class Rewritten:
 def _drop_catalog(tree: exp.Expression, out: Rewritten) -> None:
     for t in tree.find_all(exp.Table):
         if t.args.get("catalog"):
-            out.removed.append(f"catalog {t.catalog} of {t.sql(READ)}: "
-                               "Spark's session catalog has no Unity Catalog level")
+            out.removed.append(
+                f"catalog {t.catalog} of {t.sql(READ)}: "
+                "Spark's session catalog has no Unity Catalog level"
+            )
             t.set("catalog", None)
 
 
@@ -43,8 +45,10 @@ def _drop_constraints(tree: exp.Create, out: Rewritten) -> None:
         return
     for c in list(schema.expressions):
         if isinstance(c, exp.Constraint | exp.PrimaryKey | exp.ForeignKey):
-            out.removed.append(f"constraint {c.sql(READ)[:60]}... on {schema.this.name}: "
-                               "informational on Databricks, not held by open-source Spark")
+            out.removed.append(
+                f"constraint {c.sql(READ)[:60]}... on {schema.this.name}: "
+                "informational on Databricks, not held by open-source Spark"
+            )
             c.pop()
 
 
@@ -53,24 +57,28 @@ def _parquet(tree: exp.Create, out: Rewritten) -> None:
     for p in list(props.expressions if props else []):
         if isinstance(p, exp.FileFormatProperty) and p.name.upper() == "DELTA":
             p.set("this", exp.Var(this=TABLE_FORMAT))
-            out.removed.append(f"USING DELTA of {tree.this.this.name} -> USING {TABLE_FORMAT}: "
-                               "no Delta Lake offline")
+            out.removed.append(
+                f"USING DELTA of {tree.this.this.name} -> USING {TABLE_FORMAT}: "
+                "no Delta Lake offline"
+            )
         elif isinstance(p, exp.Property) and p.name.startswith("delta."):
             out.removed.append(f"table property {p.name} of {tree.this.this.name}: Delta only")
             p.pop()
 
 
 def _statement(tree: exp.Expression, out: Rewritten) -> exp.Expression | None:
-    if isinstance(tree, exp.Use) and (tree.args.get("kind") and tree.args["kind"].name.upper()
-                                      == "CATALOG"):
+    if isinstance(tree, exp.Use) and (
+        tree.args.get("kind") and tree.args["kind"].name.upper() == "CATALOG"
+    ):
         out.removed.append(f"USE CATALOG {tree.this.sql(READ)}: no catalogs in open-source Spark")
         return None
     _drop_catalog(tree, out)
     if isinstance(tree, exp.Create) and tree.kind == "TABLE":
         _drop_constraints(tree, out)
         _parquet(tree, out)
-    if isinstance(tree, exp.Alter) and any(isinstance(a, exp.AddConstraint)
-                                           for a in tree.args.get("actions", [])):
+    if isinstance(tree, exp.Alter) and any(
+        isinstance(a, exp.AddConstraint) for a in tree.args.get("actions", [])
+    ):
         out.removed.append(f"{tree.sql(READ)[:60]}...: constraints are not held by Spark")
         return None
     return tree

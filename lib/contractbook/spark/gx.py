@@ -34,14 +34,21 @@ def register(spark, contract: Contract, out: str | Path, schema: str | None = No
     for t in contract.table_names:
         name = f"{ident(schema)}.{ident(t)}"
         spark.sql(f"DROP TABLE IF EXISTS {name}")
-        spark.sql(f"CREATE TABLE {name} USING PARQUET LOCATION "
-                  f"{lit((Path(out) / t).resolve().as_uri())}")
+        spark.sql(
+            f"CREATE TABLE {name} USING PARQUET LOCATION {lit((Path(out) / t).resolve().as_uri())}"
+        )
 
 
 @_known_warnings()
-def run_spark(ctx, spark, contract: Contract, schema: str | None = None,
-              tolerances: dict | None = None, tables: list[str] | None = None,
-              prefix: str = "postload") -> CheckRun:
+def run_spark(
+    ctx,
+    spark,
+    contract: Contract,
+    schema: str | None = None,
+    tolerances: dict | None = None,
+    tables: list[str] | None = None,
+    prefix: str = "postload",
+) -> CheckRun:
     """One checkpoint per table on the Spark table schema.<table>, as a DataFrame batch."""
     schema = schema or naming.loaded_dataset(contract)
     tolerances = check(tolerances or {}, [r.id for r in contract.rules])
@@ -50,8 +57,9 @@ def run_spark(ctx, spark, contract: Contract, schema: str | None = None,
     run = CheckRun(target=TARGET, source=f"spark:{schema}", tolerances=dict(tolerances))
     for name in tables or contract.table_names:
         t0 = time.perf_counter()
-        suite = apply_tolerances(gen.table_suite(contract, contract.table(name), TARGET, schema),
-                                 tolerances)
+        suite = apply_tolerances(
+            gen.table_suite(contract, contract.table(name), TARGET, schema), tolerances
+        )
         bd = ds.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         fmt: dict[str, object] = {"result_format": "COMPLETE"}
         if contract.table(name).primary_key:
@@ -60,8 +68,9 @@ def run_spark(ctx, spark, contract: Contract, schema: str | None = None,
         frame = spark.table(f"{ident(schema)}.{ident(name)}").cache()  # read once per table
         result = cp.run(batch_parameters={"dataframe": frame})
         frame.unpersist()
-        run.tables.append(TableResult.from_gx(name, suite, _validation(result),
-                                              seconds=time.perf_counter() - t0))
+        run.tables.append(
+            TableResult.from_gx(name, suite, _validation(result), seconds=time.perf_counter() - t0)
+        )
         print(f"post-load {TARGET} {name}: {run.tables[-1].verdict}", flush=True)
     run.seconds = time.perf_counter() - started
     return run

@@ -46,10 +46,12 @@ def _sql_pairs(spark, contract: Contract, table: str, cand_tables: set[str]):
     if not rules:
         return None
     cols = ", ".join(f"c.{ident(c)}" for c in t.column_names)
-    cand = spark.sql(f"SELECT c._row, {cols} FROM {ident(view_name('work', 'chk_' + table))} AS c "
-                     f"LEFT ANTI JOIN (SELECT DISTINCT _row FROM "
-                     f"{ident(view_name('work', 'pairs_' + table))} WHERE policy = 'reject') AS r "
-                     "ON c._row = r._row")
+    cand = spark.sql(
+        f"SELECT c._row, {cols} FROM {ident(view_name('work', 'chk_' + table))} AS c "
+        f"LEFT ANTI JOIN (SELECT DISTINCT _row FROM "
+        f"{ident(view_name('work', 'pairs_' + table))} WHERE policy = 'reject') AS r "
+        "ON c._row = r._row"
+    )
     _view(spark, cand, "work", "cand_" + table, cache=True)
     _view(spark, cand.drop("_row"), "cand", table)
     cand_tables.add(table)
@@ -59,13 +61,17 @@ def _sql_pairs(spark, contract: Contract, table: str, cand_tables: set[str]):
         failing = spark.sql(transpile(r.params["rows_query"], views))
         keys = [c for c in failing.columns if c in t.column_names]
         if not keys:
-            raise ValueError(f"rule {r.id}: its failing rows share no column with {table}; "
-                             "return the table's key columns from the query")
+            raise ValueError(
+                f"rule {r.id}: its failing rows share no column with {table}; "
+                "return the table's key columns from the query"
+            )
         _view(spark, failing.select(*keys).distinct(), "work", "sqlfail", cache=True)
         on = " AND ".join(f"c.{ident(k)} <=> f.{ident(k)}" for k in keys)
-        pairs = spark.sql(f"SELECT DISTINCT c._row, {lit(r.id)} AS rule, {lit(r.policy)} AS policy "
-                          f"FROM {ident(view_name('work', 'cand_' + table))} AS c "
-                          f"JOIN {ident(view_name('work', 'sqlfail'))} AS f ON {on}")
+        pairs = spark.sql(
+            f"SELECT DISTINCT c._row, {lit(r.id)} AS rule, {lit(r.policy)} AS policy "
+            f"FROM {ident(view_name('work', 'cand_' + table))} AS c "
+            f"JOIN {ident(view_name('work', 'sqlfail'))} AS f ON {on}"
+        )
         found = pairs if found is None else found.unionByName(pairs)
     return found
 
@@ -76,11 +82,15 @@ def verdict_sql(contract: Contract, table: str, pairs: str) -> str:
 
     def listed(policy: str) -> str:
         item = f"named_struct('p', array_position({order}, rule), 'r', rule)"
-        return (f"CASE WHEN count_if(policy = {lit(policy)}) > 0 THEN transform(array_sort("
-                f"collect_list(CASE WHEN policy = {lit(policy)} THEN {item} END)), x -> x.r) END")
+        return (
+            f"CASE WHEN count_if(policy = {lit(policy)}) > 0 THEN transform(array_sort("
+            f"collect_list(CASE WHEN policy = {lit(policy)} THEN {item} END)), x -> x.r) END"
+        )
 
-    return (f"SELECT _row, {listed('reject')} AS _reasons, {listed('warn')} AS _warnings "
-            f"FROM (SELECT DISTINCT _row, rule, policy FROM {pairs}) GROUP BY _row")
+    return (
+        f"SELECT _row, {listed('reject')} AS _reasons, {listed('warn')} AS _warnings "
+        f"FROM (SELECT DISTINCT _row, rule, policy FROM {pairs}) GROUP BY _row"
+    )
 
 
 def _lines(spark, table: str):
@@ -98,19 +108,24 @@ def _lines(spark, table: str):
                      regexp_replace(_text, '[\\r\\n]+$', '') AS t FROM {src})) WHERE nl > 0
               UNION ALL SELECT _row, 0, 1 FROM {bad} WHERE _reasons IS NOT NULL
               UNION ALL SELECT _row, 0, 1 FROM {src} WHERE _csv IS NOT NULL)
-        """).where("need = 1").drop("need").createOrReplaceTempView(view_name("work",
-                                                                             "lines_" + table))
+        """).where("need = 1").drop("need").createOrReplaceTempView(
+        view_name("work", "lines_" + table)
+    )
 
 
 def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path, file: str):
     """Rule rejects (raw values) and malformed records with their lines, the DuckDB columns."""
     t = contract.table(table)
     names = {k: ident(view_name("work", f"{k}_{table}")) for k in ("chk", "bad", "lines", "src")}
-    prov = (f"{lit(file)} AS source_file, {lit(contract.id)} AS contract_id, "
-            f"{lit(contract.version)} AS contract_version, {lit(run.run_id)} AS run_id, "
-            f"CAST({lit(run.ingested_at)} AS TIMESTAMP_LTZ) AS ingested_at")
-    raw_cols = ", ".join(transpile(f"SELECT {raw_value(c, typed='c.' + qi(c))} AS {qi(c)}")
-                         .removeprefix("SELECT ") for c in t.column_names)
+    prov = (
+        f"{lit(file)} AS source_file, {lit(contract.id)} AS contract_id, "
+        f"{lit(contract.version)} AS contract_version, {lit(run.run_id)} AS run_id, "
+        f"CAST({lit(run.ingested_at)} AS TIMESTAMP_LTZ) AS ingested_at"
+    )
+    raw_cols = ", ".join(
+        transpile(f"SELECT {raw_value(c, typed='c.' + qi(c))} AS {qi(c)}").removeprefix("SELECT ")
+        for c in t.column_names
+    )
     null_cols = ", ".join(f"CAST(NULL AS STRING) AS {ident(c)}" for c in t.column_names)
     rules = spark.sql(f"""
         SELECT {raw_cols}, to_json(b._reasons) AS reject_reasons,
@@ -118,9 +133,9 @@ def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path,
                CAST(NULL AS BINARY) AS raw_bytes, {prov}, l.line AS source_line,
                CAST(NULL AS BIGINT) AS source_offset, CAST(NULL AS BIGINT) AS source_length,
                b._reasons AS _reason_list
-        FROM (SELECT * FROM {names['bad']} WHERE _reasons IS NOT NULL) AS b
-             JOIN {names['lines']} AS l ON l._row = b._row
-             JOIN {names['chk']} AS c ON c._row = b._row""")
+        FROM (SELECT * FROM {names["bad"]} WHERE _reasons IS NOT NULL) AS b
+             JOIN {names["lines"]} AS l ON l._row = b._row
+             JOIN {names["chk"]} AS c ON c._row = b._row""")
     kinds = f"array(concat({lit(table + '.csv.')}, _csv))"
     malformed = spark.sql(f"""
         SELECT {null_cols}, to_json({kinds}) AS reject_reasons,
@@ -128,17 +143,30 @@ def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path,
                _text AS raw_line, CAST(_text AS BINARY) AS raw_bytes, {prov},
                l.line AS source_line, CAST(NULL AS BIGINT) AS source_offset,
                CAST(NULL AS BIGINT) AS source_length, {kinds} AS _reason_list
-        FROM (SELECT * FROM {names['src']} WHERE _csv IS NOT NULL) AS s
-             JOIN {names['lines']} AS l ON l._row = s._row""")
-    written = _parquet(spark, rules.unionByName(malformed).drop("_reason_list"), path, "work",
-                       "rej_" + table)
-    return _view(spark, written.selectExpr("*", "from_json(reject_reasons, 'ARRAY<STRING>') "
-                                                "AS _reason_list"), "work", "rej_" + table)
+        FROM (SELECT * FROM {names["src"]} WHERE _csv IS NOT NULL) AS s
+             JOIN {names["lines"]} AS l ON l._row = s._row""")
+    written = _parquet(
+        spark, rules.unionByName(malformed).drop("_reason_list"), path, "work", "rej_" + table
+    )
+    return _view(
+        spark,
+        written.selectExpr("*", "from_json(reject_reasons, 'ARRAY<STRING>') AS _reason_list"),
+        "work",
+        "rej_" + table,
+    )
 
 
-def check_table(spark, contract: Contract, table: str, data_dir: Path, run: RunContext, work: Path,
-                out: Path, fk_policy: dict | None = None,
-                cand_tables: set[str] | None = None) -> TableCheck:
+def check_table(
+    spark,
+    contract: Contract,
+    table: str,
+    data_dir: Path,
+    run: RunContext,
+    work: Path,
+    out: Path,
+    fk_policy: dict | None = None,
+    cand_tables: set[str] | None = None,
+) -> TableCheck:
     """Read, type, check one table; accepted rows -> out/<table>, rejects -> out/<table>__rejects.
 
     cand_tables: tables whose SQL-rule candidate views exist (later rules read those first).
@@ -152,11 +180,15 @@ def check_table(spark, contract: Contract, table: str, data_dir: Path, run: RunC
     good = spark.sql(f"SELECT * FROM {ident(view_name('work', 'src_' + table))} WHERE _csv IS NULL")
     _view(spark, good, "work", "raw_" + table)
     chk = f"work.{qi('chk_' + table)}"
-    typed = transpile(typed_query(contract, table, src.present, f"work.{qi('raw_' + table)}",
-                                  fk_policy, row="_row"))
+    typed = transpile(
+        typed_query(
+            contract, table, src.present, f"work.{qi('raw_' + table)}", fk_policy, row="_row"
+        )
+    )
     _view(spark, spark.sql(typed), "work", "chk_" + table, cache=True)
-    pairs = " UNION ALL ".join(transpile(q) for q in pair_queries(contract, table, chk, "_row",
-                                                                  fk_policy=fk_policy))
+    pairs = " UNION ALL ".join(
+        transpile(q) for q in pair_queries(contract, table, chk, "_row", fk_policy=fk_policy)
+    )
     frame = _view(spark, spark.sql(pairs), "work", "pairs_" + table, cache=True)
     extra = _sql_pairs(spark, contract, table, set() if cand_tables is None else cand_tables)
     if extra is not None:
@@ -164,9 +196,11 @@ def check_table(spark, contract: Contract, table: str, data_dir: Path, run: RunC
     bad = spark.sql(verdict_sql(contract, table, ident(view_name("work", "pairs_" + table))))
     _view(spark, bad, "work", "bad_" + table, cache=True)
     cols = ", ".join(f"c.{ident(c)}" for c in t.column_names)
-    ok = spark.sql(f"SELECT {cols} FROM {ident(view_name('work', 'chk_' + table))} AS c "
-                   f"LEFT ANTI JOIN (SELECT _row FROM {ident(view_name('work', 'bad_' + table))} "
-                   "WHERE _reasons IS NOT NULL) AS b ON c._row = b._row")
+    ok = spark.sql(
+        f"SELECT {cols} FROM {ident(view_name('work', 'chk_' + table))} AS c "
+        f"LEFT ANTI JOIN (SELECT _row FROM {ident(view_name('work', 'bad_' + table))} "
+        "WHERE _reasons IS NOT NULL) AS b ON c._row = b._row"
+    )
     _parquet(spark, ok, out / table, "ok", table)
     _lines(spark, table)
     _rejects(spark, contract, table, run, out / f"{table}__rejects", res.path.name)
@@ -178,12 +212,16 @@ def _counts_sql(table: str) -> tuple[str, str]:
     """Spark SQL of one table's totals and of its counts per reason and per warning."""
     src, bad, rej = (ident(view_name("work", f"{k}_{table}")) for k in ("src", "bad", "rej"))
     name = lit(table)
-    totals = (f"SELECT {name} AS t, count(*) AS n_read, count_if(_csv IS NOT NULL) AS n_malformed, "
-              f"(SELECT count_if(_reasons IS NOT NULL) FROM {bad}) AS n_bad, "
-              f"(SELECT count(*) FROM {rej}) AS n_rejected FROM {src}")
-    per_rule = (f"SELECT {name} AS t, 'reason' AS k, r, count(*) AS n FROM (SELECT "
-                f"explode(_reason_list) AS r FROM {rej}) GROUP BY r UNION ALL SELECT {name}, "
-                f"'warning', r, count(*) FROM (SELECT explode(_warnings) AS r FROM {bad}) GROUP BY r")
+    totals = (
+        f"SELECT {name} AS t, count(*) AS n_read, count_if(_csv IS NOT NULL) AS n_malformed, "
+        f"(SELECT count_if(_reasons IS NOT NULL) FROM {bad}) AS n_bad, "
+        f"(SELECT count(*) FROM {rej}) AS n_rejected FROM {src}"
+    )
+    per_rule = (
+        f"SELECT {name} AS t, 'reason' AS k, r, count(*) AS n FROM (SELECT "
+        f"explode(_reason_list) AS r FROM {rej}) GROUP BY r UNION ALL SELECT {name}, "
+        f"'warning', r, count(*) FROM (SELECT explode(_warnings) AS r FROM {bad}) GROUP BY r"
+    )
     return totals, per_rule
 
 
@@ -191,7 +229,8 @@ def count_all(spark, checks: dict[str, TableCheck]) -> None:
     """Fill every TableCheck's counts with two Spark queries over all tables' work views."""
     parts = [_counts_sql(t) for t in checks]
     for t, n_read, n_malformed, n_bad, n_rejected in spark.sql(
-            " UNION ALL ".join(p[0] for p in parts)).collect():
+        " UNION ALL ".join(p[0] for p in parts)
+    ).collect():
         c = checks[t]
         c.read, c.malformed, c.rejected = n_read, n_malformed, n_rejected
         c.accepted = n_read - n_malformed - n_bad
@@ -199,19 +238,30 @@ def count_all(spark, checks: dict[str, TableCheck]) -> None:
         (checks[t].reasons if k == "reason" else checks[t].warnings)[rule] = n
 
 
-def check_all(spark, contract: Contract, data_dir, run: RunContext, work: Path, out: Path,
-              fk_policy=None, progress=print) -> dict[str, TableCheck]:
+def check_all(
+    spark,
+    contract: Contract,
+    data_dir,
+    run: RunContext,
+    work: Path,
+    out: Path,
+    fk_policy=None,
+    progress=print,
+) -> dict[str, TableCheck]:
     """Check every table parents first; returns {table: TableCheck} in that order."""
     for name in contract.dependency_order:
         row_rules(contract, name, fk_policy)  # policy errors before any work
     checks, cand_tables = {}, set[str]()
     for name in contract.dependency_order:
-        checks[name] = check_table(spark, contract, name, Path(data_dir), run, work, out,
-                                   fk_policy, cand_tables)
+        checks[name] = check_table(
+            spark, contract, name, Path(data_dir), run, work, out, fk_policy, cand_tables
+        )
     count_all(spark, checks)  # two jobs for all tables, not four per table
     for name, c in checks.items():
-        progress(f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
-                 f"{c.rejected:>7,}  {c.seconds:6.2f}s")
+        progress(
+            f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
+            f"{c.rejected:>7,}  {c.seconds:6.2f}s"
+        )
         for note in c.notes:
             progress(f"    note: {note}")
     return checks
@@ -220,9 +270,11 @@ def check_all(spark, contract: Contract, data_dir, run: RunContext, work: Path, 
 def write_rejects(spark, checks, rejects_dir: Path, run_id: str) -> None:
     """Rejects under rejects_dir/reason=<rule id>/date=<day>/, one copy per reason (as DuckDB)."""
     for c in checks:
-        frame = spark.sql(f"SELECT * EXCEPT (_reason_list), explode(_reason_list) AS reason, "
-                          f"to_date(ingested_at) AS date FROM "
-                          f"{ident(view_name('work', 'rej_' + c.table))}")
+        frame = spark.sql(
+            f"SELECT * EXCEPT (_reason_list), explode(_reason_list) AS reason, "
+            f"to_date(ingested_at) AS date FROM "
+            f"{ident(view_name('work', 'rej_' + c.table))}"
+        )
         if c.rejected:
             frame.write.mode("append").partitionBy("reason", "date").parquet(str(rejects_dir))
 
@@ -236,9 +288,16 @@ def _written(spark, out: Path, names: list[str]) -> dict[str, int]:
     return {t: n for t, n in union.groupBy("t").count().collect()}
 
 
-def ingest(contract: Contract, data_dir, out=DEFAULT_OUT, rejects_dir="data/rejects",
-           state_dir=".state/spark", fk_policy: dict | None = None, progress=print,
-           spark=None) -> IngestResult:
+def ingest(
+    contract: Contract,
+    data_dir,
+    out=DEFAULT_OUT,
+    rejects_dir="data/rejects",
+    state_dir=".state/spark",
+    fk_policy: dict | None = None,
+    progress=print,
+    spark=None,
+) -> IngestResult:
     """Check, split and write every table as Parquet with Spark; the accounting read back."""
     from .session import session
 
@@ -258,8 +317,10 @@ def ingest(contract: Contract, data_dir, out=DEFAULT_OUT, rejects_dir="data/reje
         result.load_seconds = time.perf_counter() - started
         for a in result.accounting():
             if not a.ok:
-                progress(f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
-                         f"{a.loaded} + rejected {a.rejected}")
+                progress(
+                    f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
+                    f"{a.loaded} + rejected {a.rejected}"
+                )
         return result
     finally:
         spark.catalog.clearCache()

@@ -43,9 +43,11 @@ class SparkSource:
 def _kind_expr(fields: list[str]) -> str:
     """Spark SQL: the csv defect kind of a record (NULL for a well-formed one)."""
     cols = ", ".join(ident(h) for h in fields)
-    return (f"CASE WHEN {ident(CORRUPT)} IS NOT NULL THEN 'column_count' "
-            f"WHEN exists(array({cols}), x -> contains(x, '{REPLACEMENT}')) THEN 'encoding' "
-            f"WHEN exists(array({cols}), x -> x RLIKE '{QUOTING}') THEN 'quoting' END")
+    return (
+        f"CASE WHEN {ident(CORRUPT)} IS NOT NULL THEN 'column_count' "
+        f"WHEN exists(array({cols}), x -> contains(x, '{REPLACEMENT}')) THEN 'encoding' "
+        f"WHEN exists(array({cols}), x -> x RLIKE '{QUOTING}') THEN 'quoting' END"
+    )
 
 
 def _empty(spark, s: SparkSource, columns: list[str]) -> SparkSource:
@@ -54,8 +56,11 @@ def _empty(spark, s: SparkSource, columns: list[str]) -> SparkSource:
 
     schema = T.StructType([T.StructField(c, T.StringType()) for c in columns])
     s.frame = spark.createDataFrame([], schema).selectExpr(
-        "*", "CAST(NULL AS BIGINT) AS _row", "CAST(NULL AS STRING) AS _csv",
-        "CAST(NULL AS STRING) AS _text")
+        "*",
+        "CAST(NULL AS BIGINT) AS _row",
+        "CAST(NULL AS STRING) AS _csv",
+        "CAST(NULL AS STRING) AS _text",
+    )
     s.present = list(columns)
     return s
 
@@ -79,16 +84,30 @@ def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
     found = fit(path, header, columns)
     s.present, s.warnings = found.present, [*s.warnings, *found.warnings]
     fields = [f"c{i}" for i in range(len(header))]
-    schema = T.StructType([T.StructField(f, T.StringType()) for f in fields]
-                          + [T.StructField(CORRUPT, T.StringType())])
-    raw = (spark.read.schema(schema)
-           .options(header=True, multiLine=True, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT,
-                    quote='"', escape='"', sep=",", encoding="UTF-8",
-                    unescapedQuoteHandling="STOP_AT_DELIMITER", enforceSchema=True)
-           .csv(str(path)))
+    schema = T.StructType(
+        [T.StructField(f, T.StringType()) for f in fields]
+        + [T.StructField(CORRUPT, T.StringType())]
+    )
+    raw = (
+        spark.read.schema(schema)
+        .options(
+            header=True,
+            multiLine=True,
+            mode="PERMISSIVE",
+            columnNameOfCorruptRecord=CORRUPT,
+            quote='"',
+            escape='"',
+            sep=",",
+            encoding="UTF-8",
+            unescapedQuoteHandling="STOP_AT_DELIMITER",
+            enforceSchema=True,
+        )
+        .csv(str(path))
+    )
     cols = [f"nullif({ident(f)}, '') AS {ident(f)}" for f in fields]
     text = f"coalesce({ident(CORRUPT)}, concat_ws(',', {', '.join(ident(f) for f in fields)}))"
     named = [f"{ident(f'c{found.position[c]}')} AS {ident(c)}" for c in s.present]
-    s.frame = raw.selectExpr(*cols, ident(CORRUPT), "monotonically_increasing_id() AS _row") \
-        .selectExpr(*named, "_row", f"{_kind_expr(fields)} AS _csv", f"{text} AS _text")
+    s.frame = raw.selectExpr(
+        *cols, ident(CORRUPT), "monotonically_increasing_id() AS _row"
+    ).selectExpr(*named, "_row", f"{_kind_expr(fields)} AS _csv", f"{text} AS _text")
     return s

@@ -22,8 +22,12 @@ CONF = {
 }
 
 
-def session(master: str = "local[2]", app: str = "contractbook", conf: dict | None = None,
-            warehouse: str | Path = ".state/spark/warehouse"):
+def session(
+    master: str = "local[2]",
+    app: str = "contractbook",
+    conf: dict | None = None,
+    warehouse: str | Path = ".state/spark/warehouse",
+):
     """The active SparkSession, or a new one on master with CONF (plus conf overrides).
 
     warehouse: where Spark keeps the databases it creates (git-ignored tool state, not `~`).
@@ -31,11 +35,16 @@ def session(master: str = "local[2]", app: str = "contractbook", conf: dict | No
     try:
         from pyspark.sql import SparkSession
     except ImportError as e:  # the [spark] extra is optional
-        raise RuntimeError("the Spark engine needs pyspark: pip install 'contractbook[spark]' "
-                           "(and Java 17+ on PATH)") from e
+        raise RuntimeError(
+            "the Spark engine needs pyspark: pip install 'contractbook[spark]' "
+            "(and Java 17+ on PATH)"
+        ) from e
 
-    builder = SparkSession.builder.master(master).appName(app).config(
-        "spark.sql.warehouse.dir", Path(warehouse).resolve().as_uri())
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.sql.warehouse.dir", Path(warehouse).resolve().as_uri())
+    )
     for k, v in {**CONF, **(conf or {})}.items():
         builder = builder.config(k, v)
     spark = builder.getOrCreate()

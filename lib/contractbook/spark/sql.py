@@ -52,8 +52,9 @@ def _rewrite(node: exp.Expression, views: dict[str, str] | None) -> exp.Expressi
         db, name = node.db, node.name
         target = view_name(db, name) if db else (views or {}).get(name)
         if target:
-            alias = node.args.get("alias") or (exp.TableAlias(this=exp.to_identifier(name))
-                                                if not db and views else None)
+            alias = node.args.get("alias") or (
+                exp.TableAlias(this=exp.to_identifier(name)) if not db and views else None
+            )
             return exp.Table(this=exp.to_identifier(target, quoted=True), alias=alias)
     return node
 

@@ -32,17 +32,26 @@ class Fixed:
     def take(self, index: np.ndarray) -> Fixed:
         """Rows at index (a foreign key's values are the parent's ids gathered this way)."""
         rows = np.take(self.chars.view(f"V{self.chars.shape[1]}").ravel(), index)
-        return Fixed(rows.view(np.uint8).reshape(len(index), self.chars.shape[1]),
-                     None if self.valid is None else self.valid[index])
+        return Fixed(
+            rows.view(np.uint8).reshape(len(index), self.chars.shape[1]),
+            None if self.valid is None else self.valid[index],
+        )
 
     def arrow(self) -> pa.Array:
         """The strings as an Arrow string array, without building one Python string per row."""
         n, width = self.chars.shape
-        kind, dtype = (pa.string(), np.int32) if n * width < 2**31 else (pa.large_string(), np.int64)
+        kind, dtype = (
+            (pa.string(), np.int32) if n * width < 2**31 else (pa.large_string(), np.int64)
+        )
         offsets = np.arange(0, width * (n + 1), width, dtype=dtype)
-        validity = None if self.valid is None else pa.py_buffer(np.packbits(self.valid, bitorder="little"))
-        return pa.Array.from_buffers(kind, n, [validity, pa.py_buffer(offsets),
-                                               pa.py_buffer(np.ascontiguousarray(self.chars))])
+        validity = (
+            None if self.valid is None else pa.py_buffer(np.packbits(self.valid, bitorder="little"))
+        )
+        return pa.Array.from_buffers(
+            kind,
+            n,
+            [validity, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(self.chars))],
+        )
 
 
 @dataclass(frozen=True)
@@ -85,16 +94,22 @@ def _clock_text() -> np.ndarray:
     """`HH:MM:SS` for every second of a day, an (86400, 8) matrix (built once)."""
     secs = np.arange(86_400)
     out = np.empty((86_400, 8), dtype=np.uint8)
-    out[:, 0:2], out[:, 3:5], out[:, 6:8] = digits(secs // 3600, 2), digits(secs // 60 % 60, 2), \
-        digits(secs % 60, 2)
+    out[:, 0:2], out[:, 3:5], out[:, 6:8] = (
+        digits(secs // 3600, 2),
+        digits(secs // 60 % 60, 2),
+        digits(secs % 60, 2),
+    )
     out[:, [2, 5]] = ord(":")
     return out
 
 
 def _gather(table: np.ndarray, index: np.ndarray) -> np.ndarray:
     width = table.shape[1]
-    return np.take(np.ascontiguousarray(table).view(f"V{width}").ravel(), index).view(np.uint8) \
+    return (
+        np.take(np.ascontiguousarray(table).view(f"V{width}").ravel(), index)
+        .view(np.uint8)
         .reshape(len(index), width)
+    )
 
 
 def timestamp_text(seconds: np.ndarray) -> Fixed:
@@ -113,8 +128,10 @@ def timestamp_text(seconds: np.ndarray) -> Fixed:
 def pick(pool, index: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """Values of pool at index (a dictionary array: no per-row string is built)."""
     mask = None if valid is None else ~valid
-    return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32), mask=mask),
-                                          pool if isinstance(pool, pa.Array) else pa.array(list(pool)))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(index.astype(np.int32), mask=mask),
+        pool if isinstance(pool, pa.Array) else pa.array(list(pool)),
+    )
 
 
 def ints(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
@@ -128,20 +145,25 @@ def choose(rng: np.random.Generator, n: int, probs) -> np.ndarray:
     return np.searchsorted(np.cumsum(p / p.sum()), rng.random(n), side="right").clip(0, len(p) - 1)
 
 
-def lognormal_int(rng: np.random.Generator, n: int, median: float, sigma: float,
-                  lo: int, hi: int) -> np.ndarray:
+def lognormal_int(
+    rng: np.random.Generator, n: int, median: float, sigma: float, lo: int, hi: int
+) -> np.ndarray:
     """Integers from a log-normal with the given median, clipped to [lo, hi]."""
     return np.rint(rng.lognormal(np.log(median), sigma, n)).clip(lo, hi).astype(np.int64)
 
 
 def decimal_array(money: Money, precision: int, scale: int) -> pa.Array:
     """Exact decimal128(p,s) from integer cents (rescaled to the column's scale), no floats."""
-    units = money.cents.astype(np.int64) * (10 ** scale) // 100 if scale >= 2 else \
-        money.cents.astype(np.int64) // (10 ** (2 - scale))
+    units = (
+        money.cents.astype(np.int64) * (10**scale) // 100
+        if scale >= 2
+        else money.cents.astype(np.int64) // (10 ** (2 - scale))
+    )
     words = np.empty((len(units), 2), dtype=np.int64)
     words[:, 0], words[:, 1] = units, np.where(units < 0, -1, 0)
     validity = None
     if money.valid is not None:
         validity = pa.py_buffer(np.packbits(money.valid, bitorder="little").tobytes())
-    return pa.Array.from_buffers(pa.decimal128(precision, scale), len(units),
-                                 [validity, pa.py_buffer(words.tobytes())])
+    return pa.Array.from_buffers(
+        pa.decimal128(precision, scale), len(units), [validity, pa.py_buffer(words.tobytes())]
+    )

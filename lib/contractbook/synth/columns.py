@@ -28,6 +28,7 @@ def _int(name: str, key: str) -> Callable[[World], object]:
     def get(w: World):
         v = w.t[name][key]
         return ints(*v) if isinstance(v, tuple) else ints(v)
+
     return get
 
 
@@ -101,8 +102,11 @@ COLUMNS: dict[str, Callable[[World], object]] = {
 def _as_string(v, col):
     if isinstance(v, Fixed):
         return v.arrow()
-    if isinstance(v, pa.Array) and (pa.types.is_dictionary(v.type) or pa.types.is_string(v.type)
-                                    or pa.types.is_large_string(v.type)):
+    if isinstance(v, pa.Array) and (
+        pa.types.is_dictionary(v.type)
+        or pa.types.is_string(v.type)
+        or pa.types.is_large_string(v.type)
+    ):
         return v
     raise TypeError(f"column {col.name!r}: expected text values for type {col.type}, got {type(v)}")
 
@@ -113,7 +117,10 @@ def _as_int(arrow_type):
             v = pa.array(v)
         if isinstance(v, pa.Array) and pa.types.is_integer(v.type):
             return v.cast(arrow_type)
-        raise TypeError(f"column {col.name!r}: expected integers for type {col.type}, got {type(v)}")
+        raise TypeError(
+            f"column {col.name!r}: expected integers for type {col.type}, got {type(v)}"
+        )
+
     return convert
 
 
@@ -139,8 +146,12 @@ def _as_timestamp(v, col):
 
 # Column kind -> converter from generated values to the Arrow array written for that kind.
 CONVERTERS = {
-    "string": _as_string, "integer": _as_int(pa.int32()), "bigint": _as_int(pa.int64()),
-    "decimal": _as_decimal, "double": _as_double, "timestamp": _as_timestamp,
+    "string": _as_string,
+    "integer": _as_int(pa.int32()),
+    "bigint": _as_int(pa.int64()),
+    "decimal": _as_decimal,
+    "double": _as_double,
+    "timestamp": _as_timestamp,
 }
 
 
@@ -150,9 +161,13 @@ def table(world: World, contract_table) -> pa.Table:
     for col in contract_table.columns:
         key = f"{contract_table.name}.{col.name}"
         if key not in COLUMNS:
-            raise KeyError(f"no generator for column {key!r}: add it to contractbook.synth.columns.COLUMNS")
+            raise KeyError(
+                f"no generator for column {key!r}: add it to contractbook.synth.columns.COLUMNS"
+            )
         if col.type.kind not in CONVERTERS:
-            raise TypeError(f"column {key!r}: the generator cannot write type {col.type}; "
-                            f"supported kinds: {', '.join(CONVERTERS)}")
+            raise TypeError(
+                f"column {key!r}: the generator cannot write type {col.type}; "
+                f"supported kinds: {', '.join(CONVERTERS)}"
+            )
         arrays[col.name] = CONVERTERS[col.type.kind](COLUMNS[key](world), col)
     return pa.table(arrays)

@@ -18,9 +18,9 @@ from contractbook.contract.kinds import TYPE_KINDS
 from .arrays import decimal_array, hex_ids, timestamp_text
 from .plugins import Plugin
 
-T0, SPAN = 1_577_836_800, 5 * 365 * 86_400   # timestamps within 2020-01-01 .. 2024-12-30
-NULL_SHARE = 0.1                              # of optional columns' values
-POOL = 256                                    # distinct values per patterned column
+T0, SPAN = 1_577_836_800, 5 * 365 * 86_400  # timestamps within 2020-01-01 .. 2024-12-30
+NULL_SHARE = 0.1  # of optional columns' values
+POOL = 256  # distinct values per patterned column
 
 
 def _rng(seed: int, *names: str) -> np.random.Generator:
@@ -65,12 +65,15 @@ def _strings(col, n: int, rng, unique: bool, name: str) -> pa.Array:
     if col.pattern == "^[0-9a-f]{32}$":
         return hex_ids(rng, n).arrow()
     if col.pattern:
-        pool = _pattern_pool(col.pattern, max(POOL, n) if unique else POOL,
-                             int(rng.integers(2**31)), hi)
+        pool = _pattern_pool(
+            col.pattern, max(POOL, n) if unique else POOL, int(rng.integers(2**31)), hi
+        )
         if unique:
             if len(pool) < n:
-                raise ValueError(f"column {name}: pattern {col.pattern!r} yields only {len(pool)} "
-                                 f"distinct values, {n} unique ones needed; lower n")
+                raise ValueError(
+                    f"column {name}: pattern {col.pattern!r} yields only {len(pool)} "
+                    f"distinct values, {n} unique ones needed; lower n"
+                )
             return pa.array(np.array(pool, dtype=object)[rng.permutation(len(pool))[:n]])
         return pa.array(np.array(pool, dtype=object)[rng.integers(0, len(pool), n)])
     ids = np.arange(n) if unique else rng.integers(0, max(n, 1) * 4, n)
@@ -85,7 +88,9 @@ def _strings(col, n: int, rng, unique: bool, name: str) -> pa.Array:
 def _integers(col, n: int, rng, unique: bool, name: str) -> pa.Array:
     lo, hi = _bounds(col, 0, 1000)
     if unique:
-        start = int(np.ceil(lo)) if col.minimum is not None or col.exclusive_minimum is not None else 1
+        start = (
+            int(np.ceil(lo)) if col.minimum is not None or col.exclusive_minimum is not None else 1
+        )
         values = np.arange(start, start + n, dtype=np.int64)
     else:
         values = rng.integers(int(np.ceil(lo)), int(np.floor(hi)) + 1, n, dtype=np.int64)
@@ -98,7 +103,7 @@ def _decimals(col, n: int, rng, unique: bool, name: str) -> pa.Array:
     p, s = col.type.precision, col.type.scale
     top = float(Decimal(10) ** (p - s)) - 1
     lo, hi = _bounds(col, 0, min(top, 10_000))
-    units = 10 ** s
+    units = 10**s
     cents = rng.integers(int(np.ceil(lo * units)), int(np.floor(hi * units)) + 1, n)
     if unique:
         cents = np.arange(n) + int(np.ceil(lo * units))
@@ -151,14 +156,25 @@ def _json(shape: str):
         if shape == "array":
             return pa.array(np.char.add(np.char.add("[", ids), ", 1]").astype(object))
         return pa.array(np.char.add(np.char.add('{"k": ', ids), "}").astype(object))
+
     return gen
 
 
 # synth recipe (a kind's `synth` in TYPE_KINDS) -> vectorized clean-value generator.
-RECIPES = {"string": _strings, "integer": _integers, "decimal": _decimals, "double": _doubles,
-           "boolean": _booleans, "timestamp": _timestamps, "timestamptz": _timestamptzs,
-           "date": _dates, "time": _times, "object": _json("object"), "array": _json("array"),
-           "map": _json("map")}
+RECIPES = {
+    "string": _strings,
+    "integer": _integers,
+    "decimal": _decimals,
+    "double": _doubles,
+    "boolean": _booleans,
+    "timestamp": _timestamps,
+    "timestamptz": _timestamptzs,
+    "date": _dates,
+    "time": _times,
+    "object": _json("object"),
+    "array": _json("array"),
+    "map": _json("map"),
+}
 
 
 def _allowed(col, n: int, rng) -> pa.Array:
@@ -184,8 +200,10 @@ def _typed(col, arr: pa.Array) -> pa.Array:
     if kind in ("double",):
         return arr.cast(pa.float64())
     if kind == "decimal":
-        return pa.array([Decimal(str(v)) for v in arr.to_pylist()],
-                        type=pa.decimal128(col.type.precision, col.type.scale))
+        return pa.array(
+            [Decimal(str(v)) for v in arr.to_pylist()],
+            type=pa.decimal128(col.type.precision, col.type.scale),
+        )
     if kind == "boolean":
         return arr.cast(pa.bool_())
     return arr.cast(pa.string())
@@ -217,7 +235,11 @@ def _table(contract, table, n: int, seed: int, out: dict) -> pa.Table:
             continue
         rng = _rng(seed, table.name, "fk", r.id)
         whole_key = bool(pk) and set(r.columns) == set(pk)
-        idx = rng.permutation(parent.num_rows)[:n] if whole_key else rng.integers(0, parent.num_rows, n)
+        idx = (
+            rng.permutation(parent.num_rows)[:n]
+            if whole_key
+            else rng.integers(0, parent.num_rows, n)
+        )
         for c, pc_ in zip(r.columns, r.to_columns, strict=True):
             cols.setdefault(c, parent.column(pc_).combine_chunks().take(pa.array(idx)))
     driver = _key_driver(table, fk_cols)
@@ -229,8 +251,9 @@ def _table(contract, table, n: int, seed: int, out: dict) -> pa.Table:
         if col.allowed_values is not None and not unique:
             arr = _typed(col, _allowed(col, n, rng))
         else:
-            arr = RECIPES[TYPE_KINDS[col.type.kind].synth](col, n, rng, unique,
-                                                            f"{table.name}.{col.name}")
+            arr = RECIPES[TYPE_KINDS[col.type.kind].synth](
+                col, n, rng, unique, f"{table.name}.{col.name}"
+            )
         if not col.required and col.name not in pk and col.name not in fk_cols and not unique:
             arr = _with_nulls(arr, rng)
         cols[col.name] = arr

@@ -29,11 +29,11 @@ class Layout:
     """A published layout: its contract server, file styles, always-quoted columns and quirks."""
 
     name: str
-    server: str | None = None                      # contract file server naming the files
+    server: str | None = None  # contract file server naming the files
     default: FileStyle = FileStyle()
     styles: dict[str, FileStyle] = field(default_factory=dict)  # table -> its own style
-    quoted: frozenset[str] = frozenset()           # `table.column` always written quoted
-    quirks: Callable | None = None                 # (contract, {table: Arrow}, seed) -> same
+    quoted: frozenset[str] = frozenset()  # `table.column` always written quoted
+    quirks: Callable | None = None  # (contract, {table: Arrow}, seed) -> same
 
     def style(self, table: str) -> FileStyle:
         """The style of table's file."""
@@ -56,8 +56,10 @@ def choose(plugin, name: str | None) -> Layout:
     if name in (None, ""):
         return PLAIN
     if name not in known:
-        raise ValueError(f"layout {name!r} is not known for this contract (plug-in "
-                         f"{plugin.name!r}); choose one of {sorted(known)}")
+        raise ValueError(
+            f"layout {name!r} is not known for this contract (plug-in "
+            f"{plugin.name!r}); choose one of {sorted(known)}"
+        )
     return known[name]
 
 
@@ -65,8 +67,11 @@ def header(table, style: FileStyle) -> bytes:
     """The header record of table in style: column names, quoted when the style says so."""
     from .render import header as plain_header
 
-    text = (",".join('"' + n.replace('"', '""') + '"' for n in table.column_names) + "\n"
-            if style.quote_header else plain_header(table))
+    text = (
+        ",".join('"' + n.replace('"', '""') + '"' for n in table.column_names) + "\n"
+        if style.quote_header
+        else plain_header(table)
+    )
     text = text[:-1] + style.newline
     return (("\ufeff" if style.bom else "") + text).encode("utf-8")
 
@@ -88,8 +93,13 @@ def requote(data: bytes, table, quoted: frozenset) -> bytes:
     if len(rows) != 1 or len(rows[0]) != len(table.column_names) or line(rows[0]) != data:
         return data
     values = rows[0]
-    return (",".join('"' + v.replace('"', '""') + '"' if i in cols and v else esc(v)
-                     for i, v in enumerate(values)) + "\n").encode("utf-8")
+    return (
+        ",".join(
+            '"' + v.replace('"', '""') + '"' if i in cols and v else esc(v)
+            for i, v in enumerate(values)
+        )
+        + "\n"
+    ).encode("utf-8")
 
 
 def terminate(data: bytes, style: FileStyle) -> bytes:

@@ -34,8 +34,14 @@ SHORT_PAID, SHORT_BY = 0.0005, (0.01, 0.10)
 SHARED_BY_THREE = 0.0004
 # Categories the public products use without a translation, with their share of products.
 UNTRANSLATED = {"pc_gamer": 0.0001, "portateis_cozinha_e_preparadores_de_alimentos": 0.0003}
-REVIEW_CONTENT = ("review_id", "review_score", "review_comment_title", "review_comment_message",
-                  "review_creation_date", "review_answer_timestamp")
+REVIEW_CONTENT = (
+    "review_id",
+    "review_score",
+    "review_comment_title",
+    "review_comment_message",
+    "review_creation_date",
+    "review_answer_timestamp",
+)
 
 
 def _rng(seed: int, stream: int) -> np.random.Generator:
@@ -62,11 +68,18 @@ def orders(t: pa.Table, seed: int) -> pa.Table:
     """Carrier dates before approval (about 1.2% of delivered), a few deliveries before them."""
     rng = _rng(seed, 1)
     purchase = _seconds(t["order_purchase_timestamp"])
-    approved, carrier = _seconds(t["order_approved_at"]), _seconds(t["order_delivered_carrier_date"])
+    approved, carrier = (
+        _seconds(t["order_approved_at"]),
+        _seconds(t["order_delivered_carrier_date"]),
+    )
     delivered = _seconds(t["order_delivered_customer_date"])
     status = pc.cast(t["order_status"].combine_chunks(), pa.string())
-    ok = (pc.equal(status, "delivered").to_numpy(zero_copy_only=False)
-          & (approved != NAT) & (carrier != NAT) & (delivered != NAT))
+    ok = (
+        pc.equal(status, "delivered").to_numpy(zero_copy_only=False)
+        & (approved != NAT)
+        & (carrier != NAT)
+        & (delivered != NAT)
+    )
     early = _some(rng, np.flatnonzero(ok & (approved - purchase >= 60)), CARRIER_BEFORE_APPROVAL)
     gap = approved[early] - purchase[early]
     carrier[early] = purchase[early] + (gap * rng.uniform(0.05, 0.95, len(early))).astype(np.int64)
@@ -87,8 +100,9 @@ def payments(p: pa.Table, items: pa.Table, seed: int) -> pa.Table:
     con.register("p", p.append_column("_row", pa.array(np.arange(p.num_rows))))
     con.register("i", items)
     value = p["payment_value"].combine_chunks()  # decimal(p,2): exact in a double below 2**53
-    cents = np.rint(pc.cast(value, pa.float64()).to_numpy(zero_copy_only=False) * 100
-                    ).astype(np.int64)
+    cents = np.rint(pc.cast(value, pa.float64()).to_numpy(zero_copy_only=False) * 100).astype(
+        np.int64
+    )
     main = con.sql("""
         SELECT p._row, p.payment_installments AS inst, p.payment_type = 'credit_card' AS card,
                CAST(round(d.due * 100) AS BIGINT) AS due
@@ -116,8 +130,9 @@ def reviews(r: pa.Table, seed: int) -> pa.Table:
     m = r.num_rows
     ids = r["review_id"].combine_chunks()
     if m >= 4:  # a group starts where its first row shares its id with no earlier row
-        fresh = np.concatenate([[True], ~pc.equal(ids.slice(1), ids.slice(0, m - 1))
-                                .to_numpy(zero_copy_only=False)])
+        fresh = np.concatenate(
+            [[True], ~pc.equal(ids.slice(1), ids.slice(0, m - 1)).to_numpy(zero_copy_only=False)]
+        )
         triples = np.arange(0, m - 2, 3)  # groups of three never overlap
         starts = _some(rng, triples[fresh[triples]], SHARED_BY_THREE)
         take = np.arange(m)
@@ -127,7 +142,8 @@ def reviews(r: pa.Table, seed: int) -> pa.Table:
     msg = r["review_comment_message"].combine_chunks()
     if pa.types.is_dictionary(msg.type):
         crlf = pa.DictionaryArray.from_arrays(
-            msg.indices, pc.replace_substring(msg.dictionary, "\n", "\r\n"))
+            msg.indices, pc.replace_substring(msg.dictionary, "\n", "\r\n")
+        )
     else:
         crlf = pc.replace_substring(msg, "\n", "\r\n")
     return _set(r, "review_comment_message", crlf)

@@ -63,7 +63,9 @@ class PlantContext:
 
     def key(self, values) -> str:
         """JSON object of the primary-key values as written."""
-        return json.dumps({k: values[self.i(k)] for k in self.table.primary_key}, ensure_ascii=False)
+        return json.dumps(
+            {k: values[self.i(k)] for k in self.table.primary_key}, ensure_ascii=False
+        )
 
     def _fresh_matching(self, col, taken: set) -> str:
         import random
@@ -103,6 +105,7 @@ def _text_of_kind(kind: str, scale: int | None, value: Decimal) -> str:
 
 # --- value breakers: column -> a text that breaks exactly the named rule -----------------------
 
+
 def _break_pattern(col, v: str) -> str:
     """A value that no longer matches the column's pattern, in the way real data goes wrong."""
     limit = col.type.length or len(v) + 4  # stay within the type: break only the pattern
@@ -122,7 +125,12 @@ def _break_allowed(col, v: str) -> str:
 
 
 def _break_range(col, v: str) -> str:
-    bounds = [(col.maximum, 1), (col.exclusive_maximum, 0), (col.minimum, -1), (col.exclusive_minimum, 0)]
+    bounds = [
+        (col.maximum, 1),
+        (col.exclusive_maximum, 0),
+        (col.minimum, -1),
+        (col.exclusive_minimum, 0),
+    ]
     for bound, step in bounds:
         if bound is not None:
             value = Decimal(str(bound)) + step
@@ -175,6 +183,7 @@ def _value_defect(ctx: PlantContext, values: list, column: str, text) -> tuple[s
 
 # --- planters: (ctx, target, source values, k) -> (op, new values or bytes, key JSON) -----------
 
+
 def _required(ctx, t, v, k):
     return _value_defect(ctx, v, t.column, None)
 
@@ -192,6 +201,7 @@ def _type(ctx, t, v, k):
 def _breaker(fn):
     def plant(ctx, t, v, k):
         return _value_defect(ctx, v, t.column, fn(ctx.table.column(t.column), v[ctx.i(t.column)]))
+
     return plant
 
 
@@ -242,7 +252,11 @@ def _column_count(ctx, t, v, k):
 
 def _text_column(ctx) -> int:
     """Position of the first non-key string column (else the first column)."""
-    names = [c.name for c in ctx.table.columns if c.type.kind == "string" and c.name not in ctx.table.primary_key]
+    names = [
+        c.name
+        for c in ctx.table.columns
+        if c.type.kind == "string" and c.name not in ctx.table.primary_key
+    ]
     return ctx.i(names[0]) if names else 0
 
 
@@ -267,10 +281,17 @@ def _encoding(ctx, t, v, k):
 
 
 PLANTERS = {
-    "required": _required, "type": _type, "primary_key": _primary_key, "unique": _unique,
-    "allowed_values": _breaker(_break_allowed), "pattern": _breaker(_break_pattern),
-    "range": _breaker(_break_range), "foreign_key": _foreign_key,
-    "csv_column_count": _column_count, "csv_quoting": _quoting, "csv_encoding": _encoding,
+    "required": _required,
+    "type": _type,
+    "primary_key": _primary_key,
+    "unique": _unique,
+    "allowed_values": _breaker(_break_allowed),
+    "pattern": _breaker(_break_pattern),
+    "range": _breaker(_break_range),
+    "foreign_key": _foreign_key,
+    "csv_column_count": _column_count,
+    "csv_quoting": _quoting,
+    "csv_encoding": _encoding,
 }
 
 
@@ -283,8 +304,10 @@ def next_free_sql(table) -> str:
     """Rows whose next sequence number (last key column + 1) is free within their group."""
     *group, seq = (ident(c) for c in table.primary_key)
     same = " AND ".join(f"b.{c} = a.{c}" for c in group)
-    return (f"SELECT a._row FROM {ident(table.name)} AS a ANTI JOIN {ident(table.name)} AS b "
-            f"ON {same} AND b.{seq} = a.{seq} + 1")
+    return (
+        f"SELECT a._row FROM {ident(table.name)} AS a ANTI JOIN {ident(table.name)} AS b "
+        f"ON {same} AND b.{seq} = a.{seq} + 1"
+    )
 
 
 class Rows(Protocol):
@@ -300,7 +323,9 @@ class Rows(Protocol):
         """CSV text values of those rows, in contract column order."""
 
 
-def _per_target_counts(spec: Spec, kind: str, found: list[DefectTarget], rows: dict[str, int]) -> list[int]:
+def _per_target_counts(
+    spec: Spec, kind: str, found: list[DefectTarget], rows: dict[str, int]
+) -> list[int]:
     n = spec.count(kind)
     if not found:
         return []
@@ -315,7 +340,9 @@ def _mask(src: Rows, table: str, sql: str) -> np.ndarray:
     return out
 
 
-def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[DefectTarget, np.ndarray]]:
+def _choose(
+    contract, src: Rows, spec: Spec, facts, rng, plugin
+) -> list[tuple[DefectTarget, np.ndarray]]:
     """Source rows per target: distinct rows for changed records, eligible where a planter needs."""
     found = targets(contract, plugin.sql_planters)
     rows = {t: src.count(t) for t in contract.table_names}
@@ -323,7 +350,9 @@ def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[D
     free: dict[str, np.ndarray] = {}  # rows whose next sequence number is free
     picks = []
     for kind in DEFECT_KINDS:
-        for target, k in zip(found[kind], _per_target_counts(spec, kind, found[kind], rows), strict=True):
+        for target, k in zip(
+            found[kind], _per_target_counts(spec, kind, found[kind], rows), strict=True
+        ):
             if k == 0:
                 continue
             malformed = kind.startswith("csv_")  # fresh copies: any row will do, it stays as is
@@ -332,14 +361,17 @@ def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> list[tuple[D
                 ok &= _mask(src, target.table, plugin.eligible[target.rule_id])
             if kind in VALUE_KINDS and facts.summed(target.table):
                 if target.table not in free:
-                    free[target.table] = _mask(src, target.table,
-                                               next_free_sql(contract.table(target.table)))
+                    free[target.table] = _mask(
+                        src, target.table, next_free_sql(contract.table(target.table))
+                    )
                 ok &= free[target.table]
             pool = np.flatnonzero(ok)
             if len(pool) < k:
-                raise ValueError(f"cannot plant {k} {kind} defect(s) for {target.rule_id}: only "
-                                 f"{len(pool)} suitable row(s) in {target.table}; lower the count "
-                                 f"or raise n_orders")
+                raise ValueError(
+                    f"cannot plant {k} {kind} defect(s) for {target.rule_id}: only "
+                    f"{len(pool)} suitable row(s) in {target.table}; lower the count "
+                    f"or raise n_orders"
+                )
             chosen = np.sort(pool[rng.choice(len(pool), size=k, replace=False)])
             used[target.table][chosen] |= not malformed
             picks.append((target, chosen))
@@ -376,13 +408,19 @@ def plan(contract, src: Rows, spec: Spec, seed: int, plugin=None) -> dict[str, l
         ctx = PlantContext(contract.table(table), rng, _existing(src, contract.table(table)), facts)
         ctx.plugin = plugin
         for target, chosen in mine:
-            planter = (plugin.sql_planters[target.rule_id] if target.kind == "sql"
-                       else PLANTERS[target.kind])
+            planter = (
+                plugin.sql_planters[target.rule_id]
+                if target.kind == "sql"
+                else PLANTERS[target.kind]
+            )
             for k, row in enumerate(chosen.tolist()):
                 op, data, key = planter(ctx, target, text[row], k)
                 at = _place(target, op, row, src.count(table), rng)
-                events[table].append(Event(at, op, data, [(target.kind, target.rule_id, key)],
-                                           seq=len(events[table])))
+                events[table].append(
+                    Event(
+                        at, op, data, [(target.kind, target.rule_id, key)], seq=len(events[table])
+                    )
+                )
     for table in events:
         events[table].sort(key=lambda e: e.order)
     return events
@@ -395,8 +433,11 @@ def _existing(src: Rows, table) -> Callable[[str], set]:
     def existing(column: str) -> set:
         if column not in cache:
             rows = src.where(f"SELECT _row FROM {ident(table.name)}")
-            cache[column] = {r[table.column_names.index(column)] for r in src.texts(table.name, rows)}
+            cache[column] = {
+                r[table.column_names.index(column)] for r in src.texts(table.name, rows)
+            }
         return cache[column]
+
     return existing
 
 

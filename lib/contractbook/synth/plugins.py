@@ -13,10 +13,10 @@ class Plugin:
 
     name: str
     tables: Callable  # (contract, n, seed) -> {table: pyarrow.Table}
-    sql_planters: dict = field(default_factory=dict)   # SQL rule id -> planter
-    eligible: dict = field(default_factory=dict)       # rule id -> SQL choosing source rows
-    orphans: dict = field(default_factory=dict)        # table.column -> orphan values to plant
-    layouts: dict = field(default_factory=dict)        # layout name -> synth.layout.Layout
+    sql_planters: dict = field(default_factory=dict)  # SQL rule id -> planter
+    eligible: dict = field(default_factory=dict)  # rule id -> SQL choosing source rows
+    orphans: dict = field(default_factory=dict)  # table.column -> orphan values to plant
+    layouts: dict = field(default_factory=dict)  # layout name -> synth.layout.Layout
 
 
 # contract name -> module defining PLUGIN; every other contract uses the generic generator.

@@ -41,47 +41,94 @@ STATES = (
 
 # Product categories (Portuguese, English) with a relative popularity, as in the public data.
 CATEGORIES = (
-    ("cama_mesa_banho", "bed_bath_table", 110), ("beleza_saude", "health_beauty", 97),
-    ("esporte_lazer", "sports_leisure", 87), ("moveis_decoracao", "furniture_decor", 84),
-    ("informatica_acessorios", "computers_accessories", 78), ("utilidades_domesticas", "housewares", 70),
-    ("relogios_presentes", "watches_gifts", 60), ("telefonia", "telephony", 45),
-    ("ferramentas_jardim", "garden_tools", 44), ("automotivo", "auto", 42),
-    ("brinquedos", "toys", 41), ("cool_stuff", "cool_stuff", 38), ("perfumaria", "perfumery", 35),
-    ("bebes", "baby", 30), ("eletronicos", "electronics", 28), ("papelaria", "stationery", 25),
-    ("fashion_bolsas_e_acessorios", "fashion_bags_accessories", 20), ("pet_shop", "pet_shop", 19),
-    ("moveis_escritorio", "office_furniture", 17), ("consoles_games", "consoles_games", 11),
-    ("malas_acessorios", "luggage_accessories", 11), ("construcao_ferramentas_construcao", "construction_tools_construction", 9),
-    ("eletrodomesticos", "home_appliances", 8), ("instrumentos_musicais", "musical_instruments", 7),
-    ("eletroportateis", "small_appliances", 7), ("casa_construcao", "home_construction", 6),
-    ("livros_interesse_geral", "books_general_interest", 5), ("alimentos", "food", 5),
-    ("moveis_sala", "furniture_living_room", 5), ("casa_conforto", "home_confort", 4),
-    ("bebidas", "drinks", 4), ("audio", "audio", 4), ("market_place", "market_place", 3),
+    ("cama_mesa_banho", "bed_bath_table", 110),
+    ("beleza_saude", "health_beauty", 97),
+    ("esporte_lazer", "sports_leisure", 87),
+    ("moveis_decoracao", "furniture_decor", 84),
+    ("informatica_acessorios", "computers_accessories", 78),
+    ("utilidades_domesticas", "housewares", 70),
+    ("relogios_presentes", "watches_gifts", 60),
+    ("telefonia", "telephony", 45),
+    ("ferramentas_jardim", "garden_tools", 44),
+    ("automotivo", "auto", 42),
+    ("brinquedos", "toys", 41),
+    ("cool_stuff", "cool_stuff", 38),
+    ("perfumaria", "perfumery", 35),
+    ("bebes", "baby", 30),
+    ("eletronicos", "electronics", 28),
+    ("papelaria", "stationery", 25),
+    ("fashion_bolsas_e_acessorios", "fashion_bags_accessories", 20),
+    ("pet_shop", "pet_shop", 19),
+    ("moveis_escritorio", "office_furniture", 17),
+    ("consoles_games", "consoles_games", 11),
+    ("malas_acessorios", "luggage_accessories", 11),
+    ("construcao_ferramentas_construcao", "construction_tools_construction", 9),
+    ("eletrodomesticos", "home_appliances", 8),
+    ("instrumentos_musicais", "musical_instruments", 7),
+    ("eletroportateis", "small_appliances", 7),
+    ("casa_construcao", "home_construction", 6),
+    ("livros_interesse_geral", "books_general_interest", 5),
+    ("alimentos", "food", 5),
+    ("moveis_sala", "furniture_living_room", 5),
+    ("casa_conforto", "home_confort", 4),
+    ("bebidas", "drinks", 4),
+    ("audio", "audio", 4),
+    ("market_place", "market_place", 3),
     ("construcao_ferramentas_iluminacao", "construction_tools_lights", 3),
-    ("climatizacao", "air_conditioning", 3), ("moveis_cozinha_area_de_servico_jantar_e_jardim", "kitchen_dining_laundry_garden_furniture", 3),
+    ("climatizacao", "air_conditioning", 3),
+    (
+        "moveis_cozinha_area_de_servico_jantar_e_jardim",
+        "kitchen_dining_laundry_garden_furniture",
+        3,
+    ),
     ("industria_comercio_e_negocios", "industry_commerce_and_business", 3),
-    ("fashion_calcados", "fashion_shoes", 3), ("alimentos_bebidas", "food_drink", 2),
-    ("livros_tecnicos", "books_technical", 2), ("telefonia_fixa", "fixed_telephony", 2),
-    ("artigos_de_natal", "christmas_supplies", 2), ("fashion_underwear_e_moda_praia", "fashion_underwear_beach", 1),
-    ("sinalizacao_e_seguranca", "signaling_and_security", 1), ("agro_industria_e_comercio", "agro_industry_and_commerce", 1),
-    ("construcao_ferramentas_jardim", "costruction_tools_garden", 1), ("artes", "art", 1),
-    ("moveis_quarto", "furniture_bedroom", 1), ("eletrodomesticos_2", "home_appliances_2", 1),
-    ("cine_foto", "cine_photo", 1), ("fashion_roupa_masculina", "fashion_male_clothing", 1),
-    ("artigos_de_festas", "party_supplies", 1), ("construcao_ferramentas_seguranca", "construction_tools_safety", 1),
-    ("livros_importados", "books_imported", 1), ("fashion_esporte", "fashion_sport", 1),
-    ("flores", "flowers", 1), ("musica", "music", 1), ("la_cuisine", "la_cuisine", 1),
-    ("moveis_colchao_e_estofado", "furniture_mattress_and_upholstery", 1), ("dvds_blu_ray", "dvds_blu_ray", 1),
-    ("tablets_impressao_imagem", "tablets_printing_image", 1), ("casa_conforto_2", "home_comfort_2", 1),
-    ("fraldas_higiene", "diapers_and_hygiene", 1), ("fashion_roupa_feminina", "fashio_female_clothing", 1),
+    ("fashion_calcados", "fashion_shoes", 3),
+    ("alimentos_bebidas", "food_drink", 2),
+    ("livros_tecnicos", "books_technical", 2),
+    ("telefonia_fixa", "fixed_telephony", 2),
+    ("artigos_de_natal", "christmas_supplies", 2),
+    ("fashion_underwear_e_moda_praia", "fashion_underwear_beach", 1),
+    ("sinalizacao_e_seguranca", "signaling_and_security", 1),
+    ("agro_industria_e_comercio", "agro_industry_and_commerce", 1),
+    ("construcao_ferramentas_jardim", "costruction_tools_garden", 1),
+    ("artes", "art", 1),
+    ("moveis_quarto", "furniture_bedroom", 1),
+    ("eletrodomesticos_2", "home_appliances_2", 1),
+    ("cine_foto", "cine_photo", 1),
+    ("fashion_roupa_masculina", "fashion_male_clothing", 1),
+    ("artigos_de_festas", "party_supplies", 1),
+    ("construcao_ferramentas_seguranca", "construction_tools_safety", 1),
+    ("livros_importados", "books_imported", 1),
+    ("fashion_esporte", "fashion_sport", 1),
+    ("flores", "flowers", 1),
+    ("musica", "music", 1),
+    ("la_cuisine", "la_cuisine", 1),
+    ("moveis_colchao_e_estofado", "furniture_mattress_and_upholstery", 1),
+    ("dvds_blu_ray", "dvds_blu_ray", 1),
+    ("tablets_impressao_imagem", "tablets_printing_image", 1),
+    ("casa_conforto_2", "home_comfort_2", 1),
+    ("fraldas_higiene", "diapers_and_hygiene", 1),
+    ("fashion_roupa_feminina", "fashio_female_clothing", 1),
     ("portateis_casa_forno_e_cafe", "small_appliances_home_oven_and_coffee", 1),
-    ("pcs", "computers", 1), ("seguros_e_servicos", "security_and_services", 1),
-    ("artes_e_artesanato", "arts_and_craftmanship", 1), ("cds_dvds_musicais", "cds_dvds_musicals", 1),
-    ("fashion_roupa_infanto_juvenil", "fashion_childrens_clothes", 1), ("construcao_ferramentas_ferramentas", "construction_tools_tools", 1),
+    ("pcs", "computers", 1),
+    ("seguros_e_servicos", "security_and_services", 1),
+    ("artes_e_artesanato", "arts_and_craftmanship", 1),
+    ("cds_dvds_musicais", "cds_dvds_musicals", 1),
+    ("fashion_roupa_infanto_juvenil", "fashion_childrens_clothes", 1),
+    ("construcao_ferramentas_ferramentas", "construction_tools_tools", 1),
 )
 
 # Order status mix of the public data (share of orders).
-STATUS_MIX = (("delivered", 0.9702), ("shipped", 0.0111), ("canceled", 0.0063),
-              ("unavailable", 0.0061), ("invoiced", 0.0032), ("processing", 0.0030),
-              ("created", 0.00005), ("approved", 0.00002))
+STATUS_MIX = (
+    ("delivered", 0.9702),
+    ("shipped", 0.0111),
+    ("canceled", 0.0063),
+    ("unavailable", 0.0061),
+    ("invoiced", 0.0032),
+    ("processing", 0.0030),
+    ("created", 0.00005),
+    ("approved", 0.00002),
+)
 
 # Main means of payment of an order (vouchers are added on top).
 PAYMENT_MIX = (("credit_card", 0.765), ("boleto", 0.198), ("debit_card", 0.015), ("voucher", 0.022))
@@ -93,16 +140,46 @@ ITEMS_MIX = (0.895, 0.076, 0.016, 0.007, 0.003, 0.002, 0.001)
 SCORES_ON_TIME = (0.07, 0.025, 0.075, 0.205, 0.625)
 SCORES_LATE = (0.45, 0.10, 0.13, 0.14, 0.18)
 
-_TITLES = ("recomendo", "Ótimo", "Super recomendo", "Excelente", "Muito bom", "Não recebi",
-           "Produto com defeito", "Bom", "Entrega rápida", "Veio errado", "Amei!",
-           'Produto "original"?', "Ótimo, recomendo", "Demorou, mas chegou", "Péssimo")
-_OPENERS = ("Produto muito bom", "Chegou antes do prazo", "Ainda não recebi o produto",
-            "Comprei dois, veio só um", "Entrega rápida, produto de qualidade",
-            "O produto não é igual ao da foto", "Recomendo a loja", "Veio com defeito",
-            'Diz "original" no anúncio, mas não é', "Muito bem embalado",
-            "A cor é diferente, mas gostei", "Atendimento excelente")
-_CLOSERS = ("Recomendo!", "Não recomendo.", "Comprarei novamente.", "Nota 10.",
-            "Estou aguardando a troca.", 'Vendedor respondeu: "vamos resolver".', "Obrigado!")
+_TITLES = (
+    "recomendo",
+    "Ótimo",
+    "Super recomendo",
+    "Excelente",
+    "Muito bom",
+    "Não recebi",
+    "Produto com defeito",
+    "Bom",
+    "Entrega rápida",
+    "Veio errado",
+    "Amei!",
+    'Produto "original"?',
+    "Ótimo, recomendo",
+    "Demorou, mas chegou",
+    "Péssimo",
+)
+_OPENERS = (
+    "Produto muito bom",
+    "Chegou antes do prazo",
+    "Ainda não recebi o produto",
+    "Comprei dois, veio só um",
+    "Entrega rápida, produto de qualidade",
+    "O produto não é igual ao da foto",
+    "Recomendo a loja",
+    "Veio com defeito",
+    'Diz "original" no anúncio, mas não é',
+    "Muito bem embalado",
+    "A cor é diferente, mas gostei",
+    "Atendimento excelente",
+)
+_CLOSERS = (
+    "Recomendo!",
+    "Não recomendo.",
+    "Comprarei novamente.",
+    "Nota 10.",
+    "Estou aguardando a troca.",
+    'Vendedor respondeu: "vamos resolver".',
+    "Obrigado!",
+)
 
 
 def plain(text: str) -> str:
@@ -115,7 +192,7 @@ def plain(text: str) -> str:
 class Pools:
     """Text pools: city names per state, review titles and messages."""
 
-    cities: tuple[tuple[str, ...], ...]   # per STATES entry; the capital first
+    cities: tuple[tuple[str, ...], ...]  # per STATES entry; the capital first
     titles: tuple[str, ...]
     messages: tuple[str, ...]
 
@@ -140,6 +217,8 @@ def build(seed: int, cities_per_state: int = 12, n_messages: int = 400) -> Pools
         parts = [_OPENERS[rng.integers(len(_OPENERS))]]
         if rng.random() < 0.5:
             parts.append(", " + fake.catch_phrase().lower())
-        parts.append("." + ("\n" if rng.random() < 0.25 else " ") + _CLOSERS[rng.integers(len(_CLOSERS))])
+        parts.append(
+            "." + ("\n" if rng.random() < 0.25 else " ") + _CLOSERS[rng.integers(len(_CLOSERS))]
+        )
         messages.append("".join(parts))
     return Pools(cities=tuple(cities), titles=_TITLES, messages=tuple(messages))

@@ -56,8 +56,11 @@ def field_expr(col, always: bool = False) -> str:
 
 def text_sql(table, source: str) -> str:
     """SELECT of every column's CSV text (unquoted), in contract order."""
-    return "SELECT " + ", ".join(f"{text_expr(c)} AS {_q(c.name)}" for c in table.columns) + \
-        f" FROM {source}"
+    return (
+        "SELECT "
+        + ", ".join(f"{text_expr(c)} AS {_q(c.name)}" for c in table.columns)
+        + f" FROM {source}"
+    )
 
 
 def lines_sql(table, source: str, newline: str = "\n", quoted=frozenset()) -> str:

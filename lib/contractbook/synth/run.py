@@ -51,12 +51,16 @@ class Result:
     def _repr_html_(self) -> str:
         from html import escape
 
-        rows = "".join(f"<tr><td>{escape(t)}</td><td style='text-align:right'>{n:,}</td></tr>"
-                       for t, n in self.rows.items())
-        return (f"<p>{self.total_rows:,} rows in {self.seconds:.1f} s into "
-                f"<code>{escape(str(self.out_dir))}"
-                f"</code>, {len(self.defects)} planted defect record(s)</p>"
-                f"<table><tr><th>table</th><th>rows</th></tr>{rows}</table>")
+        rows = "".join(
+            f"<tr><td>{escape(t)}</td><td style='text-align:right'>{n:,}</td></tr>"
+            for t, n in self.rows.items()
+        )
+        return (
+            f"<p>{self.total_rows:,} rows in {self.seconds:.1f} s into "
+            f"<code>{escape(str(self.out_dir))}"
+            f"</code>, {len(self.defects)} planted defect record(s)</p>"
+            f"<table><tr><th>table</th><th>rows</th></tr>{rows}</table>"
+        )
 
 
 def _load(contract):
@@ -67,8 +71,15 @@ def _load(contract):
     return contract
 
 
-def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
-             progress: Callable[[str], None] | None = print, layout: str | None = None) -> Result:
+def generate(
+    contract,
+    n_orders: int,
+    seed: int,
+    out_dir,
+    defects: str = "",
+    progress: Callable[[str], None] | None = print,
+    layout: str | None = None,
+) -> Result:
     """Write every contract table's file, `defects.csv` and `manifest.json` into out_dir.
 
     layout: None or "plain" (`<table>.csv`), or one the contract's plug-in publishes (olist_mini:
@@ -88,8 +99,10 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
     typed = plugin.tables(contract, n_orders, seed)
     if lay.quirks:
         typed = lay.quirks(contract, typed, seed)
-    say(f"simulated {n_orders:,} {'orders' if plugin.name == 'olist' else 'rows per table'} "
-        f"({plugin.name}) in {time.perf_counter() - t0:.2f} s")
+    say(
+        f"simulated {n_orders:,} {'orders' if plugin.name == 'olist' else 'rows per table'} "
+        f"({plugin.name}) in {time.perf_counter() - t0:.2f} s"
+    )
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
     with contextlib.suppress(duckdb.Error):  # Jupyter without ipywidgets refuses the setting
@@ -101,8 +114,10 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
         t1 = time.perf_counter()
         con.register("_rows", typed[t.name])
         style = lay.style(t.name)
-        planted = [replace(ev, data=layouts.terminate(layouts.requote(ev.data, t, lay.quoted), style))
-                   for ev in events[t.name]]
+        planted = [
+            replace(ev, data=layouts.terminate(layouts.requote(ev.data, t, lay.quoted), style))
+            for ev in events[t.name]
+        ]
         (out / files[t.name]).parent.mkdir(parents=True, exist_ok=True)
         with open(out / files[t.name], "wb") as fh:
             writer = TableWriter(fh, layouts.header(t, style), planted)
@@ -113,8 +128,10 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
         con.unregister("_rows")
         rows[t.name] = writer.records
         for line_no, ev in writer.placed:
-            manifest += [{"table": t.name, "line": line_no, "key": key, "kind": kind, "rule_id": rule}
-                         for kind, rule, key in ev.entries]
+            manifest += [
+                {"table": t.name, "line": line_no, "key": key, "kind": kind, "rule_id": rule}
+                for kind, rule, key in ev.entries
+            ]
         dt = time.perf_counter() - t1
         say(f"  {t.name:<34} {writer.records:>11,} rows {dt:6.2f} s")
     _write_manifest(out / "defects.csv", manifest)
@@ -125,11 +142,15 @@ def generate(contract, n_orders: int, seed: int, out_dir, defects: str = "",
         params["layout"] = lay.name
     _write_json(out / "manifest.json", contract, params, rows, manifest, files, unplanted)
     if unplanted and not spec.empty:
-        say(f"  {len(unplanted)} rule(s) no defect can break (why: manifest.json "
-            "defects.not_plantable)")
+        say(
+            f"  {len(unplanted)} rule(s) no defect can break (why: manifest.json "
+            "defects.not_plantable)"
+        )
     total = sum(rows.values())
-    say(f"wrote {total:,} rows and {len(manifest)} planted defect(s) to {out} in {seconds:.2f} s "
-        f"({total / max(seconds, 1e-9):,.0f} rows/s)")
+    say(
+        f"wrote {total:,} rows and {len(manifest)} planted defect(s) to {out} in {seconds:.2f} s "
+        f"({total / max(seconds, 1e-9):,.0f} rows/s)"
+    )
     return Result(out, rows, manifest, seconds, params, files)
 
 
@@ -150,7 +171,10 @@ class _DuckRows:
     def texts(self, table: str, rows: np.ndarray) -> list[list]:
         self.con.register("_src", self.typed[table].take(rows))
         try:
-            return [list(r) for r in self.con.sql(text_sql(self.contract.table(table), "_src")).fetchall()]
+            return [
+                list(r)
+                for r in self.con.sql(text_sql(self.contract.table(table), "_src")).fetchall()
+            ]
         finally:
             self.con.unregister("_src")
 
@@ -162,13 +186,29 @@ def _write_manifest(path: Path, manifest: list[dict]) -> None:
         out.writerows(manifest)
 
 
-def _write_json(path: Path, contract, params: dict, rows: dict, manifest: list[dict],
-                files: dict[str, str], unplanted: dict | None = None) -> None:
+def _write_json(
+    path: Path,
+    contract,
+    params: dict,
+    rows: dict,
+    manifest: list[dict],
+    files: dict[str, str],
+    unplanted: dict | None = None,
+) -> None:
     kinds = {k: n for k in DEFECT_KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
-    doc = {"generator": GENERATOR, "generator_version": VERSION,
-           "contract": {"id": contract.id, "name": contract.name, "version": contract.version},
-           "params": params, "rows": rows, "total_rows": sum(rows.values()),
-           "defects": {"records": len(manifest), "by_kind": kinds, "file": "defects.csv",
-                       "not_plantable": unplanted or {}},
-           "files": {t: files[t] for t in rows}}
+    doc = {
+        "generator": GENERATOR,
+        "generator_version": VERSION,
+        "contract": {"id": contract.id, "name": contract.name, "version": contract.version},
+        "params": params,
+        "rows": rows,
+        "total_rows": sum(rows.values()),
+        "defects": {
+            "records": len(manifest),
+            "by_kind": kinds,
+            "file": "defects.csv",
+            "not_plantable": unplanted or {},
+        },
+        "files": {t: files[t] for t in rows},
+    }
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

@@ -5,8 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Every kind of bad data the generator plants (as in the defect manifest's `kind` column).
-DEFECT_KINDS = ("required", "type", "primary_key", "unique", "allowed_values", "pattern", "range",
-         "foreign_key", "sql", "csv_column_count", "csv_quoting", "csv_encoding")
+DEFECT_KINDS = (
+    "required",
+    "type",
+    "primary_key",
+    "unique",
+    "allowed_values",
+    "pattern",
+    "range",
+    "foreign_key",
+    "sql",
+    "csv_column_count",
+    "csv_quoting",
+    "csv_encoding",
+)
 
 
 @dataclass(frozen=True)
@@ -43,17 +55,23 @@ def parse(text: str | None) -> Spec:
             continue
         name, sep, value = (s.strip() for s in item.partition("="))
         if not sep:
-            raise ValueError(f"defect spec item {item!r} has no '=': write kind=count, all=N or rate=R")
+            raise ValueError(
+                f"defect spec item {item!r} has no '=': write kind=count, all=N or rate=R"
+            )
         if name == "rate":
             try:
                 rate = float(value)
             except ValueError:
-                raise ValueError(f"defect spec: rate={value!r} is not a number; e.g. rate=0.001") from None
+                raise ValueError(
+                    f"defect spec: rate={value!r} is not a number; e.g. rate=0.001"
+                ) from None
             if not 0 <= rate < 0.05:
                 raise ValueError(f"defect spec: rate={value} must be in [0, 0.05)")
             continue
         if name != "all" and name not in DEFECT_KINDS:
-            raise ValueError(f"defect spec: unknown kind {name!r}; kinds: {', '.join(DEFECT_KINDS)}, all, rate")
+            raise ValueError(
+                f"defect spec: unknown kind {name!r}; kinds: {', '.join(DEFECT_KINDS)}, all, rate"
+            )
         if not value.isdigit():
             raise ValueError(f"defect spec: {name}={value!r} must be a non-negative integer count")
         if name == "all":

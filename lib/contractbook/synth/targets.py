@@ -54,10 +54,17 @@ class Facts:
         that rejecting them leaves every total, and so every SQL rule, as it was.
         """
         t = self.contract.table(table)
-        amounts = any((table, c.name) in self.sql_cols and c.name not in t.primary_key
-                      and c.type.kind in ("decimal", "double", "integer", "bigint") for c in t.columns)
-        return (amounts and len(t.primary_key) > 1
-                and t.column(t.primary_key[-1]).type.kind in ("integer", "bigint"))
+        amounts = any(
+            (table, c.name) in self.sql_cols
+            and c.name not in t.primary_key
+            and c.type.kind in ("decimal", "double", "integer", "bigint")
+            for c in t.columns
+        )
+        return (
+            amounts
+            and len(t.primary_key) > 1
+            and t.column(t.primary_key[-1]).type.kind in ("integer", "bigint")
+        )
 
     def leaf(self, table: str) -> bool:
         """No foreign key points at this table."""
@@ -66,15 +73,23 @@ class Facts:
     def plain(self, table: str, column: str) -> bool:
         """Not a key, not a foreign key either way, not read by a SQL rule, not unique."""
         t = self.contract.table(table)
-        return (column not in t.primary_key and (table, column) not in self.fk_source
-                and (table, column) not in self.fk_target and (table, column) not in self.sql_cols
-                and not t.column(column).unique)
+        return (
+            column not in t.primary_key
+            and (table, column) not in self.fk_source
+            and (table, column) not in self.fk_target
+            and (table, column) not in self.sql_cols
+            and not t.column(column).unique
+        )
 
     def free_text(self, table: str, column: str) -> bool:
         """A plain string column without pattern or allowed values (a city, a comment)."""
         c = self.contract.table(table).column(column)
-        return (c.type.kind == "string" and not c.pattern and c.allowed_values is None
-                and self.plain(table, column))
+        return (
+            c.type.kind == "string"
+            and not c.pattern
+            and c.allowed_values is None
+            and self.plain(table, column)
+        )
 
 
 def _spread(targets: list[DefectTarget]) -> list[DefectTarget]:
@@ -89,8 +104,13 @@ def _spread(targets: list[DefectTarget]) -> list[DefectTarget]:
 
 
 def _column_kind(f: Facts, kind: str, ok) -> list[DefectTarget]:
-    return _spread([DefectTarget(kind, r.id, r.table, r.columns[0]) for r in f.contract.rules
-                    if r.kind == kind and f.leaf(r.table) and ok(r)])
+    return _spread(
+        [
+            DefectTarget(kind, r.id, r.table, r.columns[0])
+            for r in f.contract.rules
+            if r.kind == kind and f.leaf(r.table) and ok(r)
+        ]
+    )
 
 
 def _required(f: Facts) -> list[DefectTarget]:
@@ -101,6 +121,7 @@ def _type(f: Facts) -> list[DefectTarget]:
     def ok(r):
         c = f.contract.table(r.table).column(r.columns[0])
         return c.type.kind != "string" and f.plain(r.table, c.name)
+
     return _column_kind(f, "type", ok)
 
 
@@ -108,18 +129,34 @@ def _value(kind: str):
     def targets(f: Facts) -> list[DefectTarget]:
         def ok(r):
             t, c = r.table, r.columns[0]
-            return ((t, c) not in f.fk_source and (t, c) not in f.fk_target
-                    and (t, c) not in f.sql_cols
-                    and (kind == "pattern" or c not in f.contract.table(t).primary_key))
+            return (
+                (t, c) not in f.fk_source
+                and (t, c) not in f.fk_target
+                and (t, c) not in f.sql_cols
+                and (kind == "pattern" or c not in f.contract.table(t).primary_key)
+            )
+
         return _column_kind(f, kind, ok)
+
     return targets
 
 
 def _primary_key(f: Facts) -> list[DefectTarget]:
-    keyed = [t for t in f.contract.tables if t.primary_key
-             and not any(c.unique and c.name not in t.primary_key for c in t.columns)]
-    single = [DefectTarget("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) == 1]
-    multi = [DefectTarget("primary_key", f"{t.name}.primary_key", t.name) for t in keyed if len(t.primary_key) > 1]
+    keyed = [
+        t
+        for t in f.contract.tables
+        if t.primary_key and not any(c.unique and c.name not in t.primary_key for c in t.columns)
+    ]
+    single = [
+        DefectTarget("primary_key", f"{t.name}.primary_key", t.name)
+        for t in keyed
+        if len(t.primary_key) == 1
+    ]
+    multi = [
+        DefectTarget("primary_key", f"{t.name}.primary_key", t.name)
+        for t in keyed
+        if len(t.primary_key) > 1
+    ]
     out = []
     for i in range(max(len(single), len(multi))):
         out += [x[i] for x in (single, multi) if i < len(x)]
@@ -127,21 +164,34 @@ def _primary_key(f: Facts) -> list[DefectTarget]:
 
 
 def _unique(f: Facts) -> list[DefectTarget]:
-    return _spread([DefectTarget("unique", r.id, r.table, r.columns[0]) for r in f.contract.rules
-                    if r.kind == "unique" and f.contract.table(r.table).primary_key])
+    return _spread(
+        [
+            DefectTarget("unique", r.id, r.table, r.columns[0])
+            for r in f.contract.rules
+            if r.kind == "unique" and f.contract.table(r.table).primary_key
+        ]
+    )
 
 
 def _foreign_key(f: Facts) -> list[DefectTarget]:
-    return _spread([DefectTarget("foreign_key", r.id, r.table, r.columns[0]) for r in f.contract.rules
-                    if r.kind == "foreign_key" and len(r.columns) == 1
-                    and (f.leaf(r.table) or r.policy == "warn")
-                    and (r.table, r.columns[0]) not in f.sql_cols])
+    return _spread(
+        [
+            DefectTarget("foreign_key", r.id, r.table, r.columns[0])
+            for r in f.contract.rules
+            if r.kind == "foreign_key"
+            and len(r.columns) == 1
+            and (f.leaf(r.table) or r.policy == "warn")
+            and (r.table, r.columns[0]) not in f.sql_cols
+        ]
+    )
 
 
 def _sql(f: Facts) -> list[DefectTarget]:
     """Rejecting rules first, spread over tables (a small count breaks one rule per table)."""
-    rules = sorted((r for r in f.contract.rules if r.kind == "sql" and r.id in f.sql_planters),
-                   key=lambda r: r.policy != "reject")
+    rules = sorted(
+        (r for r in f.contract.rules if r.kind == "sql" and r.id in f.sql_planters),
+        key=lambda r: r.policy != "reject",
+    )
     return _spread([DefectTarget("sql", r.id, r.table) for r in rules])
 
 
@@ -154,14 +204,21 @@ def _malformed(kind: str, suffix: str, need_text: bool = False):
             if first_key_free and (has_text or not need_text):
                 out.append(DefectTarget(kind, f"{t.name}.csv.{suffix}", t.name))
         return out
+
     return targets
 
 
 # Defect kind -> the targets it may use, best first.
 TARGETS = {
-    "required": _required, "type": _type, "primary_key": _primary_key, "unique": _unique,
-    "allowed_values": _value("allowed_values"), "pattern": _value("pattern"),
-    "range": _value("range"), "foreign_key": _foreign_key, "sql": _sql,
+    "required": _required,
+    "type": _type,
+    "primary_key": _primary_key,
+    "unique": _unique,
+    "allowed_values": _value("allowed_values"),
+    "pattern": _value("pattern"),
+    "range": _value("range"),
+    "foreign_key": _foreign_key,
+    "sql": _sql,
     "csv_column_count": _malformed("csv_column_count", "column_count"),
     "csv_quoting": _malformed("csv_quoting", "quoting"),
     "csv_encoding": _malformed("csv_encoding", "encoding", need_text=True),
@@ -184,31 +241,36 @@ def targets(contract, sql_planters=None) -> dict[str, list[DefectTarget]]:
 # Rule kind -> why a rule of it got no target (when no defect kind names it).
 NOT_PLANTED = {
     "type": "a text column takes any text, or the column is a key, a foreign key, unique or read "
-            "by a SQL rule (a wrong value would break those rules too)",
+    "by a SQL rule (a wrong value would break those rules too)",
     "required": "the column is a key, a foreign key, unique or read by a SQL rule, or its table "
-                "is a foreign-key parent (rejecting the row would orphan its children)",
+    "is a foreign-key parent (rejecting the row would orphan its children)",
     "primary_key": "the table has another unique column (a duplicate record would break it too)",
     "unique": "the table has no primary key to give the duplicate record a fresh one",
     "allowed_values": "the column is a key, a foreign key or read by a SQL rule, or its table is "
-                      "a foreign-key parent",
+    "a foreign-key parent",
     "pattern": "the column is a foreign key or read by a SQL rule, or its table is a foreign-key "
-               "parent",
+    "parent",
     "range": "the column is a key, a foreign key or read by a SQL rule, or its table is a "
-             "foreign-key parent",
+    "foreign-key parent",
     "length": "no length defect is planted yet (a longer text may also break the column's type "
-              "length or pattern)",
+    "length or pattern)",
     "foreign_key": "composite key, or the child table is itself a parent, or a SQL rule reads "
-                   "the column",
+    "the column",
     "sql": "the contract's plug-in has no planter for it",
 }
 # Why the generic generator plants no SQL-rule defect (a plug-in may: synth.plugins).
-GENERIC_SQL = ("the generic generator plants none: a SQL condition has no generic inverse, and "
-               "its clean rows satisfy a SQL rule only where the column rules imply it, where "
-               "no single changed value can break the SQL rule alone")
+GENERIC_SQL = (
+    "the generic generator plants none: a SQL condition has no generic inverse, and "
+    "its clean rows satisfy a SQL rule only where the column rules imply it, where "
+    "no single changed value can break the SQL rule alone"
+)
 
 
 def not_planted(contract, plugin) -> dict[str, str]:
     """rule id -> why no defect kind can break it, for every rule none targets."""
     hit = {t.rule_id for ts in targets(contract, plugin.sql_planters).values() for t in ts}
-    return {r.id: GENERIC_SQL if r.kind == "sql" and plugin.name == "generic"
-            else NOT_PLANTED[r.kind] for r in contract.rules if r.id not in hit}
+    return {
+        r.id: GENERIC_SQL if r.kind == "sql" and plugin.name == "generic" else NOT_PLANTED[r.kind]
+        for r in contract.rules
+        if r.id not in hit
+    }

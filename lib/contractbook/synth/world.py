@@ -11,12 +11,12 @@ from . import pools as P
 from .arrays import NAT, Fixed, Money, choose, digits, hex_ids, lognormal_int, pick
 
 DAY, HOUR = 86_400, 3_600
-T_START = 1_472_948_119   # 2016-09-04 00:15:19 (first order of the public data)
-T_2017 = 1_483_228_800    # 2017-01-01
+T_START = 1_472_948_119  # 2016-09-04 00:15:19 (first order of the public data)
+T_2017 = 1_483_228_800  # 2017-01-01
 T_RAMP_END = 1_535_760_000  # 2018-09-01
 T_BLACK_FRIDAY = 1_511_481_600  # 2017-11-24, the busiest day of the public data
 # Hour-of-day profile of purchases (Brazilian shoppers buy in the afternoon and evening).
-HOURS = (2, 1, .6, .4, .3, .5, 1, 2, 4, 6, 7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 7, 7, 6, 4)
+HOURS = (2, 1, 0.6, 0.4, 0.3, 0.5, 1, 2, 4, 6, 7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 7, 7, 6, 4)
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,14 @@ class Sizes:
         """Sizes for n_orders (minimums keep tiny runs meaningful)."""
         if n_orders < 1:
             raise ValueError(f"n_orders must be at least 1, got {n_orders}")
-        return cls(orders=n_orders, customers=n_orders, persons=max(1, round(n_orders * 0.966)),
-                   products=max(20, round(n_orders * 0.33)), sellers=max(5, round(n_orders * 0.031)),
-                   prefixes=min(19_000, max(30, n_orders // 50)))
+        return cls(
+            orders=n_orders,
+            customers=n_orders,
+            persons=max(1, round(n_orders * 0.966)),
+            products=max(20, round(n_orders * 0.33)),
+            sellers=max(5, round(n_orders * 0.031)),
+            prefixes=min(19_000, max(30, n_orders // 50)),
+        )
 
 
 @dataclass
@@ -70,16 +75,26 @@ def _prefixes(seed: int, n: int, pools: P.Pools) -> dict:
     city_idx = states * len(pools.cities[0]) + city_of
     lat = np.array([s[2] for s in P.STATES])[states] + rng.normal(0, 0.8, m)
     lng = np.array([s[3] for s in P.STATES])[states] + rng.normal(0, 0.8, m)
-    return {"n": m, "zip": Fixed(digits(zips, 5)), "state_code": pa.array(codes),
-            "state": states, "city_accented": pa.array([c.lower() for c in flat]),
-            "city_plain": pa.array([P.plain(c) for c in flat]), "city": city_idx,
-            "lat": lat.clip(-33.7, 5.2), "lng": lng.clip(-73.9, -34.8)}
+    return {
+        "n": m,
+        "zip": Fixed(digits(zips, 5)),
+        "state_code": pa.array(codes),
+        "state": states,
+        "city_accented": pa.array([c.lower() for c in flat]),
+        "city_plain": pa.array([P.plain(c) for c in flat]),
+        "city": city_idx,
+        "lat": lat.clip(-33.7, 5.2),
+        "lng": lng.clip(-73.9, -34.8),
+    }
 
 
 def _place(pfx: dict, idx: np.ndarray, accents: bool = False) -> dict:
     """zip/city/state dictionary arrays for rows located at prefix indices idx."""
-    return {"zip": pfx["zip"].take(idx), "state": pick(pfx["state_code"], pfx["state"][idx]),
-            "city": pick(pfx["city_accented" if accents else "city_plain"], pfx["city"][idx])}
+    return {
+        "zip": pfx["zip"].take(idx),
+        "state": pick(pfx["state_code"], pfx["state"][idx]),
+        "city": pick(pfx["city_accented" if accents else "city_plain"], pfx["city"][idx]),
+    }
 
 
 def _geolocation(seed: int, n_orders: int, pfx: dict) -> dict:
@@ -96,10 +111,14 @@ def _geolocation(seed: int, n_orders: int, pfx: dict) -> dict:
 def _customers(seed: int, s: Sizes, pfx: dict) -> dict:
     rng = _rng(seed, 3)
     persons = hex_ids(rng, s.persons)
-    person_of = np.concatenate([np.arange(s.persons),
-                                rng.integers(0, s.persons, s.customers - s.persons)])
-    return {"id": hex_ids(rng, s.customers), "unique_id": persons.take(rng.permutation(person_of)),
-            **_place(pfx, rng.integers(0, pfx["n"], s.customers))}
+    person_of = np.concatenate(
+        [np.arange(s.persons), rng.integers(0, s.persons, s.customers - s.persons)]
+    )
+    return {
+        "id": hex_ids(rng, s.customers),
+        "unique_id": persons.take(rng.permutation(person_of)),
+        **_place(pfx, rng.integers(0, pfx["n"], s.customers)),
+    }
 
 
 def _sellers(seed: int, s: Sizes, pfx: dict) -> dict:
@@ -113,22 +132,31 @@ def _products(seed: int, s: Sizes) -> dict:
     categorised = rng.random(n) >= 0.0185  # a few products have no category (nor name/photos)
     measured = rng.random(n) >= 0.0001
     cat = choose(rng, n, [c[2] for c in P.CATEGORIES])
-    size = {k: (rng.integers(lo, hi + 1, n), measured) for k, lo, hi in
-            (("length", 16, 105), ("height", 2, 105), ("width", 6, 118))}
-    return {"id": hex_ids(rng, n), "category": pick([c[0] for c in P.CATEGORIES], cat, categorised),
-            "name_len": (rng.integers(5, 77, n), categorised),
-            "description_len": (lognormal_int(rng, n, 600, 0.8, 4, 3992), categorised),
-            "photos": (choose(rng, n, (0, 50, 20, 12, 7, 5, 3, 1, 1, 1)), categorised),
-            "weight": (lognormal_int(rng, n, 700, 1.2, 2, 40_425), measured), **size,
-            "price": lognormal_int(rng, n, 7_500, 0.9, 85, 672_000),
-            "seller": (s.sellers * rng.random(n) ** 2).astype(np.int64)}
+    size = {
+        k: (rng.integers(lo, hi + 1, n), measured)
+        for k, lo, hi in (("length", 16, 105), ("height", 2, 105), ("width", 6, 118))
+    }
+    return {
+        "id": hex_ids(rng, n),
+        "category": pick([c[0] for c in P.CATEGORIES], cat, categorised),
+        "name_len": (rng.integers(5, 77, n), categorised),
+        "description_len": (lognormal_int(rng, n, 600, 0.8, 4, 3992), categorised),
+        "photos": (choose(rng, n, (0, 50, 20, 12, 7, 5, 3, 1, 1, 1)), categorised),
+        "weight": (lognormal_int(rng, n, 700, 1.2, 2, 40_425), measured),
+        **size,
+        "price": lognormal_int(rng, n, 7_500, 0.9, 85, 672_000),
+        "seller": (s.sellers * rng.random(n) ** 2).astype(np.int64),
+    }
 
 
 def _purchases(rng: np.random.Generator, n: int) -> np.ndarray:
     """Purchase times: a few in late 2016, a growing ramp through August 2018, in seconds."""
     u = rng.random(n)
-    t = np.where(u < 0.003, T_START + (T_2017 - T_START) * rng.random(n),
-                 T_2017 + (T_RAMP_END - T_2017) * rng.random(n) ** 0.75)
+    t = np.where(
+        u < 0.003,
+        T_START + (T_2017 - T_START) * rng.random(n),
+        T_2017 + (T_RAMP_END - T_2017) * rng.random(n) ** 0.75,
+    )
     t = np.where((u >= 0.003) & (u < 0.008), T_BLACK_FRIDAY + 2 * DAY * rng.random(n), t)
     day = (t // DAY).astype(np.int64) * DAY
     secs = choose(rng, n, HOURS) * HOUR + rng.integers(0, HOUR, n)
@@ -151,12 +179,18 @@ def _orders(seed: int, s: Sizes, customers: dict) -> dict:
     on_time = carrier + (rng.random(n) * np.maximum(estimated - carrier, 4 * HOUR)).astype(np.int64)
     overdue = estimated + rng.integers(DAY, 20 * DAY, n)
     delivered = np.maximum(np.where(late, overdue, on_time), carrier + HOUR)
-    return {"id": hex_ids(rng, n), "customer": customers["id"].take(rng.permutation(s.customers)[:n]),
-            "status": pick(pa.array(names), status), "status_code": status,
-            "purchase": purchase, "approved": np.where(has_approved, approved, NAT),
-            "carrier": np.where(has_carrier, carrier, NAT),
-            "delivered": np.where(is_["delivered"], delivered, NAT), "estimated": estimated,
-            "items_allowed": ~is_["unavailable"]}
+    return {
+        "id": hex_ids(rng, n),
+        "customer": customers["id"].take(rng.permutation(s.customers)[:n]),
+        "status": pick(pa.array(names), status),
+        "status_code": status,
+        "purchase": purchase,
+        "approved": np.where(has_approved, approved, NAT),
+        "carrier": np.where(has_carrier, carrier, NAT),
+        "delivered": np.where(is_["delivered"], delivered, NAT),
+        "estimated": estimated,
+        "items_allowed": ~is_["unavailable"],
+    }
 
 
 def _items(seed: int, s: Sizes, orders: dict, products: dict) -> dict:
@@ -169,21 +203,32 @@ def _items(seed: int, s: Sizes, orders: dict, products: dict) -> dict:
     first = popular[(s.products * rng.random(s.orders) ** 2.5).astype(np.int64)]
     other = popular[(s.products * rng.random(len(order)) ** 2.5).astype(np.int64)]
     product = np.where((seq == 1) | (rng.random(len(order)) < 0.55), first[order], other)
-    freight = np.where(rng.random(len(order)) < 0.01, 0,
-                       lognormal_int(rng, len(order), 1_600, 0.55, 0, 40_000))
+    freight = np.where(
+        rng.random(len(order)) < 0.01, 0, lognormal_int(rng, len(order), 1_600, 0.55, 0, 40_000)
+    )
     ready = np.where(orders["approved"] != NAT, orders["approved"], orders["purchase"])[order]
-    return {"order": order, "seq": seq, "product": product, "seller": products["seller"][product],
-            "price": products["price"][product], "freight": freight,
-            "limit": ready + 6 * DAY + rng.integers(0, DAY, len(order))}
+    return {
+        "order": order,
+        "seq": seq,
+        "product": product,
+        "seller": products["seller"][product],
+        "price": products["price"][product],
+        "freight": freight,
+        "limit": ready + 6 * DAY + rng.integers(0, DAY, len(order)),
+    }
 
 
 def _payments(seed: int, s: Sizes, items: dict) -> dict:
     rng = _rng(seed, 8)
     n = s.orders
-    due = np.rint(np.bincount(items["order"], weights=items["price"] + items["freight"],
-                              minlength=n)).astype(np.int64)
-    total = np.where(np.bincount(items["order"], minlength=n) > 0, due,
-                     lognormal_int(rng, n, 9_000, 0.8, 500, 500_000))
+    due = np.rint(
+        np.bincount(items["order"], weights=items["price"] + items["freight"], minlength=n)
+    ).astype(np.int64)
+    total = np.where(
+        np.bincount(items["order"], minlength=n) > 0,
+        due,
+        lognormal_int(rng, n, 9_000, 0.8, 500, 500_000),
+    )
     main = choose(rng, n, [p for _, p in P.PAYMENT_MIX])
     vouchers = np.where(rng.random(n) < 0.03, 1 + choose(rng, n, (0.7, 0.2, 0.1)), 0)
     count = 1 + vouchers
@@ -196,8 +241,13 @@ def _payments(seed: int, s: Sizes, items: dict) -> dict:
     kind = np.where(seq == 1, main[order], 3)  # 3 = voucher
     card = kind == 0
     installments = np.where(card, 1 + choose(rng, len(order), (50, 12, 10, 7, 5, 4, 2, 4, 1, 5)), 1)
-    return {"order": order, "seq": seq, "type": pick([t for t, _ in P.PAYMENT_MIX], kind),
-            "installments": installments, "value": Money(value)}
+    return {
+        "order": order,
+        "seq": seq,
+        "type": pick([t for t, _ in P.PAYMENT_MIX], kind),
+        "installments": installments,
+        "value": Money(value),
+    }
 
 
 def _reviews(seed: int, s: Sizes, orders: dict, pools: P.Pools) -> dict:
@@ -219,9 +269,15 @@ def _reviews(seed: int, s: Sizes, orders: dict, pools: P.Pools) -> dict:
     for arr in (rid, score, created, answered, title, message, has_title, has_message):
         arr[shared] = arr[shared - 1]  # the same review covers two orders (a quirk of the data)
     ids = hex_ids(rng, m).take(rid)
-    return {"id": ids, "order": order, "score": score, "created": created, "answered": answered,
-            "title": pick(pools.titles, title, has_title),
-            "message": pick(pools.messages, message, has_message)}
+    return {
+        "id": ids,
+        "order": order,
+        "score": score,
+        "created": created,
+        "answered": answered,
+        "title": pick(pools.titles, title, has_title),
+        "message": pick(pools.messages, message, has_message),
+    }
 
 
 def build(n_orders: int, seed: int, pools: P.Pools) -> World:

@@ -15,7 +15,7 @@ def _views(batch: pa.RecordBatch) -> tuple[np.ndarray, memoryview]:
         col = col.cast(pa.large_string())
     width = np.int64 if pa.types.is_large_string(col.type) else np.int32
     _, off_buf, data_buf = col.buffers()
-    offsets = np.frombuffer(off_buf, dtype=width)[col.offset:col.offset + len(col) + 1]
+    offsets = np.frombuffer(off_buf, dtype=width)[col.offset : col.offset + len(col) + 1]
     return offsets.astype(np.int64), memoryview(data_buf)
 
 
@@ -53,7 +53,7 @@ class TableWriter:
             if before > n or (before == n and ev.op == "replace"):
                 break
             if before > pos:
-                self._write(data[offsets[pos]:offsets[before]], count=True)
+                self._write(data[offsets[pos] : offsets[before]], count=True)
                 self.records += before - pos
                 pos = before
             self._emit(ev)
@@ -62,13 +62,13 @@ class TableWriter:
                 pos = before + 1
         more = self.next_event < len(self.events)
         if pos < n:
-            self._write(data[offsets[pos]:offsets[n]], count=more)
+            self._write(data[offsets[pos] : offsets[n]], count=more)
             self.records += n - pos
         self.row += n
 
     def close(self) -> None:
         """Write events after the last clean row (inserts after it)."""
-        for ev in self.events[self.next_event:]:
+        for ev in self.events[self.next_event :]:
             if ev.op == "replace":
                 raise ValueError(f"event replaces row {ev.row} beyond the table's {self.row} rows")
             self._emit(ev)

@@ -5,7 +5,9 @@ from contractbook.ddl.dialect import Dialect
 from ._common import STANDARD_ALTERS
 
 DIALECT = Dialect(
-    name="snowflake", title="Snowflake", sqlglot="snowflake",
+    name="snowflake",
+    title="Snowflake",
+    sqlglot="snowflake",
     preamble=("CREATE SCHEMA IF NOT EXISTS {schema} COMMENT = {comment};",),
     table_suffix=") COMMENT = {comment}",
     column_comment=" COMMENT {text}",
@@ -13,5 +15,6 @@ DIALECT = Dialect(
     key_note="informational: Snowflake enforces only NOT NULL",
     # Snowflake alters types only towards longer VARCHAR or more NUMBER precision.
     alters=dict(STANDARD_ALTERS),
-    max_identifier_bytes=255, identifier_limit_note='',
+    max_identifier_bytes=255,
+    identifier_limit_note="",
 )
