@@ -8,6 +8,7 @@ modules of LAZY until they are used (`install`).
 from __future__ import annotations
 
 import sys
+import types
 
 
 def jsonschema():
@@ -36,7 +37,8 @@ class _LazyModule:
 
     def __init__(self, name: str, functions: tuple[str, ...] = (), package: bool = False):
         self.name, self.functions, self.package = name, functions, package
-        self.real, self.loading = None, False
+        self.real: types.ModuleType | None = None
+        self.loading = False
 
     def find_spec(self, name, path=None, target=None):
         """A spec for the stub of self.name, unless the real module is being imported."""
@@ -44,7 +46,7 @@ class _LazyModule:
 
         if name != self.name or self.loading or self.real is not None:
             return None
-        return importlib.util.spec_from_loader(name, self)
+        return importlib.util.spec_from_loader(name, self)  # type: ignore[arg-type]  # a loader
 
     def create_module(self, spec):
         """The default module object."""

@@ -129,7 +129,7 @@ def upstream_names(block: dict, names) -> list[str]:
 
 def _ungrouped(upstream) -> dict:
     """Injected upstream with Ploomber's wildcard groups ({"x*": {"x": products}}) flattened."""
-    out = {}
+    out: dict = {}
     for key, value in dict(upstream).items():
         out.update(value if "*" in key else {key: value})
     return out

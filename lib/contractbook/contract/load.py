@@ -267,7 +267,7 @@ def _split_ref(
     declares (known: {table: column names}), else the last dot.
     """
     ref = str(ref)
-    if (m := _QUALIFIED.match(ref)) and (m.group(1), m.group(2)) in (ids or {}):
+    if ids and (m := _QUALIFIED.match(ref)) and (m.group(1), m.group(2)) in ids:
         return ids[(m.group(1), m.group(2))]
     for i in (i for i, ch in enumerate(ref) if ch == "."):
         if ref[i + 1 :] in (known or {}).get(ref[:i], ()):

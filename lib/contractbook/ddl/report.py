@@ -15,7 +15,7 @@ def summary(
     contract: Contract, catalog: str | None = None, schema: str | None = None
 ) -> list[dict]:
     """One row per dialect: how its DDL treats keys, unique, foreign keys and indexes."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for name in DIALECTS:
         t = target(contract, name, catalog, schema)
         try:

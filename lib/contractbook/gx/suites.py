@@ -76,7 +76,7 @@ class Suite:
 
     def to_dict(self) -> dict:
         """The suite as GX reads it and as it is committed (render())."""
-        meta = {
+        meta: dict[str, object] = {
             "generator": GENERATOR,
             "contract": self.contract,
             "version": self.version,
@@ -435,7 +435,9 @@ def _table_level(table: Table, tgt: GxTarget) -> list[dict]:
             exact_match=False,
         ),
     ]
-    return _physical(out, table) if tgt.engine == "sql" else out
+    mapped = _physical(out, table) if tgt.engine == "sql" else out
+    assert not isinstance(mapped, str)  # table-level expectations always map
+    return mapped
 
 
 def suite_name(contract: Contract, table: str, target_name: str) -> str:

@@ -154,7 +154,7 @@ def _columns(s: Staged, header: list[str], columns: list[str] | None) -> list[st
     differ only in case, which DuckDB would not tell apart).
     """
     positional = columns is None
-    found = fit(s.path, header, header if positional else columns)
+    found = fit(s.path, header, header if columns is None else columns)
     s.present = found.present
     s.warnings += found.warnings
     if positional:
