@@ -105,12 +105,8 @@ table([vars(v) for v in violations], caption=f"violations in the first {sample_r
 # ## What to check
 
 # %%
-checkpoint(
-    product,
-    {
-        "every contract table was written": set(result.rows) == set(model.table_names),
-        "planted defects as asked": bool(result.defects) == bool(defects),
-    },
-    {"rows written": result.total_rows, "planted defect records": len(result.defects)},
-    next_="[ingest](ingest.html) loads these files and must reject exactly the planted rows.",
-)
+checkpoint(product, {
+    "every contract table was written": set(result.rows) == set(model.table_names),
+    "planted defects as asked": bool(result.defects) == bool(defects),
+}, {"rows written": result.total_rows, "planted defect records": len(result.defects)},
+    next_="[ingest](ingest.html) loads these files and must reject exactly the planted rows.")

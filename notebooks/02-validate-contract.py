@@ -93,18 +93,10 @@ table(view.rules_table(model))
 # ## What to check
 
 # %%
-checkpoint(
-    product,
-    {
-        "no errors in the contract": not any(p.severity == "error" for p in problems),
-        "every rule has a stable id": len({r.id for r in model.rules}) == len(model.rules),
-    },
-    {
-        "contract version": model.version,
-        "tables": len(model.tables),
-        "rules": len(model.rules),
-        "warnings": len(problems),
-    },
-    next_="[generate-data](generate-data.html) writes data shaped by this contract; "
-    "[emit-ddl](emit-ddl.html) writes its tables' DDL.",
-)
+ids = {r.id for r in model.rules}
+checkpoint(product, {"no errors in the contract": not any(p.severity == "error" for p in problems),
+                     "every rule has a stable id": len(ids) == len(model.rules)},
+           {"contract version": model.version, "tables": len(model.tables),
+            "rules": len(model.rules), "warnings": len(problems)},
+           next_="[generate-data](generate-data.html) writes data shaped by this contract; "
+                 "[emit-ddl](emit-ddl.html) writes its tables' DDL.")

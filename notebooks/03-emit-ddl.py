@@ -72,10 +72,8 @@ table(summary(model, catalog, schema))
 
 # %%
 sql, duck = create(model, "duckdb", catalog, schema), target(model, "duckdb", catalog, schema)
-found = [
-    dict(zip(["table", "constraint", "columns", "references"], r, strict=True))
-    for r in try_duckdb(sql, duck.schema)
-]
+found = [dict(zip(["table", "constraint", "columns", "references"], r, strict=True))
+         for r in try_duckdb(sql, duck.schema)]
 table(found)
 
 # %% [markdown]
@@ -85,12 +83,8 @@ table(found)
 # this run wrote the same files under the data directory.
 
 # %%
-HTML(
-    "".join(
-        details_html(p.name, p.read_text(encoding="utf-8"), open_=p.name == "duckdb.sql")
-        for p in written
-    )
-)
+HTML("".join(details_html(p.name, p.read_text(encoding="utf-8"), open_=p.name == "duckdb.sql")
+             for p in written))
 
 # %% [markdown]
 # ## Entity-relationship diagram
@@ -104,17 +98,11 @@ fig = draw(model)
 # ## What to check
 
 # %%
-checkpoint(
-    product,
-    {
-        "one script per dialect written": len(written) >= 5,
-        "every primary key is a constraint in DuckDB": {
-            t.physical for t in model.tables if t.primary_key
-        }
-        <= {r["table"] for r in found},
-    },
-    {"scripts": len(written), "constraints in DuckDB": len(found)},
-    next_="[ingest](ingest.html) loads the data into these tables. When the contract "
-    "changes, `python -m contractbook diff OLD NEW --dialect duckdb` classifies each "
-    "change, proposes the version bump and prints the migration.",
-)
+checkpoint(product, {"one script per dialect written": len(written) >= 5,
+                     "every primary key is a constraint in DuckDB":
+                         {t.physical for t in model.tables if t.primary_key}
+                         <= {r["table"] for r in found}},
+           {"scripts": len(written), "constraints in DuckDB": len(found)},
+           next_="[ingest](ingest.html) loads the data into these tables. When the contract "
+                 "changes, `python -m contractbook diff OLD NEW --dialect duckdb` classifies each "
+                 "change, proposes the version bump and prints the migration.")

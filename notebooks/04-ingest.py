@@ -41,8 +41,6 @@ raw_dir = ""
 resources_ = None  # {"contract": path}: Ploomber reruns this task when the file changes
 
 # %%
-from pathlib import Path
-
 from contractbook.contract import load
 from contractbook.ingest import destinations, receipt, report
 from contractbook.ingest.run import ingest
@@ -54,17 +52,10 @@ upstream, product = task_io("ingest", upstream, product)
 contract = (resources_ or {}).get("contract", contract)
 model = load(resolve(contract))
 warehouse = destinations.get(destination).warehouse_in(resolve(data_dir))  # None for a server
-result = ingest(
-    model,
-    input_folder(upstream, raw_dir),
-    destination,
-    warehouse,
-    rejects_dir=product["rejects"],
-    state_dir=resolve(".state/dlt"),
-    progress=lambda _: None,
-)
+result = ingest(model, input_folder(upstream, raw_dir), destination, warehouse,
+                rejects_dir=product["rejects"], state_dir=resolve(".state/dlt"),
+                progress=lambda _: None)
 receipt_file = receipt.write(result, product["receipt"])  # what downstream tasks read
-Path(product["rejects"]).mkdir(parents=True, exist_ok=True)  # a product even with no reject
 
 # %% [markdown]
 # ## Accounting: rows read = rows loaded + rows rejected
@@ -107,15 +98,8 @@ _ = report.metrics_chart(metrics)
 
 # %%
 acc = result.accounting()
-checkpoint(
-    product,
-    {"read = loaded + rejected for every table": result.ok},
-    {
-        "rows read": sum(a.read for a in acc),
-        "rows loaded": sum(a.loaded for a in acc),
-        "rows rejected": sum(a.rejected for a in acc),
-        "run id": result.run_id,
-    },
-    next_="[gx-checks](gx-checks.html) checks the raw files and the warehouse again, "
-    "with Great Expectations.",
-)
+checkpoint(product, {"read = loaded + rejected for every table": result.ok},
+           {"rows read": sum(a.read for a in acc), "rows loaded": sum(a.loaded for a in acc),
+            "rows rejected": sum(a.rejected for a in acc), "run id": result.run_id},
+           next_="[gx-checks](gx-checks.html) checks the raw files and the warehouse again, "
+                 "with Great Expectations.")

@@ -57,16 +57,8 @@ from contractbook.reporting.tables import table, tables
 
 upstream, product = task_io("gx-checks", upstream, product)
 warehouse = receipt.warehouse(upstream["ingest"]["receipt"])
-gx = step.run(
-    load(resolve(contract)),
-    input_folder(upstream, raw_dir),
-    warehouse,
-    target,
-    schema,
-    mostly,
-    resolve(".state"),
-    product["docs"],
-)
+gx = step.run(load(resolve(contract)), input_folder(upstream, raw_dir), warehouse, target,
+              schema, mostly, resolve(".state"), product["docs"])
 gx
 
 # %% [markdown]
@@ -121,16 +113,9 @@ tables(gx.post.samples() if gx.post else {}, page=5)
 
 # %%
 step.fail_if(gx, fail_on_error)
-checkpoint(
-    product,
-    {
-        "pre-load flags exactly the planted rows": gx.proof_ok,
-        "the Data Docs page was written": gx.docs.is_file(),
-    },
-    {
-        "checks passed": sum(c.success for r in gx.runs for c in r.checks),
-        "checks failed": sum(not c.success for r in gx.runs for c in r.checks),
-        "failing reject-policy checks post-load": len(gx.errors),
-    },
-    next_="[the Data Docs](data_docs/index.html), or back to [all reports](index.html).",
-)
+checkpoint(product, {"pre-load flags exactly the planted rows": gx.proof_ok,
+                     "the Data Docs page was written": gx.docs.is_file()},
+           {"checks passed": sum(c.success for r in gx.runs for c in r.checks),
+            "checks failed": sum(not c.success for r in gx.runs for c in r.checks),
+            "failing reject-policy checks post-load": len(gx.errors)},
+           next_="[the Data Docs](data_docs/index.html), or back to [all reports](index.html).")

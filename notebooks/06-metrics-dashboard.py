@@ -145,12 +145,9 @@ dash.tables("delivery_sla", "review_scores", "review_delay", "category_reviews",
 
 # %%
 checks = dash.checkpoint()
-checkpoint(
-    product,
-    {c.what: c.ok for c in checks.checks},
-    {c.what: c.detail for c in checks.checks if c.detail},
-    next_="[the catalog and lineage](register-catalog.html), or back to [all reports](index.html).",
-)
+checkpoint(product, {c.what: c.ok for c in checks.checks},
+           {c.what: c.detail for c in checks.checks if c.detail}, next_="[the catalog and "
+           "lineage](register-catalog.html), or back to [all reports](index.html).")
 
 # %% [markdown]
 # **Next.** Open a model file in `lib/contractbook/metrics/models/`, change a CTE, and run

@@ -46,13 +46,8 @@ from contractbook.reporting.checkpoint import checkpoint
 
 upstream, product = task_io("register-catalog", upstream, product)
 contracts = [contract, *filter(None, curated_contracts.split(","))]
-result = run(
-    contracts,
-    destination,
-    receipt.warehouse(upstream["ingest"]["receipt"]),
-    product["catalog"],
-    product["page"],
-)
+result = run(contracts, destination, receipt.warehouse(upstream["ingest"]["receipt"]),
+             product["catalog"], product["page"])
 result
 
 # %% [markdown]
@@ -68,9 +63,8 @@ Image(filename=str(result.graph_png))
 # its latest result, owners and lineage.
 
 # %%
-display(
-    HTML(f"<p><a href='{result.page.name}'>Open the catalog page</a> ({shown(result.page)})</p>")
-)
+link = f"<a href='{result.page.name}'>Open the catalog page</a>"
+display(HTML(f"<p>{link} ({shown(result.page)})</p>"))
 result.payloads.tables[0].model_dump(exclude_none=True, mode="json")
 
 # %% [markdown]
@@ -79,15 +73,8 @@ result.payloads.tables[0].model_dump(exclude_none=True, mode="json")
 
 # %%
 registered = {getattr(t.name, "root", t.name) for t in result.payloads.tables}
-checkpoint(
-    product,
-    {
-        "every contract table has a table request": {
-            t.physical for c in result.contracts for t in c.tables
-        }
-        <= registered,
-        "the catalog page was written": result.page.is_file(),
-    },
-    {"tables": len(result.payloads.tables), "verdict": result.push.verdict},
-    next_="[the catalog page](catalog.html), or back to [all reports](index.html).",
-)
+checkpoint(product, {"every contract table has a table request":
+                     {t.physical for c in result.contracts for t in c.tables} <= registered,
+                     "the catalog page was written": result.page.is_file()},
+           {"tables": len(result.payloads.tables), "verdict": result.push.verdict},
+           next_="[the catalog page](catalog.html), or back to [all reports](index.html).")

@@ -15,12 +15,13 @@ are pure -> runners, which do the I/O -> the notebooks, which stay thin):
 - checks: gx (checkpoint runners before and after the load, Data Docs).
 - metrics: curated SQL models over the accepted rows, their contract, the dashboard.
 - catalog: OpenMetadata payloads, workflows and push; lineage (OpenLineage run events).
-- around them: orchestrate (run configuration, history, file sensor), reporting (notebook
+- around them: orchestrate (run configuration, build hooks, file sensor), reporting (notebook
   tables and the reports index), databricks (Jobs API), commands and cli (the command line).
 
 Shared single modules: errors (exit codes), paths (the project root), sqltext (every contract
-text that reaches SQL), registry (name lookups), fastimport. The README's architecture diagram
-is this map as the code imports it (tests/support/imports.py).
+text that reaches SQL), registry (name lookups), runhistory (the `_runs` table), fastimport.
+The README's architecture diagram is this map as the code imports it
+(tests/support/imports.py).
 """
 
 __version__ = "0.1.0"

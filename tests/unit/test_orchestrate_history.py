@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from contractbook.orchestrate import history, history_view
+from contractbook import runhistory as history
+from contractbook.orchestrate import history_view
 
 
 def _row(run_id, task, status, minutes=0):

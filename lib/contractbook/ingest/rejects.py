@@ -14,6 +14,7 @@ def write_parquet(con, checks, out: Path, run_id: str) -> int:
     the destination holds it once, with all of them).
     """
     written = 0
+    out.mkdir(parents=True, exist_ok=True)  # there even when no row was rejected (a DAG product)
     for c in checks:
         rel = (
             f"SELECT * EXCLUDE (_reason_list), unnest(_reason_list) AS reason, "
@@ -22,7 +23,6 @@ def write_parquet(con, checks, out: Path, run_id: str) -> int:
         n = con.execute(f"SELECT count(*) FROM ({rel})").fetchall()[0][0]
         if not n:
             continue
-        out.mkdir(parents=True, exist_ok=True)
         # the folder and the file names are user text: bound parameters, never SQL text
         con.execute(
             f"COPY ({rel}) TO $out (FORMAT parquet, PARTITION_BY (reason, date), "

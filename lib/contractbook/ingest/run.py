@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contractbook import runhistory as runs
 from contractbook.contract import Contract
 from contractbook.errors import UsageError
-from contractbook.orchestrate import history as runs
 
 from . import destinations, failures, history, load, runlock, status
 from .accounts import Account, TableMetrics

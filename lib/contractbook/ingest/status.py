@@ -3,7 +3,7 @@
 `started` is written before any data; `completed` or `failed`, with the accounting, after the
 data, and the run's `_run_metrics` rows are loaded with dlt beside the data. A killed run stays
 `started` and has no metrics rows: only completed runs count. The history is the one the DAG
-hooks and the CLI write (contractbook.orchestrate.history), beside the run's local files.
+hooks and the CLI write (contractbook.runhistory), beside the run's local files.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contractbook.orchestrate import history
+from contractbook import runhistory as history
 
 from .accounts import Account, TableMetrics
 from .destinations import Destination

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .history import LastRun
+from contractbook.runhistory import LastRun
 
 
 def _when(run: LastRun) -> str:

@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import history, inputs, markdown, runconfig
+from contractbook import runhistory as history
+
+from . import inputs, markdown, runconfig
 
 # What this build was started with; on_render runs first, in the same process as the others.
 _BUILD: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import history
+from contractbook import runhistory as history
 
 # command -> the `task` its row names, for the arguments that make it a run (else None)
 RECORDED: dict[str, Callable[[object], str | None]] = {
