@@ -96,39 +96,26 @@ def _check(table: str, r, frame, index: str | None = None) -> Check:
     kw, meta, res = cfg.kwargs, cfg.meta or {}, r.result or {}
     failing = _failing(res)
     if index and cfg.type != "unexpected_rows_expectation":
-        failing, sample, later = _by_index(failing, index, kw)
+        failing, sample, by_index = _by_index(failing, index, kw)
+        later: list | None = by_index
         count = res.get("unexpected_count")
-        return Check(
-            table,
-            cfg.type,
-            kw.get("column") or (",".join(kw["column_list"]) if kw.get("column_list") else None),
-            meta.get("rule_id"),
-            meta.get("kind", "table"),
-            meta.get("policy", "reject"),
-            bool(r.success),
-            count,
-            res.get("element_count"),
-            kw.get("mostly", 1.0),
-            failing,
-            sample,
-            _error(r),
-            later if meta.get("kind") in ("unique", "primary_key") else None,
-            res.get("observed_value"),
-        )
-    if frame is not None and cfg.type != "unexpected_rows_expectation":
-        index = frame.index.name
-        failing = [x[index] if isinstance(x, dict) and index in x else x for x in failing]
-    if frame is not None and failing and not isinstance(failing[0], dict):
-        sample = (
-            frame.loc[[x for x in failing[:SAMPLE] if x in frame.index]]
-            .reset_index()
-            .to_dict("records")
-        )
     else:
-        sample = [x if isinstance(x, dict) else {"value": x} for x in failing[:SAMPLE]]
-    count = res.get("unexpected_count")
-    if count is None and "observed_value" in res and cfg.type == "unexpected_rows_expectation":
-        count = res["observed_value"]
+        if frame is not None and cfg.type != "unexpected_rows_expectation":
+            index = frame.index.name
+            failing = [x[index] if isinstance(x, dict) and index in x else x for x in failing]
+        if frame is not None and failing and not isinstance(failing[0], dict):
+            sample = (
+                frame.loc[[x for x in failing[:SAMPLE] if x in frame.index]]
+                .reset_index()
+                .to_dict("records")
+            )
+        else:
+            sample = [x if isinstance(x, dict) else {"value": x} for x in failing[:SAMPLE]]
+        count = res.get("unexpected_count")
+        if count is None and "observed_value" in res and cfg.type == "unexpected_rows_expectation":
+            count = res["observed_value"]
+        keyed = meta.get("kind") in ("unique", "primary_key")
+        later = _later(failing, kw, frame) if keyed else None
     return Check(
         table,
         cfg.type,
@@ -143,7 +130,7 @@ def _check(table: str, r, frame, index: str | None = None) -> Check:
         failing,
         sample,
         _error(r),
-        _later(failing, kw, frame) if meta.get("kind") in ("unique", "primary_key") else None,
+        later if meta.get("kind") in ("unique", "primary_key") else None,
         res.get("observed_value"),
     )
 

@@ -241,6 +241,24 @@ def _header(data: bytes, start: int, end: int) -> list[str]:
     return next(csv.reader([text]), [])
 
 
+def _no_records(data: bytes, style: str, bom: bool, blank_lines: int = 0) -> Records:
+    """The Records of a file with no record (empty, header only or blank lines only)."""
+    empty = np.zeros(0, np.int64)
+    return Records(
+        len(data),
+        [],
+        empty,
+        empty,
+        empty,
+        empty,
+        np.zeros(0, np.int8),
+        header_stop=len(data),
+        blank_lines=blank_lines,
+        newline=style,
+        bom=bom,
+    )
+
+
 def split(data: bytes) -> Records:
     """Every record of data (one CSV's bytes) with its verdict, per the module doc."""
     b = np.frombuffer(data, np.uint8)
@@ -249,20 +267,8 @@ def split(data: bytes) -> Records:
     pos = special_positions(data, b)
     q = pos[QUOTE]
     L, style, stray_cr = _lines(b, pos, begin)
-    empty = np.zeros(0, np.int64)
     if not L.start.size:
-        return Records(
-            len(data),
-            [],
-            empty,
-            empty,
-            empty,
-            empty,
-            np.zeros(0, np.int8),
-            header_stop=len(data),
-            newline=style,
-            bom=bom,
-        )
+        return _no_records(data, style, bom)
     # provisional header: the first line; its field count drives the multi-line checks
     header_guess = _header(data, L.start[0], L.end[0])
     first, last, broken = _spans(b, q, pos[COMMA], L, len(header_guess))
@@ -286,19 +292,7 @@ def split(data: bytes) -> Records:
     rq0, rq1, line_no = rq0[keep], rq1[keep], line_no[keep]
     n_blank = int(blank.sum())
     if not start.size:
-        return Records(
-            len(data),
-            [],
-            empty,
-            empty,
-            empty,
-            empty,
-            np.zeros(0, np.int8),
-            header_stop=len(data),
-            blank_lines=n_blank,
-            newline=style,
-            bom=bom,
-        )
+        return _no_records(data, style, bom, n_blank)
     style = _style(b, end, stop, style)
     header = _header(data, start[0], end[0])
     kind = np.zeros(start.size, np.int8)
