@@ -374,3 +374,24 @@ def test_parquet_and_json_lines_files_in_the_download(contract_path, download, t
         "SELECT sum(rows_rejected), sum(rows_read) - sum(rows_loaded) FROM olist._run_metrics"
     ).fetchall()[0]
     assert rejected == (0, 0)
+
+
+@pytest.mark.slow
+def test_make_ingest_with_the_kaggle_server(download, tmp_path):
+    from support.project import BIN, ROOT, copy_project, run, state_env
+
+    project = copy_project(tmp_path / "project")
+    env = state_env(project, tmp_path / "home")
+    make = ["make", "-s", "-f", str(ROOT / "Makefile"), "-C", str(project), "-o", "setup"]
+    out = run([*make, "ingest", f"DATA={download}", "SERVER=kaggle", f"BIN={BIN}"], project, env)
+    assert "gx-checks" in out.stdout
+    receipt = json.loads((project / "data" / "ingest-duckdb.json").read_text())
+    assert receipt["status"] == "completed"
+    acc = {a["table"]: a for a in receipt["accounting"]}
+    assert {t: (a["read"], a["loaded"], a["rejected"]) for t, a in acc.items()} == {
+        t: (len(rows_of(t)),) * 2 + (0,) for t in TABLES
+    }
+    warned = {t: sum(w.values()) for t, w in expected_warnings(download).items()}
+    assert {t: a["warned"] for t, a in acc.items() if a["warned"]} == warned
+    for name in ("ingest", "gx-checks", "metrics-dashboard", "register-catalog"):
+        assert (project / "reports" / f"{name}.html").is_file(), name

@@ -13,7 +13,7 @@ from contractbook.contract import Contract
 from contractbook.reading.files import ReadError
 from contractbook.reading.stage import empty, stage
 
-from .cascade import causes
+from .cascade import causes, malformed_keys
 from .plan import pair_queries, qi, raw_value, typed_query, verdict_query
 
 
@@ -227,6 +227,7 @@ def check_table(
     )
     causes(con, contract, table, n.bad, n.chk, n.cause)
     _rejects(con, contract, table, src, n, run)
+    malformed_keys(con, contract, table, src.header, n.rej)  # for the children (cascade.py)
     _count(con, res, n, src)
     res.seconds = time.perf_counter() - started
     return res
