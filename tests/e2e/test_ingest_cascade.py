@@ -61,16 +61,11 @@ def _assert_children_cascade(con, checks, order_id: str, parent_rules: list[str]
     for child, n in CHILDREN.items():
         rule = f"{child}.foreign_key.{child}_order"
         got = [x for x in _rejects(con, child, "order_id") if x[0] == order_id]
-        assert got == [
-            (
-                order_id,
-                [rule],
-                {
-                    "cause": "parent_rejected",
-                    "parents": [_parent(rule, {"order_id": order_id}, parent_rules)],
-                },
-            )
-        ] * n, child
+        detail = {
+            "cause": "parent_rejected",
+            "parents": [_parent(rule, {"order_id": order_id}, parent_rules)],
+        }
+        assert got == [(order_id, [rule], detail)] * n, child
         assert checks[child].cascaded[rule] == n
 
 
