@@ -29,9 +29,10 @@ columns:
   - {name: p90_delay_days, logicalType: number, physicalType: double,
      from: [order_deliveries.delay_days],
      description: 90th percentile of the delay in days (interpolated); the late tail.}
-  - {name: avg_approval_to_carrier_hours, logicalType: number, physicalType: double, minimum: 0,
+  - {name: avg_approval_to_carrier_hours, logicalType: number, physicalType: double,
      from: [order_deliveries.approval_to_carrier_hours],
-     description: Mean hours from payment approval to the carrier.}
+     description: "Mean hours from payment approval to the carrier (no minimum: an order handed
+       over before its approval counts negative, a known quirk of the public data)."}
 */
 WITH deliveries AS (
     SELECT order_id, customer_state, purchase_month, is_delivered, is_on_time, delay_days,
