@@ -395,3 +395,5 @@ def test_make_ingest_with_the_kaggle_server(download, tmp_path):
     assert {t: a["warned"] for t, a in acc.items() if a["warned"]} == warned
     for name in ("ingest", "gx-checks", "metrics-dashboard", "register-catalog"):
         assert (project / "reports" / f"{name}.html").is_file(), name
+    gx = (project / "reports" / "gx-checks.html").read_text(encoding="utf-8")
+    assert "your own files (no defects.csv): nothing planted, no proof" in gx

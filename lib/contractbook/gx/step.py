@@ -78,6 +78,7 @@ class GXStep:
     note: str = ""
     docs: Path | None = None
     errors: list = field(default_factory=list)
+    own_files: bool = False  # no defects.csv beside the inputs: nothing planted, no proof
 
     @property
     def runs(self) -> list:
@@ -93,8 +94,12 @@ class GXStep:
         tol = self.tolerances or "none: every row must pass"
         return (
             f"<p>tolerances (mostly): <code>{html.escape(str(tol))}</code>; "
-            f"{self.planted} planted defect row(s); every rule matches: {self.proof_ok}; "
-            f"post-load: {len(self.errors)} failing reject-policy check(s)</p>"
+            + (
+                "your own files (no defects.csv): nothing planted, no proof; "
+                if self.own_files
+                else f"{self.planted} planted defect row(s); every rule matches: {self.proof_ok}; "
+            )
+            + f"post-load: {len(self.errors)} failing reject-policy check(s)</p>"
         )
 
 
@@ -134,6 +139,7 @@ def run(
         post,
         note,
         errors=post.errors if post else [],
+        own_files=own,
     )
     step.docs = write(step.runs, docs_dir)
     return step
