@@ -232,6 +232,8 @@ def test_missing_files_are_listed_at_once_and_nothing_is_created(contract_path, 
     assert all(f"{download / name}: file not found" in line for name in gone)
     assert "--server" in line  # the fix is named
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["olist"]
+    left = {p.name for p in KAGGLE.iterdir()} - set(gone)
+    assert {p.name for p in download.iterdir()} == left  # no staging copy left behind
 
 
 def test_ingest_and_sample_check_give_the_oracles_verdict(contract, download, tmp_path):
