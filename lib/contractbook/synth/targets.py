@@ -268,7 +268,8 @@ def not_planted(contract, plugin) -> dict[str, str]:
     """
     from .sqlplant import why_not
 
-    hit = {t.rule_id for ts in targets(contract, plugin.sql_rule_ids(contract)).values() for t in ts}
+    found = targets(contract, plugin.sql_rule_ids(contract))
+    hit = {t.rule_id for ts in found.values() for t in ts}
     return {
         r.id: (why_not(contract, r) if r.kind == "sql" and plugin.search_sql else "")
         or NOT_PLANTED[r.kind]
