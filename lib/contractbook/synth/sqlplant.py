@@ -37,6 +37,7 @@ NOT_ROWS = (
 PARENT = (
     "its table is a foreign-key parent: rejecting a flagged row would also reject its children"
 )
+NO_KEYS = "its failing rows share no column with its table (ingest refuses such a rule)"
 ALREADY = "the clean rows already fail it (the generic generator knows no SQL condition)"
 
 
@@ -121,6 +122,7 @@ class Searcher:
         self.n = arrow[table].num_rows
         self.next_row = self.n
         self.text: dict[int, list] = {}  # current text of rows changed or inserted so far
+        self.extremes: dict[tuple[str, str], int | None] = {}
 
     def _typed(self, name: str, data, own: bool) -> None:
         """The table as ingest types it: CSV text of every column, cast back by ingest's casts."""
@@ -142,8 +144,8 @@ class Searcher:
         """Release the connection."""
         self.con.close()
 
-    def _candidate(self, m: Mutation | None, fresh: dict[str, str]) -> None:
-        """View <table> (what the rules read) and {WORK}.cand (with _row) for mutation m."""
+    def stage(self, m: Mutation | None, fresh: dict[str, str]) -> None:
+        """Views {WORK}.cand (with _row) and <table> (what the rules read) for mutation m."""
         cur = f"{WORK}.cur"
         if m is None:
             body = f"SELECT * FROM {cur}"
@@ -167,18 +169,21 @@ class Searcher:
                 f"SELECT * REPLACE (CASE WHEN _row = {m.row} THEN {new} ELSE {c} END AS {c}) "
                 f"FROM {cur}"
             )
-        self.con.execute(f"CREATE OR REPLACE TABLE {WORK}.cand AS {body}")
+        self.con.execute(f"CREATE OR REPLACE VIEW {WORK}.cand AS {body}")
         self.con.execute(
             f"CREATE OR REPLACE VIEW {ident(self.t.name)} AS "
             f"SELECT * EXCLUDE (_row) FROM {WORK}.cand"
         )
 
-    def flagged(self, rule) -> set[int]:
-        """_row values of the own table the rule's failing rows name (ingest's join on keys)."""
+    def keys(self, rule) -> list[str]:
+        """Columns of the rule's failing rows that are this table's (ingest joins on them)."""
         query = rule_sql(rule.params["rows_tree"])
-        keys = [c for c in self.con.sql(query).columns if c in self.t.column_names]
-        if rule.table != self.t.name or not keys:  # another table's rule: does it fail at all
-            return {-1} if self.con.sql(f"SELECT 1 FROM ({query}) LIMIT 1").fetchall() else set()
+        return [c for c in self.con.sql(query).columns if c in self.t.column_names]
+
+    def flagged(self, rule) -> set[int]:
+        """_row values of this table the rule's failing rows name (ingest's join on keys)."""
+        query = rule_sql(rule.params["rows_tree"])
+        keys = self.keys(rule)
         on = " AND ".join(f"c.{ident(k)} IS NOT DISTINCT FROM f.{ident(k)}" for k in keys)
         rows = self.con.sql(
             f"SELECT DISTINCT c._row FROM {WORK}.cand AS c JOIN "
@@ -186,17 +191,25 @@ class Searcher:
         ).fetchall()
         return {r[0] for r in rows}
 
+    def fails(self, rule) -> bool:
+        """The rule returns a failing row (any table's rule; this table as staged)."""
+        query = rule_sql(rule.params["rows_tree"])
+        return bool(self.con.sql(f"SELECT 1 FROM ({query}) LIMIT 1").fetchall())
+
     def others_clean(self, rule) -> bool:
-        """No other SQL rule reading this table flags anything."""
+        """No other SQL rule reading this table fails (approximation: another table's rule
+        sees the flagged rows, which ingest would have rejected first)."""
         return not any(
-            self.flagged(r)
+            self.fails(r)
             for r in self.rules
             if r.id != rule.id and self.t.name in {*_tables(r), r.table}
         )
 
     def commit(self, m: Mutation, fresh: dict[str, str]) -> None:
         """Make the candidate the current state; keep the text of the rows it changed."""
-        self.con.execute(f"CREATE OR REPLACE TABLE {WORK}.cur AS SELECT * FROM {WORK}.cand")
+        self.con.execute(f"CREATE OR REPLACE TABLE {WORK}.nxt AS SELECT * FROM {WORK}.cand")
+        self.con.execute(f"CREATE OR REPLACE TABLE {WORK}.cur AS SELECT * FROM {WORK}.nxt")
+        self.extremes.clear()
         names = self.t.column_names
         if m.kind == "duplicate":
             values = list(self.row_text(m.row))
@@ -219,9 +232,11 @@ class Searcher:
 
     def extreme(self, column: str, fn: str) -> int | None:
         """A row holding the min or max of column (None when the column is all NULL)."""
-        c = ident(column)
-        got = self.con.sql(f"SELECT {fn}(_row, {c}) FROM {WORK}.cur WHERE {c} IS NOT NULL")
-        return got.fetchall()[0][0]
+        if (column, fn) not in self.extremes:
+            c = ident(column)
+            got = self.con.sql(f"SELECT {fn}(_row, {c}) FROM {WORK}.cur WHERE {c} IS NOT NULL")
+            self.extremes[column, fn] = got.fetchall()[0][0]
+        return self.extremes[column, fn]
 
 
 def _tables(rule) -> set[str]:
@@ -273,7 +288,9 @@ def _fresh(ctx, s: Searcher, row: int) -> dict[str, str]:
 
 def search(ctx, s: Searcher, rule, k: int, free: np.ndarray, rng) -> tuple[list[Planted], str]:
     """Plant k instances breaking rule; the instances found and, if fewer, why not more."""
-    s._candidate(None, {})
+    s.stage(None, {})
+    if not s.keys(rule):
+        return [], NO_KEYS
     if s.flagged(rule):
         return [], ALREADY
     out: list[Planted] = []
@@ -305,7 +322,7 @@ def _one(ctx, s: Searcher, rule, free: np.ndarray, rng, tried: set) -> Planted |
         for m in _mutations(s, rule, row, other):
             tried.add(m.describe())
             fresh = _fresh(ctx, s, row) if m.kind == "duplicate" else {}
-            s._candidate(m, fresh)
+            s.stage(m, fresh)
             hit = s.flagged(rule)
             ok = hit and len(hit) <= MAX_FLAGGED
             ok = ok and all(r >= s.n or free[r] for r in hit) and s.others_clean(rule)
