@@ -28,6 +28,7 @@ from .render import text_expr
 RESTRICTED = {"enable_external_access": False, "lock_configuration": True}
 ROWS_PER_MUTATION = 3  # candidate rows tried per mutation
 MAX_FLAGGED = 4  # a planted instance may make the rule flag at most this many rows
+MAX_INSTANCES = 25  # instances planted per rule at most (each is a search; `rate=` asks many)
 WORK = "cbplant"  # schema of the planter's own tables (rules read unqualified contract names)
 
 NOT_ROWS = (
@@ -295,6 +296,7 @@ def search(ctx, s: Searcher, rule, k: int, free: np.ndarray, rng) -> tuple[list[
         return [], ALREADY
     out: list[Planted] = []
     tried: set[str] = set()
+    k = min(k, MAX_INSTANCES)
     for _ in range(k):
         got = _one(ctx, s, rule, free, rng, tried)
         if got is None:
