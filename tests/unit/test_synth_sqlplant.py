@@ -89,6 +89,18 @@ def test_a_rule_on_a_parent_table_or_of_another_shape_is_not_tried(contract):
     assert sqlplant.plantable(meters) == {"meter_readings.sql.no_negative_total"}
 
 
+def test_several_instances_each_flag_their_own_rows(tmp_path):
+    _, result, _ = _run("v310_sql_transfers", tmp_path, defects="sql=3")
+    lines = sorted(d["line"] for d in result.defects if d["kind"] == "sql")
+    same = sorted(r[-1] for r in _csv(result.path("transfers")).fetchall() if r[1] == r[2])
+    assert len(lines) == 3 and same == lines
+    _, result, _ = _run("v320_sql_sessions", tmp_path / "s", defects="sql=2")
+    rows = _csv(result.path("sessions")).fetchall()
+    pairs = [(r[1], r[2]) for r in rows]
+    assert len([d for d in result.defects if d["kind"] == "sql"]) == 4
+    assert len(pairs) - len(set(pairs)) == 2 and len(rows) == ROWS + 2
+
+
 @pytest.mark.parametrize("name", ["v310_sql_transfers", "v320_sql_sessions"])
 def test_no_sql_defect_without_a_count(name, tmp_path):
     _, result, _ = _run(name, tmp_path, defects="required=1")

@@ -192,19 +192,15 @@ class Searcher:
         ).fetchall()
         return {r[0] for r in rows}
 
-    def fails(self, rule) -> bool:
-        """The rule returns a failing row (any table's rule; this table as staged)."""
+    def failing(self, rule) -> frozenset:
+        """The distinct failing rows the rule returns (any table's rule; this table as staged)."""
         query = rule_sql(rule.params["rows_tree"])
-        return bool(self.con.sql(f"SELECT 1 FROM ({query}) LIMIT 1").fetchall())
+        return frozenset(self.con.sql(f"SELECT DISTINCT * FROM ({query})").fetchall())
 
-    def others_clean(self, rule) -> bool:
-        """No other SQL rule reading this table fails (approximation: another table's rule
-        sees the flagged rows, which ingest would have rejected first)."""
-        return not any(
-            self.fails(r)
-            for r in self.rules
-            if r.id != rule.id and self.t.name in {*_tables(r), r.table}
-        )
+    def others(self, rule) -> list:
+        """The other SQL rules reading this table (their failing rows must stay as they are;
+        approximation: another table's rule sees the flagged rows ingest would reject first)."""
+        return [r for r in self.rules if r.id != rule.id and self.t.name in {*_tables(r), r.table}]
 
     def commit(self, m: Mutation, fresh: dict[str, str]) -> None:
         """Make the candidate the current state; keep the text of the rows it changed."""
@@ -319,16 +315,20 @@ def _one(ctx, s: Searcher, rule, free: np.ndarray, rng, tried: set) -> Planted |
     if len(pool) < 2:
         return None
     rows = rng.permutation(pool)[: ROWS_PER_MUTATION + 1].tolist()
+    s.stage(None, {})
+    before = s.flagged(rule)  # rows earlier instances made the rule flag
+    others = {r.id: (r, s.failing(r)) for r in s.others(rule)}
     for i, row in enumerate(rows[:ROWS_PER_MUTATION]):
         other = rows[i + 1]
         for m in _mutations(s, rule, row, other):
             tried.add(m.describe())
             fresh = _fresh(ctx, s, row) if m.kind == "duplicate" else {}
             s.stage(m, fresh)
-            hit = s.flagged(rule)
-            ok = hit and len(hit) <= MAX_FLAGGED
-            ok = ok and all(r >= s.n or free[r] for r in hit) and s.others_clean(rule)
-            if not ok:
+            now = s.flagged(rule)
+            hit = now - before
+            ok = hit and before <= now and len(hit) <= MAX_FLAGGED
+            ok = ok and all(r >= s.n or free[r] for r in hit)
+            if not ok or any(s.failing(r) != base for r, base in others.values()):
                 continue
             planted = Planted(m, flagged=sorted(hit))
             s.commit(m, fresh)
