@@ -151,29 +151,34 @@ class Searcher:
         if m is None:
             body = f"SELECT * FROM {cur}"
         elif m.kind == "duplicate":
-            repl = ", ".join(
-                f"{cast_expr(self.t.column(c), literal(v), self.t.name)} AS {ident(c)}"
-                for c, v in fresh.items()
-            )
-            body = (
-                f"SELECT * FROM {cur} UNION ALL SELECT * REPLACE ({repl}, "
-                f"CAST({self.next_row} AS BIGINT) AS _row) FROM {cur} WHERE _row = {m.row}"
-            )
+            body = f"SELECT * FROM {cur} UNION ALL {self._copy(m, fresh)}"
         else:
             c = ident(m.column)
-            new = (
-                "NULL"
-                if m.source is None
-                else f"(SELECT {ident(m.from_column)} FROM {cur} WHERE _row = {m.source})"
-            )
             body = (
-                f"SELECT * REPLACE (CASE WHEN _row = {m.row} THEN {new} ELSE {c} END AS {c}) "
-                f"FROM {cur}"
+                f"SELECT * REPLACE (CASE WHEN _row = {m.row} THEN {self._value(m)} ELSE {c} END "
+                f"AS {c}) FROM {cur}"
             )
         self.con.execute(f"CREATE OR REPLACE VIEW {WORK}.cand AS {body}")
         self.con.execute(
             f"CREATE OR REPLACE VIEW {ident(self.t.name)} AS "
             f"SELECT * EXCLUDE (_row) FROM {WORK}.cand"
+        )
+
+    def _value(self, m: Mutation) -> str:
+        """The new value of an assignment: NULL, or the source row's value of from_column."""
+        if m.source is None:
+            return "NULL"
+        return f"(SELECT {ident(m.from_column)} FROM {WORK}.cur WHERE _row = {m.source})"
+
+    def _copy(self, m: Mutation, fresh: dict[str, str]) -> str:
+        """SELECT of the copy of row m.row with fresh key values, as the next _row."""
+        repl = ", ".join(
+            f"{cast_expr(self.t.column(c), literal(v), self.t.name)} AS {ident(c)}"
+            for c, v in fresh.items()
+        )
+        return (
+            f"SELECT * REPLACE ({repl}, CAST({self.next_row} AS BIGINT) AS _row) "
+            f"FROM {WORK}.cur WHERE _row = {m.row}"
         )
 
     def keys(self, rule) -> list[str]:
@@ -204,8 +209,11 @@ class Searcher:
 
     def commit(self, m: Mutation, fresh: dict[str, str]) -> None:
         """Make the candidate the current state; keep the text of the rows it changed."""
-        self.con.execute(f"CREATE OR REPLACE TABLE {WORK}.nxt AS SELECT * FROM {WORK}.cand")
-        self.con.execute(f"CREATE OR REPLACE TABLE {WORK}.cur AS SELECT * FROM {WORK}.nxt")
+        if m.kind == "duplicate":
+            self.con.execute(f"INSERT INTO {WORK}.cur {self._copy(m, fresh)}")
+        else:
+            c = ident(m.column)
+            self.con.execute(f"UPDATE {WORK}.cur SET {c} = {self._value(m)} WHERE _row = {m.row}")
         self.extremes.clear()
         names = self.t.column_names
         if m.kind == "duplicate":
