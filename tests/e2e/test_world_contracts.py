@@ -36,6 +36,9 @@ def test_the_world_is_big_and_varied():
     assert any(not c.tables for c in contracts) and any(not c.raw.get("servers") for c in contracts)
     assert any(len(t.primary_key) > 1 for c in contracts for t in c.tables)
     assert any(len(r.columns) > 1 for c in contracts for r in c.relationships)
+    sql = [r for c in contracts for r in c.rules if r.kind == "sql"]
+    # SQL rules of several shapes: failing rows (within a row, across rows, grouped), an aggregate
+    assert len(sql) >= 5 and any(r.params["rows_tree"] is None for r in sql)
 
 
 @pytest.mark.parametrize("name", CONTRACTS)
