@@ -105,3 +105,61 @@ def test_several_instances_each_flag_their_own_rows(tmp_path):
 def test_no_sql_defect_without_a_count(name, tmp_path):
     _, result, _ = _run(name, tmp_path, defects="required=1")
     assert not [d for d in result.defects if d["kind"] == "sql"]
+
+
+LINES = """\
+apiVersion: v3.1.0
+kind: DataContract
+id: urn:test:lines
+name: lines_with_orders
+version: 1.0.0
+status: active
+schema:
+  - name: orders
+    properties:
+      - {name: order_id, logicalType: integer, primaryKey: true, required: true}
+      - {name: placed_at, logicalType: timestamp, required: true}
+  - name: lines
+    quality:
+      - id: one_line_per_sku
+        type: sql
+        query: |-
+          SELECT COUNT(*) FROM (
+            SELECT order_id, sku FROM lines GROUP BY order_id, sku HAVING COUNT(*) > 1
+          )
+        mustBe: 0
+    properties:
+      - name: order_id
+        logicalType: integer
+        primaryKey: true
+        primaryKeyPosition: 1
+        required: true
+        relationships: [{to: orders.order_id}]
+      - {name: line_no, logicalType: integer, primaryKey: true, primaryKeyPosition: 2,
+         required: true}
+      - name: sku
+        logicalType: string
+        required: true
+        logicalTypeOptions: {pattern: "^[0-9a-f]{32}$"}
+"""
+
+
+def test_a_copy_keeps_its_foreign_key_and_ingest_rejects_exactly_the_flagged_rows(tmp_path):
+    from contractbook.ingest.run import check_all, new_run
+
+    path = tmp_path / "lines.yaml"
+    path.write_text(LINES, encoding="utf-8")
+    contract = load(path)
+    result = generate(contract, ROWS, 3, tmp_path / "raw", defects="sql=1", progress=None)
+    planted = {(d["table"], d["line"], d["rule_id"]) for d in result.defects}
+    assert len(planted) == 2 and {p[0] for p in planted} == {"lines"}
+    con = duckdb.connect()
+    checks = check_all(con, contract, tmp_path / "raw", new_run(), progress=lambda *_: None)
+    rejected = {
+        ("lines", line, rule)
+        for line, reasons in con.execute(
+            'SELECT source_line, reject_reasons FROM work."rej_lines"'
+        ).fetchall()
+        for rule in json.loads(reasons)
+    }
+    assert rejected == planted and checks["orders"].rejected == 0

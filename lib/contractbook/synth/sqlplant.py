@@ -261,6 +261,7 @@ def _mutations(s: Searcher, rule, row: int, other: int) -> list[Mutation]:
     """Candidate mutations of row (other: another row), cheapest and most local first."""
     t = s.t
     cols = [c for c in _referenced(rule, t) if c not in t.primary_key]
+    fks = _fk_columns(t)  # another column's value there could be an orphan
     out = []
     for name in cols:
         col = t.column(name)
@@ -276,18 +277,26 @@ def _mutations(s: Searcher, rule, row: int, other: int) -> list[Mutation]:
         out += [
             Mutation("other_column", row, name, row, d)
             for d in cols
-            if d != name and _domain(t.column(d)) == _domain(col)
+            if d != name and _domain(t.column(d)) == _domain(col) and not {name, d} & fks
         ]
-    if t.primary_key:
+    if set(t.primary_key) - fks and not any(c.unique and c.name in fks for c in t.columns):
         out.append(Mutation("duplicate", row))
     return out
 
 
+def _fk_columns(t) -> set[str]:
+    """Columns of t that are (part of) a foreign key."""
+    return {c for r in t.relationships for c in r.columns}
+
+
 def _fresh(ctx, s: Searcher, row: int) -> dict[str, str]:
-    """Fresh text values for the key and unique columns of a copy of row."""
+    """Fresh text values for a copy of row: its key columns (foreign keys kept) and unique ones."""
     values = s.row_text(row)
     t = s.t
-    cols = [c.name for c in t.columns if c.name in t.primary_key or c.unique]
+    fks = _fk_columns(t)
+    cols = [
+        c.name for c in t.columns if (c.name in t.primary_key and c.name not in fks) or c.unique
+    ]
     return {c: ctx.fresh(c, values[t.column_names.index(c)]) for c in cols}
 
 
