@@ -34,11 +34,13 @@ GENERATORS = (
     "contractbook.diff",
     "contractbook.gx.suites",
 )
-# The ingest modules a generator may read: tables of hints, casts and destinations (no I/O).
+# The ingest modules a generator may read: tables of hints, casts and destinations, and the dlt
+# naming convention (no I/O; the generated dlt pipeline carries a copy of it).
 INGEST_TABLES = (
     "contractbook.ingest.castmap",
     "contractbook.ingest.hints",
     "contractbook.ingest.destinations",
+    "contractbook.ingest.dltnaming",
 )
 
 

@@ -264,3 +264,23 @@ def test_names_dlt_cannot_carry_are_refused_before_loading_naming_the_limit(tmp_
         "- name: orders\n", '- name: orders\n    physicalName: "Ordres (v2), Ü"\n', 1
     )
     assert names_problem(load(_write(tmp_path, ok)).table("orders")) == ""
+
+
+@pytest.mark.parametrize(
+    ("threshold", "warned"),
+    [("mustBe: 0", False), ("mustBeLessThan: 5", True), ("mustBe: 2", True)],
+)
+def test_a_sql_rule_tolerance_ingest_does_not_apply_is_a_warning(tmp_path, threshold, warned):
+    text = (
+        "apiVersion: v3.1.0\nkind: DataContract\nid: urn:x:tol\nname: tol\nversion: 1.0.0\n"
+        "status: active\nschema:\n  - name: t\n    quality:\n      - id: few_bad\n"
+        "        type: sql\n        query: SELECT COUNT(*) FROM (SELECT id FROM t WHERE x < 0)\n"
+        f"        {threshold}\n    properties:\n"
+        "      - {name: id, logicalType: integer, primaryKey: true, required: true}\n"
+        "      - {name: x, logicalType: integer}\n"
+    )
+    contract, problems = parse(_write(tmp_path, text))
+    assert contract is not None
+    found = [p for p in problems if "is not applied (read as mustBe: 0)" in p.message]
+    assert bool(found) == warned and all(p.severity == "warning" for p in found)
+    assert not warned or threshold in found[0].message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from contractbook.dltgen import files
 from contractbook.ingest.destinations import DESTINATIONS
@@ -31,3 +32,44 @@ def test_every_destination_has_settings_without_secrets(contract):
         assert all(v in toml for v in d.env)
         assert "password =" not in toml.lower() and "token =" not in toml.lower()
     assert "minimum permissions" in out["README.md"]
+
+
+def _module(text: str, name: str):
+    """The generated pipeline text imported as a module (not run)."""
+    import sys
+    import types
+
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # dlt's decorators look the module up
+    try:
+        exec(compile(text, f"{name}.py", "exec"), module.__dict__)
+    finally:
+        del sys.modules[name]
+    return module
+
+
+def test_pipeline_names_things_as_the_ingest_does(contract):
+    from contractbook.ingest import dltnaming
+
+    generated = _module(files(contract)["pipeline.py"], "generated_naming_check").NamingConvention
+    ours, theirs = dltnaming.NamingConvention(), generated()
+    names = ["OrderItems", "Event Type", "Amount (€)", "client \\ fk", "a.b", "x;y", "ref'd"]
+    assert [theirs.normalize_identifier(n) for n in names] == [
+        ours.normalize_identifier(n) for n in names
+    ]
+    assert [theirs.normalize_table_identifier(n) for n in names] == [
+        ours.normalize_table_identifier(n) for n in names
+    ]
+    assert theirs.normalize_identifier("OrderItems") == "OrderItems"  # snake_case: order_items
+
+
+def test_pipeline_names_the_tables_dlt_cannot_load_as_named():
+    from dataclasses import replace
+
+    from contractbook.contract import load
+
+    world = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "world"
+    c = load(world / "v302_events_mixed_case.yaml")
+    assert "NOT LOADABLE" not in files(c)["pipeline.py"]
+    odd = replace(c, tables=(replace(c.tables[0], name="Event.Log"),))
+    assert "# NOT LOADABLE AS NAMED: table " in files(odd)["pipeline.py"]

@@ -294,7 +294,26 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
                     severity="warning",
                 )
             )
+        elif bounds := _tolerance(src, s):
+            out.append(
+                src.problem(
+                    list(s.keys),
+                    f"SQL rule {s.id!r}: ingest rejects every row its query returns, so "
+                    f"{bounds} is not applied (read as mustBe: 0)",
+                    "write mustBe: 0, or expect each failing row to be rejected",
+                    severity="warning",
+                )
+            )
     return out
+
+
+def _tolerance(src: Source, s) -> str:
+    """The rule's thresholds other than `mustBe: 0`, as written ('' when there are none)."""
+    q = src.data
+    for k in s.keys:
+        q = q[k]
+    found = {k: v for k, v in q.items() if k.startswith("must")}
+    return "" if found in ({}, {"mustBe": 0}) else ", ".join(f"{k}: {v}" for k, v in found.items())
 
 
 def _rule_name(q: dict):

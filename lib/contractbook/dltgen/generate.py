@@ -54,6 +54,35 @@ def _py_name(name: str) -> str:
     return name if ok else "contract_source"
 
 
+def naming_code() -> str:
+    """contractbook's dlt naming convention (ingest/dltnaming.py), as standalone module code.
+
+    Copied from the module's own source, so the generated pipeline lands physicalName and odd
+    names exactly as `contractbook ingest` does (dlt's snake_case would rename them).
+    """
+    import ast
+    import inspect
+
+    from contractbook.ingest import dltnaming
+
+    text = inspect.getsource(dltnaming)
+    first = ast.parse(text).body[1].lineno  # after the module docstring
+    keep = [
+        ln
+        for ln in text.splitlines()[first - 1 :]
+        if ln not in ("from __future__ import annotations", "MODULE = __name__")
+    ]
+    return "\n".join(keep).strip() + "\n"
+
+
+def _refusals(contract: Contract) -> str:
+    """Python comment lines naming the tables dlt cannot load under their names ('' if none)."""
+    from contractbook.ingest.hints import names_problem
+
+    found = [p for t in contract.tables if (p := names_problem(t))]
+    return "".join(f"# NOT LOADABLE AS NAMED: {sqltext.one_line(p)}\n" for p in found)
+
+
 _BODY = '''
 import os
 import sys
@@ -61,6 +90,11 @@ import sys
 import dlt
 import duckdb
 
+# --- contractbook's dlt naming convention (contractbook.ingest.dltnaming), copied verbatim:
+# names land as the contract's physicalName (case, spaces and SQL characters kept), as the DDL
+# creates them and `contractbook ingest` loads them.
+{naming}# --- end of the naming convention
+{refusals}
 # Load order: foreign-key parents first.
 TABLES = {order}
 
@@ -85,7 +119,7 @@ def read_csv(data_dir: str, table: str, batch_rows: int = 100_000):
     yield from rel.to_arrow_reader(batch_rows)
 
 
-@dlt.source(name={name!r})
+@dlt.source(schema=dlt.Schema({name!r}, {{"names": NamingConvention}}))
 def {func}(data_dir: str = "data/raw"):
     """One resource per contract table, with the contract's hints."""
     for table in TABLES:
@@ -120,6 +154,8 @@ def pipeline_py(contract: Contract) -> str:
             func=_py_name(contract.name),
             dataset=repr(naming.dataset(contract)),
             pipeline=f"{sqltext.name_token(contract.name)}_standalone",
+            naming=naming_code(),
+            refusals=_refusals(contract),
         )
     )
 
@@ -167,7 +203,9 @@ def readme(contract: Contract) -> str:
         f"`pipeline.py` loads `<table>.csv` files into dataset `{naming.dataset(contract)}` "
         "with dlt: one resource per "
         "contract table, column types and primary keys from the contract, write disposition "
-        "`merge` on the key (`replace` for tables without one). It loads clean data; "
+        "`merge` on the key (`replace` for tables without one). Tables and columns land under "
+        "the contract's physicalName, case and spaces kept (contractbook's naming convention, "
+        "copied into the file). It loads clean data; "
         "`python -m contractbook ingest` adds the row checks, the rejects and the accounting "
         "with the same hints.\n\n"
         "```\nDESTINATION=duckdb python pipeline.py data/raw\n```\n\n"

@@ -268,4 +268,4 @@ def tables(contract, n: int, seed: int) -> dict:
     return {t.name: out[t.name] for t in contract.tables}
 
 
-PLUGIN = Plugin("generic", tables)
+PLUGIN = Plugin("generic", tables, search_sql=True)

@@ -218,7 +218,7 @@ def _neutral(ctx, values: list) -> list:
 
 
 def _primary_key(ctx, t, v, k):
-    new = _neutral(ctx, v)
+    new = _neutral(ctx, v) if ctx.extra else list(v)  # zeros only where a SQL rule sums
     return "insert", line(new), ctx.key(new)
 
 
@@ -322,6 +322,9 @@ class Rows(Protocol):
     def texts(self, table: str, rows: np.ndarray) -> list[list]:
         """CSV text values of those rows, in contract column order."""
 
+    def arrow(self, table: str):
+        """The clean table as generated (pyarrow.Table)."""
+
 
 def _per_target_counts(
     spec: Spec, kind: str, found: list[DefectTarget], rows: dict[str, int]
@@ -340,11 +343,13 @@ def _mask(src: Rows, table: str, sql: str) -> np.ndarray:
     return out
 
 
-def _choose(
-    contract, src: Rows, spec: Spec, facts, rng, plugin
-) -> list[tuple[DefectTarget, np.ndarray]]:
-    """Source rows per target: distinct rows for changed records, eligible where a planter needs."""
-    found = targets(contract, plugin.sql_planters)
+def _choose(contract, src: Rows, spec: Spec, facts, rng, plugin) -> tuple[list, dict, list]:
+    """Source rows per target: distinct rows for changed records, eligible where a planter needs.
+
+    Also the used rows per table, and the (target, count) of SQL rules to search (sqlplant).
+    """
+    found = targets(contract, facts.sql_planters)
+    searched = []
     rows = {t: src.count(t) for t in contract.table_names}
     used = {t: np.zeros(rows[t], dtype=bool) for t in contract.table_names}
     free: dict[str, np.ndarray] = {}  # rows whose next sequence number is free
@@ -354,6 +359,9 @@ def _choose(
             found[kind], _per_target_counts(spec, kind, found[kind], rows), strict=True
         ):
             if k == 0:
+                continue
+            if kind == "sql" and target.rule_id not in plugin.sql_planters:
+                searched.append((target, k))
                 continue
             malformed = kind.startswith("csv_")  # fresh copies: any row will do, it stays as is
             ok = np.ones(rows[target.table], dtype=bool) if malformed else ~used[target.table]
@@ -375,7 +383,7 @@ def _choose(
             chosen = np.sort(pool[rng.choice(len(pool), size=k, replace=False)])
             used[target.table][chosen] |= not malformed
             picks.append((target, chosen))
-    return picks
+    return picks, used, searched
 
 
 def _place(target: DefectTarget, op: str, row: int, n: int, rng) -> int:
@@ -388,8 +396,13 @@ def _place(target: DefectTarget, op: str, row: int, n: int, rng) -> int:
     return row
 
 
-def plan(contract, src: Rows, spec: Spec, seed: int, plugin=None) -> dict[str, list[Event]]:
-    """Events per table for spec, from the clean tables `src` gives access to."""
+def plan(
+    contract, src: Rows, spec: Spec, seed: int, plugin=None, notes: dict | None = None
+) -> dict[str, list[Event]]:
+    """Events per table for spec, from the clean tables `src` gives access to.
+
+    notes, when given, receives rule id -> why, for SQL rules a search found no mutation for.
+    """
     from .targets import Facts
 
     events: dict[str, list[Event]] = {t: [] for t in contract.table_names}
@@ -397,16 +410,24 @@ def plan(contract, src: Rows, spec: Spec, seed: int, plugin=None) -> dict[str, l
         return events
     rng = np.random.default_rng([seed, 99])
     plugin = plugin or plugins.for_contract(contract)
-    facts = Facts(contract, plugin.sql_planters)
-    picks = _choose(contract, src, spec, facts, rng, plugin)
+    facts = Facts(contract, plugin.sql_rule_ids(contract))
+    picks, used, searched = _choose(contract, src, spec, facts, rng, plugin)
+    contexts: dict[str, PlantContext] = {}
+
+    def context(table: str) -> PlantContext:
+        if table not in contexts:
+            t = contract.table(table)
+            contexts[table] = PlantContext(t, rng, _existing(src, t), facts)
+            contexts[table].plugin = plugin
+        return contexts[table]
+
     for table in contract.table_names:
         mine = [(t, r) for t, r in picks if t.table == table]
         if not mine:
             continue
         allrows = np.concatenate([r for _, r in mine])
         text = dict(zip(allrows.tolist(), src.texts(table, allrows), strict=True))
-        ctx = PlantContext(contract.table(table), rng, _existing(src, contract.table(table)), facts)
-        ctx.plugin = plugin
+        ctx = context(table)
         for target, chosen in mine:
             planter = (
                 plugin.sql_planters[target.rule_id]
@@ -421,9 +442,59 @@ def plan(contract, src: Rows, spec: Spec, seed: int, plugin=None) -> dict[str, l
                         at, op, data, [(target.kind, target.rule_id, key)], seq=len(events[table])
                     )
                 )
+    _searched(contract, src, searched, used, context, rng, events, notes)
     for table in events:
         events[table].sort(key=lambda e: e.order)
     return events
+
+
+def _searched(contract, src, searched, used, context, rng, events, notes) -> None:
+    """Events for SQL rules planted by search (sqlplant), one searcher per table."""
+    from . import sqlplant
+
+    by_table: dict[str, list] = {}
+    for target, k in searched:
+        by_table.setdefault(target.table, []).append((target, k))
+    for table, items in by_table.items():
+        read = {table} | {t for target, _ in items for t in sqlplant.tables_read(contract, target)}
+        s = sqlplant.Searcher(
+            contract,
+            table,
+            {t: src.arrow(t) for t in contract.table_names if t in read},
+            lambda rows, t=table: src.texts(t, rows),
+        )
+        try:
+            for target, k in items:
+                rule = next(r for r in contract.rules if r.id == target.rule_id)
+                free = ~used[table]
+                found, why = sqlplant.search(context(table), s, rule, k, free, rng)
+                used[table] |= ~free
+                if not found and notes is not None:
+                    notes[rule.id] = why
+                for p in found:
+                    events[table] += _sql_events(context(table), target, p, s, len(events[table]))
+        finally:
+            s.close()
+
+
+def _sql_events(ctx, target, p, s, seq: int) -> list[Event]:
+    """Events of one searched instance: changed, inserted and flagged rows (entries on flagged)."""
+    out = []
+
+    def entries(row: int, values) -> list:
+        return [("sql", target.rule_id, ctx.key(values))] if row in p.flagged else []
+
+    for row, values in p.changed.items():
+        out.append(Event(row, "replace", line(values), entries(row, values)))
+    for after, row, values in p.inserted:
+        out.append(Event(after, "insert", line(values), entries(row, values)))
+    for row in p.flagged:
+        if row not in p.changed and row < s.n:
+            values = s.row_text(row)
+            out.append(Event(row, "replace", line(values), entries(row, values)))
+    for i, ev in enumerate(out):
+        ev.seq = seq + i
+    return out
 
 
 def _existing(src: Rows, table) -> Callable[[str], set]:

@@ -17,6 +17,15 @@ class Plugin:
     eligible: dict = field(default_factory=dict)  # rule id -> SQL choosing source rows
     orphans: dict = field(default_factory=dict)  # table.column -> orphan values to plant
     layouts: dict = field(default_factory=dict)  # layout name -> synth.layout.Layout
+    search_sql: bool = False  # other SQL rules: search a mutation their query flags (sqlplant)
+
+    def sql_rule_ids(self, contract) -> set[str]:
+        """Ids of the SQL rules this plug-in plants: its planters', plus searchable ones."""
+        if not self.search_sql:
+            return set(self.sql_planters)
+        from .sqlplant import plantable
+
+        return set(self.sql_planters) | plantable(contract)
 
 
 # contract name -> module defining PLUGIN; every other contract uses the generic generator.

@@ -108,7 +108,8 @@ def generate(
     with contextlib.suppress(duckdb.Error):  # Jupyter without ipywidgets refuses the setting
         con.execute("SET enable_progress_bar = false")
 
-    events = plan(contract, _DuckRows(con, contract, typed), spec, seed, plugin)
+    searched: dict[str, str] = {}  # SQL rules no mutation broke: why (manifest not_plantable)
+    events = plan(contract, _DuckRows(con, contract, typed), spec, seed, plugin, searched)
     manifest, rows = [], {}
     for t in contract.tables:
         t1 = time.perf_counter()
@@ -137,7 +138,7 @@ def generate(
     _write_manifest(out / "defects.csv", manifest)
     seconds = time.perf_counter() - t0
     params = {"n_orders": n_orders, "seed": seed, "defects": str(spec)}
-    unplanted = not_planted(contract, plugin)
+    unplanted = not_planted(contract, plugin) | searched
     if lay is not layouts.PLAIN:
         params["layout"] = lay.name
     _write_json(out / "manifest.json", contract, params, rows, manifest, files, unplanted)
@@ -167,6 +168,9 @@ class _DuckRows:
 
     def where(self, sql: str) -> np.ndarray:
         return self.con.sql(sql).fetchnumpy()["_row"].astype(np.int64)
+
+    def arrow(self, table: str) -> pa.Table:
+        return self.typed[table]
 
     def texts(self, table: str, rows: np.ndarray) -> list[list]:
         self.con.register("_src", self.typed[table].take(rows))

@@ -228,12 +228,13 @@ TARGETS = {
 def targets(contract, sql_planters=None) -> dict[str, list[DefectTarget]]:
     """Every defect kind -> the rules it can break in this contract, in planting order.
 
-    sql_planters: the SQL rule ids a plug-in can break (default: the contract's plug-in's).
+    sql_planters: the SQL rule ids a plug-in can break (default: the contract's plug-in's, with
+    the rules the generic planter may search a mutation for).
     """
     if sql_planters is None:
         from .plugins import for_contract
 
-        sql_planters = for_contract(contract).sql_planters
+        sql_planters = for_contract(contract).sql_rule_ids(contract)
     f = Facts(contract, sql_planters)
     return {kind: fn(f) for kind, fn in TARGETS.items()}
 
@@ -258,19 +259,20 @@ NOT_PLANTED = {
     "the column",
     "sql": "the contract's plug-in has no planter for it",
 }
-# Why the generic generator plants no SQL-rule defect (a plug-in may: synth.plugins).
-GENERIC_SQL = (
-    "the generic generator plants none: a SQL condition has no generic inverse, and "
-    "its clean rows satisfy a SQL rule only where the column rules imply it, where "
-    "no single changed value can break the SQL rule alone"
-)
 
 
 def not_planted(contract, plugin) -> dict[str, str]:
-    """rule id -> why no defect kind can break it, for every rule none targets."""
-    hit = {t.rule_id for ts in targets(contract, plugin.sql_planters).values() for t in ts}
+    """rule id -> why no defect kind can break it, for every rule none targets.
+
+    SQL rules a searching plug-in targets but finds no mutation for are added by plant.plan.
+    """
+    from .sqlplant import why_not
+
+    found = targets(contract, plugin.sql_rule_ids(contract))
+    hit = {t.rule_id for ts in found.values() for t in ts}
     return {
-        r.id: GENERIC_SQL if r.kind == "sql" and plugin.name == "generic" else NOT_PLANTED[r.kind]
+        r.id: (why_not(contract, r) if r.kind == "sql" and plugin.search_sql else "")
+        or NOT_PLANTED[r.kind]
         for r in contract.rules
         if r.id not in hit
     }

@@ -8,6 +8,45 @@ import sys
 import dlt
 import duckdb
 
+# --- contractbook's dlt naming convention (contractbook.ingest.dltnaming), copied verbatim:
+# names land as the contract's physicalName (case, spaces and SQL characters kept), as the DDL
+# creates them and `contractbook ingest` loads them.
+import re
+
+from dlt.common.normalizers.naming.direct import NamingConvention as _Direct
+
+# Characters dlt 1.31 cannot carry in a name, measured: a table's name goes unescaped into its
+# load-file paths (split at `.`, quoted '...' in the DuckDB loader's SQL); its merge and replace
+# jobs split their SQL at every `;` and line break, whatever is quoted.
+REFUSED = {
+    "table": (
+        re.compile(r"[.'\"/\\;\n\r▶]"),
+        "dlt writes a table's name unescaped into "
+        "its load-file paths and splits its SQL at `;`, so a loaded table name "
+        "cannot hold . ' \" / \\ ;",
+    ),
+    "column": (
+        re.compile(r"[;\n\r▶]"),
+        "dlt splits its merge SQL at every `;`, so a loaded column name cannot hold ;",
+    ),
+}
+
+
+class NamingConvention(_Direct):
+    """Case-sensitive and verbatim: names are only shortened to the destination's limit."""
+
+    def normalize_identifier(self, identifier: str) -> str:
+        """identifier unchanged (dlt strips surrounding spaces first), shortened if too long."""
+        identifier = super(_Direct, self).normalize_identifier(identifier)
+        return self.shorten_identifier(identifier, identifier, self.max_length)
+
+    def normalize_table_identifier(self, identifier: str) -> str:
+        """A table name: unchanged unless it holds what dlt cannot carry (refused before)."""
+        identifier = super(_Direct, self).normalize_identifier(identifier)
+        safe = REFUSED["table"][0].sub("_", identifier)
+        return self.shorten_identifier(safe, identifier, self.max_length)
+# --- end of the naming convention
+
 # Load order: foreign-key parents first.
 TABLES = ['customers', 'geolocation', 'product_category_name_translation', 'products', 'sellers', 'orders', 'order_items', 'order_payments', 'order_reviews']
 
@@ -158,7 +197,7 @@ def read_csv(data_dir: str, table: str, batch_rows: int = 100_000):
     yield from rel.to_arrow_reader(batch_rows)
 
 
-@dlt.source(name='olist_mini')
+@dlt.source(schema=dlt.Schema('olist_mini', {"names": NamingConvention}))
 def olist_mini(data_dir: str = "data/raw"):
     """One resource per contract table, with the contract's hints."""
     for table in TABLES:
