@@ -35,9 +35,7 @@ NOT_ROWS = (
     "ingest evaluates only rules of the form SELECT COUNT(*) FROM (<failing rows>) (row by row); "
     "this one is checked by no step, so a planted defect could not be caught"
 )
-PARENT = (
-    "its table is a foreign-key parent: rejecting a flagged row would also reject its children"
-)
+PARENT = "its table is a foreign-key parent: rejecting a flagged row would also reject its children"
 NO_KEYS = "its failing rows share no column with its table (ingest refuses such a rule)"
 ALREADY = "the clean rows already fail it (the generic generator knows no SQL condition)"
 
