@@ -25,7 +25,10 @@ from contractbook.sqltext import ident, literal
 from .render import text_expr
 
 # As ingest.check.RESTRICTED: no file, network or extension access, settings locked.
-RESTRICTED = {"enable_external_access": False, "lock_configuration": True}
+RESTRICTED: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "lock_configuration": True,
+}
 ROWS_PER_MUTATION = 3  # candidate rows tried per mutation
 MAX_FLAGGED = 4  # a planted instance may make the rule flag at most this many rows
 MAX_INSTANCES = 25  # instances planted per rule at most (each is a search; `rate=` asks many)
@@ -151,6 +154,7 @@ class Searcher:
         elif m.kind == "duplicate":
             body = f"SELECT * FROM {cur} UNION ALL {self._copy(m, fresh)}"
         else:
+            assert m.column is not None  # every kind but duplicate names its column
             c = ident(m.column)
             body = (
                 f"SELECT * REPLACE (CASE WHEN _row = {m.row} THEN {self._value(m)} ELSE {c} END "
@@ -166,6 +170,7 @@ class Searcher:
         """The new value of an assignment: NULL, or the source row's value of from_column."""
         if m.source is None:
             return "NULL"
+        assert m.from_column is not None  # a source row always names its column
         return f"(SELECT {ident(m.from_column)} FROM {WORK}.cur WHERE _row = {m.source})"
 
     def _copy(self, m: Mutation, fresh: dict[str, str]) -> str:
@@ -210,6 +215,7 @@ class Searcher:
         if m.kind == "duplicate":
             self.con.execute(f"INSERT INTO {WORK}.cur {self._copy(m, fresh)}")
         else:
+            assert m.column is not None  # every kind but duplicate names its column
             c = ident(m.column)
             self.con.execute(f"UPDATE {WORK}.cur SET {c} = {self._value(m)} WHERE _row = {m.row}")
         self.extremes.clear()
