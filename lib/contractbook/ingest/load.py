@@ -13,7 +13,10 @@ from .dltnaming import MODULE as NAMING
 from .hints import METRICS_HINTS, rejects_hints, rejects_table, renamed, table_hints
 from .plan import qi
 
-BATCH_ROWS = 250_000
+# One Arrow batch is one row group of dlt's Parquet. The DuckDB destination reads a file in
+# parallel by row group while keeping row order: with DuckDB's own row-group size (122,880) the
+# load of the 1M-order tables took 5.3-5.6 s CPU, with 250,000-row groups 8.1-9.1 s (measured).
+BATCH_ROWS = 122_880
 
 
 def _quiet_dlt() -> None:

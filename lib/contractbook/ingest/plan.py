@@ -17,22 +17,13 @@ from dataclasses import dataclass
 
 from contractbook import sqltext
 from contractbook.contract import Contract, Rule, Table
+from contractbook.contract.rules import RULE_KINDS
 
 from .castmap import _q, cast_expr, sql_type
 
-# Rule kinds this query decides; `sql` rules run afterwards on the candidate rows
-# (see sql_rule_marks).
-ROW_KINDS = (
-    "type",
-    "required",
-    "primary_key",
-    "unique",
-    "allowed_values",
-    "pattern",
-    "range",
-    "length",
-    "foreign_key",
-)
+# Rule kinds this query decides: every kind but `sql`, whose rules run afterwards on the
+# candidate rows (check._sql_rules).
+ROW_KINDS = tuple(k for k in RULE_KINDS if k != "sql")
 
 
 def qi(name: str) -> str:
