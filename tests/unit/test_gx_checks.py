@@ -283,3 +283,21 @@ def test_unique_checks_on_names_with_quotes_run_as_queries(gx_ctx, tmp_path):
     assert failed["things.primary_key"].later == [{'Id "X"': 2}]
     assert failed["pairs.primary_key"].unexpected_count == 2
     assert failed["pairs.primary_key"].failing == [{'A "1"': 1, "b": 1}] * 2
+
+
+def test_gx_connections_are_closed_once_the_checks_ran(gx_ctx, contract, datasets, tmp_path):
+    """The staged inputs and the warehouse are never open at once (the step's peak memory)."""
+    import shutil
+
+    import duckdb
+
+    from contractbook.gx.runner import run_postload, run_preload
+
+    db = tmp_path / "wh.duckdb"
+    shutil.copy(datasets["clean_db"], db)
+    run_preload(gx_ctx, contract, datasets["clean"], tables=["sellers"], prefix="closed")
+    staged = next((Path(gx_ctx.root_directory) / "preload").glob("staged-*.duckdb"))
+    run_postload(gx_ctx, contract, f"duckdb:///{db}", tables=["sellers"], prefix="closed")
+    for path in (staged, db):  # another configuration is refused while GX holds the file open
+        with duckdb.connect(str(path), config={"threads": 1}) as con:
+            assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0] > 0

@@ -20,7 +20,8 @@ from .tolerances import check, mostly_for
 
 DATASOURCES = {"duckdb": "add_or_update_sql", "postgres": "add_or_update_postgres"}
 # Post-load checks only read, and the contract's SQL rules run among them: every GX connection
-# is confined. DuckDB: external access off and settings locked (no files, extensions or ATTACH);
+# is confined. DuckDB: external access off and settings locked (no files, extensions or ATTACH),
+# memory capped (staged.MEMORY_LIMIT; the pre-load's staged inputs are opened the same way);
 # PostgreSQL: every transaction READ ONLY, each statement bounded by a timeout.
 STATEMENT_TIMEOUT_MS = 300_000
 ENGINE_KWARGS = {
