@@ -230,3 +230,74 @@ def test_parent_flags_are_sql_membership_with_nulls_left_out(contract, tmp_path)
         "FROM products ORDER BY _line"
     ).fetchall()
     assert [g[0] for g in got] == [True, False, None, True]
+
+
+QUOTED_NAMES = """\
+apiVersion: v3.1.0
+kind: DataContract
+id: urn:test:gxquoted
+version: 1.0.0
+status: draft
+schema:
+  - name: things
+    physicalName: 'Things "T"'
+    properties:
+      - {name: id, physicalName: 'Id "X"', logicalType: integer, primaryKey: true, required: true}
+      - {name: label, logicalType: string}
+  - name: pairs
+    physicalName: pairs
+    properties:
+      - {name: a, physicalName: 'A "1"', logicalType: integer, primaryKey: true,
+         primaryKeyPosition: 1}
+      - {name: b, logicalType: integer, primaryKey: true, primaryKeyPosition: 2}
+"""
+
+
+def test_unique_checks_on_names_with_quotes_run_as_queries(gx_ctx, tmp_path):
+    """GX cannot parse `"` in a unique check's column: the same check runs as a quoted query."""
+    import duckdb
+
+    from contractbook.contract import parse
+    from contractbook.gx import coverage, generate
+    from contractbook.gx.runner import run_postload
+    from contractbook.sqltext import ident
+
+    (tmp_path / "c.yaml").write_text(QUOTED_NAMES)
+    contract, _ = parse(tmp_path / "c.yaml")
+    for tgt in ("duckdb", "postgres"):
+        assert set(coverage(generate(contract, tgt)).values()) == {"mapped"}, tgt
+    db = tmp_path / "q.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE SCHEMA s")
+        things, x, a = ident('Things "T"'), ident('Id "X"'), ident('A "1"')
+        con.execute(f"CREATE TABLE s.{things} ({x} BIGINT, label VARCHAR)")
+        con.execute(f"INSERT INTO s.{things} VALUES (1, 'a'), (2, 'b'), (2, 'c'), (3, 'd')")
+        con.execute(f"CREATE TABLE s.pairs ({a} BIGINT, b BIGINT)")
+        # (1, 1) twice: a duplicate; (2, NULL) twice: only `required` fails, as GX's unique
+        # checks ignore rows with a missing value
+        con.execute("INSERT INTO s.pairs VALUES (1, 1), (1, 1), (1, 2), (2, NULL), (2, NULL)")
+    run = run_postload(gx_ctx, contract, f"duckdb:///{db}", "duckdb", "s", prefix="quoted")
+    failed = {c.rule_id: c for c in run.checks if not c.success}
+    assert set(failed) == {"things.primary_key", "pairs.primary_key", "pairs.b.required"}
+    assert failed["things.primary_key"].unexpected_count == 2
+    assert failed["things.primary_key"].later == [{'Id "X"': 2}]
+    assert failed["pairs.primary_key"].unexpected_count == 2
+    assert failed["pairs.primary_key"].failing == [{'A "1"': 1, "b": 1}] * 2
+
+
+def test_gx_connections_are_closed_once_the_checks_ran(gx_ctx, contract, datasets, tmp_path):
+    """The staged inputs and the warehouse are never open at once (the step's peak memory)."""
+    import shutil
+
+    import duckdb
+
+    from contractbook.gx.runner import run_postload, run_preload
+
+    db = tmp_path / "wh.duckdb"
+    shutil.copy(datasets["clean_db"], db)
+    run_preload(gx_ctx, contract, datasets["clean"], tables=["sellers"], prefix="closed")
+    staged = next((Path(gx_ctx.root_directory) / "preload").glob("staged-*.duckdb"))
+    run_postload(gx_ctx, contract, f"duckdb:///{db}", tables=["sellers"], prefix="closed")
+    for path in (staged, db):  # another configuration is refused while GX holds the file open
+        with duckdb.connect(str(path), config={"threads": 1}) as con:
+            assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0] > 0

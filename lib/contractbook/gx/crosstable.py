@@ -1,4 +1,5 @@
-"""SQL for cross-table checks: foreign-key anti-joins and the contract's `type: sql` rules."""
+"""SQL for checks GX runs as queries: foreign-key anti-joins, the contract's `type: sql` rules,
+and duplicate keys GX cannot express itself (a `"` in a column name)."""
 
 from __future__ import annotations
 
@@ -89,4 +90,18 @@ def foreign_key_rows_query(rel: Relationship) -> str:
     return (
         f"SELECT c.* FROM {q(rel.table)} AS c LEFT JOIN {q(rel.to_table)} AS p ON {on} "
         f"WHERE {present} AND p.{q(rel.to_columns[0])} IS NULL"
+    )
+
+
+def duplicate_rows_query(table: str, columns: tuple[str, ...] | list[str]) -> str:
+    """DuckDB SQL returning the key columns of rows whose key is not unique (NULL keys are not
+    checked), as GX's unique checks count them: every row of a repeated key."""
+    q = ident
+    cols = ", ".join(q(c) for c in columns)
+    present = " AND ".join(f"{q(c)} IS NOT NULL" for c in columns)
+    on = " AND ".join(f"t.{q(c)} = d.{q(c)}" for c in columns)
+    return (
+        f"SELECT {', '.join(f't.{q(c)}' for c in columns)} FROM {q(table)} AS t JOIN "
+        f"(SELECT {cols} FROM {q(table)} WHERE {present} GROUP BY {cols} "
+        f"HAVING count(*) > 1) AS d ON {on}"
     )

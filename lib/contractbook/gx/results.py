@@ -64,8 +64,8 @@ def _error(r) -> str | None:
 
 def _later(failing: list, kw: dict, frame) -> list:
     """Duplicates past the first occurrence of each key (the manifest's defect rows)."""
-    cols = kw.get("column_list") or [kw["column"]]
     if frame is not None:
+        cols = kw.get("column_list") or [kw["column"]]
         dup = frame.loc[frame.index.isin(failing), cols].duplicated(keep="first")
         return sorted(dup[dup].index)
     seen: set = set()

@@ -14,17 +14,25 @@ from contractbook.registry import unknown
 
 from . import suites as gen
 from .results import CheckRun, TableResult
+from .staged import MEMORY_LIMIT
 from .targets import target
 from .tolerances import check, mostly_for
 
 DATASOURCES = {"duckdb": "add_or_update_sql", "postgres": "add_or_update_postgres"}
 # Post-load checks only read, and the contract's SQL rules run among them: every GX connection
-# is confined. DuckDB: external access off and settings locked (no files, extensions or ATTACH);
+# is confined. DuckDB: external access off and settings locked (no files, extensions or ATTACH),
+# memory capped (staged.MEMORY_LIMIT; the pre-load's staged inputs are opened the same way);
 # PostgreSQL: every transaction READ ONLY, each statement bounded by a timeout.
 STATEMENT_TIMEOUT_MS = 300_000
 ENGINE_KWARGS = {
     "duckdb": {
-        "connect_args": {"config": {"enable_external_access": False, "lock_configuration": True}}
+        "connect_args": {
+            "config": {
+                "memory_limit": MEMORY_LIMIT,
+                "enable_external_access": False,
+                "lock_configuration": True,
+            }
+        }
     },
     "postgres": {
         "connect_args": {
@@ -87,6 +95,12 @@ def _checkpoint(ctx, name: str, batch_definition, suite, result_format: dict):
             name=name, validation_definitions=[vd], result_format=result_format, actions=[]
         )
     )
+
+
+def _release(ds) -> None:
+    """Close a SQL data source's connections now (GX keeps them until garbage collection)."""
+    ds.get_execution_engine().close()
+    ds.get_engine().dispose()
 
 
 def _validation(checkpoint_result):
@@ -172,7 +186,9 @@ def run_preload(
         name_ = f"{prefix}_staged"
         if name_ in [d.name for d in ctx.data_sources.all().values()]:
             ctx.data_sources.delete(name_)
-        ds = ctx.data_sources.add_or_update_sql(name_, connection_string=staged.url)
+        ds = ctx.data_sources.add_or_update_sql(
+            name_, connection_string=staged.url, kwargs=ENGINE_KWARGS["duckdb"]
+        )
     else:
         ds = ctx.data_sources.add_or_update_pandas(f"{prefix}_csv")
     for name in tables:
@@ -216,6 +232,8 @@ def run_preload(
             )
         run.tables.append(table)
         print(f"pre-load {name}: {run.tables[-1].verdict}", flush=True)
+    if engine == "duckdb":
+        _release(ds)  # before the post-load opens the warehouse: one DuckDB at a time
     run.seconds = time.perf_counter() - started
     return run
 
@@ -269,6 +287,7 @@ def run_postload(
             TableResult.from_gx(name, suite, _validation(result), seconds=time.perf_counter() - t0)
         )
         print(f"post-load {tgt.name} {name}: {run.tables[-1].verdict}", flush=True)
+    _release(ds)
     run.seconds = time.perf_counter() - started
     return run
 
