@@ -20,6 +20,21 @@ def view_name(schema: str, table: str) -> str:
     return f"{schema}__{table}"
 
 
+# Characters a folder name cannot hold as they are (Hive's escapePathName set, as Spark escapes
+# partition values, plus `}` and `,`: Hadoop globs read them), written as %XX.
+_PATH_UNSAFE = frozenset('"#%\'*/:=?\\{}[]^,') | {chr(i) for i in range(32)} | {"\x7f"}
+
+
+def folder(name: str) -> str:
+    """The folder a table named name is written to: name with unsafe characters as %XX.
+
+    A leading `.` or `_` is escaped too (Spark skips such files and folders as hidden), so
+    contract text never becomes a path of its own (`..`, `/`) or a glob.
+    """
+    out = "".join(f"%{ord(ch):02X}" if ch in _PATH_UNSAFE else ch for ch in name)
+    return f"%{ord(out[0]):02X}{out[1:]}" if out[:1] in (".", "_") else out
+
+
 def ident(name: str) -> str:
     """A quoted Spark identifier (the one place the Spark engine quotes names)."""
     return exp.to_identifier(name, quoted=True).sql(WRITE)
