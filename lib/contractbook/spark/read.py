@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contractbook.ingest.read import IngestError
-from contractbook.reading.files import problem, read_header
+from contractbook.reading.files import identify, problem, read_header
 from contractbook.reading.header import EMPTY, fit
 
 from .sql import ident
@@ -77,6 +77,11 @@ def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
     s = SparkSource(table, path)
     if (why := problem(path)) is not None:
         raise IngestError(why)
+    if (f := identify(path)).format != "csv" or f.compression:
+        raise IngestError(
+            f"{path}: {f.compression or f.format} input; the Spark engine reads plain CSV only: "
+            "use --engine duckdb for it, or give the table as an uncompressed CSV"
+        )
     header = read_header(path)
     if header is None:
         s.warnings.append(f"{path}: {EMPTY}; read as 0 rows")
