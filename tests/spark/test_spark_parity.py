@@ -145,3 +145,39 @@ def test_physical_names_and_rows_as_the_duckdb_warehouse(engines, contract):
     assert any(t.physical != t.name for t in contract.tables)
     renamed = [c.physical for t in contract.tables for c in t.columns if c.physical != c.name]
     assert any(" " in n for n in renamed) and any(n != n.lower() for n in renamed)
+
+
+def test_unreadable_parent_fails_its_table_only_in_both(spark, contract, tmp_path):
+    """A UTF-16 Customers file: that table fails, orders' foreign key to it is only warned."""
+    from contractbook.ingest.run import check_all, new_run
+    from contractbook.spark.ingest import ingest as spark_ingest
+
+    shutil.copytree(FIXTURE, tmp_path / "raw", ignore=shutil.ignore_patterns("*.yaml"))
+    customers = tmp_path / "raw" / "Customers.csv"
+    customers.write_bytes(customers.read_text().encode("utf-16"))
+    with duckdb.connect() as con:
+        duck = check_all(con, contract, tmp_path / "raw", new_run(), progress=lambda *_: None)
+    sp = spark_ingest(
+        contract,
+        tmp_path / "raw",
+        tmp_path / "out",
+        tmp_path / "rej",
+        tmp_path / "st",
+        spark=spark,
+        progress=lambda *_: None,
+    )
+    assert "UTF-16" in (sp.checks["Customers"].error or "")
+    assert duck["Customers"].error == sp.checks["Customers"].error
+    fk = "orders.foreign_key.orders_customer_id__Customers_customer_id"
+    assert sp.checks["orders"].warnings[fk] == duck["orders"].warnings[fk] > 0
+    for name, d in duck.items():
+        s = sp.checks[name]
+        assert (s.read, s.accepted, s.rejected, s.warned, s.reasons, s.cascaded) == (
+            d.read,
+            d.accepted,
+            d.rejected,
+            d.warned,
+            d.reasons,
+            d.cascaded,
+        ), name
+    assert [a.table for a in sp.accounting() if not a.ok] == ["Customers"]

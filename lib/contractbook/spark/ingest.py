@@ -22,7 +22,8 @@ from contractbook.contract import Contract, Table
 from contractbook.ingest.check import RunContext, TableCheck
 from contractbook.ingest.hints import rejects_table
 from contractbook.ingest.plan import pair_queries, qi, raw_value, row_rules, rule_order, typed_query
-from contractbook.ingest.run import IngestResult, new_run
+from contractbook.ingest.run import IngestResult, _parent_failed_policy, new_run
+from contractbook.reading.files import ReadError
 
 from . import cascade, read
 from .sql import folder, ident, lit, transpile, view_name
@@ -202,17 +203,23 @@ def check_table(
     fk_policy: dict | None = None,
     cand_tables: set[str] | None = None,
     path: Path | None = None,
+    failed: str | None = None,
 ) -> TableCheck:
     """Read, type, check one table; accepted rows -> out/<physical>, rejects ->
     out/<physical>__rejects (folder names: `folder`).
 
     cand_tables: tables whose SQL-rule candidate views exist (later rules read those first).
-    path: the input file (default data_dir/<table>.csv).
+    path: the input file (default data_dir/<table>.csv). failed: why the file could not be
+    read; the table is then built empty (other tables go on), as in the DuckDB engine.
     """
     started = time.perf_counter()
     t = contract.table(table)
-    res = TableCheck(table, Path(path) if path else Path(data_dir) / f"{table}.csv")
-    src = read.source(spark, table, t.column_names, res.path)
+    res = TableCheck(table, Path(path) if path else Path(data_dir) / f"{table}.csv", error=failed)
+    src = (
+        read.empty(spark, table, t.column_names, res.path)
+        if failed
+        else read.source(spark, table, t.column_names, res.path)
+    )
     res.notes += src.warnings
     _view(spark, src.frame, "work", "src_" + table, cache=True)
     good = spark.sql(f"SELECT * FROM {ident(view_name('work', 'src_' + table))} WHERE _csv IS NULL")
@@ -304,22 +311,21 @@ def check_all(
     require(paths)
     for name in contract.dependency_order:
         row_rules(contract, name, fk_policy)  # policy errors before any work
-    checks, cand_tables = {}, set[str]()
+    checks, cand_tables, failed = {}, set[str](), dict[str, str]()
     for name in contract.dependency_order:
-        checks[name] = check_table(
-            spark,
-            contract,
-            name,
-            Path(data_dir),
-            run,
-            work,
-            out,
-            fk_policy,
-            cand_tables,
-            paths[name],
-        )
+        # foreign keys to a table that failed to read are only warned about (as DuckDB)
+        policy = _parent_failed_policy(contract, name, failed, fk_policy)
+        args = (spark, contract, name, Path(data_dir), run, work, out, policy, cand_tables)
+        try:
+            checks[name] = check_table(*args, paths[name])
+        except ReadError as e:
+            failed[name] = str(e)
+            checks[name] = check_table(*args, paths[name], failed=str(e))
     count_all(spark, checks)  # two jobs for all tables, not four per table
     for name, c in checks.items():
+        if c.error:
+            progress(f"  {name:<36} FAILED: {c.error}")
+            continue
         progress(
             f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
             f"{c.rejected:>7,}  {c.seconds:6.2f}s"
@@ -398,7 +404,9 @@ def ingest(
         result.rejected_loaded = {n: written.get(f"{n}__rejects", 0) for n in result.checks}
         result.load_seconds = time.perf_counter() - started
         for a in result.accounting():
-            if not a.ok:
+            if a.error:
+                progress(f"  FAILED {a.table}: {a.error}")
+            elif not a.ok:
                 progress(
                     f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
                     f"{a.loaded} + rejected {a.rejected}"

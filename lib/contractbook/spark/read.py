@@ -50,6 +50,11 @@ def _kind_expr(fields: list[str]) -> str:
     )
 
 
+def empty(spark, table: str, columns: list[str], path: Path) -> SparkSource:
+    """A table whose file could not be read: 0 rows of the contract's columns."""
+    return _empty(spark, SparkSource(table, Path(path)), columns)
+
+
 def _empty(spark, s: SparkSource, columns: list[str]) -> SparkSource:
     """A file with no header: 0 rows of the contract's columns."""
     from pyspark.sql import types as T
