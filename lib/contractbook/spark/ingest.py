@@ -134,7 +134,7 @@ def _lines(spark, table: str):
               UNION ALL SELECT _row, 0, 1 FROM {bad} WHERE _reasons IS NOT NULL
               UNION ALL SELECT _row, 0, 1 FROM {src} WHERE _csv IS NOT NULL)
         """).where("need = 1").drop("need").createOrReplaceTempView(
-        view_name("work", "lines_" + table)
+        ident(view_name("work", "lines_" + table))
     )
 
 
