@@ -21,7 +21,7 @@ from pathlib import Path
 from contractbook.contract import Contract, Table
 from contractbook.ingest.check import RunContext, TableCheck
 from contractbook.ingest.hints import rejects_table
-from contractbook.ingest.plan import pair_queries, qi, raw_value, row_rules, rule_order, typed_query
+from contractbook.ingest.plan import pair_queries, qi, row_rules, rule_order, typed_query
 from contractbook.ingest.run import IngestResult, _parent_failed_policy, new_run
 from contractbook.reading.files import ReadError
 
@@ -138,6 +138,16 @@ def _lines(spark, table: str):
     )
 
 
+def _raw_value(column: str) -> str:
+    """Spark SQL of plan.raw_value: the kept raw text, else the typed value as text.
+
+    Written here, not transpiled: sqlglot parses a JSON path literal and fails on a quote in it
+    (a column named `ref'd`). The path is the one DuckDB reads ($.r.<column>), as a literal.
+    """
+    path = lit("$.r." + column)
+    return f"coalesce(get_json_object(c._x, {path}), CAST(c.{ident(column)} AS STRING))"
+
+
 def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path, file: str):
     """Rule rejects (raw values) and malformed records with their lines, the DuckDB columns."""
     t = contract.table(table)
@@ -150,10 +160,7 @@ def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path,
         f"{lit(contract.version)} AS contract_version, {lit(run.run_id)} AS run_id, "
         f"CAST({lit(run.ingested_at)} AS TIMESTAMP_LTZ) AS ingested_at"
     )
-    raw_cols = ", ".join(
-        transpile(f"SELECT {raw_value(c, typed='c.' + qi(c))} AS {qi(c)}").removeprefix("SELECT ")
-        for c in t.column_names
-    )
+    raw_cols = ", ".join(f"{_raw_value(c)} AS {ident(c)}" for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS STRING) AS {ident(c)}" for c in t.column_names)
     rules = spark.sql(f"""
         SELECT {raw_cols}, to_json(b._reasons) AS reject_reasons,
