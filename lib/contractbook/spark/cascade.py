@@ -16,7 +16,19 @@ def _work(kind: str, table: str) -> str:
     return ident(view_name("work", f"{kind}_{table}"))
 
 
-def _one(link: ParentLink, table: str) -> str:
+# kinds whose JSON text differs between the engines: written as DuckDB's json_object writes
+# them (`2017-10-02 10:56:33`, where Spark's to_json writes `2017-10-02T10:56:33.000`)
+AS_TEXT = ("timestamp",)
+
+
+def _key_value(contract: Contract, table: str, column: str) -> str:
+    """A child key column as it goes into the detail's parent_key."""
+    value = f"c.{ident(column)}"
+    kind = contract.table(table).column(column).type.kind
+    return f"CAST({value} AS STRING)" if kind in AS_TEXT else value
+
+
+def _one(contract: Contract, link: ParentLink, table: str) -> str:
     """(_row, rule, parent JSON) of the rows this foreign key rejected whose parent was rejected."""
     pcols = ", ".join(f"p.{ident(pc)}" for _, pc in link.pairs)
     rejected = (
@@ -26,7 +38,7 @@ def _one(link: ParentLink, table: str) -> str:
         f"WHERE b._reasons IS NOT NULL GROUP BY {pcols}"
     )
     on = " AND ".join(f"c.{ident(c)} = r.{ident(pc)}" for c, pc in link.pairs)
-    key = ", ".join(f"{lit(pc)}, c.{ident(c)}" for c, pc in link.pairs)
+    key = ", ".join(f"{lit(pc)}, {_key_value(contract, table, c)}" for c, pc in link.pairs)
     parent = (
         f"named_struct('rule', {lit(link.rule)}, 'parent_table', {lit(link.parent)}, "
         f"'parent_key', named_struct({key}), 'parent_rules', r.rules)"
@@ -40,7 +52,7 @@ def _one(link: ParentLink, table: str) -> str:
 
 def causes(spark, contract: Contract, table: str):
     """Register work__cause_<table> (cached: the rejects and the counts read it)."""
-    parts = [_one(link, table) for link in links(contract, table)]
+    parts = [_one(contract, link, table) for link in links(contract, table)]
     if not parts:
         frame = spark.sql(
             "SELECT CAST(NULL AS BIGINT) AS _row, CAST(NULL AS STRING) AS detail, "
