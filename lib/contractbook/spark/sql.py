@@ -12,6 +12,8 @@ from sqlglot import exp
 from sqlglot.dialects.spark import Spark
 from sqlglot.time import format_time
 
+from contractbook import sqltext
+
 READ, WRITE = "duckdb", "spark"
 
 
@@ -36,8 +38,8 @@ def folder(name: str) -> str:
 
 
 def ident(name: str) -> str:
-    """A quoted Spark identifier (the one place the Spark engine quotes names)."""
-    return exp.to_identifier(name, quoted=True).sql(WRITE)
+    """A quoted Spark identifier (the one place the Spark engine quotes names; sqltext)."""
+    return sqltext.ident(name, WRITE)
 
 
 def _full_match(node: exp.RegexpFullMatch) -> exp.Expression:
@@ -83,5 +85,5 @@ def transpile(sql: str, views: dict[str, str] | None = None) -> str:
 
 
 def lit(text: str) -> str:
-    """A Spark string literal (escaped by sqlglot's Spark generator)."""
-    return exp.Literal.string(text).sql(WRITE)
+    """A Spark string literal (contractbook.sqltext's Spark rules: backslash escapes)."""
+    return sqltext.literal(text, WRITE)
