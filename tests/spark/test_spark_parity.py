@@ -74,10 +74,12 @@ def _warehouse(wh: Path, contract, name: str, cols: str = "*") -> list[tuple]:
 
 
 def _causes(rows: list[tuple]) -> set[tuple]:
-    """(line, rules, cause JSON parsed) of rule rejects; malformed records: (line, rules)."""
+    """(line, rules, detail) of every reject; a rule reject's cause JSON parsed."""
     out = set()
     for line, reasons, detail, raw_bytes in rows:
-        cause = json.dumps(json.loads(detail), sort_keys=True) if detail and not raw_bytes else None
+        cause = detail
+        if detail and not raw_bytes:  # a rule reject: parent_rejected JSON
+            cause = json.dumps(json.loads(detail), sort_keys=True)
         out.add((line, reasons, cause))
     return out
 

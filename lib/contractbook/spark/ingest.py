@@ -175,7 +175,7 @@ def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path,
     kinds = f"array(concat({lit(table + '.csv.')}, _csv))"
     malformed = spark.sql(f"""
         SELECT {null_cols}, to_json({kinds}) AS reject_reasons,
-               concat('Spark CSV reader: malformed record (', _csv, ')') AS reject_detail,
+               _detail AS reject_detail,
                _text AS raw_line, CAST(_text AS BINARY) AS raw_bytes, {prov},
                l.line AS source_line, CAST(NULL AS BIGINT) AS source_offset,
                CAST(NULL AS BIGINT) AS source_length, {kinds} AS _reason_list
