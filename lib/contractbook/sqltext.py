@@ -42,6 +42,8 @@ QUOTING: dict[str, Quoting] = {
         "`", (("\\", "\\\\"), ("`", "\\`"), ("\n", "\\n"), ("\r", "\\r")), _BACKSLASH
     ),
     "databricks": Quoting("`", (("`", "``"),), _BACKSLASH),
+    # Spark SQL (the Spark engine's queries): as Databricks, whose SQL it is
+    "spark": Quoting("`", (("`", "``"),), _BACKSLASH),
 }
 
 # Comment styles: line prefix, and sequences that could end or open a comment elsewhere.

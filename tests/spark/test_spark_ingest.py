@@ -97,3 +97,17 @@ def test_same_accounting(both):
         assert c.reasons == d.reasons and c.warnings == d.warnings, name
     assert result.loaded == {n: c.accepted for n, c in checks.items()}
     assert sum(c.malformed for c in checks.values()) > 0
+
+
+def test_same_reject_details_and_counts(both, planted):
+    """Rejects carry the same detail (parent_rejected JSON, none, or the reader's words for a
+    malformed record) in both engines."""
+    result, con, checks = both
+    for t in checks:
+        q = "SELECT source_line, reject_detail FROM {}"
+        duck = set(con.execute(q.format(f'work."rej_{t}"')).fetchall())
+        spark = set(con.execute(q.format(_parquet(planted, t + "__rejects"))).fetchall())
+        assert spark == duck, t
+        c, d = result.checks[t], checks[t]
+        assert (c.warned, c.cascaded) == (d.warned, d.cascaded), t
+    assert sum(sum(c.cascaded.values()) for c in checks.values()) > 0

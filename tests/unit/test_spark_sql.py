@@ -51,3 +51,38 @@ def test_unknown_engine_is_a_clear_error(contract_path, tmp_path, capsys):
         engines.get("flink")
     assert main(["ingest", str(contract_path), "--data", str(tmp_path), "--engine", "flink"]) == 2
     assert "unknown ingest engine 'flink'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("orders", "orders"),
+        ("Shop Customers (v1), Ü", "Shop Customers (v1)%2C Ü"),
+        ("../etc", "%2E.%2Fetc"),
+        ("_hidden", "%5Fhidden"),
+        ('a/b\\c:*?"q"{x}[y]', "a%2Fb%5Cc%3A%2A%3F%22q%22%7Bx%7D%5By%5D"),
+        ("100%", "100%25"),
+        ("tab\there", "tab%09here"),
+    ],
+)
+def test_folder_names_escape_what_a_path_or_glob_would_read(name, expected):
+    from contractbook.spark.sql import folder
+
+    assert folder(name) == expected
+    assert "/" not in folder(name) and not folder(name).startswith((".", "_"))
+
+
+def test_cascade_links_are_the_foreign_keys_to_other_tables(contract):
+    from contractbook.ingest.cascade import links
+
+    for t in contract.tables:
+        got = links(contract, t.name)
+        fks = [r for r in contract.rules_for(t.name) if r.kind == "foreign_key"]
+        assert [(k.rule, k.parent) for k in got] == [
+            (r.id, r.params["to_table"]) for r in fks if r.params["to_table"] != t.name
+        ]
+        by_id = {r.id: r for r in fks}
+        for k in got:
+            r = by_id[k.rule]
+            assert k.pairs == tuple(zip(r.columns, r.params["to_columns"], strict=True))
+    assert any(links(contract, t.name) for t in contract.tables)

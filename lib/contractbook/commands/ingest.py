@@ -132,6 +132,7 @@ def run(args) -> int:
                 out=args.warehouse or "data/spark",
                 rejects_dir=args.rejects,
                 fk_policy=policy,
+                server=args.server,
             )
         else:
             result = engine.ingest(

@@ -1,4 +1,5 @@
-"""Runner: rejects caused by a rejected parent, told apart from true orphans (DuckDB SQL).
+"""Rejects caused by a rejected parent, told apart from true orphans: the plan (pure) and its
+DuckDB SQL (runner).
 
 A child row broke its foreign key either because no parent row has its key (a true orphan) or
 because the parent row with that key was itself rejected. For the second, the child's reject
@@ -12,9 +13,14 @@ text, see `malformed_keys`); `parent_rules` are the parent's reject reasons as i
 lists them (`<parent>.csv.<kind>` for a malformed record). A grand-child names its own parent,
 whose reject detail names the next one up. A malformed record whose key cannot be read back
 unambiguously leaves its children true orphans (no detail).
+
+`links` is the engine-neutral part; the Spark engine renders it in `spark/cascade.py`.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 from contractbook.contract import Contract
 
@@ -24,6 +30,30 @@ from .plan import qi
 CAUSE = "parent_rejected"
 # One CSV field as written: quoted (`""` inside is a quote) or unquoted (no quote, comma, CR, LF).
 FIELD = r'"(?:[^"]|"")*"|[^,"\r\n]*'
+# the JSON text before the sorted list of parents (compact, as DuckDB's json_object writes it)
+DETAIL_PREFIX = json.dumps({"cause": CAUSE}, separators=(",", ":"))[:-1] + ',"parents":['
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """One foreign key of a child table to another table: rule id, parent, column pairs."""
+
+    rule: str
+    parent: str
+    pairs: tuple[tuple[str, str], ...]  # (child column, parent column), logical names
+
+
+def links(contract: Contract, table: str) -> list[ParentLink]:
+    """The foreign keys of table whose rejects may be caused by a rejected parent row."""
+    return [
+        ParentLink(
+            r.id,
+            r.params["to_table"],
+            tuple(zip(r.columns, r.params["to_columns"], strict=True)),
+        )
+        for r in contract.rules_for(table)
+        if r.kind == "foreign_key" and r.params["to_table"] != table
+    ]
 
 
 def _q(text: str) -> str:
@@ -87,10 +117,9 @@ def malformed_keys(con, contract: Contract, table: str, header: list[str], rej: 
     )
 
 
-def _one(contract: Contract, rule, table: str, bad: str, chk: str) -> str:
+def _one(link: ParentLink, bad: str, chk: str) -> str:
     """(_row, parent JSON) of the rows this foreign key rejected whose parent was rejected."""
-    parent = rule.params["to_table"]
-    pairs = list(zip(rule.columns, rule.params["to_columns"], strict=True))
+    parent, pairs = link.parent, link.pairs
     pcols = ", ".join(f"p.{qi(pc)}" for _, pc in pairs)
     mcols = ", ".join(f"m.{qi(pc)}" for _, pc in pairs)
     keyed = " AND ".join(f"m.{qi(pc)} IS NOT NULL" for _, pc in pairs)
@@ -108,22 +137,17 @@ def _one(contract: Contract, rule, table: str, bad: str, chk: str) -> str:
     on = " AND ".join(f"c.{qi(c)} = r.{qi(pc)}" for c, pc in pairs)
     key = ", ".join(f"{_q(pc)}, c.{qi(c)}" for c, pc in pairs)
     return (
-        f"SELECT b._row, json_object('rule', {_q(rule.id)}, 'parent_table', {_q(parent)}, "
+        f"SELECT b._row, json_object('rule', {_q(link.rule)}, 'parent_table', {_q(parent)}, "
         f"'parent_key', json_object({key}), 'parent_rules', to_json(r.rules)) AS parent "
         f"FROM {bad} AS b JOIN {chk} AS c ON c.rowid = b._row JOIN ({rejected}) AS r ON {on} "
-        f"WHERE list_contains(b._reasons, {_q(rule.id)})"
+        f"WHERE list_contains(b._reasons, {_q(link.rule)})"
     )
 
 
 def causes(con, contract: Contract, table: str, bad: str, chk: str, out: str) -> None:
     """Create out (_row, detail JSON text, rules): rows whose foreign-key reject has a rejected
     parent; rules lists those foreign-key rule ids."""
-    rules = [
-        r
-        for r in contract.rules_for(table)
-        if r.kind == "foreign_key" and r.params["to_table"] != table
-    ]
-    parts = [_one(contract, r, table, bad, chk) for r in rules]
+    parts = [_one(link, bad, chk) for link in links(contract, table)]
     if not parts:
         con.execute(f"CREATE OR REPLACE TABLE {out} (_row BIGINT, detail VARCHAR, rules VARCHAR[])")
         return

@@ -1,8 +1,8 @@
 """GX on Spark DataFrames: the `spark` suites (every relationship an UnexpectedRowsExpectation).
 
-The Spark engine's Parquet outputs are registered as tables of database `schema` (default
-`olist`), so the cross-table queries of the suites (`olist.customers`, ...) resolve in Spark SQL;
-GX substitutes each batch's DataFrame for `{batch}`.
+The Spark engine's Parquet outputs are registered as tables of database `schema` (default: the
+contract's dataset) under their physicalName, so the cross-table queries of the suites
+(`olist.customers`, ...) resolve in Spark SQL; GX substitutes each batch's DataFrame for `{batch}`.
 """
 
 from __future__ import annotations
@@ -22,21 +22,21 @@ from contractbook.gx.runner import (
 )
 from contractbook.gx.tolerances import check
 
-from .sql import ident, lit
+from .sql import folder, ident, lit
 
 TARGET = "spark"
 
 
 def register(spark, contract: Contract, out: str | Path, schema: str | None = None) -> None:
-    """Tables schema.<table> over the Parquet folders out/<table> (replaced if present)."""
+    """Tables schema.<physical> over the Parquet folders the Spark engine writes (replaced if
+    present): the warehouse's names, as the suites of an SQL target read them."""
     schema = schema or naming.loaded_dataset(contract)
     spark.sql(f"CREATE DATABASE IF NOT EXISTS {ident(schema)}")
-    for t in contract.table_names:
-        name = f"{ident(schema)}.{ident(t)}"
+    for t in contract.tables:
+        name = f"{ident(schema)}.{ident(t.physical)}"
+        where = (Path(out) / folder(t.physical)).resolve().as_uri()
         spark.sql(f"DROP TABLE IF EXISTS {name}")
-        spark.sql(
-            f"CREATE TABLE {name} USING PARQUET LOCATION {lit((Path(out) / t).resolve().as_uri())}"
-        )
+        spark.sql(f"CREATE TABLE {name} USING PARQUET LOCATION {lit(where)}")
 
 
 @_known_warnings()
@@ -63,9 +63,11 @@ def run_spark(
         bd = ds.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         fmt: dict[str, object] = {"result_format": "COMPLETE"}
         if contract.table(name).primary_key:
-            fmt["unexpected_index_column_names"] = list(contract.table(name).primary_key)
+            t = contract.table(name)
+            fmt["unexpected_index_column_names"] = [t.column(c).physical for c in t.primary_key]
         cp = _checkpoint(ctx, f"{prefix}.{TARGET}.{name}", bd, _gx_suite(ctx, suite), fmt)
-        frame = spark.table(f"{ident(schema)}.{ident(name)}").cache()  # read once per table
+        physical = contract.table(name).physical
+        frame = spark.table(f"{ident(schema)}.{ident(physical)}").cache()  # read once per table
         result = cp.run(batch_parameters={"dataframe": frame})
         frame.unpersist()
         run.tables.append(

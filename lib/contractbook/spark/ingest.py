@@ -1,11 +1,15 @@
 """Runner: the same rule plan as the DuckDB engine, compiled to Spark SQL; Parquet out.
 
-Per table, parents first: Spark reads the CSV (`spark/read.py`), the plan's typed pass, rule
-pairs (duplicate keys, foreign keys against the parent's accepted rows) and the cross-table SQL
-rules run as Spark SQL transpiled from the plan's DuckDB SQL (`spark/sql.py`); the verdicts, line
-numbers and rejects are written here natively. Accepted rows go to `<out>/<table>/` and rejects,
-with the same columns as the DuckDB engine's `<table>__rejects`, to `<out>/<table>__rejects/`
-(Parquet); rejects also go to `<rejects>/reason=<rule id>/date=<day>/` as with DuckDB.
+Per table, parents first: Spark reads the CSV the contract names (`reading/find.py`, as
+DuckDB), the plan's typed pass, rule pairs (duplicate keys, foreign keys against the parent's
+accepted rows) and the cross-table SQL rules run as Spark SQL transpiled from the plan's DuckDB
+SQL (`spark/sql.py`); the verdicts, line numbers, parent-rejected causes (`spark/cascade.py`) and
+rejects are written here natively. Rules with policy warn are counted, their rows loaded.
+The checks work in the contract's names; what is written carries the engine's (physicalName):
+accepted rows go to `<out>/<physical>/` and rejects, with the same columns as the DuckDB engine's
+`<physical>__rejects`, to `<out>/<physical>__rejects/` (Parquet; folder names escaped by
+`spark/sql.py:folder`); rejects also go to `<rejects>/reason=<rule id>/date=<day>/` in the
+contract's names, as with DuckDB.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import shutil
 import time
 from pathlib import Path
 
-from contractbook.contract import Contract
+from contractbook.contract import Contract, Table
 from contractbook.ingest.check import RunContext, TableCheck
-from contractbook.ingest.plan import pair_queries, qi, raw_value, row_rules, rule_order, typed_query
-from contractbook.ingest.run import IngestResult, new_run
+from contractbook.ingest.hints import rejects_table
+from contractbook.ingest.plan import pair_queries, qi, row_rules, rule_order, typed_query
+from contractbook.ingest.run import IngestResult, _parent_failed_policy, new_run
+from contractbook.reading.files import ReadError
 
-from . import read
-from .sql import ident, lit, transpile, view_name
+from . import cascade, read
+from .sql import folder, ident, lit, transpile, view_name
 
 DEFAULT_OUT = "data/spark"
 
@@ -29,14 +35,31 @@ def _view(spark, frame, schema: str, table: str, cache: bool = False):
     """Register frame as the temp view standing for schema.table; returns the frame."""
     if cache:
         frame = frame.persist()
-    frame.createOrReplaceTempView(view_name(schema, table))
+    frame.createOrReplaceTempView(ident(view_name(schema, table)))
     return frame
 
 
-def _parquet(spark, frame, path: Path, schema: str, table: str):
-    """Write frame as Parquet at path and read it back as the view schema.table (schema known)."""
-    frame.write.mode("overwrite").parquet(str(path))
-    return _view(spark, spark.read.schema(frame.schema).parquet(str(path)), schema, table)
+def physical(t: Table, columns: list[str] | None = None) -> list[str]:
+    """Select items renaming t's columns (contract names) to the engine's (physicalName)."""
+    return [f"{ident(c.name)} AS {ident(c.physical)}" for c in t.columns] + [
+        ident(c) for c in columns or []
+    ]
+
+
+def logical(t: Table, columns: list[str] | None = None) -> list[str]:
+    """Select items renaming t's columns back from physicalName to the contract's names."""
+    return [f"{ident(c.physical)} AS {ident(c.name)}" for c in t.columns] + [
+        ident(c) for c in columns or []
+    ]
+
+
+def _parquet(spark, frame, path: Path, schema: str, table: str, t: Table, extra=None):
+    """Write frame as Parquet at path under t's physical column names (extra columns as they
+    are), and read it back as the view schema.table in the contract's names (schema known)."""
+    written = frame.selectExpr(*physical(t, extra))
+    written.write.mode("overwrite").parquet(str(path))
+    back = spark.read.schema(written.schema).parquet(str(path))
+    return _view(spark, back.selectExpr(*logical(t, extra)), schema, table)
 
 
 def _sql_pairs(spark, contract: Contract, table: str, cand_tables: set[str]):
@@ -65,7 +88,9 @@ def _sql_pairs(spark, contract: Contract, table: str, cand_tables: set[str]):
                 f"rule {r.id}: its failing rows share no column with {table}; "
                 "return the table's key columns from the query"
             )
-        _view(spark, failing.select(*keys).distinct(), "work", "sqlfail", cache=True)
+        _view(
+            spark, failing.selectExpr(*map(ident, keys)).distinct(), "work", "sqlfail", cache=True
+        )
         on = " AND ".join(f"c.{ident(k)} <=> f.{ident(k)}" for k in keys)
         pairs = spark.sql(
             f"SELECT DISTINCT c._row, {lit(r.id)} AS rule, {lit(r.policy)} AS policy "
@@ -109,44 +134,62 @@ def _lines(spark, table: str):
               UNION ALL SELECT _row, 0, 1 FROM {bad} WHERE _reasons IS NOT NULL
               UNION ALL SELECT _row, 0, 1 FROM {src} WHERE _csv IS NOT NULL)
         """).where("need = 1").drop("need").createOrReplaceTempView(
-        view_name("work", "lines_" + table)
+        ident(view_name("work", "lines_" + table))
     )
+
+
+def _raw_value(column: str) -> str:
+    """Spark SQL of plan.raw_value: the kept raw text, else the typed value as text.
+
+    Written here, not transpiled: sqlglot parses a JSON path literal and fails on a quote in it
+    (a column named `ref'd`). The path is the one DuckDB reads ($.r.<column>), as a literal.
+    """
+    path = lit("$.r." + column)
+    return f"coalesce(get_json_object(c._x, {path}), CAST(c.{ident(column)} AS STRING))"
 
 
 def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path, file: str):
     """Rule rejects (raw values) and malformed records with their lines, the DuckDB columns."""
     t = contract.table(table)
-    names = {k: ident(view_name("work", f"{k}_{table}")) for k in ("chk", "bad", "lines", "src")}
+    names = {
+        k: ident(view_name("work", f"{k}_{table}"))
+        for k in ("chk", "bad", "lines", "src", "cause")
+    }
     prov = (
         f"{lit(file)} AS source_file, {lit(contract.id)} AS contract_id, "
         f"{lit(contract.version)} AS contract_version, {lit(run.run_id)} AS run_id, "
         f"CAST({lit(run.ingested_at)} AS TIMESTAMP_LTZ) AS ingested_at"
     )
-    raw_cols = ", ".join(
-        transpile(f"SELECT {raw_value(c, typed='c.' + qi(c))} AS {qi(c)}").removeprefix("SELECT ")
-        for c in t.column_names
-    )
+    raw_cols = ", ".join(f"{_raw_value(c)} AS {ident(c)}" for c in t.column_names)
     null_cols = ", ".join(f"CAST(NULL AS STRING) AS {ident(c)}" for c in t.column_names)
     rules = spark.sql(f"""
         SELECT {raw_cols}, to_json(b._reasons) AS reject_reasons,
-               CAST(NULL AS STRING) AS reject_detail, CAST(NULL AS STRING) AS raw_line,
+               k.detail AS reject_detail, CAST(NULL AS STRING) AS raw_line,
                CAST(NULL AS BINARY) AS raw_bytes, {prov}, l.line AS source_line,
                CAST(NULL AS BIGINT) AS source_offset, CAST(NULL AS BIGINT) AS source_length,
                b._reasons AS _reason_list
         FROM (SELECT * FROM {names["bad"]} WHERE _reasons IS NOT NULL) AS b
              JOIN {names["lines"]} AS l ON l._row = b._row
-             JOIN {names["chk"]} AS c ON c._row = b._row""")
+             JOIN {names["chk"]} AS c ON c._row = b._row
+             LEFT JOIN {names["cause"]} AS k ON k._row = b._row""")
     kinds = f"array(concat({lit(table + '.csv.')}, _csv))"
     malformed = spark.sql(f"""
         SELECT {null_cols}, to_json({kinds}) AS reject_reasons,
-               concat('Spark CSV reader: malformed record (', _csv, ')') AS reject_detail,
+               _detail AS reject_detail,
                _text AS raw_line, CAST(_text AS BINARY) AS raw_bytes, {prov},
                l.line AS source_line, CAST(NULL AS BIGINT) AS source_offset,
                CAST(NULL AS BIGINT) AS source_length, {kinds} AS _reason_list
         FROM (SELECT * FROM {names["src"]} WHERE _csv IS NOT NULL) AS s
              JOIN {names["lines"]} AS l ON l._row = s._row""")
+    extra = [c for c in rules.columns if c not in t.column_names and c != "_reason_list"]
     written = _parquet(
-        spark, rules.unionByName(malformed).drop("_reason_list"), path, "work", "rej_" + table
+        spark,
+        rules.unionByName(malformed).drop("_reason_list"),
+        path,
+        "work",
+        "rej_" + table,
+        t,
+        extra,
     )
     return _view(
         spark,
@@ -166,15 +209,24 @@ def check_table(
     out: Path,
     fk_policy: dict | None = None,
     cand_tables: set[str] | None = None,
+    path: Path | None = None,
+    failed: str | None = None,
 ) -> TableCheck:
-    """Read, type, check one table; accepted rows -> out/<table>, rejects -> out/<table>__rejects.
+    """Read, type, check one table; accepted rows -> out/<physical>, rejects ->
+    out/<physical>__rejects (folder names: `folder`).
 
     cand_tables: tables whose SQL-rule candidate views exist (later rules read those first).
+    path: the input file (default data_dir/<table>.csv). failed: why the file could not be
+    read; the table is then built empty (other tables go on), as in the DuckDB engine.
     """
     started = time.perf_counter()
     t = contract.table(table)
-    res = TableCheck(table, Path(data_dir) / f"{table}.csv")
-    src = read.source(spark, table, t.column_names, res.path)
+    res = TableCheck(table, Path(path) if path else Path(data_dir) / f"{table}.csv", error=failed)
+    src = (
+        read.empty(spark, table, t.column_names, res.path)
+        if failed
+        else read.source(spark, table, t.column_names, res.path)
+    )
     res.notes += src.warnings
     _view(spark, src.frame, "work", "src_" + table, cache=True)
     good = spark.sql(f"SELECT * FROM {ident(view_name('work', 'src_' + table))} WHERE _csv IS NULL")
@@ -201,26 +253,32 @@ def check_table(
         f"LEFT ANTI JOIN (SELECT _row FROM {ident(view_name('work', 'bad_' + table))} "
         "WHERE _reasons IS NOT NULL) AS b ON c._row = b._row"
     )
-    _parquet(spark, ok, out / table, "ok", table)
+    _parquet(spark, ok, out / folder(t.physical), "ok", table, t)
+    cascade.causes(spark, contract, table)
     _lines(spark, table)
-    _rejects(spark, contract, table, run, out / f"{table}__rejects", res.path.name)
+    _rejects(spark, contract, table, run, out / folder(rejects_table(t)), res.path.name)
     res.seconds = time.perf_counter() - started
     return res
 
 
 def _counts_sql(table: str) -> tuple[str, str]:
-    """Spark SQL of one table's totals and of its counts per reason and per warning."""
-    src, bad, rej = (ident(view_name("work", f"{k}_{table}")) for k in ("src", "bad", "rej"))
+    """Spark SQL of one table's totals and of its counts per reason, warning and cascade."""
+    src, bad, rej, cause = (
+        ident(view_name("work", f"{k}_{table}")) for k in ("src", "bad", "rej", "cause")
+    )
     name = lit(table)
     totals = (
         f"SELECT {name} AS t, count(*) AS n_read, count_if(_csv IS NOT NULL) AS n_malformed, "
         f"(SELECT count_if(_reasons IS NOT NULL) FROM {bad}) AS n_bad, "
+        f"(SELECT count_if(_warnings IS NOT NULL AND _reasons IS NULL) FROM {bad}) AS n_warned, "
         f"(SELECT count(*) FROM {rej}) AS n_rejected FROM {src}"
     )
     per_rule = (
         f"SELECT {name} AS t, 'reason' AS k, r, count(*) AS n FROM (SELECT "
         f"explode(_reason_list) AS r FROM {rej}) GROUP BY r UNION ALL SELECT {name}, "
-        f"'warning', r, count(*) FROM (SELECT explode(_warnings) AS r FROM {bad}) GROUP BY r"
+        f"'warning', r, count(*) FROM (SELECT explode(_warnings) AS r FROM {bad}) GROUP BY r "
+        f"UNION ALL SELECT {name}, 'cascade', r, count(*) FROM (SELECT explode(rules) AS r "
+        f"FROM {cause}) GROUP BY r"
     )
     return totals, per_rule
 
@@ -228,14 +286,15 @@ def _counts_sql(table: str) -> tuple[str, str]:
 def count_all(spark, checks: dict[str, TableCheck]) -> None:
     """Fill every TableCheck's counts with two Spark queries over all tables' work views."""
     parts = [_counts_sql(t) for t in checks]
-    for t, n_read, n_malformed, n_bad, n_rejected in spark.sql(
+    for t, n_read, n_malformed, n_bad, n_warned, n_rejected in spark.sql(
         " UNION ALL ".join(p[0] for p in parts)
     ).collect():
         c = checks[t]
-        c.read, c.malformed, c.rejected = n_read, n_malformed, n_rejected
+        c.read, c.malformed, c.rejected, c.warned = n_read, n_malformed, n_rejected, n_warned
         c.accepted = n_read - n_malformed - n_bad
+    counters = {"reason": "reasons", "warning": "warnings", "cascade": "cascaded"}
     for t, k, rule, n in spark.sql(" UNION ALL ".join(p[1] for p in parts)).collect():
-        (checks[t].reasons if k == "reason" else checks[t].warnings)[rule] = n
+        getattr(checks[t], counters[k])[rule] = n
 
 
 def check_all(
@@ -247,20 +306,37 @@ def check_all(
     out: Path,
     fk_policy=None,
     progress=print,
+    paths: dict | None = None,
 ) -> dict[str, TableCheck]:
-    """Check every table parents first; returns {table: TableCheck} in that order."""
+    """Check every table parents first; returns {table: TableCheck} in that order.
+
+    paths: {table: input file} (default: reading.find.sources, as the DuckDB engine).
+    """
+    from contractbook.reading.find import require, sources
+
+    paths = paths or sources(contract, data_dir)
+    require(paths)
     for name in contract.dependency_order:
         row_rules(contract, name, fk_policy)  # policy errors before any work
-    checks, cand_tables = {}, set[str]()
+    checks, cand_tables, failed = {}, set[str](), dict[str, str]()
     for name in contract.dependency_order:
-        checks[name] = check_table(
-            spark, contract, name, Path(data_dir), run, work, out, fk_policy, cand_tables
-        )
+        # foreign keys to a table that failed to read are only warned about (as DuckDB)
+        policy = _parent_failed_policy(contract, name, failed, fk_policy)
+        args = (spark, contract, name, Path(data_dir), run, work, out, policy, cand_tables)
+        try:
+            checks[name] = check_table(*args, paths[name])
+        except ReadError as e:
+            failed[name] = str(e)
+            checks[name] = check_table(*args, paths[name], failed=str(e))
     count_all(spark, checks)  # two jobs for all tables, not four per table
     for name, c in checks.items():
+        if c.error:
+            progress(f"  {name:<36} FAILED: {c.error}")
+            continue
         progress(
             f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
             f"{c.rejected:>7,}  {c.seconds:6.2f}s"
+            + (f"  warned {c.warned:,}" if c.warned else "")
         )
         for note in c.notes:
             progress(f"    note: {note}")
@@ -279,9 +355,13 @@ def write_rejects(spark, checks, rejects_dir: Path, run_id: str) -> None:
             frame.write.mode("append").partitionBy("reason", "date").parquet(str(rejects_dir))
 
 
-def _written(spark, out: Path, names: list[str]) -> dict[str, int]:
-    """Rows in each Parquet folder out/<name>, read back in one Spark job."""
-    frames = [spark.read.parquet(str(out / n)).selectExpr(f"{lit(n)} AS t") for n in names]
+def _written(spark, out: Path, names: dict[str, str]) -> dict[str, int]:
+    """Rows in each Parquet folder out/<folder>, by key, read back in one Spark job."""
+    frames = [
+        spark.read.parquet(str(out / f)).selectExpr(f"{lit(n)} AS t") for n, f in names.items()
+    ]
+    if not frames:  # a contract without tables
+        return {}
     union = frames[0]
     for f in frames[1:]:
         union = union.unionByName(f)
@@ -297,26 +377,43 @@ def ingest(
     fk_policy: dict | None = None,
     progress=print,
     spark=None,
+    server: str | None = None,
 ) -> IngestResult:
-    """Check, split and write every table as Parquet with Spark; the accounting read back."""
+    """Check, split and write every table as Parquet with Spark; the accounting read back.
+
+    Every input is checked to exist before anything is created (server: the contract's file
+    server that names the input files; default <table>.csv), as in the DuckDB engine.
+    """
+    from contractbook.reading.find import require, sources
+
     from .session import session
 
+    paths = sources(contract, data_dir, server)
+    require(paths)
     spark = spark or session()
     run = new_run()
     out, work = Path(out), Path(state_dir) / "work" / run.run_id
     result = IngestResult(run.run_id, contract, "parquet", {}, rejects_dir=Path(rejects_dir))
     progress(f"ingest {contract.id} v{contract.version} run {run.run_id} -> Spark, Parquet {out}")
     try:
-        result.checks = check_all(spark, contract, data_dir, run, work, out, fk_policy, progress)
+        result.checks = check_all(
+            spark, contract, data_dir, run, work, out, fk_policy, progress, paths
+        )
         started = time.perf_counter()
         write_rejects(spark, result.checks.values(), Path(rejects_dir), run.run_id)
         # the equation is checked again on what was written
-        written = _written(spark, out, [p for n in result.checks for p in (n, f"{n}__rejects")])
+        folders = {}
+        for n in result.checks:
+            t = contract.table(n)
+            folders |= {n: folder(t.physical), f"{n}__rejects": folder(rejects_table(t))}
+        written = _written(spark, out, folders)
         result.loaded = {n: written.get(n, 0) for n in result.checks}
         result.rejected_loaded = {n: written.get(f"{n}__rejects", 0) for n in result.checks}
         result.load_seconds = time.perf_counter() - started
         for a in result.accounting():
-            if not a.ok:
+            if a.error:
+                progress(f"  FAILED {a.table}: {a.error}")
+            elif not a.ok:
                 progress(
                     f"  ACCOUNTING FAILED {a.table}: read {a.read} != loaded "
                     f"{a.loaded} + rejected {a.rejected}"

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contractbook.ingest.read import IngestError
-from contractbook.reading.files import problem, read_header
+from contractbook.reading.files import identify, problem, read_header
 from contractbook.reading.header import EMPTY, fit
 
-from .sql import ident
+from .sql import ident, lit
 
 CORRUPT = "_corrupt_record"
 QUOTING = r'^"[^"]*"[^",]'  # a field that kept its closing quote and text after it
@@ -50,6 +50,30 @@ def _kind_expr(fields: list[str]) -> str:
     )
 
 
+def empty(spark, table: str, columns: list[str], path: Path) -> SparkSource:
+    """A table whose file could not be read: 0 rows of the contract's columns."""
+    return _empty(spark, SparkSource(table, Path(path)), columns)
+
+
+# csv defect kind -> the DuckDB reader's detail (reading/records.py); column_count is counted
+QUOTE_DETAIL = "quote left open or not at a field's start or end"
+ENCODING_DETAIL = "invalid UTF-8"
+
+
+def _detail_expr(n_header: int) -> str:
+    """Spark SQL: a malformed record's detail as the DuckDB reader words it.
+
+    The field count of a column_count record: its commas outside quoted fields, plus one.
+    """
+    unquoted = "regexp_replace(regexp_replace(_text, '[\\r\\n]+$', ''), '\"([^\"]|\"\")*\"', '')"
+    fields = f"size(split({unquoted}, ',', -1))"
+    return (
+        f"CASE _csv WHEN 'column_count' THEN concat(CAST({fields} AS STRING), "
+        f"' fields, header has {int(n_header)}') "
+        f"WHEN 'encoding' THEN {lit(ENCODING_DETAIL)} WHEN 'quoting' THEN {lit(QUOTE_DETAIL)} END"
+    )
+
+
 def _empty(spark, s: SparkSource, columns: list[str]) -> SparkSource:
     """A file with no header: 0 rows of the contract's columns."""
     from pyspark.sql import types as T
@@ -60,6 +84,7 @@ def _empty(spark, s: SparkSource, columns: list[str]) -> SparkSource:
         "CAST(NULL AS BIGINT) AS _row",
         "CAST(NULL AS STRING) AS _csv",
         "CAST(NULL AS STRING) AS _text",
+        "CAST(NULL AS STRING) AS _detail",
     )
     s.present = list(columns)
     return s
@@ -77,6 +102,11 @@ def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
     s = SparkSource(table, path)
     if (why := problem(path)) is not None:
         raise IngestError(why)
+    if (f := identify(path)).format != "csv" or f.compression:
+        raise IngestError(
+            f"{path}: {f.compression or f.format} input; the Spark engine reads plain CSV only: "
+            "use --engine duckdb for it, or give the table as an uncompressed CSV"
+        )
     header = read_header(path)
     if header is None:
         s.warnings.append(f"{path}: {EMPTY}; read as 0 rows")
@@ -110,4 +140,5 @@ def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
     s.frame = raw.selectExpr(
         *cols, ident(CORRUPT), "monotonically_increasing_id() AS _row"
     ).selectExpr(*named, "_row", f"{_kind_expr(fields)} AS _csv", f"{text} AS _text")
+    s.frame = s.frame.selectExpr("*", f"{_detail_expr(len(header))} AS _detail")
     return s

@@ -12,6 +12,8 @@ from sqlglot import exp
 from sqlglot.dialects.spark import Spark
 from sqlglot.time import format_time
 
+from contractbook import sqltext
+
 READ, WRITE = "duckdb", "spark"
 
 
@@ -20,9 +22,24 @@ def view_name(schema: str, table: str) -> str:
     return f"{schema}__{table}"
 
 
+# Characters a folder name cannot hold as they are (Hive's escapePathName set, as Spark escapes
+# partition values, plus `}` and `,`: Hadoop globs read them), written as %XX.
+_PATH_UNSAFE = frozenset('"#%\'*/:=?\\{}[]^,') | {chr(i) for i in range(32)} | {"\x7f"}
+
+
+def folder(name: str) -> str:
+    """The folder a table named name is written to: name with unsafe characters as %XX.
+
+    A leading `.` or `_` is escaped too (Spark skips such files and folders as hidden), so
+    contract text never becomes a path of its own (`..`, `/`) or a glob.
+    """
+    out = "".join(f"%{ord(ch):02X}" if ch in _PATH_UNSAFE else ch for ch in name)
+    return f"%{ord(out[0]):02X}{out[1:]}" if out[:1] in (".", "_") else out
+
+
 def ident(name: str) -> str:
-    """A quoted Spark identifier (the one place the Spark engine quotes names)."""
-    return exp.to_identifier(name, quoted=True).sql(WRITE)
+    """A quoted Spark identifier (the one place the Spark engine quotes names; sqltext)."""
+    return sqltext.ident(name, WRITE)
 
 
 def _full_match(node: exp.RegexpFullMatch) -> exp.Expression:
@@ -68,5 +85,5 @@ def transpile(sql: str, views: dict[str, str] | None = None) -> str:
 
 
 def lit(text: str) -> str:
-    """A Spark string literal (escaped by sqlglot's Spark generator)."""
-    return exp.Literal.string(text).sql(WRITE)
+    """A Spark string literal (contractbook.sqltext's Spark rules: backslash escapes)."""
+    return sqltext.literal(text, WRITE)
