@@ -135,6 +135,16 @@ class Suite:
         )
 
 
+def _rows(rule: Rule, query: str) -> dict:
+    """An unexpected-rows expectation: the rule's failing rows as SQL."""
+    return _exp(
+        "unexpected_rows_expectation",
+        rule,
+        unexpected_rows_query=query,
+        description=rule.description,
+    )
+
+
 def _exp(type_: str, rule: Rule | None, **kwargs) -> dict:
     """One expectation configuration tagged with the rule it checks."""
     meta: dict[str, object] = (
@@ -243,14 +253,7 @@ def _unique(rule: Rule, table: Table, tgt: GxTarget) -> Mapped:
             tgt.sqlglot_dialect,
             None,
         )
-        return [
-            _exp(
-                "unexpected_rows_expectation",
-                rule,
-                unexpected_rows_query=query,
-                description=rule.description,
-            )
-        ]
+        return [_rows(rule, query)]
     if len(cols) == 1:
         return [_exp("expect_column_values_to_be_unique", rule, column=cols[0])]
     return [
@@ -349,14 +352,7 @@ def _foreign_key(
             tgt.sqlglot_dialect,
             schema,
         )
-        return [
-            _exp(
-                "unexpected_rows_expectation",
-                rule,
-                unexpected_rows_query=query,
-                description=rule.description,
-            )
-        ]
+        return [_rows(rule, query)]
     if len(rel.columns) > 1:
         return "composite foreign key: pandas has no multi-column in-set check; checked post-load"
     return [
@@ -386,14 +382,7 @@ def _sql(rule: Rule, table: Table, tgt: GxTarget, schema: str, tables: dict[str,
         schema,
         tables,
     )
-    return [
-        _exp(
-            "unexpected_rows_expectation",
-            rule,
-            unexpected_rows_query=query,
-            description=rule.description,
-        )
-    ]
+    return [_rows(rule, query)]
 
 
 # Rule kind -> builder. Builders of cross-table kinds also receive the warehouse schema.

@@ -152,8 +152,7 @@ def _rejects(spark, contract: Contract, table: str, run: RunContext, path: Path,
     """Rule rejects (raw values) and malformed records with their lines, the DuckDB columns."""
     t = contract.table(table)
     names = {
-        k: ident(view_name("work", f"{k}_{table}"))
-        for k in ("chk", "bad", "lines", "src", "cause")
+        k: ident(view_name("work", f"{k}_{table}")) for k in ("chk", "bad", "lines", "src", "cause")
     }
     prov = (
         f"{lit(file)} AS source_file, {lit(contract.id)} AS contract_id, "
@@ -335,8 +334,7 @@ def check_all(
             continue
         progress(
             f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
-            f"{c.rejected:>7,}  {c.seconds:6.2f}s"
-            + (f"  warned {c.warned:,}" if c.warned else "")
+            f"{c.rejected:>7,}  {c.seconds:6.2f}s" + (f"  warned {c.warned:,}" if c.warned else "")
         )
         for note in c.notes:
             progress(f"    note: {note}")
@@ -402,7 +400,7 @@ def ingest(
         started = time.perf_counter()
         write_rejects(spark, result.checks.values(), Path(rejects_dir), run.run_id)
         # the equation is checked again on what was written
-        folders = {}
+        folders: dict[str, str] = {}
         for n in result.checks:
             t = contract.table(n)
             folders |= {n: folder(t.physical), f"{n}__rejects": folder(rejects_table(t))}

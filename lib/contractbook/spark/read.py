@@ -137,8 +137,8 @@ def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
     cols = [f"nullif({ident(f)}, '') AS {ident(f)}" for f in fields]
     text = f"coalesce({ident(CORRUPT)}, concat_ws(',', {', '.join(ident(f) for f in fields)}))"
     named = [f"{ident(f'c{found.position[c]}')} AS {ident(c)}" for c in s.present]
-    s.frame = raw.selectExpr(
+    frame = raw.selectExpr(
         *cols, ident(CORRUPT), "monotonically_increasing_id() AS _row"
     ).selectExpr(*named, "_row", f"{_kind_expr(fields)} AS _csv", f"{text} AS _text")
-    s.frame = s.frame.selectExpr("*", f"{_detail_expr(len(header))} AS _detail")
+    s.frame = frame.selectExpr("*", f"{_detail_expr(len(header))} AS _detail")
     return s

@@ -24,7 +24,7 @@ def view_name(schema: str, table: str) -> str:
 
 # Characters a folder name cannot hold as they are (Hive's escapePathName set, as Spark escapes
 # partition values, plus `}` and `,`: Hadoop globs read them), written as %XX.
-_PATH_UNSAFE = frozenset('"#%\'*/:=?\\{}[]^,') | {chr(i) for i in range(32)} | {"\x7f"}
+_PATH_UNSAFE = frozenset("\"#%'*/:=?\\{}[]^,") | {chr(i) for i in range(32)} | {"\x7f"}
 
 
 def folder(name: str) -> str:
