@@ -5,18 +5,15 @@ columns; a warning SQL rule and a warn foreign key (counted, loaded); parents re
 pattern, an enum, a range, a key and an SQL rule, whose children say parent_rejected; true
 orphans; a malformed parent record. The DuckDB engine loads with dlt into a DuckDB warehouse,
 the Spark engine writes Parquet: both hold the same tables under the same physical names, with
-the same accounting and the same rejects (line, rules, cause).
-
-One difference is known and asserted as such: the DuckDB engine reads a malformed parent
-record's key back from its raw text (ingest/cascade.py `malformed_keys`), so that parent's
-children say parent_rejected; the Spark engine does not yet, and they stay true orphans there.
+the same accounting and the same rejects (line, rules, cause): both read a malformed parent
+record's key back (ingest/cascade.py and spark/cascade.py `malformed_keys`), so its children say
+parent_rejected in both.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -90,31 +87,14 @@ def _causes(rows: list[tuple]) -> set[tuple]:
 
 
 def _malformed_parent(cause: str | None) -> bool:
-    """True for a parent_rejected detail whose parents were all malformed records."""
+    """True for a parent_rejected detail naming a malformed parent record."""
     if not cause or not cause.startswith("{"):
         return False
-    rules = [r for p in json.loads(cause)["parents"] for r in p["parent_rules"]]
-    return bool(rules) and all(".csv." in r for r in rules)
-
-
-def _duck_only(wh: Path, contract) -> dict[str, Counter]:
-    """Per table: foreign-key rules of the children only DuckDB traces to a malformed parent."""
-    cols = "source_line, reject_reasons, reject_detail, raw_bytes"
-    out = {}
-    for t in contract.tables:
-        rows = _warehouse(wh, contract, rejects_table(t), cols)
-        out[t.name] = Counter(
-            p["rule"]
-            for _, _, detail, raw in rows
-            if not raw and _malformed_parent(detail)
-            for p in json.loads(detail)["parents"]
-        )
-    return out
+    return any(".csv." in r for p in json.loads(cause)["parents"] for r in p["parent_rules"])
 
 
 def test_same_accounting_per_table(engines, contract):
     duck, wh, sp, _ = engines
-    duck_only = _duck_only(wh, contract)
     assert duck.ok and sp.ok, (duck.accounting(), sp.accounting())
     assert sp.accounting() == duck.accounting()
     for name, d in duck.checks.items():
@@ -126,10 +106,8 @@ def test_same_accounting_per_table(engines, contract):
             d.malformed,
             d.warned,
         ), name
-        expected = Counter(d.cascaded) - duck_only[name]
-        assert (s.reasons, s.warnings, Counter(s.cascaded)) == (d.reasons, d.warnings, expected)
-    # the input exercises what is compared, and the known difference (one malformed parent)
-    assert sum(sum(c.values()) for c in duck_only.values()) >= 1
+        assert (s.reasons, s.warnings, s.cascaded) == (d.reasons, d.warnings, d.cascaded), name
+    # the input exercises what is compared
     assert sum(sum(c.cascaded.values()) for c in duck.checks.values()) >= 5
     assert duck.checks["orders"].warned and duck.checks["notes"].warned
     assert duck.checks["orders"].malformed
@@ -138,12 +116,12 @@ def test_same_accounting_per_table(engines, contract):
 def test_same_rejects_and_causes(engines, contract):
     duck, wh, _, out = engines
     cols = "source_line, reject_reasons, reject_detail, raw_bytes"
-    seen_parent_rules = set()
+    seen_parent_rules, malformed_parents = set(), 0
     for t in contract.tables:
         d = _causes(_warehouse(wh, contract, rejects_table(t), cols))
         s = _causes(_spark_rows(out, rejects_table(t), cols))
-        spark_view = {(line, r, None if _malformed_parent(c) else c) for line, r, c in d}
-        assert s == spark_view, t.name
+        assert s == d, t.name
+        malformed_parents += sum(_malformed_parent(c) for _, _, c in d)
         for _, reasons, cause in d:
             if cause and ".csv." not in reasons:  # a rule reject's cause (not a reader's words)
                 parents = json.loads(cause)
@@ -158,18 +136,19 @@ def test_same_rejects_and_causes(engines, contract):
         "orders.sql.amount_cap",
         fk,
     }
+    assert malformed_parents >= 1  # O010's child: its parent is a malformed record
     orphans = [
         row
         for row in _spark_rows(out, "Order Items__rejects", cols)
         if row[2] is None and "foreign_key" in row[1]
     ]
-    assert len(orphans) == 2  # O999, and O010's child (its parent is a malformed record)
+    assert len(orphans) == 1  # O999 only: both engines trace O010's child to its parent
     duck_orphans = [
         row
         for row in _warehouse(wh, contract, "Order Items__rejects", cols)
         if row[2] is None and "foreign_key" in row[1]
     ]
-    assert len(duck_orphans) == 1  # O999 only: DuckDB traces O010's child to its parent
+    assert len(duck_orphans) == 1
 
 
 def test_physical_names_and_rows_as_the_duckdb_warehouse(engines, contract):
@@ -187,9 +166,8 @@ def test_physical_names_and_rows_as_the_duckdb_warehouse(engines, contract):
     assert any(" " in n for n in renamed) and any(n != n.lower() for n in renamed)
 
 
-def test_unreadable_parent_fails_its_table_only_in_both(spark, contract, engines, tmp_path):
+def test_unreadable_parent_fails_its_table_only_in_both(spark, contract, tmp_path):
     """A UTF-16 Customers file: that table fails, orders' foreign key to it is only warned."""
-    duck_only = _duck_only(engines[1], contract)  # orders and its malformed record are as there
     from contractbook.ingest.run import check_all, new_run
     from contractbook.spark.ingest import ingest as spark_ingest
 
@@ -213,12 +191,12 @@ def test_unreadable_parent_fails_its_table_only_in_both(spark, contract, engines
     assert sp.checks["orders"].warnings[fk] == duck["orders"].warnings[fk] > 0
     for name, d in duck.items():
         s = sp.checks[name]
-        assert (s.read, s.accepted, s.rejected, s.warned, s.reasons, Counter(s.cascaded)) == (
+        assert (s.read, s.accepted, s.rejected, s.warned, s.reasons, s.cascaded) == (
             d.read,
             d.accepted,
             d.rejected,
             d.warned,
             d.reasons,
-            Counter(d.cascaded) - duck_only[name],
+            d.cascaded,
         ), name
     assert [a.table for a in sp.accounting() if not a.ok] == ["Customers"]

@@ -14,7 +14,8 @@ lists them (`<parent>.csv.<kind>` for a malformed record). A grand-child names i
 whose reject detail names the next one up. A malformed record whose key cannot be read back
 unambiguously leaves its children true orphans (no detail).
 
-`links` is the engine-neutral part; the Spark engine renders it in `spark/cascade.py`.
+`links`, `referenced` and `field_regex` are the engine-neutral part; the Spark engine renders
+them in `spark/cascade.py`.
 """
 
 from __future__ import annotations
@@ -75,10 +76,16 @@ def referenced(contract: Contract, table: str) -> list[str]:
     return [c for c in contract.table(table).column_names if c in cols]
 
 
+def field_regex(position: int) -> str:
+    """The regex (RE2 and Java alike) whose group 1 is the 0-based field `position` of a CSV
+    record's text, matched strictly from its start (every field before it well formed)."""
+    return f"^(?:(?:{FIELD}),){{{int(position)}}}({FIELD})(?:,|\r|\n|$)"
+
+
 def field_sql(text: str, position: int) -> str:
     """SQL: the value of the 0-based field `position` of a CSV record's text, read strictly from
     its start; NULL when it or a field before it is not well formed, or it is empty."""
-    regex = _q(f"^(?:(?:{FIELD}),){{{int(position)}}}({FIELD})(?:,|\r|\n|$)")
+    regex = _q(field_regex(position))
     v = f"regexp_extract({text}, {regex}, 1)"
     unquoted = (
         f"CASE WHEN starts_with({v}, '\"') THEN replace({v}[2:-2], '\"\"', '\"') ELSE {v} END"

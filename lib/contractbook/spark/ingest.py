@@ -228,6 +228,7 @@ def check_table(
     )
     res.notes += src.warnings
     _view(spark, src.frame, "work", "src_" + table, cache=True)
+    cascade.malformed_keys(spark, contract, table, src.position)
     good = spark.sql(f"SELECT * FROM {ident(view_name('work', 'src_' + table))} WHERE _csv IS NULL")
     _view(spark, good, "work", "raw_" + table)
     chk = f"work.{qi('chk_' + table)}"

@@ -9,7 +9,9 @@ Differences from the DuckDB reader (`ingest/read.py`), as far as Spark allows:
   csv `encoding` (a file that really contains U+FFFD would be marked too).
 - A record with too many or too few fields is Spark's own malformed record (csv `column_count`).
 - raw_line of an encoding or quoting record is its parsed fields joined by commas (Spark keeps
-  the raw text only for records it finds malformed itself).
+  the raw text only for records it finds malformed itself). `_parsed` counts the leading fields
+  of such a record Spark parsed as CSV (all but from its first quoting field on), so a parent's
+  key can still be read from them (`spark/cascade.py`).
 The whole file is one partition (multiLine), so record ordinals follow the file order.
 """
 
@@ -37,16 +39,33 @@ class SparkSource:
     path: Path
     frame: object = None
     present: list[str] = field(default_factory=list)
+    position: dict[str, int] = field(default_factory=dict)  # present column -> header position
     warnings: list[str] = field(default_factory=list)
 
 
+def _quoting_at(fields: list[str]) -> str:
+    """Spark SQL: the 1-based position of a record's first quoting field (0: none)."""
+    cols = ", ".join(ident(h) for h in fields)
+    quoting = f"x -> coalesce(x RLIKE '{QUOTING}', false)"
+    return f"array_position(transform(array({cols}), {quoting}), true)"
+
+
 def _kind_expr(fields: list[str]) -> str:
-    """Spark SQL: the csv defect kind of a record (NULL for a well-formed one)."""
+    """Spark SQL: the csv defect kind of a record (NULL for a well-formed one); reads _qpos."""
     cols = ", ".join(ident(h) for h in fields)
     return (
         f"CASE WHEN {ident(CORRUPT)} IS NOT NULL THEN 'column_count' "
         f"WHEN exists(array({cols}), x -> contains(x, '{REPLACEMENT}')) THEN 'encoding' "
-        f"WHEN exists(array({cols}), x -> x RLIKE '{QUOTING}') THEN 'quoting' END"
+        "WHEN _qpos > 0 THEN 'quoting' END"
+    )
+
+
+def _parsed_expr(n_fields: int) -> str:
+    """Spark SQL: how many leading fields of an encoding or quoting record were parsed as CSV
+    (0 for Spark's own malformed record, whose fields may be shifted)."""
+    return (
+        f"CASE WHEN {ident(CORRUPT)} IS NOT NULL THEN 0 "
+        f"WHEN _qpos > 0 THEN _qpos - 1 ELSE {int(n_fields)} END"
     )
 
 
@@ -85,8 +104,10 @@ def _empty(spark, s: SparkSource, columns: list[str]) -> SparkSource:
         "CAST(NULL AS STRING) AS _csv",
         "CAST(NULL AS STRING) AS _text",
         "CAST(NULL AS STRING) AS _detail",
+        "CAST(NULL AS INT) AS _parsed",
     )
     s.present = list(columns)
+    s.position = {c: i for i, c in enumerate(columns)}
     return s
 
 
@@ -113,6 +134,7 @@ def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
         return _empty(spark, s, columns)
     found = fit(path, header, columns)
     s.present, s.warnings = found.present, [*s.warnings, *found.warnings]
+    s.position = {c: found.position[c] for c in found.present}
     fields = [f"c{i}" for i in range(len(header))]
     schema = T.StructType(
         [T.StructField(f, T.StringType()) for f in fields]
@@ -137,8 +159,16 @@ def source(spark, table: str, columns: list[str], path: Path) -> SparkSource:
     cols = [f"nullif({ident(f)}, '') AS {ident(f)}" for f in fields]
     text = f"coalesce({ident(CORRUPT)}, concat_ws(',', {', '.join(ident(f) for f in fields)}))"
     named = [f"{ident(f'c{found.position[c]}')} AS {ident(c)}" for c in s.present]
-    frame = raw.selectExpr(
-        *cols, ident(CORRUPT), "monotonically_increasing_id() AS _row"
-    ).selectExpr(*named, "_row", f"{_kind_expr(fields)} AS _csv", f"{text} AS _text")
+    frame = (
+        raw.selectExpr(*cols, ident(CORRUPT), "monotonically_increasing_id() AS _row")
+        .selectExpr("*", f"{_quoting_at(fields)} AS _qpos")
+        .selectExpr(
+            *named,
+            "_row",
+            f"{_kind_expr(fields)} AS _csv",
+            f"{text} AS _text",
+            f"{_parsed_expr(len(fields))} AS _parsed",
+        )
+    )
     s.frame = frame.selectExpr("*", f"{_detail_expr(len(header))} AS _detail")
     return s
