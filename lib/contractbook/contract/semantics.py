@@ -289,8 +289,10 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
             out.append(
                 src.problem(
                     list(s.keys),
-                    f"SQL rule {s.id!r} is not of the form SELECT COUNT(*) FROM (<failing rows>)",
-                    "wrap the query that returns failing rows so that checks can show them",
+                    f"SQL rule {s.id!r} returns one value, not failing rows: ingest enforces "
+                    "it as a table-level check on the accepted rows (no failing row can be "
+                    "shown or rejected)",
+                    "to reject rows, write SELECT COUNT(*) FROM (<failing rows>) with mustBe: 0",
                     severity="warning",
                 )
             )
