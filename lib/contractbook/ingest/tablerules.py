@@ -65,7 +65,9 @@ def table_rules(contract: Contract, table: str) -> list:
 
 
 def _plain(value) -> float | int | str | None:
-    """A metric as a JSON value: numbers stay numbers, dates and others become text."""
+    """A metric as a JSON value: numbers stay numbers (whole ones as int), others become text."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, decimal.Decimal):
