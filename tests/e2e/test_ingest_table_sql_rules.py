@@ -99,3 +99,56 @@ def test_the_receipt_of_the_run_holds_the_table_checks(tmp_path):
     assert receipt.read(tmp_path / "r.json").table_checks[0].rule == "Claims.sql.cap"
     html = render(result)
     assert "Table-level SQL checks" in html and "NO (error)" in html
+
+
+PLANTABLE = """\
+apiVersion: v3.1.0
+kind: DataContract
+id: urn:test:plant
+name: plant
+version: 1.0.0
+status: draft
+schema:
+  - name: Claims
+    quality:
+      - type: sql
+        name: cap
+        query: SELECT MAX(amount) FROM "Claims"
+        mustBeLessThan: 1000000000
+    properties:
+      - name: id
+        logicalType: integer
+        primaryKey: true
+        required: true
+      - name: amount
+        logicalType: number
+        required: true
+"""
+
+
+def test_synth_plants_a_table_level_defect_that_ingest_reports_failed(tmp_path):
+    import duckdb
+
+    from contractbook.contract import load
+    from contractbook.ingest.run import check_all, new_run
+    from contractbook.synth import generate
+
+    (tmp_path / "c.yaml").write_text(PLANTABLE, encoding="utf-8")
+    contract = load(tmp_path / "c.yaml")
+    raw = tmp_path / "raw"
+    result = generate(contract, 150, 5, raw, defects="primary_key=1", progress=None)
+    defects = json.loads((raw / "manifest.json").read_text())["defects"]
+    planted = defects["table_level"]["Claims.sql.cap"]
+    assert planted["column"] == "amount" and planted["metric"] >= 1000000000
+    assert "Claims.sql.cap" not in defects["not_plantable"]
+    checks = check_all(duckdb.connect(), contract, raw, new_run(), progress=lambda *_: None)
+    (rule,) = checks["Claims"].table_rules
+    assert (rule.rule, rule.passed, rule.value) == ("Claims.sql.cap", False, planted["metric"])
+    assert checks["Claims"].rejected == len(result.defects) == 1  # the duplicate key only
+    generate(contract, 150, 5, tmp_path / "clean", defects="", progress=None)
+    doc = json.loads((tmp_path / "clean" / "manifest.json").read_text())
+    assert "table_level" not in doc["defects"]
+    again = check_all(
+        duckdb.connect(), contract, tmp_path / "clean", new_run(), progress=lambda *_: None
+    )
+    assert [r.passed for r in again["Claims"].table_rules] == [True]

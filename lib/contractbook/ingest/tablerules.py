@@ -64,7 +64,7 @@ def table_rules(contract: Contract, table: str) -> list:
     ]
 
 
-def _plain(value) -> float | int | str | None:
+def plain(value) -> float | int | str | None:
     """A metric as a JSON value: numbers stay numbers (whole ones as int), others become text."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
@@ -109,7 +109,7 @@ def _judge(rule, value) -> TableRuleResult:
             except (TypeError, ValueError) as e:
                 raise TableRuleError(f"SQL rule {rule.id}: cannot compare {value!r}: {e}") from None
         out = TableRuleResult(
-            rule.id, rule.table, _plain(value), op, threshold, ok, severity, message
+            rule.id, rule.table, plain(value), op, threshold, ok, severity, message
         )
         if not ok:
             break
