@@ -285,6 +285,16 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
                     f"({', '.join(contract.table_names)})",
                 )
             )
+        elif s.rows_query is None and (bad := _threshold_problem(s)):
+            out.append(
+                src.problem(
+                    list(s.keys),
+                    f"SQL rule {s.id!r}: {bad}",
+                    "write one of mustBe, mustNotBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, "
+                    "mustBeLessThan, mustBeLessOrEqualTo (one value) or mustBeBetween, "
+                    "mustNotBeBetween ([low, high])",
+                )
+            )
         elif s.rows_query is None:
             out.append(
                 src.problem(
@@ -307,6 +317,19 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
                 )
             )
     return out
+
+
+def _threshold_problem(s) -> str:
+    """Why a table-level rule's thresholds cannot be applied ('' when they can)."""
+    from .thresholds import bounds_problem
+
+    for op, threshold in s.thresholds:
+        try:
+            if why := bounds_problem(op, threshold):
+                return why
+        except ValueError as e:
+            return str(e)
+    return ""
 
 
 def _tolerance(src: Source, s) -> str:
