@@ -145,3 +145,27 @@ def test_count_of_failing_rows_is_not_a_table_level_rule(tmp_path):
     q = 'SELECT COUNT(*) FROM (SELECT id FROM "Expenses" WHERE amount < 0)'
     c = _contract(tmp_path, _rule("neg", q, "mustBe: 0"))
     assert evaluate(_con([-1]), c, "Expenses") == []
+
+
+def test_the_planter_tries_values_around_the_threshold_inside_the_column_rules(tmp_path):
+    from decimal import Decimal
+
+    from contractbook.synth.tableplant import _fits, _numbers
+
+    assert _numbers(10000) == [Decimal(10001), Decimal(10000), Decimal(9999)]
+    assert _numbers([1, 3]) == [
+        Decimal(2),
+        Decimal(1),
+        Decimal(0),
+        Decimal(4),
+        Decimal(3),
+        Decimal(2),
+    ]
+    rule = _rule("cap", 'SELECT MAX(amount) FROM "Expenses"', "mustBeLessThan: 100")
+    amount = _contract(tmp_path, rule).table("Expenses").column("amount")
+    assert _fits(amount, Decimal("1e12"))  # no bounds declared
+    capped = type("C", (), {"type": amount.type, "minimum": 0.01, "maximum": 9999.99})
+    capped.exclusive_minimum = capped.exclusive_maximum = None
+    assert _fits(capped, Decimal("9999.99")) and not _fits(capped, Decimal(10000))
+    ident = _contract(tmp_path, rule).table("Expenses").column("id")
+    assert not _fits(ident, Decimal("1.5"))

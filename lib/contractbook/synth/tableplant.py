@@ -130,9 +130,7 @@ def plant_one(contract, rule, s: Searcher, free: np.ndarray) -> tuple[TablePlant
         return None, "the clean rows already fail it"
     cols = _columns(contract, rule)
     if not cols:
-        return None, (
-            "it names no numeric column of its table that no key or other SQL rule reads"
-        )
+        return None, ("it names no numeric column of its table that no key or other SQL rule reads")
     pool = np.flatnonzero(free)
     if not len(pool):
         return None, "no row of its table is free of other planted defects"
