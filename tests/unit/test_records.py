@@ -23,6 +23,7 @@ RECEIPT_KEYS = [
     "contract_id",
     "contract_version",
     "accounting",
+    "table_checks",
 ]
 ACCOUNT_KEYS = ["table", "read", "loaded", "rejected", "ok", "error", "warned"]
 
