@@ -98,6 +98,7 @@ def test_records_render_escaped_html(contract):
             {
                 **dict.fromkeys(RECEIPT_KEYS, "?"),
                 "accounting": [a.to_dict() for a in result.accounting()],
+                "table_checks": [],
             }
         )._repr_html_()
     )
