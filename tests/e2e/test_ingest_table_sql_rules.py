@@ -36,13 +36,13 @@ schema:
 """
 
 
-def _ingest(tmp_path, amounts: list[int]) -> subprocess.CompletedProcess:
+def _ingest(tmp_path, amounts: list[int], contract: str = CONTRACT) -> subprocess.CompletedProcess:
     """Write the contract and one CSV of amounts under tmp_path, run `contractbook ingest`."""
     data = tmp_path / "data"
     data.mkdir()
     rows = "".join(f"{i},{a}\n" for i, a in enumerate(amounts))
     (data / "Claims.csv").write_text("id,amount\n" + rows, encoding="utf-8")
-    (tmp_path / "c.yaml").write_text(CONTRACT, encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(contract, encoding="utf-8")
     args = ["ingest", str(tmp_path / "c.yaml"), "--data", str(data)]
     for opt, name in (("--warehouse", "w.duckdb"), ("--rejects", "rj"), ("--state", "st")):
         args += [opt, str(tmp_path / name)]
@@ -152,3 +152,15 @@ def test_synth_plants_a_table_level_defect_that_ingest_reports_failed(tmp_path):
         duckdb.connect(), contract, tmp_path / "clean", new_run(), progress=lambda *_: None
     )
     assert [r.passed for r in again["Claims"].table_rules] == [True]
+
+
+def test_a_query_of_several_rows_is_one_line_naming_the_rule_exit_2(tmp_path):
+    rows = CONTRACT.replace('SELECT COUNT(*) FROM "Claims"', 'SELECT amount FROM "Claims"')
+    proc = _ingest(tmp_path, [5, 6], rows)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stderr.strip() == (
+        "ingest: SQL rule Claims.sql.some_rows: its query returns several row(s) of 1 "
+        "column(s), not one value; write a query returning one number, e.g. "
+        "SELECT MAX(amount) FROM t"
+    )
