@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from contractbook.registry import lookup
 
@@ -14,11 +15,11 @@ class Comparator:
 
     name: str
     symbol: str
-    test: Callable[[object, object], bool]
+    test: Callable[[Any, Any], bool]
     bounds: int = 1  # 2: a [low, high] pair, both ends included
 
 
-def _between(v, t) -> bool:
+def _between(v: Any, t: Any) -> bool:
     return t[0] <= v <= t[1]
 
 

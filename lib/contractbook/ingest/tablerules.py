@@ -92,28 +92,26 @@ def _scalar(rc, rule, query: str):
 
 
 def _judge(rule, value) -> TableRuleResult:
-    """Compare value with every threshold the rule declares (none: mustBe 0)."""
+    """Compare value with every threshold the rule declares (none: mustBe 0); the first failed."""
     declared = rule.params.get("thresholds") or (("mustBe", 0),)
     severity = rule.params.get("severity") or "error"
-    out = None
-    for op, threshold in declared:
+    results = [_one(rule, value, op, threshold, severity) for op, threshold in declared]
+    return next((r for r in results if not r.passed), results[-1])
+
+
+def _one(rule, value, op: str, threshold, severity: str) -> TableRuleResult:
+    """value against one `op: threshold` of rule; a NULL value fails."""
+    try:
+        comparator(op)
+    except ValueError as e:
+        raise TableRuleError(f"SQL rule {rule.id}: {e}") from None
+    ok, message = False, "the query returned NULL (no rows to measure?)"
+    if value is not None:
         try:
-            comparator(op)
-        except ValueError as e:
-            raise TableRuleError(f"SQL rule {rule.id}: {e}") from None
-        if value is None:
-            ok, message = False, "the query returned NULL (no rows to measure?)"
-        else:
-            try:
-                ok, message = passes(op, value, threshold), ""
-            except (TypeError, ValueError) as e:
-                raise TableRuleError(f"SQL rule {rule.id}: cannot compare {value!r}: {e}") from None
-        out = TableRuleResult(
-            rule.id, rule.table, plain(value), op, threshold, ok, severity, message
-        )
-        if not ok:
-            break
-    return out
+            ok, message = passes(op, value, threshold), ""
+        except (TypeError, ValueError) as e:
+            raise TableRuleError(f"SQL rule {rule.id}: cannot compare {value!r}: {e}") from None
+    return TableRuleResult(rule.id, rule.table, plain(value), op, threshold, ok, severity, message)
 
 
 def evaluate(con, contract: Contract, table: str) -> list[TableRuleResult]:
