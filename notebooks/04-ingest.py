@@ -76,6 +76,14 @@ table(report.accounting_rows(result), caption=f"run {result.run_id} -> {result.d
 table(report.reason_rows(result))
 
 # %% [markdown]
+# ## Table-level SQL checks
+# A SQL rule whose query returns one value (e.g. `MAX(amount)` below a cap) is checked on the
+# accepted rows: no row is rejected; a failed `error` rule makes `contractbook ingest` exit 1.
+
+# %%
+table(report.table_check_rows(result))
+
+# %% [markdown]
 # ## A sample of rejected rows per reason
 # Raw values exactly as written; malformed records keep their raw text in `raw_line`.
 

@@ -101,6 +101,7 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
     from contractbook.gx.runner import run_preload
     from contractbook.ingest.run import check_all, ingest, new_run
     from contractbook.synth import generate
+    from contractbook.synth.tableplant import table_rules
     from contractbook.synth.targets import targets
 
     contract = load(WORLD / f"{name}.yaml")
@@ -112,13 +113,18 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
     planted = {(m["table"], int(m["line"]), m["rule_id"]) for m in result.defects}
     assert bool(planted) == bool(contract.tables)
     # every rule is broken once, or listed with the reason no defect can break it
-    unplanted = json.loads((raw / "manifest.json").read_text())["defects"]["not_plantable"]
+    defects = json.loads((raw / "manifest.json").read_text())["defects"]
+    unplanted, table_level = defects["not_plantable"], defects.get("table_level", {})
     rules = {r.id for r in contract.rules}
-    assert {p[2] for p in planted} | set(unplanted) >= rules and all(unplanted.values())
-    assert not {p[2] for p in planted} & set(unplanted)
+    assert {p[2] for p in planted} | set(unplanted) | set(table_level) >= rules
+    assert all(unplanted.values())
+    assert not ({p[2] for p in planted} | set(table_level)) & set(unplanted)
     con = duckdb.connect()
     checks = check_all(con, contract, raw, new_run(), progress=lambda *_: None)
     assert _rejected(con, checks) == planted
+    # a one-number SQL rule is a table-level check: it fails exactly when a defect was planted
+    verdicts = {r.rule: r.passed for c in checks.values() for r in c.table_rules}
+    assert verdicts == {r.id: r.id not in table_level for r in table_rules(contract)}
 
     loaded = ingest(
         contract,

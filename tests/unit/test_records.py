@@ -23,6 +23,7 @@ RECEIPT_KEYS = [
     "contract_id",
     "contract_version",
     "accounting",
+    "table_checks",
 ]
 ACCOUNT_KEYS = ["table", "read", "loaded", "rejected", "ok", "error", "warned"]
 
@@ -97,6 +98,7 @@ def test_records_render_escaped_html(contract):
             {
                 **dict.fromkeys(RECEIPT_KEYS, "?"),
                 "accounting": [a.to_dict() for a in result.accounting()],
+                "table_checks": [],
             }
         )._repr_html_()
     )

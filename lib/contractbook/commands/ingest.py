@@ -1,4 +1,4 @@
-"""`ingest CONTRACT --data DIR`: check, split and load every table; exit 1 when accounting fails."""
+"""`ingest CONTRACT --data DIR`: check, split and load every table; exit 1 when a check fails."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def duckdb_config(memory_limit: str | None) -> dict:
 
 
 def run(args) -> int:
-    """Ingest, print one line per table, exit 0 only when read = loaded + rejected everywhere."""
+    """Ingest; exit 0 only when read = loaded + rejected and no error table-level check failed."""
     from contractbook.contract import load
     from contractbook.ingest import engines
     from contractbook.ingest.read import IngestError
@@ -166,4 +166,15 @@ def run(args) -> int:
         f"(run {result.run_id} {result.status})"
         + (f"; {warned:,} loaded row(s) warned (known quirks)" if warned else "")
     )
-    return 0 if result.ok else 1
+    checks = [r for c in result.checks.values() for r in getattr(c, "table_rules", ())]
+    for r in checks:
+        print(r.line(), file=sys.stderr if r.fails_run else sys.stdout)
+    failed_rules = [r for r in checks if r.fails_run]
+    if failed_rules:
+        print(
+            f"ingest: {len(failed_rules)} table-level SQL check(s) failed "
+            f"({', '.join(r.rule for r in failed_rules)}); the rows are loaded, fix the data "
+            "or the rule's threshold",
+            file=sys.stderr,
+        )
+    return 0 if result.ok and not failed_rules else 1

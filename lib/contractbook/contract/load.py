@@ -332,9 +332,12 @@ def _sql_rule(src: Source, keys: list[Key], q: Any, table: Any) -> SqlRule:
         for o in src.data.get("schema") or []
         if isinstance(o, dict) and isinstance(n := o.get("name"), str)
     }
-    rows, refused = None, ""
+    from .thresholds import declared
+
+    rows, tree, refused = None, None, ""
     try:
-        rows = sqlrules.check(q.get("query") or "", names).rows
+        parsed = sqlrules.check(q.get("query") or "", names)
+        rows, tree = parsed.rows, parsed.tree
     except sqlrules.RuleRefused as e:
         refused = e.construct
     except sqlglot.errors.ParseError as e:
@@ -352,6 +355,8 @@ def _sql_rule(src: Source, keys: list[Key], q: Any, table: Any) -> SqlRule:
         rows_tree=rows,
         refused=refused,
         keys=tuple(keys),
+        tree=tree,
+        thresholds=declared(q),
     )
 
 

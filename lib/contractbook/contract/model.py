@@ -77,6 +77,8 @@ class SqlRule:
     rows_tree: object = field(default=None, repr=False, compare=False)  # sqlglot tree, parsed once
     refused: str = ""  # why the rule is not a read-only contract query ('' = accepted)
     keys: tuple = field(default=(), repr=False, compare=False)  # where it sits in the YAML
+    tree: object = field(default=None, repr=False, compare=False)  # the whole query, if accepted
+    thresholds: tuple = ()  # (ODCS operator, threshold) pairs as written, e.g. ("mustBe", 0)
 
 
 @dataclass(frozen=True)

@@ -285,12 +285,24 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
                     f"({', '.join(contract.table_names)})",
                 )
             )
+        elif s.rows_query is None and (bad := _threshold_problem(s)):
+            out.append(
+                src.problem(
+                    list(s.keys),
+                    f"SQL rule {s.id!r}: {bad}",
+                    "write one of mustBe, mustNotBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, "
+                    "mustBeLessThan, mustBeLessOrEqualTo (one value) or mustBeBetween, "
+                    "mustNotBeBetween ([low, high])",
+                )
+            )
         elif s.rows_query is None:
             out.append(
                 src.problem(
                     list(s.keys),
-                    f"SQL rule {s.id!r} is not of the form SELECT COUNT(*) FROM (<failing rows>)",
-                    "wrap the query that returns failing rows so that checks can show them",
+                    f"SQL rule {s.id!r} returns one value, not failing rows: ingest enforces "
+                    "it as a table-level check on the accepted rows (no failing row can be "
+                    "shown or rejected)",
+                    "to reject rows, write SELECT COUNT(*) FROM (<failing rows>) with mustBe: 0",
                     severity="warning",
                 )
             )
@@ -305,6 +317,19 @@ def _sql(src: Source, contract: Contract) -> list[Problem]:
                 )
             )
     return out
+
+
+def _threshold_problem(s) -> str:
+    """Why a table-level rule's thresholds cannot be applied ('' when they can)."""
+    from .thresholds import bounds_problem
+
+    for op, threshold in s.thresholds:
+        try:
+            if why := bounds_problem(op, threshold):
+                return why
+        except ValueError as e:
+            return str(e)
+    return ""
 
 
 def _tolerance(src: Source, s) -> str:

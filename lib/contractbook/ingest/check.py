@@ -15,6 +15,7 @@ from contractbook.reading.stage import empty, stage
 
 from .cascade import causes, malformed_keys
 from .plan import pair_queries, qi, raw_value, typed_query, verdict_query
+from .tablerules import evaluate
 
 
 @dataclass
@@ -31,6 +32,7 @@ class TableCheck:
     warnings: Counter = field(default_factory=Counter)
     warned: int | None = None  # rows accepted with at least one warning (None: not counted)
     cascaded: Counter = field(default_factory=Counter)  # fk rule -> rows whose parent was rejected
+    table_rules: list = field(default_factory=list)  # TableRuleResult per one-number SQL rule
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None  # the file could not be read at all: nothing of it loaded
@@ -100,16 +102,17 @@ def restricted_connection(tables: dict):
     return rc
 
 
-def _rule_inputs(con, contract: Contract, table: str, rules, rows: str) -> dict:
-    """name -> Arrow table for every contract table the rules read (own table: candidates).
+def rule_inputs(con, contract: Contract, table: str, trees, rows: str) -> dict:
+    """name -> Arrow table for every contract table the rule trees read (own table: `rows`,
+    the others: their accepted rows, so they must be checked already).
 
     Only the columns the rules name are copied (all of them when a rule selects `*`).
     """
+    import duckdb
     from sqlglot import exp
 
     from contractbook.contract.sqlrules import tables_of
 
-    trees = [r.params["rows_tree"] for r in rules]
     names = set().union(*(tables_of(t) for t in trees))
     star = any(t.find(exp.Star) for t in trees)
     used = {c.name for t in trees for c in t.find_all(exp.Column)}
@@ -118,7 +121,15 @@ def _rule_inputs(con, contract: Contract, table: str, rules, rows: str) -> dict:
         cols = contract.table(name).column_names
         cols = [c for c in cols if star or c in used] or cols
         src = rows if name == table else f"ok.{qi(name)}"
-        out[name] = con.sql(f"SELECT {', '.join(qi(c) for c in cols)} FROM {src}").to_arrow_table()
+        try:
+            out[name] = con.sql(
+                f"SELECT {', '.join(qi(c) for c in cols)} FROM {src}"
+            ).to_arrow_table()
+        except duckdb.CatalogException:
+            raise ValueError(
+                f"a SQL rule of {table} reads {name}, which is checked after {table} "
+                "(tables are checked parents first); put the rule on the later table"
+            ) from None
     return out
 
 
@@ -142,7 +153,8 @@ def _sql_rules(con, contract: Contract, table: str, n: WorkTables) -> None:
         f"CREATE OR REPLACE VIEW {rows} AS SELECT c.rowid AS _row, {cols} "
         f"FROM {n.chk} AS c ANTI JOIN {rejected} AS r ON c.rowid = r._row"
     )
-    rc = restricted_connection(_rule_inputs(con, contract, table, rules, rows))
+    trees = [r.params["rows_tree"] for r in rules]
+    rc = restricted_connection(rule_inputs(con, contract, table, trees, rows))
     marks: list = []
     try:
         for r in rules:
@@ -225,6 +237,7 @@ def check_table(
         f"ANTI JOIN (SELECT _row FROM {n.bad} WHERE _reasons IS NOT NULL) AS b "
         "ON c.rowid = b._row"
     )
+    res.table_rules = evaluate(con, contract, table)
     causes(con, contract, table, n.bad, n.chk, n.cause)
     _rejects(con, contract, table, src, n, run)
     malformed_keys(con, contract, table, src.header, n.rej)  # for the children (cascade.py)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .accounts import Account, html_rows
+from .tablerules import TableRuleResult
 
 
 @dataclass(frozen=True)
@@ -20,16 +21,27 @@ class Receipt:
     contract_id: str
     contract_version: str
     accounting: list[Account]
+    table_checks: list[TableRuleResult] = field(default_factory=list)  # one-number SQL rules
 
     def to_dict(self) -> dict:
         """The JSON form (what the receipt file holds)."""
-        return {**asdict(self), "accounting": [a.to_dict() for a in self.accounting]}
+        return {
+            **asdict(self),
+            "accounting": [a.to_dict() for a in self.accounting],
+            "table_checks": [t.to_dict() for t in self.table_checks],
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> Receipt:
-        """The Receipt of a JSON document written by to_dict()."""
-        values = {f.name: d[f.name] for f in fields(cls)}
-        return cls(**{**values, "accounting": [Account.from_dict(a) for a in d["accounting"]]})
+        """The Receipt of a JSON document written by to_dict() (older ones lack table_checks)."""
+        values = {f.name: d[f.name] for f in fields(cls) if f.name in d}
+        return cls(
+            **{
+                **values,
+                "accounting": [Account.from_dict(a) for a in d["accounting"]],
+                "table_checks": [TableRuleResult.from_dict(t) for t in d.get("table_checks", [])],
+            }
+        )
 
     def _repr_html_(self) -> str:
         return html_rows(self.accounting, f"run {self.run_id} ({self.status}) -> {self.location}")
@@ -45,6 +57,7 @@ def write(result, path: str | Path) -> Path:
         result.contract.id,
         result.contract.version,
         result.accounting(),
+        [r for c in result.checks.values() for r in getattr(c, "table_rules", ())],
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,23 @@ def reason_rows(result) -> list[dict]:
     return rows
 
 
+def table_check_rows(result) -> list[dict]:
+    """One row per table-level SQL check (a rule returning one number): value, bound, verdict."""
+    return [
+        {
+            "table": r.table,
+            "rule": r.rule,
+            "value": "NULL" if r.value is None else r.value,
+            "operator": r.operator,
+            "threshold": r.threshold,
+            "passed": "yes" if r.passed else f"NO ({r.severity})",
+            "note": r.message,
+        }
+        for c in result.checks.values()
+        for r in getattr(c, "table_rules", ())
+    ]
+
+
 def render(result) -> str:
     """HTML summary of a run."""
     verdict = "accounting holds for every table" if result.ok else "ACCOUNTING FAILED"
@@ -58,6 +75,7 @@ def render(result) -> str:
         "rows_per_second",
     )
     warned = {a.table: a.warned for a in result.accounting()}
+    checks = table_check_rows(result)
     metrics = [
         {**{k: getattr(m, k) for k in metric_cols}, "rows_warned": warned.get(m.table_name)}
         for m in result.metrics()
@@ -66,6 +84,7 @@ def render(result) -> str:
         f"<p>run <code>{result.run_id}</code> ({html.escape(result.status)}) → "
         f"<b>{result.destination}</b>: {verdict}</p>"
         f"{_table(metrics)}<h4>Reject and warning reasons</h4>{_table(reason_rows(result))}"
+        + (f"<h4>Table-level SQL checks</h4>{_table(checks)}" if checks else "")
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import layout as layouts
-from . import plugins
+from . import plugins, tableplant
 from .plant import plan
 from .render import lines_sql, text_sql
 from .spec import DEFECT_KINDS
@@ -109,7 +109,12 @@ def generate(
         con.execute("SET enable_progress_bar = false")
 
     searched: dict[str, str] = {}  # SQL rules no mutation broke: why (manifest not_plantable)
-    events = plan(contract, _DuckRows(con, contract, typed), spec, seed, plugin, searched)
+    src = _DuckRows(con, contract, typed)
+    events = plan(contract, src, spec, seed, plugin, searched)
+    table_level: dict = {}  # one-number SQL rules: the row whose value makes the metric fail
+    if not spec.empty:
+        table_level, why = tableplant.plant(contract, src, events)
+        searched |= why
     manifest, rows = [], {}
     for t in contract.tables:
         t1 = time.perf_counter()
@@ -138,10 +143,14 @@ def generate(
     _write_manifest(out / "defects.csv", manifest)
     seconds = time.perf_counter() - t0
     params = {"n_orders": n_orders, "seed": seed, "defects": str(spec)}
-    unplanted = not_planted(contract, plugin) | searched
+    unplanted = {
+        k: v for k, v in (not_planted(contract, plugin) | searched).items() if k not in table_level
+    }
     if lay is not layouts.PLAIN:
         params["layout"] = lay.name
-    _write_json(out / "manifest.json", contract, params, rows, manifest, files, unplanted)
+    _write_json(
+        out / "manifest.json", contract, params, rows, manifest, files, unplanted, table_level
+    )
     if unplanted and not spec.empty:
         say(
             f"  {len(unplanted)} rule(s) no defect can break (why: manifest.json "
@@ -198,6 +207,7 @@ def _write_json(
     manifest: list[dict],
     files: dict[str, str],
     unplanted: dict | None = None,
+    table_level: dict | None = None,
 ) -> None:
     kinds = {k: n for k in DEFECT_KINDS if (n := sum(1 for m in manifest if m["kind"] == k))}
     doc = {
@@ -215,4 +225,6 @@ def _write_json(
         },
         "files": {t: files[t] for t in rows},
     }
+    if table_level:  # rules returning one value: no row is rejected, the table check fails
+        doc["defects"]["table_level"] = {k: p.to_dict() for k, p in table_level.items()}
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

@@ -35,8 +35,9 @@ MAX_INSTANCES = 25  # instances planted per rule at most (each is a search; `rat
 WORK = "cbplant"  # schema of the planter's own tables (rules read unqualified contract names)
 
 NOT_ROWS = (
-    "ingest evaluates only rules of the form SELECT COUNT(*) FROM (<failing rows>) (row by row); "
-    "this one is checked by no step, so a planted defect could not be caught"
+    "it returns one value, not failing rows: ingest checks it as a table-level check on the "
+    "accepted rows, and the planter targets only rules of the form SELECT COUNT(*) FROM "
+    "(<failing rows>)"
 )
 PARENT = "its table is a foreign-key parent: rejecting a flagged row would also reject its children"
 NO_KEYS = "its failing rows share no column with its table (ingest refuses such a rule)"
