@@ -105,9 +105,6 @@ _ = report.metrics_chart(metrics)
 # ## What to check
 
 # %%
-acc = result.accounting()
-checkpoint(product, {"read = loaded + rejected for every table": result.ok},
-           {"rows read": sum(a.read for a in acc), "rows loaded": sum(a.loaded for a in acc),
-            "rows rejected": sum(a.rejected for a in acc), "run id": result.run_id},
+checkpoint(product, {"read = loaded + rejected for every table": result.ok}, report.totals(result),
            next_="[gx-checks](gx-checks.html) checks the raw files and the warehouse again, "
                  "with Great Expectations.")

@@ -22,7 +22,7 @@ def test_restricted_connection_sees_only_its_tables_and_no_file(tmp_path, canary
     import duckdb
     import pyarrow as pa
 
-    from contractbook.ingest.check import restricted_connection
+    from contractbook.ingest.sqlconn import restricted_connection
 
     rc = restricted_connection({"orders": pa.table({"order_id": ["a", "b"]})})
     assert rc.sql("SELECT count(*) FROM orders").fetchall() == [(2,)]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contractbook.registry import lookup
+
+if TYPE_CHECKING:
+    from contractbook.contract.model import Contract
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,27 @@ def passes(name: str, value: object, threshold: object) -> bool:
     if problem := bounds_problem(name, threshold):
         raise ValueError(problem)
     return bool(comparator(name).test(value, threshold))
+
+
+def table_rules(contract: Contract, table: str) -> list:
+    """The table's accepted SQL rules of another shape than COUNT(*) FROM (<failing rows>)."""
+    return [
+        r
+        for r in contract.rules_for(table)
+        if r.kind == "sql"
+        and r.params.get("tree") is not None
+        and r.params.get("rows_tree") is None
+    ]
+
+
+def plain(value) -> float | int | str | None:
+    """A metric as a JSON value: numbers stay numbers (whole ones as int), others become text."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return str(value)

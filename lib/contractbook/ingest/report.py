@@ -24,6 +24,17 @@ def accounting_rows(result) -> list[dict]:
     return [{**a.to_dict(), "ok": "yes" if a.ok else "NO"} for a in result.accounting()]
 
 
+def totals(result) -> dict[str, int | str]:
+    """Rows read, loaded and rejected over every table, and the run id (the checkpoint's facts)."""
+    acc = result.accounting()
+    return {
+        "rows read": sum(a.read for a in acc),
+        "rows loaded": sum(a.loaded for a in acc),
+        "rows rejected": sum(a.rejected for a in acc),
+        "run id": result.run_id,
+    }
+
+
 def reason_rows(result) -> list[dict]:
     """Rejected and warned rows per rule id (a row with several reasons counts under each); a
     foreign key's rejects are split by cause: a true orphan, or a parent that was rejected."""

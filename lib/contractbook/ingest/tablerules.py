@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 from dataclasses import asdict, dataclass
 
 from contractbook.contract import Contract
-from contractbook.contract.thresholds import comparator, passes
+from contractbook.contract.thresholds import comparator, passes, plain, table_rules
 
 from .plan import qi
 
@@ -53,30 +51,6 @@ class TableRuleResult:
         )
 
 
-def table_rules(contract: Contract, table: str) -> list:
-    """The table's accepted SQL rules of another shape than COUNT(*) FROM (<failing rows>)."""
-    return [
-        r
-        for r in contract.rules_for(table)
-        if r.kind == "sql"
-        and r.params.get("tree") is not None
-        and r.params.get("rows_tree") is None
-    ]
-
-
-def plain(value) -> float | int | str | None:
-    """A metric as a JSON value: numbers stay numbers (whole ones as int), others become text."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
 def _scalar(rc, rule, query: str):
     """The one value query returns; TableRuleError for several rows or columns."""
     res = rc.sql(query)
@@ -116,10 +90,10 @@ def _one(rule, value, op: str, threshold, severity: str) -> TableRuleResult:
 
 def evaluate(con, contract: Contract, table: str) -> list[TableRuleResult]:
     """Run each table-level rule of table on the accepted rows (ok.<t>), on a restricted
-    connection (check.restricted_connection), and judge its one value."""
+    connection (sqlconn.restricted_connection), and judge its one value."""
     from contractbook.contract.sqlrules import sql
 
-    from .check import restricted_connection, rule_inputs
+    from .sqlconn import restricted_connection, rule_inputs
 
     rules = table_rules(contract, table)
     if not rules:

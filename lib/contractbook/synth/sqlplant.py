@@ -24,7 +24,7 @@ from contractbook.sqltext import ident, literal
 
 from .render import text_expr
 
-# As ingest.check.RESTRICTED: no file, network or extension access, settings locked.
+# As ingest.sqlconn.RESTRICTED: no file, network or extension access, settings locked.
 RESTRICTED: dict[str, str | bool | int | float | list[str]] = {
     "enable_external_access": False,
     "lock_configuration": True,

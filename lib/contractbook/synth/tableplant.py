@@ -12,10 +12,9 @@ from sqlglot import exp
 from contractbook.contract.kinds import kind
 from contractbook.contract.sqlrules import sql as rule_sql
 from contractbook.contract.sqlrules import tables_of
-from contractbook.contract.thresholds import passes
+from contractbook.contract.thresholds import passes, plain
+from contractbook.contract.thresholds import table_rules as one_number_rules
 from contractbook.ingest.castmap import cast_expr
-from contractbook.ingest.tablerules import plain
-from contractbook.ingest.tablerules import table_rules as one_number_rules
 from contractbook.sqltext import ident, literal
 
 from .plant import Event
