@@ -10,7 +10,7 @@ OK, CHECKS_FAILED, USAGE, ENVIRONMENT = 0, 1, 2, 3
 EXIT_CODES_HELP = (
     "exit codes: 0 ok; 1 the data or the contract failed its checks; 2 usage or "
     "input error; 3 environment: destination unreachable, credentials refused, "
-    "busy, disk full"
+    "busy, disk full, rows refused by a warehouse table"
 )
 
 
@@ -24,6 +24,10 @@ class EnvironmentFailure(Exception):
 
 class WarehouseBusy(EnvironmentFailure):
     """Another run holds the warehouse or the state directory."""
+
+
+class LoadRefused(EnvironmentFailure):
+    """A warehouse table refused the rows (its columns or constraints are not the contract's)."""
 
 
 # error class (module, name) -> exit code and the fix to add (a library's own error names no

@@ -235,3 +235,41 @@ def test_help_lists_the_exit_codes():
             "error; 3 environment: destination unreachable, credentials refused, busy, disk "
             "full" in out
         )
+
+
+def test_rows_a_warehouse_table_refuses_are_exit_3_and_leave_nothing_pending(
+    contract_path, contract, tmp_path
+):
+    """A table of other column types: one line naming it, the same again (no stale package
+    replayed), the failure in the run history; once the table is dropped the next run loads."""
+    import duckdb
+
+    from contractbook.contract import naming
+    from contractbook.sqltext import ident
+
+    wh = tmp_path / "wh.duckdb"
+    schema = ident(naming.loaded_dataset(contract, "duckdb"), "duckdb")
+    table = contract.table("sellers")
+    with duckdb.connect(str(wh)) as con:
+        con.execute(f"CREATE SCHEMA {schema}")
+        cols = ", ".join(f"{ident(c.physical, 'duckdb')} INTEGER" for c in table.columns)
+        con.execute(f"CREATE TABLE {schema}.{ident(table.physical, 'duckdb')} ({cols})")
+    args = ingest_args(contract_path, tmp_path, "--warehouse", str(wh))
+    lines = [one_line(cli(*args), 3) for _ in range(2)]
+    assert lines[0] == lines[1]
+    assert f"refused the rows of table '{table.physical}' (Conversion Error" in lines[0]
+    assert "drop or fix that table" in lines[0] and "nothing is left pending" in lines[0]
+    pending = list((tmp_path / "st").glob("*/load/normalized/*"))
+    assert pending == []
+    with duckdb.connect(str(tmp_path / "runs.duckdb"), read_only=True) as con:
+        errors = [
+            r[0] for r in con.sql("SELECT error FROM _runs WHERE status = 'failed'").fetchall()
+        ]
+    assert len(errors) == 2 and all("refused the rows of table" in e for e in errors), errors
+    with duckdb.connect(str(wh)) as con:
+        con.execute(f"DROP TABLE {schema}.{ident(table.physical, 'duckdb')}")
+    proc = cli(*args)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with duckdb.connect(str(wh), read_only=True) as con:
+        n = con.execute(f"SELECT count(*) FROM {schema}.{ident(table.physical, 'duckdb')}")
+        assert n.fetchall()[0][0] == sum(1 for _ in open(CLEAN / "sellers.csv")) - 1

@@ -80,3 +80,35 @@ def test_filesystem_delta_twice_same_rows(contract, tmp_path):
     assert geo.num_rows == 3  # no key: replaced, not appended
     reviews = DeltaTable(str(root / "order_reviews")).to_pyarrow_dataset().to_table()
     assert sorted(reviews.column("review_score").to_pylist()) == [1, 4, 5]
+
+
+@pytest.mark.postgres
+def test_postgres_table_of_other_types_is_one_refusal_then_loads_once_dropped(
+    contract, tmp_path, postgres_dsn, monkeypatch
+):
+    """PostgreSQL refusing a table's rows: LoadRefused naming it, nothing pending after it, and
+    the run after the table was dropped creates it again and loads (dlt recorded the table)."""
+    import psycopg2
+
+    from contractbook.errors import LoadRefused
+
+    user, rest = postgres_dsn.split("://", 1)[1].split("@", 1)
+    monkeypatch.setenv(
+        "DESTINATION__POSTGRES__CREDENTIALS", f"postgresql://{user.split(':')[0]}:unused@{rest}"
+    )
+    _run(contract, tmp_path, "postgres")  # the tables exist and dlt recorded them
+    cols = ", ".join(f'"{c.physical}" INTEGER' for c in contract.table("sellers").columns)
+    with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP TABLE olist.sellers; CREATE TABLE olist.sellers ({cols})")
+    try:
+        with pytest.raises(LoadRefused, match=r"refused the rows of table 'sellers' \(") as err:
+            _run(contract, tmp_path / "second", "postgres")
+        assert "unused" not in str(err.value)  # no secret in the message
+        assert not list((tmp_path / "second" / "state").glob("*/load/normalized/*"))
+    finally:
+        with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
+            cur.execute("DROP TABLE olist.sellers")
+    assert _run(contract, tmp_path / "third", "postgres").ok
+    with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM olist.sellers")
+        assert cur.fetchall()[0][0] == 2

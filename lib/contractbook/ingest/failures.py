@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contractbook.errors import EnvironmentFailure, WarehouseBusy, scrub
+from contractbook.errors import EnvironmentFailure, LoadRefused, WarehouseBusy, scrub
 
 from .destinations import Destination
 
@@ -19,7 +19,8 @@ CREDENTIAL_WORDS = (
 
 
 def causes(e: BaseException) -> Iterator[BaseException]:
-    """e and everything it wraps (__cause__, __context__, dlt's .exception), each once."""
+    """e and everything it wraps (__cause__, __context__, dlt's .exception and a load job's
+    .client_exception), each once."""
     seen, todo = set(), list[BaseException | None]([e])
     while todo:
         c = todo.pop(0)
@@ -28,6 +29,7 @@ def causes(e: BaseException) -> Iterator[BaseException]:
         seen.add(id(c))
         yield c
         todo += [c.__cause__, c.__context__, getattr(c, "exception", None)]
+        todo.append(getattr(c, "client_exception", None))
 
 
 def _kind(c: BaseException) -> str:
@@ -37,6 +39,33 @@ def _kind(c: BaseException) -> str:
 def _first_line(c: BaseException) -> str:
     lines = str(c).strip().splitlines()
     return scrub(lines[0].strip()) if lines else type(c).__name__
+
+
+# dlt's errors for a load job the destination refused (bad data for the table there); dlt
+# retries some refusals as transient (PostgreSQL's merge on other column types) until it gives
+# up with LoadClientJobRetry: a refusal all the same unless the server could not be reached
+REFUSED_JOB_ERRORS = (
+    "dlt.LoadClientJobFailed",
+    "dlt.LoadClientJobTerminalRetry",
+    "dlt.LoadClientJobRetry",
+)
+
+
+def refused(c: BaseException, location: str) -> LoadRefused:
+    """A destination's refusal of one table's rows as one line: table, the engine's words, fix.
+
+    dlt names the job `<table>.<file id>.<format>`; the engine's first line is kept (scrubbed),
+    dlt's own wrapping and traceback text are dropped.
+    """
+    table = str(getattr(c, "job_id", "")).rsplit(".", 2)[0] or "?"
+    inner = getattr(c, "client_exception", None)
+    why = _first_line(inner if inner is not None else c)
+    return LoadRefused(
+        f"{scrub(location)} refused the rows of table {table!r} ({why[:300]}): the warehouse "
+        "table's columns or constraints are not the contract's; drop or fix that table (the "
+        "`ddl` command writes the contract's), then run again. This run's load package was "
+        "aborted: nothing is left pending, and the next run loads every file again"
+    )
 
 
 def translate(e: BaseException, dest: Destination, location: str) -> BaseException | None:
@@ -62,4 +91,5 @@ def translate(e: BaseException, dest: Destination, location: str) -> BaseExcepti
                 f"warehouse busy: another program holds {location} "
                 f"({_first_line(c)}); close it and run again"
             )
-    return None
+    job = next((c for c in causes(e) if _kind(c) in REFUSED_JOB_ERRORS), None)
+    return refused(job, location) if job is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from contractbook.contract import Contract, naming
@@ -22,7 +23,11 @@ BATCH_ROWS = 122_880
 def _quiet_dlt() -> None:
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ.setdefault("DLT_TELEMETRY_DISABLED", "1")
-    os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
+    # dlt logs a refused job with its traceback; ingest reports it as one line (failures.py)
+    os.environ.setdefault("RUNTIME__LOG_LEVEL", "CRITICAL")
+    # a job the destination refuses for good aborts its package (state restored): left pending,
+    # every later run would replay it first and fail the same way
+    os.environ.setdefault("LOAD__AUTO_ABORT_ON_TERMINAL_ERROR", "true")
     # resources are extracted one after another, so the metrics resource (last) sees final counts
     os.environ.setdefault("EXTRACT__NEXT_ITEM_MODE", "fifo")
     # dlt's Parquet files are intermediate (read once by the loader, then deleted): compressing
@@ -136,39 +141,60 @@ def finish_pending(pipe) -> bool:
     return True
 
 
-def holding_tables(pipe, tables=()) -> set[str]:
+@dataclass(frozen=True)
+class Holding:
+    """What the destination holds of the tables a run loads."""
+
+    tables: set[str]  # already hold data: merged into
+    missing: set[str]  # not there at all: dlt must create them
+
+
+def holding_tables(pipe, tables=()) -> Holding:
     """Tables that already hold data: per the pipeline's schema (restored from the destination),
-    or, for the others of `tables`, found in the destination itself. A warehouse that another
-    pipeline filled (a copied or moved file: pipeline names hold the location) is merged into,
-    never appended to; where the destination cannot be asked, every table counts as holding
-    (merge is always correct, append only into empty tables)."""
+    or, for the others of `tables`, found in the destination itself (all, when it cannot be
+    asked). A warehouse that another pipeline filled (a copied or moved file: pipeline names
+    hold the location) is merged into, never appended to (merge is always correct, append only
+    into empty tables)."""
     pipe.sync_destination()
     seen = (
         set(pipe.default_schema.data_table_names(seen_data_only=True))
         if pipe.default_schema_name
         else set()
     )
-    rest = [t for t in tables if t not in seen]
-    return seen | _present(pipe, rest) if rest else seen
+    found = _states(pipe, sorted(set(tables) | seen))
+    if found is None:  # no SQL client for this destination
+        return Holding(seen | set(tables), set())
+    rows = {t for t, state in found.items() if state == "rows"}
+    return Holding(seen | rows, {t for t, state in found.items() if state == "missing"})
 
 
-def _present(pipe, tables: list[str]) -> set[str]:
-    """The tables that exist in the destination (all of them when it cannot be asked)."""
+def create_missing(pipe) -> None:
+    """Let dlt create the tables the destination lacks, even when a schema version it stored
+    says they exist (a table dropped by hand, or a failed load that recorded the schema)."""
+    with pipe.destination_client() as client:
+        if not client.is_storage_initialized():
+            client.initialize_storage()  # a new dataset: dlt's load would create it first
+        client.update_stored_schema(force=True)
+
+
+def _states(pipe, tables: list[str]) -> dict[str, str] | None:
+    """Per table: "rows", "empty" (e.g. created by the DDL) or "missing"; None when the
+    destination cannot be asked."""
     try:
         client = pipe.sql_client()
     except Exception:  # no SQL client for this destination
-        return set(tables)
-    out = set()
+        return None
+    out = dict.fromkeys(tables, "missing")
     try:
         with client as c:
             for t in tables:
                 try:
-                    if c.execute_sql(f"SELECT 1 FROM {c.make_qualified_table_name(t)} LIMIT 1"):
-                        out.add(t)  # it has rows (an empty table created by the DDL: append)
+                    rows = c.execute_sql(f"SELECT 1 FROM {c.make_qualified_table_name(t)} LIMIT 1")
+                    out[t] = "rows" if rows else "empty"
                 except Exception:  # no such table
                     pass
     except Exception:  # no such dataset yet, or unreachable: nothing is there to append to
-        return set(tables) if out else out
+        pass
     return out
 
 
@@ -208,7 +234,8 @@ class Loader:
                 (f"{t}__rejects", rejects_table(contract.table(t))),
             )
         }
-        holding = holding_tables(pipe, list(self.loaded_as.values()))
+        found = holding_tables(pipe, list(self.loaded_as.values()))
+        holding, self.missing = found.tables, found.missing
         self.ready = {t: threading.Event() for t in tables}
         self.aborted = False
         self.error: BaseException | None = None
@@ -291,6 +318,8 @@ class Loader:
         if not self.names:
             return {}
         info = self.pipe.normalize()
+        if self.missing:
+            create_missing(self.pipe)
         normalized = time.perf_counter()
         self.pipe.load().raise_on_failed_jobs()
         self.seconds = {

@@ -161,17 +161,6 @@ def _list_of(preds: list[tuple[str, str]]) -> str:
     )
 
 
-def newline_count(raw_exprs: list[str]) -> str:
-    """Line breaks inside a record's values; NULL when there are none (almost every row)."""
-    if not raw_exprs:
-        return "CAST(NULL AS INTEGER)"
-    any_nl = " OR ".join(f"contains({r}, chr(10))" for r in raw_exprs)
-    count = " + ".join(
-        f"coalesce(length({r}) - length(replace({r}, chr(10), '')), 0)" for r in raw_exprs
-    )
-    return f"CASE WHEN {any_nl} THEN CAST({count} AS INTEGER) END"
-
-
 def typed_query(
     contract: Contract,
     table: str,
@@ -183,9 +172,9 @@ def typed_query(
     """One pass over the raw VARCHAR source: typed columns and the row-local verdicts.
 
     Columns: [row id as _row,] the typed contract columns and `_x`, NULL for almost every row, else
-    a JSON object with `l` / `w` (row-local rule ids broken, policy reject / warn), `r` (the raw
-    values, kept only for rows with a verdict or whose typed value does not print back as written)
-    and `n` (line breaks inside the record's values). One NULL VARCHAR per clean row keeps the
+    a JSON object with `l` / `w` (row-local rule ids broken, policy reject / warn) and `r` (the raw
+    values, kept only for rows with a verdict or whose typed value does not print back as
+    written). One NULL VARCHAR per clean row keeps the
     typed table about as small and fast to build as the bare typed load (measured: 30% less
     memory, 13% less CPU than a column per field).
     """
@@ -208,16 +197,15 @@ def typed_query(
     return "\n".join(
         [
             f"SELECT {row_out}{', '.join(out_cols)},",
-            "       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR _n IS NOT NULL OR "
+            "       CASE WHEN _l IS NOT NULL OR _w IS NOT NULL OR "
             f"{' OR '.join(inexact) or 'false'}",
-            "            THEN CAST(to_json(struct_pack(l := _l, w := _w, n := _n,",
+            "            THEN CAST(to_json(struct_pack(l := _l, w := _w,",
             f"                 r := CASE WHEN {keep_raw} THEN "
             f"struct_pack({raws}) END)) AS VARCHAR)",
             "       END AS _x",
             "FROM (",
             f"  SELECT *, {_list_of(_local_preds(ctx, rules, 'reject'))} AS _l,",
-            f"         {_list_of(_local_preds(ctx, rules, 'warn'))} AS _w,",
-            f"         {newline_count([ctx.raw(c) for c in t.column_names if c in present])} AS _n",
+            f"         {_list_of(_local_preds(ctx, rules, 'warn'))} AS _w",
             "  FROM (",
             f"    SELECT {row_in}{', '.join(raw_cols)},",
             f"           {', '.join(typed_cols)}",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from contractbook import runhistory as runs
 from contractbook.contract import Contract
-from contractbook.errors import UsageError
+from contractbook.errors import LoadRefused, UsageError
 
 from . import destinations, failures, history, load, runlock, status
 from .accounts import Account, TableMetrics
@@ -358,10 +358,22 @@ def _ingest(
         result.status = rec.status
         return result
     except Exception as e:
+        if isinstance(failures.translate(e, dest, location), LoadRefused):
+            _abort(pipe)
         _record_failure(pipe, dest, rec, e)
         raise
     finally:
         con.close()
+
+
+def _abort(pipe) -> None:
+    """Drop a refused load's package: retrying it cannot succeed, and a pending package would be
+    loaded before any later run's data (every later run reads every file again)."""
+    if pipe.has_pending_data:
+        try:
+            pipe.abort_packages()
+        except Exception:  # dlt finishes an interrupted abort on the next load
+            pass
 
 
 def _record_failure(pipe, dest, rec: status.RunRecord, e: Exception) -> None:
@@ -370,7 +382,8 @@ def _record_failure(pipe, dest, rec: status.RunRecord, e: Exception) -> None:
 
     if rec.status != "started" or pipe.has_pending_data:
         return
+    known = failures.translate(e, dest, rec.location)  # the line the user reads, also here
     try:
-        status.record(pipe, dest, rec.finish(False, one_line(e)[:500]))
+        status.record(pipe, dest, rec.finish(False, one_line(known or e)[:500]))
     except Exception:  # the destination itself failed: the run stays "started" there
         pass
