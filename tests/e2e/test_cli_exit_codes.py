@@ -273,3 +273,18 @@ def test_rows_a_warehouse_table_refuses_are_exit_3_and_leave_nothing_pending(
     with duckdb.connect(str(wh), read_only=True) as con:
         n = con.execute(f"SELECT count(*) FROM {schema}.{ident(table.physical, 'duckdb')}")
         assert n.fetchall()[0][0] == sum(1 for _ in open(CLEAN / "sellers.csv")) - 1
+
+
+def test_a_warehouse_enforcing_the_contracts_foreign_keys_is_one_line_naming_the_fix(
+    contract_path, contract, tmp_path
+):
+    """The DuckDB DDL's enforced FOREIGN KEYs refuse dlt's load: the line says why and how."""
+    import duckdb
+
+    from contractbook.ddl import create
+
+    wh = tmp_path / "wh.duckdb"
+    with duckdb.connect(str(wh)) as con:
+        con.execute(create(contract, "duckdb"))
+    line = one_line(cli(*ingest_args(contract_path, tmp_path, "--warehouse", str(wh))), 3)
+    assert "foreign key" in line.lower() and "create the tables without FOREIGN KEY" in line

@@ -51,6 +51,24 @@ REFUSED_JOB_ERRORS = (
 )
 
 
+# what a refusal's words point at -> the fix the line names (the first match wins; the last is
+# the fallback)
+REFUSAL_FIXES = (
+    (
+        "foreign key",
+        "the warehouse enforces a FOREIGN KEY, which dlt's parallel load order and its merge "
+        "(parent rows deleted and inserted again) cannot meet; create the tables without "
+        "FOREIGN KEY constraints (ingest checks them itself: orphans are rejected, with the "
+        "rule, into the rejects tables)",
+    ),
+    (
+        "",
+        "the warehouse table's columns or constraints are not the contract's; drop or fix "
+        "that table (the `ddl` command writes the contract's)",
+    ),
+)
+
+
 def refused(c: BaseException, location: str) -> LoadRefused:
     """A destination's refusal of one table's rows as one line: table, the engine's words, fix.
 
@@ -60,11 +78,11 @@ def refused(c: BaseException, location: str) -> LoadRefused:
     table = str(getattr(c, "job_id", "")).rsplit(".", 2)[0] or "?"
     inner = getattr(c, "client_exception", None)
     why = _first_line(inner if inner is not None else c)
+    fix = next(f for words, f in REFUSAL_FIXES if words in why.lower())
     return LoadRefused(
-        f"{scrub(location)} refused the rows of table {table!r} ({why[:300]}): the warehouse "
-        "table's columns or constraints are not the contract's; drop or fix that table (the "
-        "`ddl` command writes the contract's), then run again. This run's load package was "
-        "aborted: nothing is left pending, and the next run loads every file again"
+        f"{scrub(location)} refused the rows of table {table!r} ({why[:300]}): {fix}, then "
+        "run again. This run's load package was aborted: nothing is left pending, and the next "
+        "run loads every file again"
     )
 
 
