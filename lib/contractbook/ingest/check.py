@@ -143,13 +143,15 @@ def check_table(
     path: Path | None = None,
     work_dir: Path | None = None,
     failed: str | None = None,
+    ahead=None,
 ) -> TableCheck:
     """Read, type and check one table in one pass; its accepted rows become view ok.<table>.
 
     work.chk_<table> holds the typed rows (rowid = record order in the file); work.bad_<table>
     only the rows that broke a rule, with their reasons and warnings. path defaults to
     data_dir/<table>.csv; work_dir holds the reader's temporary copies. failed: the reason the
-    file could not be read; the table is then built empty (other tables go on).
+    file could not be read; the table is then built empty (other tables go on). ahead: a
+    reading.ahead.ReadAhead that already reads the file.
     """
     started = time.perf_counter()
     t = contract.table(table)
@@ -157,7 +159,14 @@ def check_table(
     src = (
         empty(table, t.column_names, res.path)
         if failed
-        else stage(con, table, t.column_names, res.path, work_dir or Path(data_dir) / ".staging")
+        else stage(
+            con,
+            table,
+            t.column_names,
+            res.path,
+            work_dir or Path(data_dir) / ".staging",
+            split_already=ahead.take(res.path) if ahead is not None else None,
+        )
     )
     res.notes += src.warnings
     n = WorkTables.of(table)

@@ -147,7 +147,7 @@ def check_all(
     own table (TableCheck.error, nothing of it loaded) and the others go on; foreign keys to it
     are only warned about in that run.
     """
-    from contractbook.reading.files import ReadError
+    from contractbook.reading.ahead import ReadAhead
     from contractbook.reading.find import require, sources
 
     paths = paths or sources(contract, data_dir)
@@ -155,39 +155,54 @@ def check_all(
     work_dir = Path(work_dir) if work_dir else Path(data_dir) / ".staging"
     setup(con)
     checks, failed = {}, dict[str, str]()
-    for name in contract.dependency_order:
-        policy = _parent_failed_policy(contract, name, failed, fk_policy)
-        try:
-            c = check_table(con, contract, name, Path(data_dir), run, policy, paths[name], work_dir)
-        except ReadError as e:
-            failed[name] = str(e)
-            c = check_table(
-                con,
-                contract,
-                name,
-                Path(data_dir),
-                run,
-                policy,
-                paths[name],
-                work_dir,
-                failed=str(e),
+    ahead = ReadAhead([paths[n] for n in contract.dependency_order])
+    try:
+        for name in contract.dependency_order:
+            checks[name] = _check_one(
+                con, contract, name, data_dir, run, fk_policy, paths, work_dir, failed, ahead
             )
-        checks[name] = c
-        if on_table:
-            on_table(name)
-        if c.error:
-            progress(f"  {name:<36} FAILED: {c.error}")
-            continue
-        reasons = ", ".join(f"{k} {v}" for k, v in c.reasons.most_common(3))
-        progress(
-            f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
-            f"{c.rejected:>7,}  {c.seconds:6.2f}s"
-            + (f"  ({reasons})" if reasons else "")
-            + (f"  warned {sum(c.warnings.values()):,}" if c.warnings else "")
-        )
-        for note in c.notes:
-            progress(f"    note: {note}")
+            c = checks[name]
+            if on_table:
+                on_table(name)
+            if c.error:
+                progress(f"  {name:<36} FAILED: {c.error}")
+                continue
+            reasons = ", ".join(f"{k} {v}" for k, v in c.reasons.most_common(3))
+            progress(
+                f"  {name:<36} read {c.read:>9,}  accepted {c.accepted:>9,}  rejected "
+                f"{c.rejected:>7,}  {c.seconds:6.2f}s"
+                + (f"  ({reasons})" if reasons else "")
+                + (f"  warned {sum(c.warnings.values()):,}" if c.warnings else "")
+            )
+            for note in c.notes:
+                progress(f"    note: {note}")
+    finally:
+        ahead.close()
     return checks
+
+
+def _check_one(con, contract, name, data_dir, run, fk_policy, paths, work_dir, failed, ahead):
+    """One table's checks; a file that cannot be read fails its table (recorded in failed)."""
+    from contractbook.reading.files import ReadError
+
+    policy = _parent_failed_policy(contract, name, failed, fk_policy)
+    try:
+        return check_table(
+            con, contract, name, Path(data_dir), run, policy, paths[name], work_dir, ahead=ahead
+        )
+    except ReadError as e:
+        failed[name] = str(e)
+        return check_table(
+            con,
+            contract,
+            name,
+            Path(data_dir),
+            run,
+            policy,
+            paths[name],
+            work_dir,
+            failed=str(e),
+        )
 
 
 def ingest(

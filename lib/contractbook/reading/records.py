@@ -18,6 +18,7 @@ The recovery rule (documented in README "Reading files"):
 from __future__ import annotations
 
 import codecs
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,11 +88,11 @@ def count_before(hits: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.searchsorted(hits, at)
 
 
-_bad_utf8: list[int] = []
+_bad_utf8 = threading.local()  # per thread: files are split in a read-ahead thread too
 
 
 def _collect(err: UnicodeDecodeError):
-    _bad_utf8.append(err.start)
+    _bad_utf8.hits.append(err.start)
     return "", err.end
 
 
@@ -108,9 +109,9 @@ def invalid_utf8(data: bytes) -> np.ndarray:
         try:
             data[s:e].decode("utf-8")
         except UnicodeDecodeError:
-            _bad_utf8.clear()
+            _bad_utf8.hits = []
             data[s:e].decode("utf-8", "contractbook_offsets")
-            out += [s + p for p in _bad_utf8]
+            out += [s + p for p in _bad_utf8.hits]
         s = e
     return np.array(out, np.int64)
 

@@ -200,12 +200,20 @@ def head(data: bytes, n: int) -> bytes:
 
 
 def stage_csv(
-    con, s: Staged, columns: list[str] | None, work_dir: Path, limit: int | None = None
+    con,
+    s: Staged,
+    columns: list[str] | None,
+    work_dir: Path,
+    limit: int | None = None,
+    split_already: tuple[bytes, Records] | None = None,
 ) -> Staged:
-    data = read_bytes(s.file)
-    if limit is not None:
-        data = head(data[: max(1 << 20, 4096 * (limit + 1))], limit)
-    r = split(data)
+    if split_already is not None and limit is None:
+        data, r = split_already
+    else:
+        data = read_bytes(s.file)
+        if limit is not None:
+            data = head(data[: max(1 << 20, 4096 * (limit + 1))], limit)
+        r = split(data)
     if not r.header:
         return _empty(s, columns, EMPTY)
     s.header = r.header
@@ -301,17 +309,19 @@ def stage(
     path: str | Path,
     work_dir: str | Path,
     limit: int | None = None,
+    split_already: tuple[bytes, Records] | None = None,
 ) -> Staged:
     """Stage path (CSV, Parquet or JSON Lines, plain, gzip or zstd) for table; see module doc.
 
     limit: only the first records (a sample; a record cut by the first MB may be malformed).
-    columns None: the file's own header.
+    columns None: the file's own header. split_already: the CSV's bytes and records, read
+    ahead (ahead.py).
     """
     f = identify(path)
     s = Staged(table, f)
     if f.format in ("parquet", "jsonl"):
         return stage_native(con, s, columns, limit)
-    return stage_csv(con, s, columns, Path(work_dir), limit)
+    return stage_csv(con, s, columns, Path(work_dir), limit, split_already)
 
 
 def rows(con, s: Staged) -> list[dict]:
