@@ -51,13 +51,12 @@ class TableRuleResult:
         )
 
 
-def _scalar(rc, rule, query: str):
-    """The one value query returns; TableRuleError for several rows or columns."""
-    res = rc.sql(query)
-    rows = res.limit(2).fetchall()
-    if len(res.columns) != 1 or len(rows) != 1:
+def one_value(rule, columns: list[str], rows: list) -> object:
+    """The one value of a query's result (its columns and first two rows), whatever the engine;
+    TableRuleError for several rows or columns."""
+    if len(columns) != 1 or len(rows) != 1:
         n = len(rows) if len(rows) < 2 else "several"
-        shape = f"{n} row(s) of {len(res.columns)} column(s)"
+        shape = f"{n} row(s) of {len(columns)} column(s)"
         raise TableRuleError(
             f"SQL rule {rule.id}: its query returns {shape}, not one value; "
             "write a query returning one number, e.g. SELECT MAX(amount) FROM t"
@@ -65,7 +64,13 @@ def _scalar(rc, rule, query: str):
     return rows[0][0]
 
 
-def _judge(rule, value) -> TableRuleResult:
+def _scalar(rc, rule, query: str):
+    """The one value query returns in DuckDB."""
+    res = rc.sql(query)
+    return one_value(rule, res.columns, res.limit(2).fetchall())
+
+
+def judge(rule, value) -> TableRuleResult:
     """Compare value with every threshold the rule declares (none: mustBe 0); the first failed."""
     declared = rule.params.get("thresholds") or (("mustBe", 0),)
     severity = rule.params.get("severity") or "error"
@@ -101,7 +106,7 @@ def evaluate(con, contract: Contract, table: str) -> list[TableRuleResult]:
     trees = [r.params["tree"] for r in rules]
     rc = restricted_connection(rule_inputs(con, contract, table, trees, f"ok.{qi(table)}"))
     try:
-        return [_judge(r, _scalar(rc, r, sql(r.params["tree"]))) for r in rules]
+        return [judge(r, _scalar(rc, r, sql(r.params["tree"]))) for r in rules]
     finally:
         rc.close()
 

@@ -3,8 +3,9 @@
 Per table, parents first: Spark reads the CSV the contract names (`reading/find.py`, as
 DuckDB), the plan's typed pass, rule pairs (duplicate keys, foreign keys against the parent's
 accepted rows) and the cross-table SQL rules run as Spark SQL transpiled from the plan's DuckDB
-SQL (`spark/sql.py`); the verdicts, line numbers, parent-rejected causes (`spark/cascade.py`) and
-rejects are written here natively. Rules with policy warn are counted, their rows loaded.
+SQL (`spark/sql.py`), then the table-level SQL rules on the accepted rows
+(`spark/tablerules.py`); the verdicts, line numbers, parent-rejected causes (`spark/cascade.py`)
+and rejects are written here natively. Rules with policy warn are counted, their rows loaded.
 The checks work in the contract's names; what is written carries the engine's (physicalName):
 accepted rows go to `<out>/<physical>/` and rejects, with the same columns as the DuckDB engine's
 `<physical>__rejects`, to `<out>/<physical>__rejects/` (Parquet; folder names escaped by
@@ -25,7 +26,7 @@ from contractbook.ingest.plan import pair_queries, qi, row_rules, rule_order, ty
 from contractbook.ingest.run import IngestResult, _parent_failed_policy, new_run
 from contractbook.reading.files import ReadError
 
-from . import cascade, read
+from . import cascade, read, tablerules
 from .sql import folder, ident, lit, transpile, view_name
 
 DEFAULT_OUT = "data/spark"
@@ -254,6 +255,7 @@ def check_table(
         "WHERE _reasons IS NOT NULL) AS b ON c._row = b._row"
     )
     _parquet(spark, ok, out / folder(t.physical), "ok", table, t)
+    res.table_rules = tablerules.evaluate(spark, contract, table)
     cascade.causes(spark, contract, table)
     _lines(spark, table)
     _rejects(spark, contract, table, run, out / folder(rejects_table(t)), res.path.name)
