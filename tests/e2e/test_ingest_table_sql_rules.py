@@ -97,6 +97,18 @@ def test_the_receipt_of_the_run_holds_the_table_checks(tmp_path):
         "Claims.sql.some_rows": (5, "mustBeGreaterOrEqualTo", True),
     }
     assert receipt.read(tmp_path / "r.json").table_checks[0].rule == "Claims.sql.cap"
+    import duckdb
+
+    from contractbook.contract import naming
+
+    with duckdb.connect(str(tmp_path / "w2.duckdb"), read_only=True) as con:
+        schema = naming.loaded_dataset(result.contract, "duckdb")
+        (checks,) = con.execute(
+            f'SELECT table_checks FROM "{schema}"._run_metrics WHERE run_id = ?', [result.run_id]
+        ).fetchone()
+    stored = json.loads(checks)
+    assert stored["Claims.sql.cap"]["passed"] is False and stored["Claims.sql.cap"]["value"] == 500
+    assert stored["Claims.sql.some_rows"]["operator"] == "mustBeGreaterOrEqualTo"
     html = render(result)
     assert "Table-level SQL checks" in html and "NO (error)" in html
 

@@ -58,6 +58,8 @@ class TableMetrics:
     rows_per_second: float | None
     accounting_ok: bool
     notes: str
+    # JSON: table-level SQL rule id -> value, operator, threshold, passed, severity
+    table_checks: str = "{}"
 
     def to_dict(self) -> dict:
         """The row as loaded into `_run_metrics` (column -> value)."""
@@ -65,8 +67,9 @@ class TableMetrics:
 
     @classmethod
     def from_dict(cls, d: dict) -> TableMetrics:
-        """The row of a `_run_metrics` record (extra columns such as run_status ignored)."""
-        return cls(**{f.name: d[f.name] for f in fields(cls)})
+        """The row of a `_run_metrics` record (extra columns such as run_status ignored; rows
+        written before a column existed take its default)."""
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
     def _repr_html_(self) -> str:
         return html_rows([self])

@@ -88,6 +88,15 @@ class IngestResult:
                     rows_per_second=round(c.read / seconds, 1) if seconds else None,
                     accounting_ok=acc[name].ok,
                     notes="; ".join(c.notes),
+                    table_checks=json.dumps(
+                        {
+                            r.rule: {
+                                k: v for k, v in r.to_dict().items() if k not in ("rule", "table")
+                            }
+                            for r in c.table_rules
+                        },
+                        sort_keys=True,
+                    ),
                 )
             )
         return rows
