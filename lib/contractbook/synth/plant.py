@@ -8,6 +8,7 @@ into the clean stream and knows the physical line of each, which goes into the m
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,17 +87,60 @@ class PlantContext:
             return bytes(self.rng.integers(0, 256, 16, dtype=np.uint8)).hex()
         taken = self._existing(column)
         col = self.table.column(column)
-        if col.type.kind in ("integer", "bigint"):  # stay an integer, beyond any key in use
+        if col.type.kind in ("integer", "bigint"):  # stay an integer, within the column's range
             self.counter += 1
-            return str(max((int(x) for x in taken if x), default=0) + 1_000_000 + self.counter)
+            value = fresh_integer(col, {int(x) for x in taken if x}, self.counter)
+            taken.add(str(value))
+            return str(value)
         if col.pattern:  # stay within the pattern
             return self._fresh_matching(col, taken)
         while True:
             self.counter += 1
-            candidate = f"{like or column}_{self.counter + 1}"  # _2, _3, ... like the data's own
+            suffix = f"_{self.counter + 1}"  # _2, _3, ... like the data's own
+            stem = like or column
+            if col.max_length is not None:  # stay within the column's length
+                stem = stem[: max(0, col.max_length - len(suffix))]
+            candidate = stem + suffix
             if candidate not in taken:
                 taken.add(candidate)
                 return candidate
+
+
+def _bounds(col) -> tuple[int | None, int | None]:
+    """The smallest and largest whole number col's range rules allow (None: unbounded)."""
+    lows = [math.ceil(float(col.minimum))] if col.minimum is not None else []
+    highs = [math.floor(float(col.maximum))] if col.maximum is not None else []
+    if col.exclusive_minimum is not None:
+        lows.append(math.floor(float(col.exclusive_minimum)) + 1)
+    if col.exclusive_maximum is not None:
+        highs.append(math.ceil(float(col.exclusive_maximum)) - 1)
+    return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+def fresh_integer(col, taken: set[int], step: int) -> int:
+    """A whole number no row uses, within col's range rules: beyond every value in use where the
+    range allows it, else the first unused one from the range's low end (or high end)."""
+    lo, hi = _bounds(col)
+    beyond = max(taken, default=0 if lo is None else lo - 1) + 1_000_000 + step
+    if (hi is None or beyond <= hi) and (lo is None or beyond >= lo):
+        return beyond
+    used = np.unique(np.fromiter(taken, np.int64, len(taken)))
+    if lo is not None:
+        used = used[used >= lo]
+        expected = lo + np.arange(used.size)
+        gaps = np.flatnonzero(used != expected)
+        found = int(expected[gaps[0]]) if gaps.size else lo + used.size
+        if hi is None or found <= hi:
+            return found
+    else:
+        used = used[used <= hi][::-1]
+        expected = hi - np.arange(used.size)
+        gaps = np.flatnonzero(used != expected)
+        return int(expected[gaps[0]]) if gaps.size else hi - used.size
+    raise ValueError(
+        f"column {col.name!r}: every whole number from {lo} to {hi} is in use; no fresh value "
+        "for a planted defect (widen the range or plant fewer defects)"
+    )
 
 
 def _text_of_kind(kind: str, scale: int | None, value: Decimal) -> str:
