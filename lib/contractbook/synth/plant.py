@@ -133,6 +133,7 @@ def fresh_integer(col, taken: set[int], step: int) -> int:
         if hi is None or found <= hi:
             return found
     else:
+        assert hi is not None  # unbounded both ways: `beyond` fits
         used = used[used <= hi][::-1]
         expected = hi - np.arange(used.size)
         gaps = np.flatnonzero(used != expected)
