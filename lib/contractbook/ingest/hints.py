@@ -86,8 +86,7 @@ def names_problem(t: Table, dest: Destination) -> str:
     if dest.dialect is None:
         problem = dlt_problem(t)
         return problem and (
-            f"{problem}; destination {dest.name} has no SQL client to load it through a "
-            "relay table"
+            f"{problem}; destination {dest.name} has no SQL client to load it through a relay table"
         )
     from contractbook.ddl import registry
     from contractbook.ddl.types import DdlError

@@ -284,9 +284,7 @@ class Loader:
                 p = self.relays.get(key)
                 rename = renamed(contract.table(name), p.alias if p else None)
                 sql = sources[key][0].format(rename)
-                resources.append(
-                    resource(self._gated(name, sql, key), hints[key], dest, holding)
-                )
+                resources.append(resource(self._gated(name, sql, key), hints[key], dest, holding))
         if metrics is not None and tables:  # no tables, no metrics rows: nothing to create
 
             def metrics_rows():
