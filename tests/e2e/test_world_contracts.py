@@ -417,3 +417,44 @@ def test_relayed_names_load_twice_into_the_postgres_ddl_tables(tmp_path, postgre
     finally:
         with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
             cur.execute(f"DROP SCHEMA {naming_ident(schema, 'postgres')} CASCADE")
+
+
+@pytest.mark.slow
+def test_a_move_that_counts_other_rows_fails_the_run_and_keeps_the_real_table(
+    tmp_path, monkeypatch
+):
+    """A relay move inserting twice its rows: rolled back, the run fails with one clear error
+    (exit code 3), recorded as failed with the accounting not OK."""
+    from contractbook import runhistory
+    from contractbook.errors import ENVIRONMENT, exit_code
+    from contractbook.ingest import relay
+    from contractbook.ingest.run import ingest
+    from contractbook.synth import generate
+
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    real = relay.move_sql
+
+    def doubled(p, path, dialect):
+        sql = real(p, path, dialect)
+        source = sql.insert.split(" SELECT ", 1)[1]
+        return replace(sql, insert=f"{sql.insert} UNION ALL SELECT {source}")
+
+    monkeypatch.setattr(relay, "move_sql", doubled)
+    raw, wh = tmp_path / "raw", tmp_path / "wh.duckdb"
+    generate(contract, ROWS, 5, raw, defects="", progress=None)
+    with pytest.raises(relay.RelayError) as e:
+        ingest(contract, raw, "duckdb", wh, tmp_path / "rej", tmp_path / "state", progress=print)
+    assert exit_code(e.value) == ENVIRONMENT and "\n" not in str(e.value)
+    assert "'sales.orders v2': moving its rows from the relay table" in str(e.value)
+    assert "were moved" in str(e.value)
+    schema = naming.loaded_dataset(contract, "duckdb")
+    with duckdb.connect(str(wh), read_only=True) as con:
+        for t in contract.tables:  # created by the relay, but nothing moved into it
+            q = f"SELECT count(*) FROM {naming_ident(schema)}.{naming_ident(t.physical)}"
+            assert con.execute(q).fetchone()[0] == 0
+    with duckdb.connect(str(runhistory.store_near(wh, tmp_path / "rej")), read_only=True) as con:
+        status, error, accounting = con.execute(
+            "SELECT status, error, accounting FROM main._runs WHERE origin = 'ingest'"
+        ).fetchone()
+    assert status == "failed" and error == "accounting failed"
+    assert json.loads(accounting)["orders"]["loaded"] == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from contextlib import nullcontext
 from pathlib import Path
 
 from contractbook.contract import Contract, naming
@@ -184,8 +183,7 @@ def _moved(client, sql: relay.MoveSql, expected: int) -> int:
     """Run one move's statements, each on its own; the rows inserted (RelayError unless they
     are the relay's rows and dlt's count)."""
     client.execute_sql(sql.create)  # a table the DDL created is used as it is
-    has_tx = client.capabilities.supports_transactions
-    with client.begin_transaction() if has_tx else nullcontext():
+    with client.begin_transaction():  # dlt's Databricks client: a no-op (no transactions)
         held = _count(client, sql.count_relay)
         if sql.delete:
             client.execute_sql(sql.delete)
@@ -213,7 +211,7 @@ def move(pipe, plan: relay.RelayPlan, dialect: str | None, expected: int) -> int
     except Exception as e:
         raise relay.RelayError(
             f"table {plan.real!r}: moving its rows from the relay table {plan.relay!r} failed "
-            f"({one_line(str(e))[:300]}); nothing of it was loaded where the destination has "
+            f"({one_line(e)[:300]}); nothing of it was loaded where the destination has "
             "transactions: run ingest again"
         ) from e
 
