@@ -206,7 +206,7 @@ def move(pipe, plan: relay.RelayPlan, dialect: str | None, expected: int) -> int
             raise relay.RelayError("the destination has no SQL dialect to move rows with")
         loaded = list(pipe.default_schema.get_table_columns(plan.relay))
         with pipe.sql_client() as client:
-            path = tuple(client.make_qualified_table_name_path(None, quote=False, casefold=False))
+            path = tuple(client.make_qualified_table_name_path(None, quote=False))
             return _moved(client, relay.move_sql(plan.covering(loaded), path, dialect), expected)
     except Exception as e:
         raise relay.RelayError(
