@@ -458,3 +458,47 @@ def test_a_move_that_counts_other_rows_fails_the_run_and_keeps_the_real_table(
         ).fetchone()
     assert status == "failed" and error == "accounting failed"
     assert json.loads(accounting)["orders"]["loaded"] == 0
+
+
+@pytest.mark.slow
+def test_rows_an_earlier_run_left_in_a_relay_are_moved_before_the_next_load(tmp_path):
+    """A run killed between dlt's load and the move leaves rows in the relay: the next run
+    moves them into the real table before its own load replaces the relay."""
+    from contractbook.ingest import relay
+    from contractbook.ingest.run import ingest
+    from contractbook.synth import generate
+
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    raw, wh = tmp_path / "raw", tmp_path / "wh.duckdb"
+    generate(contract, ROWS, 5, raw, defects="", progress=None)
+    args = (contract, raw, "duckdb", wh, tmp_path / "rej", tmp_path / "state")
+    assert ingest(*args, progress=lambda *_: None).ok
+    schema = naming.loaded_dataset(contract, "duckdb")
+    relayed = f"{naming_ident(schema)}.{naming_ident(relay.relay_name('semi;colon'))}"
+    with duckdb.connect(str(wh)) as con:
+        con.execute(f"INSERT INTO {relayed} VALUES (999999, 'left behind')")
+    second = ingest(*args, progress=lambda *_: None)
+    assert second.ok and second.loaded["semi"] == ROWS
+    with duckdb.connect(str(wh), read_only=True) as con:
+        real = f"{naming_ident(schema)}.{naming_ident('semi;colon')}"
+        assert con.execute(f"SELECT count(*) FROM {real}").fetchone()[0] == ROWS + 1
+        left = con.execute(f'SELECT "no;te" FROM {real} WHERE id = 999999').fetchall()
+        assert left == [("left behind",)]
+        assert con.execute(f"SELECT count(*) FROM {relayed}").fetchone()[0] == 0
+
+
+def test_a_destination_without_sql_client_refuses_such_names_before_creating_anything(tmp_path):
+    """The filesystem (Delta) destination cannot move a relay's rows: a usage error (exit 2)
+    naming the character and the reason, before any folder is made."""
+    from contractbook.errors import USAGE, UsageError, exit_code
+    from contractbook.ingest.run import ingest
+    from contractbook.synth import generate
+
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    raw = tmp_path / "raw"
+    generate(contract, 5, 5, raw, defects="", progress=None)
+    with pytest.raises(UsageError) as e:
+        ingest(contract, raw, "filesystem", tmp_path / "delta", tmp_path / "rej", tmp_path / "st")
+    assert exit_code(e.value) == USAGE
+    assert "'.' in 'sales.orders v2'" in str(e.value) and "no SQL client" in str(e.value)
+    assert not (tmp_path / "delta").exists() and not (tmp_path / "st").exists()

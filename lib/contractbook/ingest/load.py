@@ -216,6 +216,27 @@ def move(pipe, plan: relay.RelayPlan, dialect: str | None, expected: int) -> int
         ) from e
 
 
+def drain(pipe, plans: list[relay.RelayPlan], dialect: str | None) -> int:
+    """Move rows an earlier run left in relay tables (killed after its load, or a failed move),
+    before this run's load replaces them; the rows moved."""
+    known = set(pipe.default_schema.tables) if pipe.default_schema_name else set()
+    moved = 0
+    for p in (p for p in plans if p.relay in known and dialect is not None):
+        held = _held(pipe, p, str(dialect))
+        moved += move(pipe, p, dialect, held) if held else 0
+    return moved
+
+
+def _held(pipe, p: relay.RelayPlan, dialect: str) -> int:
+    """The rows in p's relay table (0 when the destination has no such table)."""
+    try:
+        with pipe.sql_client() as client:
+            path = tuple(client.make_qualified_table_name_path(None, quote=False))
+            return _count(client, relay.move_sql(p, path, dialect).count_relay)
+    except Exception:  # no such table or dataset: nothing left behind
+        return 0
+
+
 class Loader:
     """Hands every table to dlt as Arrow batches, then normalizes and loads (finish()).
 
@@ -262,6 +283,7 @@ class Loader:
         }
         self.relays = {n: p for n, (_, h) in sources.items() if (p := relay.plan(h))}
         self.move_errors: dict[str, str] = {}
+        drain(pipe, list(self.relays.values()), dest.dialect)
         hints = {
             n: relay.relay_hints(h, self.relays[n]) if n in self.relays else h
             for n, (_, h) in sources.items()
