@@ -54,7 +54,9 @@ def test_relay_hints_are_keyed_by_the_aliases_and_replace():
     assert all(k == v["name"] and not relay.unsafe(k, "column") for k, v in out["columns"].items())
 
 
-@pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
+# BigQuery is left out: it cannot hold these table names (names_problem refuses them) and reads
+# a dotted name inside one pair of backticks as a path
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "snowflake", "databricks"])
 @pytest.mark.parametrize("table", ODD)
 def test_move_sql_parses_with_every_name_quoted(dialect, table):
     p = relay.plan(_hints(table))
@@ -64,8 +66,9 @@ def test_move_sql_parses_with_every_name_quoted(dialect, table):
         assert s
         parsed = sqlglot.parse(s, read=dialect)
         assert len(parsed) == 1, s  # one statement each, never a `;`-joined script
-        tables = {t.name for t in parsed[0].find_all(sqlglot.exp.Table)}
-        assert tables <= {table, p.relay} and tables, s
+        # Snowflake folds the plain relay name to upper case, as dlt creates it there
+        tables = {t.name.lower() for t in parsed[0].find_all(sqlglot.exp.Table)}
+        assert tables <= {table.lower(), p.relay} and tables, s
     # composite key: both parts correlate relay row r with real row t
     assert sql.delete.count(" AND ") == 1 and "EXISTS (SELECT 1 FROM" in sql.delete
 
