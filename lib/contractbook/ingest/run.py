@@ -347,7 +347,9 @@ def _ingest(
         result.rejected_loaded = {
             n: counts.get(f"{n}__rejects", 0) - result.resolved.get(n, 0) for n in result.checks
         }  # closed earlier rejects are not this run's
-        result.load_errors = {n.removesuffix("__rejects"): e for n, e in loader.move_errors.items()}
+        for n, e in loader.move_errors.items():  # a table's or its rejects' move: both named
+            t = n.removesuffix("__rejects")
+            result.load_errors[t] = "; ".join(filter(None, (result.load_errors.get(t), e)))
         progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
         for a in result.accounting():
             if a.error:
