@@ -118,3 +118,13 @@ def test_the_move_runs_in_duckdb_by_disposition(disposition, keys, after):
     assert con.execute(sql.count_relay).fetchone()[0] == 0
     got = [r[0] for r in con.execute(f"DESCRIBE {real}").fetchall()]
     assert got == [c for c, _ in p.columns]
+
+
+def test_an_unknown_disposition_or_a_merge_without_key_is_a_clear_error():
+    p = relay.plan(_hints("a.b"))
+    with pytest.raises(SqlTextError, match="unknown write disposition of 'a.b' 'upsert'"):
+        relay.move_sql(
+            relay.RelayPlan(p.real, p.relay, p.columns, p.keys, "upsert"), PATH, "duckdb"
+        )
+    with pytest.raises(SqlTextError, match="a merge needs a primary key"):
+        relay.move_sql(relay.RelayPlan(p.real, p.relay, p.columns, (), "merge"), PATH, "duckdb")

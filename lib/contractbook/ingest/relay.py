@@ -131,16 +131,21 @@ def _qualified(path: tuple[str, ...], name: str, dialect: str) -> str:
     return ".".join(ident(p, dialect) for p in (*path, name))
 
 
+# write disposition -> the DELETE of the real rows a move replaces (None: it only adds rows)
+DELETES: dict[str, str | None] = {
+    "merge": "DELETE FROM {real} AS t WHERE EXISTS (SELECT 1 FROM {relay} AS r WHERE {on})",
+    "replace": "DELETE FROM {real} WHERE 1 = 1",
+    "append": None,
+}
+
+
 def _delete(p: RelayPlan, real: str, relay: str, dialect: str) -> str | None:
     """DELETE of the real rows this move replaces: by key (merge), all (replace), none."""
-    if p.disposition == "append":
-        return None
-    if p.disposition == "merge" and p.keys:
-        on = " AND ".join(f"r.{ident(p.alias(k), dialect)} = t.{ident(k, dialect)}" for k in p.keys)
-        return f"DELETE FROM {real} AS t WHERE EXISTS (SELECT 1 FROM {relay} AS r WHERE {on})"
-    if p.disposition in ("merge", "replace"):
-        return f"DELETE FROM {real} WHERE 1 = 1"
-    raise SqlTextError(f"table {p.real!r}: unknown write disposition {p.disposition!r}")
+    template = lookup(DELETES, p.disposition, f"write disposition of {p.real!r}", SqlTextError)
+    if p.disposition == "merge" and not p.keys:
+        raise SqlTextError(f"table {p.real!r}: a merge needs a primary key")
+    on = " AND ".join(f"r.{ident(p.alias(k), dialect)} = t.{ident(k, dialect)}" for k in p.keys)
+    return template and template.format(real=real, relay=relay, on=on)
 
 
 def move_sql(p: RelayPlan, path: tuple[str, ...], dialect: str) -> MoveSql:
