@@ -24,7 +24,13 @@ DIALECTS = ("duckdb", "postgres", "bigquery", "snowflake", "databricks")
 ROWS = 150
 # dialects that cannot hold a contract's names (BigQuery: no ; ' ( ) in names, Unity Catalog: no
 # space or period in table names)
-REFUSED = {"v320_odd_names": ("bigquery", "databricks"), "v320_unicode_names": ("databricks",)}
+REFUSED = {
+    "v320_odd_names": ("bigquery", "databricks"),
+    "v320_unicode_names": ("databricks",),
+    "v310_dotted_names": ("bigquery", "databricks"),
+}
+# loaded through relay tables: table names dlt cannot carry (. ' " / \ ;), a column with ;
+RELAYED = "v310_dotted_names"
 
 
 def test_the_world_is_big_and_varied():
@@ -152,6 +158,8 @@ def test_end_to_end_every_planted_defect_is_caught(name, tmp_path):
     [
         ("v320_odd_names", False),
         ("v320_odd_names", True),
+        (RELAYED, False),
+        (RELAYED, True),
         ("v302_events_mixed_case", False),
         ("v300_crm_customers", True),
     ],
@@ -198,6 +206,7 @@ def test_ddl_and_ingest_name_the_same_tables(name, clean, tmp_path):
             ).fetchall()
         }
         assert got == {n for t in contract.tables for n in (t.physical, f"{t.physical}__rejects")}
+        assert _relays_empty(con.execute, schema, "duckdb", "?") == (name == RELAYED)
         for t in contract.tables:
             cols = [
                 r[0]
@@ -287,3 +296,209 @@ def test_odd_names_load_into_the_postgres_tables_the_ddl_created(
             )
             assert cur.fetchone()[0] == loaded.checks[t.name].accepted > 0
         cur.execute(f"DROP SCHEMA {naming_ident(schema, 'postgres')} CASCADE")
+
+
+def _relays_empty(execute, schema: str, dialect: str, mark: str) -> bool:
+    """True when the schema holds relay tables (`_cb_relay_*`), every one of them empty."""
+    found = execute(
+        f"SELECT table_name FROM information_schema.tables WHERE table_schema = {mark} "
+        "AND table_name LIKE '\\_cb\\_relay\\_%' ESCAPE '\\'",
+        [schema],
+    )
+    names = [r[0] for r in (found.fetchall() if found is not None else [])]
+    for n in names:
+        cur = execute(
+            f"SELECT count(*) FROM {naming_ident(schema, dialect)}.{naming_ident(n, dialect)}"
+        )
+        assert cur.fetchone()[0] == 0, n
+    return bool(names)
+
+
+def _ingest_twice_under_exact_names(contract, tmp_path, destination, warehouse, query):
+    """Two merge runs: the same counts, no duplicate, tables and rejects under their exact
+    names, every relay empty; query(sql, params) -> rows, on the warehouse."""
+    from contractbook.ingest.run import ingest
+    from contractbook.sqltext import ident
+    from contractbook.synth import generate
+
+    dialect = destination
+    schema = naming.loaded_dataset(contract, destination)
+    raw = tmp_path / "raw"
+    generate(contract, ROWS, 5, raw, defects="all=2", progress=None)
+    runs = [
+        ingest(
+            contract,
+            raw,
+            destination,
+            warehouse,
+            tmp_path / "rejects",
+            tmp_path / "state",
+            progress=lambda *_: None,
+        )
+        for _ in range(2)
+    ]
+    assert all(r.ok for r in runs), [r.accounting() for r in runs]
+    assert runs[0].loaded == runs[1].loaded and runs[0].rejected_loaded == runs[1].rejected_loaded
+    mark = "?" if dialect == "duckdb" else "%s"
+    got = {
+        r[0]
+        for r in query(
+            f"SELECT table_name FROM information_schema.tables WHERE table_schema = {mark}",
+            [schema],
+        )
+    }
+    wanted = {n for t in contract.tables for n in (t.physical, f"{t.physical}__rejects")}
+    assert wanted <= got and all(n.startswith("_") for n in got - wanted)
+    assert any(n.startswith("_cb_relay_") for n in got)
+    for t in contract.tables:
+        real = f"{ident(schema, dialect)}.{ident(t.physical, dialect)}"
+        rej = f"{ident(schema, dialect)}.{ident(t.physical + '__rejects', dialect)}"
+        keys = ", ".join(ident(t.column(k).physical, dialect) for k in t.primary_key) or "1"
+        n, distinct = query(
+            f"SELECT count(*), count(DISTINCT ({keys})) FROM {real}"
+            if t.primary_key
+            else f"SELECT count(*), count(*) FROM {real}",
+            [],
+        )[0]
+        assert n == distinct == runs[1].loaded[t.name] == runs[1].checks[t.name].accepted > 0
+        total, still_open = query(
+            f"SELECT count(*), count(*) - count(resolved_by_run) FROM {rej}", []
+        )[0]
+        assert still_open == runs[1].rejected_loaded[t.name] == runs[1].checks[t.name].rejected
+        assert total == 2 * still_open
+    for n in (n for n in got if n.startswith("_cb_relay_")):  # moved: no row is stored twice
+        assert query(f"SELECT count(*) FROM {ident(schema, dialect)}.{ident(n, dialect)}", []) == [
+            (0,)
+        ]
+
+
+@pytest.mark.slow
+def test_relayed_names_load_twice_under_their_exact_names_in_duckdb(tmp_path):
+    """Names dlt cannot carry, no DDL first: the relay creates the real tables, merges twice."""
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    wh = tmp_path / "wh.duckdb"
+
+    def query(sql, params):
+        with duckdb.connect(str(wh), read_only=True) as con:
+            return con.execute(sql, params).fetchall()
+
+    _ingest_twice_under_exact_names(contract, tmp_path, "duckdb", wh, query)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_relayed_names_load_twice_into_the_postgres_ddl_tables(tmp_path, postgres_dsn, monkeypatch):
+    """The same into PostgreSQL tables the DDL created (used as they are)."""
+    import psycopg2
+
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    schema = naming.loaded_dataset(contract, "postgres")
+    user, rest = postgres_dsn.split("://", 1)[1].split("@", 1)  # dlt insists on a password
+    monkeypatch.setenv(
+        "DESTINATION__POSTGRES__CREDENTIALS", f"postgresql://{user.split(':')[0]}:unused@{rest}"
+    )
+    with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
+        unlinked = replace(
+            contract, tables=tuple(replace(t, relationships=()) for t in contract.tables)
+        )
+        cur.execute(create(unlinked, "postgres", schema=schema))
+        cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s", (schema,)
+        )
+        assert cur.fetchone()[0] == len(contract.tables)
+
+    def query(sql, params):
+        with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
+            cur.execute(sql, params or None)
+            return cur.fetchall()
+
+    try:
+        _ingest_twice_under_exact_names(contract, tmp_path, "postgres", None, query)
+    finally:
+        with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
+            cur.execute(f"DROP SCHEMA {naming_ident(schema, 'postgres')} CASCADE")
+
+
+@pytest.mark.slow
+def test_a_move_that_counts_other_rows_fails_the_run_and_keeps_the_real_table(
+    tmp_path, monkeypatch
+):
+    """A relay move inserting twice its rows: rolled back, the run fails with one clear error
+    (exit code 3), recorded as failed with the accounting not OK."""
+    from contractbook import runhistory
+    from contractbook.errors import ENVIRONMENT, exit_code
+    from contractbook.ingest import relay
+    from contractbook.ingest.run import ingest
+    from contractbook.synth import generate
+
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    real = relay.move_sql
+
+    def doubled(p, path, dialect):
+        sql = real(p, path, dialect)
+        source = sql.insert.split(" SELECT ", 1)[1]
+        return replace(sql, insert=f"{sql.insert} UNION ALL SELECT {source}")
+
+    monkeypatch.setattr(relay, "move_sql", doubled)
+    raw, wh = tmp_path / "raw", tmp_path / "wh.duckdb"
+    generate(contract, ROWS, 5, raw, defects="", progress=None)
+    with pytest.raises(relay.RelayError) as e:
+        ingest(contract, raw, "duckdb", wh, tmp_path / "rej", tmp_path / "state", progress=print)
+    assert exit_code(e.value) == ENVIRONMENT and "\n" not in str(e.value)
+    assert "'sales.orders v2': moving its rows from the relay table" in str(e.value)
+    assert "were moved" in str(e.value)
+    schema = naming.loaded_dataset(contract, "duckdb")
+    with duckdb.connect(str(wh), read_only=True) as con:
+        for t in contract.tables:  # created by the relay, but nothing moved into it
+            q = f"SELECT count(*) FROM {naming_ident(schema)}.{naming_ident(t.physical)}"
+            assert con.execute(q).fetchone()[0] == 0
+    with duckdb.connect(str(runhistory.store_near(wh, tmp_path / "rej")), read_only=True) as con:
+        status, error, accounting = con.execute(
+            "SELECT status, error, accounting FROM main._runs WHERE origin = 'ingest'"
+        ).fetchone()
+    assert status == "failed" and error == "accounting failed"
+    assert json.loads(accounting)["orders"]["loaded"] == 0
+
+
+@pytest.mark.slow
+def test_rows_an_earlier_run_left_in_a_relay_are_moved_before_the_next_load(tmp_path):
+    """A run killed between dlt's load and the move leaves rows in the relay: the next run
+    moves them into the real table before its own load replaces the relay."""
+    from contractbook.ingest import relay
+    from contractbook.ingest.run import ingest
+    from contractbook.synth import generate
+
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    raw, wh = tmp_path / "raw", tmp_path / "wh.duckdb"
+    generate(contract, ROWS, 5, raw, defects="", progress=None)
+    args = (contract, raw, "duckdb", wh, tmp_path / "rej", tmp_path / "state")
+    assert ingest(*args, progress=lambda *_: None).ok
+    schema = naming.loaded_dataset(contract, "duckdb")
+    relayed = f"{naming_ident(schema)}.{naming_ident(relay.relay_name('semi;colon'))}"
+    with duckdb.connect(str(wh)) as con:
+        con.execute(f"INSERT INTO {relayed} VALUES (999999, 'left behind')")
+    second = ingest(*args, progress=lambda *_: None)
+    assert second.ok and second.loaded["semi"] == ROWS
+    with duckdb.connect(str(wh), read_only=True) as con:
+        real = f"{naming_ident(schema)}.{naming_ident('semi;colon')}"
+        assert con.execute(f"SELECT count(*) FROM {real}").fetchone()[0] == ROWS + 1
+        left = con.execute(f'SELECT "no;te" FROM {real} WHERE id = 999999').fetchall()
+        assert left == [("left behind",)]
+        assert con.execute(f"SELECT count(*) FROM {relayed}").fetchone()[0] == 0
+
+
+def test_a_destination_without_sql_client_refuses_such_names_before_creating_anything(tmp_path):
+    """The filesystem (Delta) destination cannot move a relay's rows: a usage error (exit 2)
+    naming the character and the reason, before any folder is made."""
+    from contractbook.errors import USAGE, UsageError, exit_code
+    from contractbook.ingest.run import ingest
+    from contractbook.synth import generate
+
+    contract = load(WORLD / f"{RELAYED}.yaml")
+    raw = tmp_path / "raw"
+    generate(contract, 5, 5, raw, defects="", progress=None)
+    with pytest.raises(UsageError) as e:
+        ingest(contract, raw, "filesystem", tmp_path / "delta", tmp_path / "rej", tmp_path / "st")
+    assert exit_code(e.value) == USAGE
+    assert "'.' in 'sales.orders v2'" in str(e.value) and "no SQL client" in str(e.value)
+    assert not (tmp_path / "delta").exists() and not (tmp_path / "st").exists()

@@ -293,3 +293,17 @@ def test_warehouse_tables_carry_physical_names_and_raw_files_logical_ones(sdk):
     assert fk.referredColumns[0].root.endswith('Tbl Clients (v1), Ü.Client "ID"')
     edge = next(e for e in p.lineage if e.from_fqn.endswith("Client; Records"))
     assert edge.to_fqn.endswith("Odd Schema.Tbl Clients (v1), Ü")
+
+
+def test_a_table_name_with_quotes_registers_under_its_own_name(sdk):
+    """OpenMetadata encodes `"` in names for storage; the registered name decodes to the
+    physicalName the warehouse holds (relayed names such as `it's "quoted"`)."""
+    payloads = sdk[0]
+    world = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "world"
+    dotted = load(world / "v310_dotted_names.yaml")
+    tables = {t.name: t for t in dotted.tables}
+    for t in dotted.tables:
+        req = payloads.table(t, "svc.db.schema", tables)
+        assert payloads.registered_name(req) == t.physical
+    quoted = payloads.table(tables["order_lines"], "svc.db.schema", tables)
+    assert getattr(quoted.name, "root", quoted.name) != tables["order_lines"].physical

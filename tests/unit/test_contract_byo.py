@@ -254,16 +254,27 @@ def test_physical_names_are_the_engines_and_must_be_distinct(tmp_path):
     )
 
 
-def test_names_dlt_cannot_carry_are_refused_before_loading_naming_the_limit(tmp_path):
-    from contractbook.ingest.hints import names_problem
+@pytest.mark.parametrize(
+    ("name", "char"), [("a.b", "."), ("it's", "'"), ('x"y', '"'), ("a\\b", "\\"), ("s;c", ";")]
+)
+def test_names_dlt_cannot_carry_are_relayed_or_refused_naming_the_reason(tmp_path, name, char):
+    """A SQL destination loads them through a relay table; one without a SQL client refuses
+    them, and an engine that cannot hold a character refuses it as its DDL does."""
+    from contractbook.ingest.destinations import get
+    from contractbook.ingest.hints import dlt_problem, names_problem
 
-    text = MINIMAL.replace("- name: orders\n", '- name: orders\n    physicalName: "a.b"\n', 1)
+    phys = name.replace("\\", "\\\\").replace('"', '\\"')
+    text = MINIMAL.replace("- name: orders\n", f'- name: orders\n    physicalName: "{phys}"\n', 1)
     table = load(_write(tmp_path, text)).table("orders")
-    assert "load-file paths" in names_problem(table) and "'.'" in names_problem(table)
+    assert table.physical == name and repr(char) in dlt_problem(table)
+    assert names_problem(table, get("duckdb")) == names_problem(table, get("postgres")) == ""
+    refused = names_problem(table, get("filesystem"))
+    assert "load-file paths" in refused and "no SQL client" in refused
+    assert "cannot hold" in names_problem(table, get("bigquery"))
     ok = MINIMAL.replace(
         "- name: orders\n", '- name: orders\n    physicalName: "Ordres (v2), Ü"\n', 1
     )
-    assert names_problem(load(_write(tmp_path, ok)).table("orders")) == ""
+    assert names_problem(load(_write(tmp_path, ok)).table("orders"), get("filesystem")) == ""
 
 
 @pytest.mark.parametrize(

@@ -219,6 +219,14 @@ def table(t: Table, schema_fqn: str, tables: dict | None = None) -> CreateTableR
     )
 
 
+def registered_name(request) -> str:
+    """The name a create request registers, as the engine spells it: OpenMetadata's models
+    encode `"`, `::`, `>` and line breaks in names for storage (e.g. `__reserved__quote__`)."""
+    from metadata.ingestion.models.custom_basemodel_validation import revert_separators
+
+    return revert_separators(getattr(request.name, "root", request.name))
+
+
 def _sql(rule: Rule, table_fqn_name: str, schema: str) -> str:
     """The rows breaking a rule without a native test definition: the rejects kept for it."""
     if rule.kind == "sql" and rule.params.get("rows_query"):

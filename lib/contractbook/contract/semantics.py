@@ -86,7 +86,7 @@ def _identifiers(src: Source, contract: Contract) -> list[Problem]:
         name = obj.get("name")
         for key in ("name", "physicalName"):
             if (key == "name" or obj.get(key) is not None) and (
-                why := _name_problem(obj.get(key), True)
+                why := _name_problem(obj.get(key), key == "name")  # name: the input file's
             ):
                 out.append(
                     src.problem(

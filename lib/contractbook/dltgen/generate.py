@@ -77,9 +77,9 @@ def naming_code() -> str:
 
 def _refusals(contract: Contract) -> str:
     """Python comment lines naming the tables dlt cannot load under their names ('' if none)."""
-    from contractbook.ingest.hints import names_problem
+    from contractbook.ingest.hints import dlt_problem
 
-    found = [p for t in contract.tables if (p := names_problem(t))]
+    found = [p for t in contract.tables if (p := dlt_problem(t))]
     return "".join(f"# NOT LOADABLE AS NAMED: {sqltext.one_line(p)}\n" for p in found)
 
 

@@ -34,6 +34,9 @@ class Destination:
     settings: str = ""  # .dlt/config.toml fragment (no secrets)
     extras: tuple[str, ...] = field(default=())
     identity: str = ""  # a server's warehouse from its credential fields (no secret), e.g. {host}
+    # SQL dialect of dlt's sql client (contractbook.ddl dialects), which moves relay tables'
+    # rows (ingest/relay.py); None: no SQL client, names dlt cannot carry are refused
+    dialect: str | None = None
 
     def local_path(self, warehouse: str | Path | None = None) -> Path | None:
         """The file or folder a local destination writes; None for a server."""
@@ -128,12 +131,14 @@ DESTINATIONS: dict[str, Destination] = {
         Destination(
             "duckdb",
             "embedded DuckDB file (default)",
+            dialect="duckdb",
             default_warehouse="data/warehouse.duckdb",
             tested=True,
         ),
         Destination(
             "postgres",
             "PostgreSQL server (loads via COPY)",
+            dialect="postgres",
             env=("DESTINATION__POSTGRES__CREDENTIALS",),
             identity="{host}:{port}/{database}",
             binary_file_format="insert_values",
@@ -154,6 +159,7 @@ DESTINATIONS: dict[str, Destination] = {
         Destination(
             "bigquery",
             "Google BigQuery (settings only, not run here)",
+            dialect="bigquery",
             env=(
                 "DESTINATION__BIGQUERY__CREDENTIALS__PROJECT_ID",
                 "DESTINATION__BIGQUERY__CREDENTIALS__CLIENT_EMAIL",
@@ -169,6 +175,7 @@ DESTINATIONS: dict[str, Destination] = {
         Destination(
             "snowflake",
             "Snowflake (settings only, not run here)",
+            dialect="snowflake",
             env=(
                 "DESTINATION__SNOWFLAKE__CREDENTIALS__DATABASE",
                 "DESTINATION__SNOWFLAKE__CREDENTIALS__USERNAME",
@@ -186,6 +193,7 @@ DESTINATIONS: dict[str, Destination] = {
         Destination(
             "databricks",
             "Databricks SQL warehouse / Unity Catalog (settings only, not run here)",
+            dialect="databricks",
             env=(
                 "DESTINATION__DATABRICKS__CREDENTIALS__SERVER_HOSTNAME",
                 "DESTINATION__DATABRICKS__CREDENTIALS__HTTP_PATH",

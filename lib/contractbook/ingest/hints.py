@@ -6,8 +6,13 @@ hints from `table_hints`, so the two cannot drift apart.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from contractbook.contract import Column, Contract, Table
 from contractbook.contract.kinds import by_field
+
+if TYPE_CHECKING:
+    from .destinations import Destination
 
 # portable kind -> dlt column hint fragment (a view of TYPE_KINDS)
 DLT_TYPES: dict[str, dict] = by_field("dlt")
@@ -47,25 +52,53 @@ def rejects_table(t: Table) -> str:
     return f"{t.physical}__rejects"
 
 
-def renamed(t: Table) -> str:
-    """A DuckDB `RENAME (...)` clause from the contract's names to the engine's ('' if none)."""
+def renamed(t: Table, alias=None) -> str:
+    """A DuckDB `RENAME (...)` clause from the contract's names to the loaded ones ('' if none):
+    the engine's (physicalName), or alias(physical) where a relay table loads them."""
     from contractbook.sqltext import ident
 
-    pairs = [f"{ident(c.name)} AS {ident(c.physical)}" for c in t.columns if c.physical != c.name]
+    def loaded(c: Column) -> str:
+        return alias(c.physical) if alias else c.physical
+
+    pairs = [f"{ident(c.name)} AS {ident(loaded(c))}" for c in t.columns if loaded(c) != c.name]
     return f" RENAME ({', '.join(pairs)})" if pairs else ""
 
 
-def names_problem(t: Table) -> str:
-    """Why dlt cannot load table t under its engine names ('' when it can)."""
+def dlt_problem(t: Table) -> str:
+    """Why dlt alone cannot load table t under its engine names ('' when it can)."""
     from .dltnaming import REFUSED
 
     pattern, why = REFUSED["table"]
-    if m := pattern.search(t.physical):
-        return f"table {t.label()}: {m.group()!r} in {t.physical!r}: {why}"
+    for name in (t.physical, rejects_table(t)):
+        if m := pattern.search(name):
+            return f"table {t.label()}: {m.group()!r} in {name!r}: {why}"
     pattern, why = REFUSED["column"]
     for c in t.columns:
         if m := pattern.search(c.physical):
             return f"column {t.name}.{c.name}: {m.group()!r} in {c.physical!r}: {why}"
+    return ""
+
+
+def names_problem(t: Table, dest: Destination) -> str:
+    """Why ingest cannot load table t into dest (a Destination) under its engine names ('' when
+    it can): a character the engine cannot hold (as its DDL dialect refuses it), or, where dest
+    has no SQL client to move a relay table's rows (ingest/relay.py), one dlt cannot carry."""
+    if dest.dialect is None:
+        problem = dlt_problem(t)
+        return problem and (
+            f"{problem}; destination {dest.name} has no SQL client to load it through a relay table"
+        )
+    from contractbook.ddl import registry
+    from contractbook.ddl.types import DdlError
+
+    dialect = registry.get(dest.dialect)
+    names = [(t.physical, "table"), (rejects_table(t), "table")]
+    try:
+        for name, kind in names + [(c.physical, "column") for c in t.columns]:
+            if kind in dialect.refused_chars:
+                dialect.check_name(name, f"{kind} of {t.label()}", kind)
+    except DdlError as e:
+        return str(e)
     return ""
 
 

@@ -17,8 +17,9 @@ import warnings
 
 from contractbook.contract import Contract
 
+from . import relay
 from .destinations import Destination
-from .hints import rejects_table
+from .hints import rejects_hints, rejects_table
 from .plan import qi
 
 COLUMNS = ("resolved_by_run", "resolution")
@@ -36,8 +37,11 @@ def open_rejects(pipe, dest: Destination, table: str, contract: Contract | None 
 
 def _open_rejects(pipe, dest: Destination, table: str, contract: Contract | None):
     name = rejects_table(contract.table(table)) if contract is not None else f"{table}__rejects"
+    # a relayed rejects table: dlt's schema knows its relay, the rows are in the real table
+    p = relay.plan(rejects_hints(contract, table)) if contract is not None else None
     schema = pipe.default_schema if pipe.default_schema_name else None
-    if schema is None or name not in schema.data_table_names(seen_data_only=True):
+    seen = p.relay if p else name
+    if schema is None or seen not in schema.data_table_names(seen_data_only=True):
         return None
     if dest.table_format == "delta":
         from deltalake import DeltaTable

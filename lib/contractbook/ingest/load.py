@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contractbook.contract import Contract, naming
+from contractbook.errors import one_line
 from contractbook.sqltext import name_token
 
+from . import relay
 from .destinations import Destination
 from .dltnaming import MODULE as NAMING
-from .hints import METRICS_HINTS, rejects_hints, rejects_table, renamed, table_hints
+from .hints import METRICS_HINTS, rejects_hints, renamed, table_hints
 from .plan import qi
 
 # One Arrow batch is one row group of dlt's Parquet. The DuckDB destination reads a file in
@@ -198,6 +200,69 @@ def _states(pipe, tables: list[str]) -> dict[str, str] | None:
     return out
 
 
+def _count(client, sql: str) -> int:
+    rows = client.execute_sql(sql)
+    return int(rows[0][0]) if rows else 0
+
+
+def _moved(client, sql: relay.MoveSql, expected: int) -> int:
+    """Run one move's statements, each on its own; the rows inserted (RelayError unless they
+    are the relay's rows and dlt's count)."""
+    client.execute_sql(sql.create)  # a table the DDL created is used as it is
+    with client.begin_transaction():  # dlt's Databricks client: a no-op (no transactions)
+        held = _count(client, sql.count_relay)
+        if sql.delete:
+            client.execute_sql(sql.delete)
+        before = _count(client, sql.count_real)
+        client.execute_sql(sql.insert)
+        moved = _count(client, sql.count_real) - before
+        if not held == moved == expected:
+            raise relay.RelayError(
+                f"dlt loaded {expected} rows, the relay table holds {held}, {moved} were moved"
+            )
+        client.execute_sql(sql.empty)
+    return moved
+
+
+def move(pipe, plan: relay.RelayPlan, dialect: str | None, expected: int) -> int:
+    """Move a relay table's rows into its real table with dlt's sql client (in one transaction
+    where it has them); the rows moved, which must be dlt's count, else RelayError."""
+    try:
+        if dialect is None:
+            raise relay.RelayError("the destination has no SQL dialect to move rows with")
+        loaded = list(pipe.default_schema.get_table_columns(plan.relay))
+        with pipe.sql_client() as client:
+            path = tuple(client.make_qualified_table_name_path(None, quote=False))
+            return _moved(client, relay.move_sql(plan.covering(loaded), path, dialect), expected)
+    except Exception as e:
+        raise relay.RelayError(
+            f"table {plan.real!r}: moving its rows from the relay table {plan.relay!r} failed "
+            f"({one_line(e)[:300]}); nothing of it was loaded where the destination has "
+            "transactions: run ingest again"
+        ) from e
+
+
+def drain(pipe, plans: list[relay.RelayPlan], dialect: str | None) -> int:
+    """Move rows an earlier run left in relay tables (killed after its load, or a failed move),
+    before this run's load replaces them; the rows moved."""
+    known = set(pipe.default_schema.tables) if pipe.default_schema_name else set()
+    moved = 0
+    for p in (p for p in plans if p.relay in known and dialect is not None):
+        held = _held(pipe, p, str(dialect))
+        moved += move(pipe, p, dialect, held) if held else 0
+    return moved
+
+
+def _held(pipe, p: relay.RelayPlan, dialect: str) -> int:
+    """The rows in p's relay table (0 when the destination has no such table)."""
+    try:
+        with pipe.sql_client() as client:
+            path = tuple(client.make_qualified_table_name_path(None, quote=False))
+            return _count(client, relay.move_sql(p, path, dialect).count_relay)
+    except Exception:  # no such table or dataset: nothing left behind
+        return 0
+
+
 class Loader:
     """Hands every table to dlt as Arrow batches, then normalizes and loads (finish()).
 
@@ -206,6 +271,8 @@ class Loader:
     CPU-bound), so it is off by default. The last resource is _run_metrics, built by
     metrics(streamed) once every table is through. after_extract(), when given, runs once every
     row is in dlt's files (e.g. to free the work database before the load needs memory).
+    A table whose names dlt cannot carry loads through a relay table (ingest/relay.py), whose
+    rows finish() moves into the real one; a failed move is in move_errors, its count 0.
     """
 
     def __init__(
@@ -223,17 +290,32 @@ class Loader:
 
         import pyarrow as pa
 
-        self.pipe, self.con = pipe, con
+        self.pipe, self.con, self.dialect = pipe, con, dest.dialect
         finish_pending(pipe)
-        # contract name -> the warehouse table dlt loads it into (physicalName, else name)
-        self.loaded_as = {
-            n: w
+        # contract name -> (its SQL, its hints): the warehouse table (physicalName, else name)
+        sources = {
+            n: v
             for t in tables
-            for n, w in (
-                (t, contract.table(t).physical),
-                (f"{t}__rejects", rejects_table(contract.table(t))),
+            for n, v in (
+                (t, (f"SELECT *{{}} FROM ok.{qi(t)}", table_hints(contract, t))),
+                (
+                    f"{t}__rejects",
+                    (
+                        f"SELECT * EXCLUDE (_reason_list){{}} FROM work.{qi('rej_' + t)}",
+                        rejects_hints(contract, t),
+                    ),
+                ),
             )
         }
+        self.relays = {n: p for n, (_, h) in sources.items() if (p := relay.plan(h))}
+        self.move_errors: dict[str, str] = {}
+        drain(pipe, list(self.relays.values()), dest.dialect)
+        hints = {
+            n: relay.relay_hints(h, self.relays[n]) if n in self.relays else h
+            for n, (_, h) in sources.items()
+        }
+        # contract name -> the table dlt loads it into: the warehouse table, or its relay
+        self.loaded_as = {n: h["name"] for n, h in hints.items()}
         found = holding_tables(pipe, list(self.loaded_as.values()))
         holding, self.missing = found.tables, found.missing
         self.ready = {t: threading.Event() for t in tables}
@@ -245,27 +327,11 @@ class Loader:
         self.after_extract = after_extract
         resources = []
         for name in tables:
-            rename = renamed(contract.table(name))
-            resources.append(
-                resource(
-                    self._gated(name, f"SELECT *{rename} FROM ok.{qi(name)}", name),
-                    table_hints(contract, name),
-                    dest,
-                    holding,
-                )
-            )
-            resources.append(
-                resource(
-                    self._gated(
-                        name,
-                        f"SELECT * EXCLUDE (_reason_list){rename} FROM work.{qi('rej_' + name)}",
-                        f"{name}__rejects",
-                    ),
-                    rejects_hints(contract, name),
-                    dest,
-                    holding,
-                )
-            )
+            for key in (name, f"{name}__rejects"):
+                p = self.relays.get(key)
+                rename = renamed(contract.table(name), p.alias if p else None)
+                sql = sources[key][0].format(rename)
+                resources.append(resource(self._gated(name, sql, key), hints[key], dest, holding))
         if metrics is not None and tables:  # no tables, no metrics rows: nothing to create
 
             def metrics_rows():
@@ -330,6 +396,13 @@ class Loader:
         counts = dict(info.row_counts)
         # dlt counts by warehouse table (physicalName): count by the contract's names
         norm = self.pipe.default_schema.naming.normalize_table_identifier
-        return counts | {
-            n: counts.get(w, counts.get(norm(w), 0)) for n, w in self.loaded_as.items()
-        }
+        counts |= {n: counts.get(w, counts.get(norm(w), 0)) for n, w in self.loaded_as.items()}
+        return counts | {n: self._move(n, p, counts[n]) for n, p in self.relays.items()}
+
+    def _move(self, name: str, plan: relay.RelayPlan, expected: int) -> int:
+        """The rows moved from name's relay table (0 and move_errors[name] if it failed)."""
+        try:
+            return move(self.pipe, plan, self.dialect, expected)
+        except relay.RelayError as e:
+            self.move_errors[name] = str(e)
+            return 0

@@ -18,6 +18,7 @@ from .accounts import Account, TableMetrics
 from .check import RunContext, TableCheck, check_table, setup
 from .hints import names_problem
 from .rejects import write_parquet
+from .relay import RelayError
 
 
 @dataclass
@@ -36,6 +37,7 @@ class IngestResult:
     status: str = "started"  # then completed or failed (as the run history records it)
     location: str = ""  # the warehouse written: a path or a server's host:port/db, no secret
     resolved: dict[str, int] = field(default_factory=dict)  # earlier rejects this run closed
+    load_errors: dict[str, str] = field(default_factory=dict)  # a relay table's failed move
 
     def accounting(self) -> list[Account]:
         """Per table: read, loaded and rejected (by dlt), whether read = loaded + rejected;
@@ -43,14 +45,15 @@ class IngestResult:
         out = []
         for name, c in self.checks.items():
             loaded, rejected = self.loaded.get(name, 0), self.rejected_loaded.get(name, 0)
+            error = c.error or self.load_errors.get(name)
             out.append(
                 Account(
                     name,
                     c.read,
                     loaded,
                     rejected,
-                    c.error is None and c.read == loaded + rejected == c.accepted + c.rejected,
-                    c.error,
+                    error is None and c.read == loaded + rejected == c.accepted + c.rejected,
+                    error,
                     c.warned,
                 )
             )
@@ -242,9 +245,9 @@ def ingest(
 
     paths = sources(contract, data_dir, server)
     require(paths)
-    if problem := next(filter(None, (names_problem(t) for t in contract.tables)), ""):
-        raise UsageError(f"{contract.path}: {problem}; give it a physicalName without it")
     dest = destinations.get(destination)
+    if problem := next(filter(None, (names_problem(t, dest) for t in contract.tables)), ""):
+        raise UsageError(f"{contract.path}: {problem}; give it a physicalName without it")
     location = dest.location(warehouse)
     if "'" in str(Path(state_dir).resolve()):  # dlt writes its load files' paths into SQL text
         raise UsageError(
@@ -368,6 +371,9 @@ def _ingest(
         result.rejected_loaded = {
             n: counts.get(f"{n}__rejects", 0) - result.resolved.get(n, 0) for n in result.checks
         }  # closed earlier rejects are not this run's
+        for n, e in loader.move_errors.items():  # a table's or its rejects' move: both named
+            t = n.removesuffix("__rejects")
+            result.load_errors[t] = "; ".join(filter(None, (result.load_errors.get(t), e)))
         progress(f"  loaded with dlt {result.load_seconds:.2f}s after the checks")
         for a in result.accounting():
             if a.error:
@@ -380,6 +386,8 @@ def _ingest(
         rec.finish(result.ok, None if result.ok else "accounting failed", result.accounting())
         status.record(pipe, dest, rec, result.metrics())
         result.status = rec.status
+        if result.load_errors:  # recorded as failed, with the accounting: now the clear error
+            raise RelayError("; ".join(result.load_errors.values()))
         return result
     except Exception as e:
         if isinstance(failures.translate(e, dest, location), LoadRefused):

@@ -17,7 +17,9 @@ from dlt.common.normalizers.naming.direct import NamingConvention as _Direct
 
 # Characters dlt 1.31 cannot carry in a name, measured: a table's name goes unescaped into its
 # load-file paths (split at `.`, quoted '...' in the DuckDB loader's SQL); its merge and replace
-# jobs split their SQL at every `;` and line break, whatever is quoted.
+# jobs split their SQL at every `;` and line break, whatever is quoted; ▶ is its path separator.
+# `contractbook ingest` loads a table with any of them in its name or a column's name through a
+# relay table (contractbook.ingest.relay), so such names never reach dlt.
 REFUSED = {
     "table": (
         re.compile(r"[.'\"/\\;\n\r▶]"),
@@ -41,7 +43,7 @@ class NamingConvention(_Direct):
         return self.shorten_identifier(identifier, identifier, self.max_length)
 
     def normalize_table_identifier(self, identifier: str) -> str:
-        """A table name: unchanged unless it holds what dlt cannot carry (refused before)."""
+        """A table name: unchanged unless it holds what dlt cannot carry (ingest relays those)."""
         identifier = super(_Direct, self).normalize_identifier(identifier)
         safe = REFUSED["table"][0].sub("_", identifier)
         return self.shorten_identifier(safe, identifier, self.max_length)
