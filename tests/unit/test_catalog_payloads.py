@@ -307,3 +307,26 @@ def test_a_table_name_with_quotes_registers_under_its_own_name(sdk):
         assert payloads.registered_name(req) == t.physical
     quoted = payloads.table(tables["order_lines"], "svc.db.schema", tables)
     assert getattr(quoted.name, "root", quoted.name) != tables["order_lines"].physical
+
+
+def test_rejects_test_sql_quotes_names_and_matches_only_its_rule(tmp_path):
+    """The SQL a test case runs quotes the schema and table and writes the rule id as a literal:
+    it runs on a table named with quotes and finds exactly the rows of its own rule."""
+    import duckdb
+
+    from contractbook.catalog.payloads import _sql
+    from contractbook.contract import Rule
+
+    rule_id = 'it\'s "q"_a%b.amount.range'
+    rule = Rule(rule_id, "range", 'it\'s "q"', ("amount",), {"minimum": 0}, "reject", "")
+    sql = _sql(rule, 'it\'s "q"__rejects', "odd schema", "duckdb")
+    con = duckdb.connect()
+    con.execute('CREATE SCHEMA "odd schema"')
+    con.execute('CREATE TABLE "odd schema"."it\'s ""q""__rejects" (n INT, reject_reasons VARCHAR)')
+    others = ['it\'s "q"Xa%b.amount.range', 'it\'s "q"_aZZb.amount.range', "other.rule"]
+    for n, ids in enumerate([[rule_id], others, [others[2], rule_id]]):
+        con.execute(
+            'INSERT INTO "odd schema"."it\'s ""q""__rejects" SELECT ?, CAST(to_json(?) AS VARCHAR)',
+            [n, ids],
+        )
+    assert sorted(r[0] for r in con.execute(sql).fetchall()) == [0, 2]

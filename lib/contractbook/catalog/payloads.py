@@ -7,6 +7,8 @@ whose columns name their sources in ODCS `transformSourceObjects` (`table.column
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +36,7 @@ from metadata.generated.schema.tests.testCase import TestCaseParameterValue
 from metadata.generated.schema.type.tagLabel import LabelType, State, TagLabel, TagSource
 
 from contractbook.contract import Contract, Rule, Table
+from contractbook.sqltext import ident, literal
 
 from . import targets
 from .results import RuleResult
@@ -227,17 +230,23 @@ def registered_name(request) -> str:
     return revert_separators(getattr(request.name, "root", request.name))
 
 
-def _sql(rule: Rule, table_fqn_name: str, schema: str) -> str:
-    """The rows breaking a rule without a native test definition: the rejects kept for it."""
+def _sql(rule: Rule, rejects: str, schema: str, dialect: str) -> str:
+    """The rows breaking a rule without a native test definition: the rejects kept for it (names
+    quoted and the rule id written as a literal in the warehouse's dialect)."""
     if rule.kind == "sql" and rule.params.get("rows_query"):
         return rule.params["rows_query"]
+    # reject_reasons is a JSON array: the id as JSON writes it, LIKE's wildcards escaped
+    token = json.dumps(rule.id, ensure_ascii=False)
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", token) + "%"
     return (
-        f"SELECT * FROM {schema}.{table_fqn_name}__rejects "
-        f"WHERE reject_reasons LIKE '%\"{rule.id}\"%'"
+        f"SELECT * FROM {ident(schema, dialect)}.{ident(rejects, dialect)} "
+        f"WHERE reject_reasons LIKE {literal(pattern, dialect)} ESCAPE {literal(chr(92), dialect)}"
     )
 
 
-def _parameters(rule: Rule, schema: str, physical: str = "") -> list[TestCaseParameterValue]:
+def _parameters(
+    rule: Rule, schema: str, physical: str = "", dialect: str = "duckdb"
+) -> list[TestCaseParameterValue]:
     p = rule.params
     values = {
         "allowed_values": lambda: {"allowedValues": str(list(p["values"]))},
@@ -249,7 +258,8 @@ def _parameters(rule: Rule, schema: str, physical: str = "") -> list[TestCasePar
         "length": lambda: {"minLength": p.get("min_length"), "maxLength": p.get("max_length")},
     }.get(rule.kind)
     if TEST_DEFINITIONS[rule.kind] == "tableCustomSQLQuery":
-        pairs = {"sqlExpression": _sql(rule, physical or rule.table, schema), "strategy": "ROWS"}
+        rejects = f"{physical or rule.table}__rejects"
+        pairs = {"sqlExpression": _sql(rule, rejects, schema, dialect), "strategy": "ROWS"}
     else:
         pairs = values() if values else {}
     return [TestCaseParameterValue(name=k, value=str(v)) for k, v in pairs.items() if v is not None]
@@ -261,10 +271,10 @@ def test_case_name(rule: Rule) -> str:
 
 
 def test_case(
-    rule: Rule, table_fqn: str, schema: str, table: Table | None = None
+    rule: Rule, table_fqn: str, schema: str, table: Table | None = None, dialect: str = "duckdb"
 ) -> CreateTestCaseRequest:
     """One contract rule as an OpenMetadata test case on its table (or column); table: the
-    contract table, whose physicalNames the warehouse holds."""
+    contract table, whose physicalNames the warehouse holds; dialect: the warehouse's SQL."""
     link = f"<#E::table::{table_fqn}"
     if len(rule.columns) == 1 and TEST_DEFINITIONS[rule.kind] != "tableCustomSQLQuery":
         c = rule.columns[0]
@@ -275,7 +285,9 @@ def test_case(
         description=rule.description or None,
         testDefinition=TEST_DEFINITIONS[rule.kind],
         entityLink=link + ">",
-        parameterValues=_parameters(rule, schema, table.physical if table is not None else ""),
+        parameterValues=_parameters(
+            rule, schema, table.physical if table is not None else "", dialect
+        ),
     )
 
 
@@ -416,7 +428,9 @@ def build(
                 out.tables.append(table(t, raw_schema))
         for rule in contract.rules:
             tb = by_name[rule.table]
-            tc = test_case(rule, fqn(*schema_fqn.split("."), tb.physical), schema, tb)
+            tc = test_case(
+                rule, fqn(*schema_fqn.split("."), tb.physical), schema, tb, target.dialect
+            )
             out.test_cases.append(tc)
             if rule.id in results:
                 out.test_results[fqn(*schema_fqn.split("."), tb.physical, tc.name.root)] = (

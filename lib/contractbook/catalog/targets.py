@@ -16,6 +16,7 @@ class CatalogService:
     service_type: str  # metadata...databaseService.DatabaseServiceType value
     database: str
     note: str = ""
+    dialect: str = "duckdb"  # contractbook.sqltext dialect of the SQL a test case runs there
 
 
 # OpenMetadata has no DuckDB connector: the embedded warehouse is a CustomDatabase service.
@@ -28,11 +29,13 @@ TARGETS: dict[str, CatalogService] = {
             "warehouse",
             "no DuckDB connector: a custom database service",
         ),
-        CatalogService("postgres", "Postgres", "olist"),
-        CatalogService("filesystem", "Datalake", "delta", "Delta tables in a folder"),
-        CatalogService("databricks", "UnityCatalog", "main"),
-        CatalogService("bigquery", "BigQuery", "olist"),
-        CatalogService("snowflake", "Snowflake", "OLIST"),
+        CatalogService("postgres", "Postgres", "olist", dialect="postgres"),
+        CatalogService(
+            "filesystem", "Datalake", "delta", "Delta tables in a folder", dialect="spark"
+        ),
+        CatalogService("databricks", "UnityCatalog", "main", dialect="databricks"),
+        CatalogService("bigquery", "BigQuery", "olist", dialect="bigquery"),
+        CatalogService("snowflake", "Snowflake", "OLIST", dialect="snowflake"),
     )
 }
 
