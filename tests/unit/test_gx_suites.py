@@ -155,3 +155,29 @@ def test_lengths_exclusive_bounds_dates_and_unshowable_sql(tmp_path):
     not_mapped = {n.rule_id: n.reason for n in pg.not_mapped}
     assert list(not_mapped) == ["things.sql.odd_rule"]
     assert "SELECT COUNT(*) FROM (<failing rows>)" in not_mapped["things.sql.odd_rule"]
+
+
+def test_a_length_rule_on_a_name_with_a_quote_is_a_query_that_runs():
+    """GX 1.24 cannot parse its own row condition for a `"` in a column name: the length rule is
+    the same check as a quoted query, and that query finds exactly the too-long value."""
+    from pathlib import Path
+
+    import duckdb
+
+    from contractbook.contract import load
+    from contractbook.gx.suites import table_suite
+
+    world = Path(__file__).resolve().parents[1] / "fixtures" / "contracts" / "world"
+    c = load(world / "v310_dotted_names.yaml")
+    t = c.table("paths")
+    (e,) = [
+        x for x in table_suite(c, t, "duckdb", None).expectations if x["meta"]["kind"] == "length"
+    ]
+    assert e["type"] == "unexpected_rows_expectation"
+    col = t.column("label").physical
+    con = duckdb.connect()
+    q = '"' + col.replace('"', '""') + '"'
+    con.execute(f"CREATE TABLE batch ({q} VARCHAR)")
+    con.execute("INSERT INTO batch VALUES ('short'), (NULL), (?)", ["x" * 21])
+    query = e["kwargs"]["unexpected_rows_query"].format(batch="batch")
+    assert con.execute(query).fetchall() == [("x" * 21,)]

@@ -93,6 +93,18 @@ def foreign_key_rows_query(rel: Relationship) -> str:
     )
 
 
+def length_rows_query(table: str, column: str, low: int | None, high: int | None) -> str:
+    """DuckDB SQL returning the rows whose non-NULL value of column is shorter than low or
+    longer than high characters (GX's value-length check as a query)."""
+    c = ident(column)
+    outside = " OR ".join(
+        f"length({c}) {op} {int(bound)}"
+        for op, bound in (("<", low), (">", high))
+        if bound is not None
+    )
+    return f"SELECT {c} FROM {ident(table)} WHERE {c} IS NOT NULL AND ({outside or 'false'})"
+
+
 def duplicate_rows_query(table: str, columns: tuple[str, ...] | list[str]) -> str:
     """DuckDB SQL returning the key columns of rows whose key is not unique (NULL keys are not
     checked), as GX's unique checks count them: every row of a repeated key."""
