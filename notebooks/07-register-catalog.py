@@ -39,7 +39,6 @@ destination = "duckdb"
 # %%
 from IPython.display import HTML, Image, display
 
-from contractbook.catalog.payloads import registered_name
 from contractbook.catalog.step import run
 from contractbook.ingest import receipt
 from contractbook.paths import shown, task_io
@@ -73,7 +72,7 @@ result.payloads.tables[0].model_dump(exclude_none=True, mode="json")
 # Every table of the raw and curated contracts has a table request, and the catalog page exists.
 
 # %%
-registered = {registered_name(t) for t in result.payloads.tables}
+registered = result.registered_tables()
 checkpoint(product, {"every contract table has a table request":
                      {t.physical for c in result.contracts for t in c.tables} <= registered,
                      "the catalog page was written": result.page.is_file()},

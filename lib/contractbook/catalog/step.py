@@ -32,6 +32,12 @@ class CatalogRun:
     graph_png: Path
     page: Path
 
+    def registered_tables(self) -> set[str]:
+        """The table names the requests register, as the engine spells them."""
+        from .payloads import registered_name  # the SDK is imported already (self.payloads)
+
+        return {registered_name(t) for t in self.payloads.tables}
+
     def summary(self):
         """One row per kind of request: how many were (or would be) registered."""
         import pandas as pd
