@@ -288,3 +288,34 @@ def test_a_warehouse_enforcing_the_contracts_foreign_keys_is_one_line_naming_the
         con.execute(create(contract, "duckdb"))
     line = one_line(cli(*ingest_args(contract_path, tmp_path, "--warehouse", str(wh))), 3)
     assert "foreign key" in line.lower() and "create the tables without FOREIGN KEY" in line
+    assert "ddl --no-foreign-keys" in line
+
+
+def test_the_ddl_without_foreign_keys_is_a_warehouse_ingest_loads_and_merges_into(
+    contract_path, contract, tmp_path
+):
+    """The fix that line names: `ddl --no-foreign-keys` run in the warehouse, then two ingests."""
+    import duckdb
+
+    from contractbook.contract import naming
+    from contractbook.sqltext import ident
+
+    proc = cli("ddl", str(contract_path), "--dialect", "duckdb", "--no-foreign-keys")
+    assert proc.returncode == 0, proc.stderr
+    code = [x for x in proc.stdout.splitlines() if not x.lstrip().startswith("--")]
+    assert not any("FOREIGN KEY" in x for x in code)
+    assert any("NOT CREATED (no foreign keys asked for)" in x for x in proc.stdout.splitlines())
+    wh = tmp_path / "wh.duckdb"
+    with duckdb.connect(str(wh)) as con:
+        con.execute(proc.stdout)
+    for _ in range(2):
+        run = cli(*ingest_args(contract_path, tmp_path, "--warehouse", str(wh)))
+        assert run.returncode == 0, run.stdout + run.stderr
+    schema = ident(naming.loaded_dataset(contract, "duckdb"), "duckdb")
+    with duckdb.connect(str(wh), read_only=True) as con:
+        for t in contract.tables:
+            rows = con.execute("SELECT count(*) FROM read_csv(?)", [str(CLEAN / f"{t.name}.csv")])
+            rows = rows.fetchall()[0][0]
+            n = con.execute(f"SELECT count(*) FROM {schema}.{ident(t.physical, 'duckdb')}")
+            assert n.fetchall()[0][0] == rows, t.name  # the clean files: every row, once
+    assert one_line(cli("ddl", str(contract_path), "--all", "--out", "x", "--no-foreign-keys"), 2)

@@ -179,11 +179,8 @@ def test_ddl_and_ingest_name_the_same_tables(name, clean, tmp_path):
     schema = naming.loaded_dataset(contract, "duckdb")
     wh = tmp_path / "wh.duckdb"
     # without foreign keys: DuckDB enforces them and dlt loads a child's file before its parent's
-    unlinked = replace(
-        contract, tables=tuple(replace(t, relationships=()) for t in contract.tables)
-    )
     with duckdb.connect(str(wh)) as con:
-        con.execute(create(unlinked, "duckdb", schema=schema))
+        con.execute(create(contract, "duckdb", schema=schema, foreign_keys=False))
     raw = tmp_path / "raw"
     generate(contract, ROWS, 5, raw, defects="" if clean else "all=2", progress=None)
     loaded = ingest(
@@ -264,10 +261,7 @@ def test_odd_names_load_into_the_postgres_tables_the_ddl_created(
     with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
         # without foreign keys: dlt's merge deletes and re-inserts parents, which an enforced FK
         # refuses (a limit of merging into FK-constrained tables, whatever the names)
-        unlinked = replace(
-            contract, tables=tuple(replace(t, relationships=()) for t in contract.tables)
-        )
-        cur.execute(create(unlinked, "postgres", schema=schema))
+        cur.execute(create(contract, "postgres", schema=schema, foreign_keys=False))
     raw = tmp_path / "raw"
     generate(contract, ROWS, 5, raw, defects="all=2", progress=None)
     for _ in range(2):
@@ -398,10 +392,7 @@ def test_relayed_names_load_twice_into_the_postgres_ddl_tables(tmp_path, postgre
         "DESTINATION__POSTGRES__CREDENTIALS", f"postgresql://{user.split(':')[0]}:unused@{rest}"
     )
     with psycopg2.connect(postgres_dsn) as conn, conn.cursor() as cur:
-        unlinked = replace(
-            contract, tables=tuple(replace(t, relationships=()) for t in contract.tables)
-        )
-        cur.execute(create(unlinked, "postgres", schema=schema))
+        cur.execute(create(contract, "postgres", schema=schema, foreign_keys=False))
         cur.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s", (schema,)
         )

@@ -20,6 +20,13 @@ def add_arguments(p) -> None:
         "--all", action="store_true", help="every dialect, CREATE and DROP (needs --out)"
     )
     p.add_argument("--out", help="directory for <dialect>.sql and <dialect>.drop.sql")
+    p.add_argument(
+        "--no-foreign-keys",
+        action="store_true",
+        help="print the FOREIGN KEYs as comments only: tables that ingest loads and merges into "
+        "(DuckDB and PostgreSQL enforce keys, which dlt's parallel loads and merges cannot meet; "
+        "ingest checks them itself)",
+    )
 
 
 def run(args) -> int:
@@ -34,6 +41,9 @@ def run(args) -> int:
     if args.all and not args.out:
         print("ddl: --all writes files: add --out DIR", file=sys.stderr)
         return 2
+    if args.no_foreign_keys and args.out:
+        print("ddl: --no-foreign-keys prints one script: drop --out", file=sys.stderr)
+        return 2
     try:
         contract = load(args.contract)
         if args.out:
@@ -41,7 +51,16 @@ def run(args) -> int:
                 contract, args.out, None if args.all else [args.dialect], args.catalog, args.schema
             )
         else:
-            sys.stdout.write(render(contract, args.dialect, args.drop, args.catalog, args.schema))
+            sys.stdout.write(
+                render(
+                    contract,
+                    args.dialect,
+                    args.drop,
+                    args.catalog,
+                    args.schema,
+                    foreign_keys=not args.no_foreign_keys,
+                )
+            )
     except DdlError as e:
         print(f"{args.contract}: {e}", file=sys.stderr)
         return 1

@@ -29,6 +29,7 @@ class DdlTarget:
     schema: str
     catalog: str | None = None
     tables: dict = field(default_factory=dict, compare=False)  # logical name -> Table
+    foreign_keys: bool = True  # False: FOREIGN KEYs written as comments only (ingest checks them)
 
     def physical(self, name: str) -> str:
         """The engine's name of the contract table called name (other names pass through)."""
@@ -62,6 +63,7 @@ def target(
     dialect: str | Dialect,
     catalog: str | None = None,
     schema: str | None = None,
+    foreign_keys: bool = True,
 ) -> DdlTarget:
     """A DdlTarget with the dialect's default catalog and the contract's default schema."""
     d = get(dialect)
@@ -70,6 +72,7 @@ def target(
         schema or default_schema(contract, d.name),
         catalog or d.default_catalog,
         {tb.name: tb for tb in contract.tables},
+        foreign_keys,
     )
 
 
@@ -89,8 +92,9 @@ def column_def(t: DdlTarget, table: Table, col: Column) -> str:
 
 
 def is_enforced(t: DdlTarget, rel: Relationship) -> bool:
-    """False for warn-policy FKs in engines that would reject the rows the contract keeps."""
-    return not (t.dialect.enforces_keys and rel.on_violation == "warn")
+    """False for warn-policy FKs in engines that would reject the rows the contract keeps, and
+    for every FK when the target leaves them out."""
+    return t.foreign_keys and not (t.dialect.enforces_keys and rel.on_violation == "warn")
 
 
 def primary_key_clause(t: DdlTarget, table: Table) -> str:
@@ -123,6 +127,11 @@ def foreign_key_clause(t: DdlTarget, rel: Relationship) -> str:
 
 def _fk_note(t: DdlTarget, rel: Relationship) -> str:
     arrow = f"{rel.table}({', '.join(rel.columns)}) -> {rel.to_table}({', '.join(rel.to_columns)})"
+    if not t.foreign_keys:
+        return (
+            f"{arrow}: NOT CREATED (no foreign keys asked for): ingest checks it and rejects "
+            "the orphans; an enforced key would refuse dlt's parallel loads and merges"
+        )
     if not is_enforced(t, rel):
         return (
             f"{arrow}: NOT CREATED, onViolation is warn and {t.dialect.title} would reject "
@@ -265,9 +274,11 @@ def create(
     dialect: str | Dialect,
     catalog: str | None = None,
     schema: str | None = None,
+    foreign_keys: bool = True,
 ) -> str:
-    """The CREATE script: schema, then tables in FK dependency order."""
-    t = target(contract, dialect, catalog, schema)
+    """The CREATE script: schema, then tables in FK dependency order (foreign_keys False: the
+    FOREIGN KEYs as comments, for a warehouse ingest merges into)."""
+    t = target(contract, dialect, catalog, schema, foreign_keys)
     parts = ["\n".join(header(t, contract, "CREATE script")), "\n".join(preamble(t, contract))]
     for name in contract.dependency_order:
         table = contract.table(name)
@@ -300,6 +311,9 @@ def render(
     drop_script: bool = False,
     catalog: str | None = None,
     schema: str | None = None,
+    foreign_keys: bool = True,
 ) -> str:
     """The CREATE script, or the DROP script when drop_script is true."""
-    return (drop if drop_script else create)(contract, dialect, catalog, schema)
+    if drop_script:
+        return drop(contract, dialect, catalog, schema)
+    return create(contract, dialect, catalog, schema, foreign_keys)

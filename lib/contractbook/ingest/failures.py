@@ -58,8 +58,9 @@ REFUSAL_FIXES = (
         "foreign key",
         "the warehouse enforces a FOREIGN KEY, which dlt's parallel load order and its merge "
         "(parent rows deleted and inserted again) cannot meet; create the tables without "
-        "FOREIGN KEY constraints (ingest checks them itself: orphans are rejected, with the "
-        "rule, into the rejects tables)",
+        "FOREIGN KEY constraints (`python -m contractbook ddl --no-foreign-keys` prints them; "
+        "ingest checks the keys itself: orphans are rejected, with the rule, into the rejects "
+        "tables)",
     ),
     (
         "",
